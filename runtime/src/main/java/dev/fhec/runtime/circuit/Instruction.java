@@ -1,0 +1,172 @@
+package dev.fhec.runtime.circuit;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One instruction of a {@link Circuit}: computes SSA value {@link #out()} from earlier values.
+ *
+ * <p>Operands named {@code a}, {@code b}, {@code src} are value ids; {@code constant} is an index
+ * into {@link Circuit#constants()}; {@code table} indexes {@link Circuit#tables()}. Shapes and
+ * widths of every value are in {@link Circuit#values()}. Clear constants broadcast numpy-style
+ * against the encrypted operand; results wrap modulo 2^64 on the torus, so the compiler guarantees
+ * (by bit-width assignment) that every true result fits the output width.
+ *
+ * <p>Consumers switch over this sealed interface exhaustively, without a default branch.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Instruction.Input.class, name = "input"),
+  @JsonSubTypes.Type(value = Instruction.AddEE.class, name = "add"),
+  @JsonSubTypes.Type(value = Instruction.SubEE.class, name = "sub"),
+  @JsonSubTypes.Type(value = Instruction.Neg.class, name = "neg"),
+  @JsonSubTypes.Type(value = Instruction.AddEC.class, name = "add_clear"),
+  @JsonSubTypes.Type(value = Instruction.SubCE.class, name = "sub_from_clear"),
+  @JsonSubTypes.Type(value = Instruction.MulEC.class, name = "mul_clear"),
+  @JsonSubTypes.Type(value = Instruction.MatMulEC.class, name = "matmul_clear_right"),
+  @JsonSubTypes.Type(value = Instruction.MatMulCE.class, name = "matmul_clear_left"),
+  @JsonSubTypes.Type(value = Instruction.Sum.class, name = "sum"),
+  @JsonSubTypes.Type(value = Instruction.Gather.class, name = "gather"),
+  @JsonSubTypes.Type(value = Instruction.Tlu.class, name = "tlu"),
+})
+public sealed interface Instruction {
+  /** The value this instruction defines. */
+  int out();
+
+  /** Value ids this instruction reads. */
+  int[] operands();
+
+  /** out = circuit input number {@code index} (an encrypted tensor supplied by the client). */
+  record Input(int out, int index) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[0];
+    }
+  }
+
+  /** out = a + b, both encrypted, same shape and width. */
+  record AddEE(int out, int a, int b) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a, b};
+    }
+  }
+
+  /** out = a − b, both encrypted, same shape and width. */
+  record SubEE(int out, int a, int b) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a, b};
+    }
+  }
+
+  /** out = −a. */
+  record Neg(int out, int a) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /** out = a + C, C broadcast to a's shape and encoded at a's width (a trivial plaintext add). */
+  record AddEC(int out, int a, int constant) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /** out = C − a, C broadcast to a's shape. */
+  record SubCE(int out, int constant, int a) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /** out = a ⊙ C elementwise, C broadcast to a's shape (cleartext multiplication). */
+  record MulEC(int out, int a, int constant) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * out = a @ C with numpy matmul semantics: a is [..., m, k] encrypted, C is [k, n] clear (or
+   * batched [..., k, n] broadcast against a's leading dimensions); out is [..., m, n].
+   */
+  record MatMulEC(int out, int a, int constant) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * out = C @ a: C is [m, k] clear (or batched), a is [..., k, n] encrypted; out is [..., m, n].
+   */
+  record MatMulCE(int out, int constant, int a) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /** out = sum of a over {@code axes} (sorted, distinct); keepDims keeps them as size-1 axes. */
+  record Sum(int out, int a, int[] axes, boolean keepDims) implements Instruction {
+    public Sum {
+      axes = axes.clone();
+    }
+
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * Data movement without arithmetic: out.flat[i] = sources[source[i]].flat[element[i]]. Covers
+   * reshape, transpose, slice, broadcast, expand_dims, concat and stack. When {@code sources} has
+   * one entry, {@code source} may be empty. All sources share width and signedness with out.
+   */
+  record Gather(int out, int[] sources, int[] source, int[] element) implements Instruction {
+    public Gather {
+      sources = sources.clone();
+      source = source.clone();
+      element = element.clone();
+      if (sources.length == 0) {
+        throw new IllegalArgumentException("gather needs at least one source");
+      }
+      if (sources.length > 1 && source.length != element.length) {
+        throw new IllegalArgumentException(
+            "gather: source has " + source.length + " entries, element has " + element.length);
+      }
+    }
+
+    @Override
+    public int[] operands() {
+      return sources.clone();
+    }
+  }
+
+  /**
+   * out[i] = T_{table[i]}(a[i]): one keyswitch + programmable bootstrap per element. {@code tables}
+   * has one entry (same table everywhere) or one per element of a (a mapped lookup, e.g. a causal
+   * mask folded into the table). The input width and signedness are a's; the output width and
+   * signedness are out's. A table has 2^(a's width) entries.
+   */
+  record Tlu(int out, int a, int[] tables) implements Instruction {
+    public Tlu {
+      tables = tables.clone();
+      if (tables.length == 0) {
+        throw new IllegalArgumentException("tlu needs at least one table");
+      }
+    }
+
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+}
