@@ -1,0 +1,42 @@
+package dev.fhec.compiler;
+
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+
+/**
+ * Options of one compilation, with Concrete-compatible defaults.
+ *
+ * @param pError per-PBS error probability target; when empty, {@code globalPError} applies
+ * @param globalPError error probability of the whole circuit (default 1e-5)
+ * @param roundTo if present, table-lookup inputs wider than this are rounded to this many MSBs
+ * @param exactRounding exact rounding (one PBS per removed bit) instead of approximate (none)
+ * @param maxTluWidth the table-lookup input limit (16, as Concrete)
+ */
+public record CompileOptions(
+    OptionalDouble pError,
+    double globalPError,
+    OptionalInt roundTo,
+    boolean exactRounding,
+    int maxTluWidth) {
+
+  public static final double DEFAULT_GLOBAL_P_ERROR = 1e-5;
+  public static final int MAX_TLU_WIDTH = 16;
+
+  public CompileOptions {
+    if (pError.isPresent() && !(pError.getAsDouble() > 0 && pError.getAsDouble() < 1)) {
+      throw new IllegalArgumentException("p_error must be in (0, 1), got " + pError.getAsDouble());
+    }
+    if (!(globalPError > 0 && globalPError < 1)) {
+      throw new IllegalArgumentException("global p_error must be in (0, 1), got " + globalPError);
+    }
+    if (roundTo.isPresent() && (roundTo.getAsInt() < 1 || roundTo.getAsInt() > maxTluWidth)) {
+      throw new IllegalArgumentException(
+          "round-to must be in 1.." + maxTluWidth + ", got " + roundTo.getAsInt());
+    }
+  }
+
+  public static CompileOptions defaults() {
+    return new CompileOptions(
+        OptionalDouble.empty(), DEFAULT_GLOBAL_P_ERROR, OptionalInt.empty(), false, MAX_TLU_WIDTH);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.fhec.runtime.fft;
+
+/**
+ * Products in Z_q[X]/(X^N + 1), q = 2^64, through an f64 FFT of size N/2 (folding with the twist,
+ * Klemsa ePrint 2021/480). The Fourier layout of a polynomial is private to the implementation: N
+ * doubles per polynomial, produced by {@code forward*} and consumed by {@link #mulAccumulate} and
+ * {@link #backwardAddTorus}. The permuted (unordered) Fourier order is never undone.
+ *
+ * <p>Implementations are not thread-safe if they keep scratch buffers; make one per thread.
+ */
+public interface NegacyclicFft {
+  /** N, the polynomial size. */
+  int polynomialSize();
+
+  /** Fourier representation of a polynomial with small signed integer coefficients (|c| < 2^50). */
+  void forwardIntegers(long[] poly, int polyOffset, double[] fourier, int fourierOffset);
+
+  /**
+   * Fourier representation of a torus polynomial: each coefficient is a u64 torus value, read as a
+   * signed long and scaled by 2^−64.
+   */
+  void forwardTorus(long[] poly, int polyOffset, double[] fourier, int fourierOffset);
+
+  /** acc += a ⊙ b (pointwise complex product in the Fourier domain). */
+  void mulAccumulate(double[] acc, int accOffset, double[] a, int aOffset, double[] b, int bOffset);
+
+  /**
+   * Inverse transform of {@code fourier} (a sum of integer × torus products), reduced to the torus
+   * (fractional part × 2^64, rounded), added coefficient-wise with wrap-around into {@code poly}.
+   */
+  void backwardAddTorus(double[] fourier, int fourierOffset, long[] poly, int polyOffset);
+}
