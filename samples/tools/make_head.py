@@ -14,12 +14,15 @@ sequence:
 
 This file is written from that description; no code of the seed project is reused.
 
-For every configuration it writes, into one sample folder:
-    model.json     the quantized head as a JSON graph (ops documented in samples/README.md)
+For every sample (gpt2-head, gpt2-head-tiny, minilm-head) it writes, into its folder:
+    model.json     the quantized head as a JSON graph (docs/json-graph.md, version 1)
+    meta.json      provenance, shapes, scales, mask value, expected PBS count
     weights.npz    integer constants the graph names (quantized weights, quantized bias, mask)
-    float.npz      the float weights slice the head uses (for float references; not in the graph)
-    inputset.npz   calibration inputs, quantized: q_x (S, 1, n, d_model) int64
-    vectors.npz    test inputs (not in the calibration set) with float and quantized results
+    float.npz      the float weight slice the head uses (for float references; not in the graph)
+    inputset.npz   quantized inputs for the compiler's bounds (calibration + test inputs)
+    vectors.npz    test inputs (not used for calibration) with float and quantized results
+    README.md      the block between the "generated" markers (fidelity and bit-width tables)
+See samples/README.md for the file contents and the commands.
 
 Everything is seeded; running it twice gives byte-identical JSON and identical arrays.
 """
