@@ -336,8 +336,8 @@ public final class ParameterOptimizer {
     why.append(
         String.format(
             Locale.ROOT,
-            " noise margin %.3f bits of sigma; their input noise is %.0f%% blind rotation"
-                + " (nu^2 V_BR), %.0f%% keyswitch, %.0f%% modulus switch.",
+            " noise margin %.3f bits of sigma; their input noise is %.1f%% blind rotation"
+                + " (nu^2 V_BR), %.1f%% keyswitch, %.1f%% modulus switch.",
             -0.5 * Math.log(bindingRatio) / Math.log(2),
             100 * b.norm2Squared() * best.vbr / bv,
             100 * best.vks / bv,

@@ -16,7 +16,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
- * The optimizer against Concrete's v0 reference table (compiler.md §8.7): for every precision 1..8
+ * The optimizer against Concrete's v0 reference table (compiler.md §8.7): for every precision 1..10
  * and ν ∈ {1, 2^10}, at κ = 4 (p_error = erfc(2√2) = 6.334e−5 per lookup, the table's target) and
  * one 4096-term dot product per lookup, fhec's choice must cost no more than Concrete's and meet
  * the target. The choices themselves are pinned by a golden file; run with {@code
@@ -37,6 +37,8 @@ class ReferenceTableTest {
     {6, 0, 1, 12, 880, 22, 1, 4, 4, 236}, {6, 10, 1, 12, 868, 15, 2, 3, 6, 348},
     {7, 0, 1, 13, 915, 22, 1, 3, 6, 546}, {7, 10, 1, 13, 912, 11, 3, 3, 6, 1001},
     {8, 0, 1, 14, 1006, 15, 2, 4, 5, 1761}, {8, 10, 1, 14, 977, 9, 4, 3, 7, 2812},
+    {9, 0, 1, 15, 1039, 15, 2, 3, 7, 3959}, {9, 10, 1, 15, 1046, 7, 5, 3, 7, 7516},
+    {10, 0, 1, 16, 1136, 14, 2, 4, 6, 8919}, {10, 10, 1, 16, 1125, 6, 6, 1, 24, 22057},
   };
 
   @Test
