@@ -190,6 +190,12 @@ class ParameterOptimizerTest {
     assertTrue(r.why().contains("Binding: the 4-bit lookups with nu=1.00"), r.why());
     assertTrue(r.why().contains("Runner-up: "), r.why());
     assertEquals("OPT_p4_nu1", r.parameters().name());
+    assertEquals(0, r.bindingGroup());
+    double bound = NoiseModel.safeVariance(4, KAPPA_4);
+    double sigmaRatio = Math.sqrt(bound / r.groups().get(0).variance());
+    assertEquals(Math.log(sigmaRatio) / Math.log(2), r.marginBits(), 1e-9);
+    assertTrue(r.marginBits() >= 0, r.why());
+    assertTrue(r.runnerUpComplexity() > r.complexity(), r.why());
     assertEquals(r.keyswitchComplexity() + r.bootstrapComplexity(), r.complexity(), 0.5, r.why());
   }
 
