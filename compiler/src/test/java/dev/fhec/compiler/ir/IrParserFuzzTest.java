@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * parses must print and re-parse to the same program.
  */
 class IrParserFuzzTest {
-  private static final int ITERATIONS = 4000;
+  private static final int ITERATIONS = 2000;
 
   @Test
   void mutatedTextGivesLocatedErrors() {

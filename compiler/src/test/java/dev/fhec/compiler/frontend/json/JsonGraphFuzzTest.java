@@ -57,7 +57,7 @@ class JsonGraphFuzzTest {
       """;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int ITERATIONS = 2000;
+  private static final int ITERATIONS = 1000;
 
   @Test
   void seedIsValid() {
