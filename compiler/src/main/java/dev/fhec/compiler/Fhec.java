@@ -9,7 +9,7 @@ import dev.fhec.compiler.optimizer.LookupGroup;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
 import dev.fhec.compiler.passes.AssignBitWidths;
-import dev.fhec.compiler.passes.Pass;
+import dev.fhec.compiler.passes.PassManager;
 import dev.fhec.compiler.passes.PassContext;
 import dev.fhec.compiler.stats.CircuitStatistics;
 import dev.fhec.compiler.stats.CompilationReport;
@@ -18,6 +18,7 @@ import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The compiler's public entry point: program + options + calibration inputset → {@link
@@ -44,11 +45,9 @@ public final class Fhec {
   public static Program analyse(
       Program program, CompileOptions options, List<List<Tensor>> inputset) {
     PassContext ctx = new PassContext(options, inputset);
-    Program p = program;
-    for (Pass pass : Pipelines.defaultPipeline(options)) {
-      p = pass.run(p, ctx);
-    }
-    return p;
+    return new PassManager(Pipelines.defaultPipeline(options), PassManager.Options.defaults())
+        .run(program, ctx, Set.of())
+        .program();
   }
 
   private static CompiledCircuit compile(

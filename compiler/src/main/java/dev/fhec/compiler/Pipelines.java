@@ -1,10 +1,7 @@
 package dev.fhec.compiler;
 
-import dev.fhec.compiler.passes.AssignBitWidths;
-import dev.fhec.compiler.passes.FuseTableLookups;
-import dev.fhec.compiler.passes.MeasureBounds;
 import dev.fhec.compiler.passes.Pass;
-import dev.fhec.compiler.passes.RoundTableInputs;
+import dev.fhec.compiler.passes.Passes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,12 +16,12 @@ public final class Pipelines {
   /** fuse → bounds → (round) → widths. */
   public static List<Pass> defaultPipeline(CompileOptions options) {
     List<Pass> passes = new ArrayList<>();
-    passes.add(new FuseTableLookups());
-    passes.add(new MeasureBounds());
+    passes.add(Passes.FUSE_TABLE_LOOKUPS);
+    passes.add(Passes.MEASURE_BOUNDS);
     if (options.roundTo().isPresent()) {
-      passes.add(new RoundTableInputs());
+      passes.add(Passes.ROUND_TABLE_INPUTS);
     }
-    passes.add(new AssignBitWidths());
+    passes.add(Passes.ASSIGN_BIT_WIDTHS);
     return List.copyOf(passes);
   }
 }
