@@ -19,9 +19,10 @@ import java.util.Map;
  * the data starts at a multiple of 64, then the elements in C order.
  *
  * <p>Formal definition: numpy's "NEP 1 — A simple file format for NumPy arrays"
- * (numpy.org/neps/nep-0001-npy-format.html). Only little-endian, C-order arrays of the dtypes in
- * {@link NpyDtype} are supported; everything else (Fortran order, big endian, objects, structured
- * dtypes) fails with a {@link NpyFormatException} that says what was found.
+ * (numpy.org/neps/nep-0001-npy-format.html). Only little-endian arrays of the dtypes in {@link
+ * NpyDtype} are supported; Fortran-order data (what numpy writes for a transposed view) is read and
+ * returned in C order; everything else (big endian, objects, structured dtypes) fails with a {@link
+ * NpyFormatException} that says what was found.
  */
 public final class Npy {
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -96,10 +97,6 @@ public final class Npy {
               + ": header must have 'descr' (a string), 'fortran_order' (a bool) and 'shape' (a tuple), got "
               + header.strip());
     }
-    if (f) {
-      throw new NpyFormatException(
-          name + ": Fortran-order arrays are not supported (save with C order)");
-    }
     NpyDtype dtype =
         NpyDtype.of(d)
             .orElseThrow(
@@ -144,6 +141,14 @@ public final class Npy {
       for (int i = 0; i < n; i++) {
         out[i] = dtype == NpyDtype.F4 ? buf.getFloat() : buf.getDouble();
       }
+      if (f) {
+        int[] src = columnMajorSource(shape);
+        double[] c = new double[n];
+        for (int i = 0; i < n; i++) {
+          c[i] = out[src[i]];
+        }
+        out = c;
+      }
       return new NpyArray.Floats(shape, out);
     }
     long[] out = new long[n];
@@ -160,7 +165,42 @@ public final class Npy {
             case F4, F8 -> throw new AssertionError("floats handled above");
           };
     }
+    if (f) {
+      int[] src = columnMajorSource(shape);
+      long[] c = new long[n];
+      for (int i = 0; i < n; i++) {
+        c[i] = out[src[i]];
+      }
+      out = c;
+    }
     return new NpyArray.Ints(shape, out);
+  }
+
+  /**
+   * For Fortran-order data (first axis fastest, as numpy writes a transposed view): for each
+   * row-major position, the position of the same element in the file.
+   */
+  private static int[] columnMajorSource(int[] shape) {
+    int n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    int[] src = new int[n];
+    int[] idx = new int[shape.length];
+    for (int r = 0; r < n; r++) {
+      int c = 0;
+      for (int a = shape.length - 1; a >= 0; a--) {
+        c = c * shape[a] + idx[a];
+      }
+      src[r] = c;
+      for (int a = shape.length - 1; a >= 0; a--) {
+        if (++idx[a] < shape[a]) {
+          break;
+        }
+        idx[a] = 0;
+      }
+    }
+    return src;
   }
 
   /** Writes {@code a} with its default dtype ({@code <i8} or {@code <f8}). */
