@@ -319,4 +319,20 @@ class FhePyParserTest {
     assertTrue(error("x = 99999999999999999999\n").contains("does not fit in 64 bits"));
     assertTrue(error("x = 012\n").contains("leading zeros"));
   }
+
+  @Test
+  void windowsLineEndingsFormFeedsAndBlankLinesWithSpaces() {
+    Module m = parse("def f(x):\r\n    y = x\r\n   \r\n\f    \r\n    return y\r\n");
+    Stmt.FunctionDef f = (Stmt.FunctionDef) m.body().get(0);
+    assertEquals(2, f.body().size());
+    assertEquals(5, f.body().get(1).span().line());
+  }
+
+  @Test
+  void oneLineBodiesAndEmptyFiles() {
+    assertEquals(0, parse("").body().size());
+    assertEquals(0, parse("# only a comment\n\n").body().size());
+    Stmt.FunctionDef f = (Stmt.FunctionDef) parse("def f(x): y = x; return y").body().get(0);
+    assertEquals(2, f.body().size());
+  }
 }
