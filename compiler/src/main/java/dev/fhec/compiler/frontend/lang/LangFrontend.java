@@ -206,6 +206,15 @@ public final class LangFrontend {
     return annotated.get(0);
   }
 
+  /**
+   * Renders diagnostics located in {@code source} (for example errors of later passes about nodes
+   * that came from this file) as {@code file:line:col: message}, the source line and a caret line;
+   * diagnostics located elsewhere keep their one-line form.
+   */
+  public static String render(List<dev.fhec.compiler.diag.Diagnostic> diags, String source) {
+    return rendered(diags, SourceText.of(source)).getMessage();
+  }
+
   private static CompileException rendered(
       List<dev.fhec.compiler.diag.Diagnostic> diags, SourceText text) {
     StringBuilder sb = new StringBuilder();
