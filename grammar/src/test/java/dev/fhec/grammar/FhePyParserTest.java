@@ -40,6 +40,7 @@ class FhePyParserTest {
       case Expr.StringLiteral s -> '"' + s.value() + '"';
       case Expr.BoolLiteral b -> b.value() ? "True" : "False";
       case Expr.NoneLiteral n -> "None";
+      case Expr.EllipsisLiteral n -> "...";
       case Expr.Unary u -> "(" + (u.op() == UnaryOp.NEG ? "-" : "+") + show(u.operand()) + ")";
       case Expr.Binary b ->
           "(" + show(b.left()) + " " + b.op().symbol() + " " + show(b.right()) + ")";
@@ -110,6 +111,7 @@ class FhePyParserTest {
     assertEquals("x[:, 0:64, ::2]", show(expr("x[:, 0:64, ::2]")));
     assertEquals("x[(-1), :(-2):3]", show(expr("x[-1, :-2:3]")));
     assertEquals("x[None, 1:]", show(expr("x[None, 1:]")));
+    assertEquals("x[..., 0:1]", show(expr("x[..., 0:1]")));
   }
 
   @Test
