@@ -6,7 +6,7 @@ package dev.fhec.runtime.fft;
  * doubles per polynomial, produced by {@code forward*} and consumed by {@link #mulAccumulate} and
  * {@link #backwardAddTorus}. The permuted (unordered) Fourier order is never undone.
  *
- * <p>Layout used by both shipped implementations ({@link ScalarNegacyclicFft}, {@code
+ * <p>Layout used by both shipped implementations ({@link ScalarNegacyclicFft}, {@link
  * VectorNegacyclicFft}), which may therefore share Fourier-domain data such as a bootstrapping key:
  * split real/imaginary halves, {@code fourier[off + k]} = Re and {@code fourier[off + N/2 + k]} =
  * Im of the evaluation at one root ω of X^N + 1 with ω^{N/2} = i, k in the digit-reversed order of

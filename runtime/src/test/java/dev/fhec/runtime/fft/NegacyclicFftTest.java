@@ -1,5 +1,6 @@
 package dev.fhec.runtime.fft;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +41,9 @@ class NegacyclicFftTest {
   static List<Impl> implementations() {
     List<Impl> impls = new ArrayList<>();
     impls.add(new Impl("scalar", ScalarNegacyclicFft::new));
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      impls.add(new Impl(VectorNegacyclicFft.description(), VectorNegacyclicFft::new));
+    }
     return impls;
   }
 
@@ -237,6 +242,55 @@ class NegacyclicFftTest {
       assertEquals(0, outBig[i]);
       assertEquals(0, outBig[2 * n + i]);
     }
+  }
+
+  /**
+   * (d) Vector and scalar paths agree: same plan, same tables, same operation order, so the Fourier
+   * coefficients and the torus results are bit-identical; the weaker requirement (the two differ by
+   * less than the error bound) follows.
+   */
+  @ParameterizedTest(name = "N={0}")
+  @MethodSource("sizes")
+  void vectorAgreesWithScalar(int n) {
+    assertTrue(
+        ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
+        "tests run with --add-modules jdk.incubator.vector");
+    NegacyclicFft scalar = new ScalarNegacyclicFft(n);
+    NegacyclicFft vector = new VectorNegacyclicFft(n);
+    SecureRandom r = rng(6000 + n);
+    long[][] digits = {signed(r, n, 1L << 22), signed(r, n, 1L << 22)};
+    long[][] torus = {torus(r, n), torus(r, n)};
+    double[] fs = new double[n];
+    double[] fv = new double[n];
+    scalar.forwardTorus(torus[0], 0, fs, 0);
+    vector.forwardTorus(torus[0], 0, fv, 0);
+    assertArrayEquals(fs, fv, "forwardTorus N=" + n);
+    scalar.forwardIntegers(digits[0], 0, fs, 0);
+    vector.forwardIntegers(digits[0], 0, fv, 0);
+    assertArrayEquals(fs, fv, "forwardIntegers N=" + n);
+    long[] start = torus(r, n);
+    long[] outS = fftSumOfProducts(scalar, digits, torus, start.clone());
+    long[] outV = fftSumOfProducts(vector, digits, torus, start.clone());
+    assertTrue(log2(maxAbsError(outV, outS)) < 42, "vector vs scalar N=" + n);
+    assertArrayEquals(outS, outV, "backwardAddTorus N=" + n);
+  }
+
+  static IntStream sizes() {
+    return IntStream.concat(IntStream.of(SIZES), IntStream.of(LARGE));
+  }
+
+  @Test
+  void factoryFollowsTheModuleAndTheProperty() {
+    NegacyclicFft fft = NegacyclicFfts.create(1024);
+    assertEquals(1024, fft.polynomialSize());
+    boolean scalarForced = "scalar".equals(System.getProperty("fhec.fft"));
+    boolean expectVector =
+        !scalarForced && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    assertEquals(expectVector, fft instanceof VectorNegacyclicFft, fft.getClass().getName());
+    assertEquals(
+        expectVector ? VectorNegacyclicFft.description() : "scalar",
+        NegacyclicFfts.implementationName());
+    assertTrue(NegacyclicFfts.create(1024) != fft, "one instance per call (scratch per thread)");
   }
 
   @Test
