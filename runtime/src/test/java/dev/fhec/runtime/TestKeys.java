@@ -1,8 +1,8 @@
 package dev.fhec.runtime;
 
-import dev.fhec.runtime.keys.ClientKey;
-import dev.fhec.runtime.keys.EvaluationKeys;
-import dev.fhec.runtime.keys.KeyGenerator;
+import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.KeyGenerator;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.random.Seed;
 import java.util.Map;
