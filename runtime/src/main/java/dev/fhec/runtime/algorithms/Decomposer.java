@@ -57,21 +57,51 @@ public final class Decomposer {
 
   /**
    * Digit polynomials of the N coefficients at {@code in[inOff..]}: level j's polynomial at {@code
-   * out[outOff + j·N]}.
+   * out[outOff + j·N]}. Level by level over whole polynomials (loops the JIT can vectorize); uses a
+   * scratch buffer of this instance, so an instance must not decompose polynomials on two threads
+   * at once.
    */
   public void decomposePolynomial(long[] in, int inOff, int n, long[] out, int outOff) {
     int b = baseLog;
     long m = mask;
-    for (int i = 0; i < n; i++) {
-      long state = closestRepresentable(in[inOff + i]);
-      for (int level = levels - 1; level >= 0; level--) {
+    int bm1 = b - 1;
+    int s = shift;
+    if (levels == 1) {
+      for (int i = 0; i < n; i++) {
+        long v = in[inOff + i];
+        long state = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
         long digit = state & m;
-        state >>>= b;
-        long carry = (((digit - 1) | state) & digit) >>> (b - 1);
-        state += carry;
-        out[outOff + level * n + i] = digit - (carry << b);
+        long rest = state >>> b;
+        long carry = (((digit - 1) | rest) & digit) >>> bm1;
+        out[outOff + i] = digit - (carry << b);
+      }
+      return;
+    }
+    long[] state = scratch(n);
+    for (int i = 0; i < n; i++) {
+      long v = in[inOff + i];
+      state[i] = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
+    }
+    for (int level = levels - 1; level >= 0; level--) {
+      int o = outOff + level * n;
+      for (int i = 0; i < n; i++) {
+        long st = state[i];
+        long digit = st & m;
+        st >>>= b;
+        long carry = (((digit - 1) | st) & digit) >>> bm1;
+        state[i] = st + carry;
+        out[o + i] = digit - (carry << b);
       }
     }
+  }
+
+  private long[] scratch;
+
+  private long[] scratch(int n) {
+    if (scratch == null || scratch.length < n) {
+      scratch = new long[n];
+    }
+    return scratch;
   }
 
   /** Σ_j digit_j·factor_j (mod 2^64): the inverse of {@link #decompose} up to the rounding. */
