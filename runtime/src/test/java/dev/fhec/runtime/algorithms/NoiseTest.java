@@ -43,30 +43,36 @@ class NoiseTest {
     return sumSq / samples;
   }
 
-  /** Variance of PBS output errors (KS + PBS of random 3-bit inputs through a random table). */
-  static double measuredBootstrapVariance(ParameterSet p, int samples) {
+  /**
+   * Variance of PBS output errors: KS + PBS of random {@code width}-bit inputs (a width the set can
+   * bootstrap without failures) through a random table.
+   */
+  static double measuredBootstrapVariance(ParameterSet p, int samples, int width) {
+    int values = 1 << width;
     TestKeys.Pair keys = TestKeys.of(p);
     LweSecretKey big = keys.client().bigLweKey();
     BatchBootstrap batch =
         new BatchBootstrap(keys.evaluation().keyswitchKey(), keys.evaluation().bootstrapKey());
     Random r = new Random(24);
-    long[] table = new long[8];
-    for (int i = 0; i < 8; i++) {
-      table[i] = r.nextInt(8);
+    long[] table = new long[values];
+    for (int i = 0; i < values; i++) {
+      table[i] = r.nextInt(values);
     }
-    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, 3, p.bigN());
+    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, width, p.bigN());
     Csprng mask = Csprng.of(Seed.ofLong(25), 0);
     Csprng noise = Csprng.of(Seed.ofLong(26), 0);
     LweCiphertext[] in = new LweCiphertext[samples];
     int[] m = new int[samples];
     for (int i = 0; i < samples; i++) {
-      m[i] = r.nextInt(8);
-      in[i] = LweEncryption.encrypt(big, Encoding.encode(m[i], 3), p.glweNoiseStd(), mask, noise);
+      m[i] = r.nextInt(values);
+      in[i] =
+          LweEncryption.encrypt(big, Encoding.encode(m[i], width), p.glweNoiseStd(), mask, noise);
     }
     LweCiphertext[] out = batch.apply(in, i -> lut, null);
     double sumSq = 0;
     for (int i = 0; i < samples; i++) {
-      double e = (LweEncryption.phase(big, out[i]) - Encoding.encode(table[m[i]], 3)) * 0x1.0p-64;
+      double e =
+          (LweEncryption.phase(big, out[i]) - Encoding.encode(table[m[i]], width)) * 0x1.0p-64;
       sumSq += e * e;
     }
     return sumSq / samples;
@@ -108,7 +114,7 @@ class NoiseTest {
   void bootstrapOutputVarianceMatchesTheFormula() {
     ParameterSet p = ParameterSets.TOY_NOISY_BSK;
     double predicted = NoiseModel.breakdown(p).blindRotation();
-    assertWithinFactorTwo(predicted, measuredBootstrapVariance(p, 200), p.name() + " PBS");
+    assertWithinFactorTwo(predicted, measuredBootstrapVariance(p, 200, 3), p.name() + " PBS");
   }
 
   @Test
