@@ -308,7 +308,7 @@ public final class Lowering {
               java.util.Optional.empty(),
               n.location()));
     }
-    Op op = dev.fhec.compiler.passes.Rewrites.remap(n.op(), ops::indexOf);
+    Op op = dev.fhec.compiler.ir.Ops.mapOperands(n.op(), ops::indexOf);
     sub.add(new Node(sub.size(), op, n.type(), java.util.Optional.empty(), n.location()));
     return ReferenceEvaluator.evaluate(new Program("fold", sub, List.of(sub.size() - 1)), List.of())
         .get(0);
