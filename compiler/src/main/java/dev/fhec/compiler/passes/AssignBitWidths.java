@@ -278,16 +278,16 @@ public final class AssignBitWidths implements Pass {
   }
 
   private static boolean needsBootstraps(Program p, Node n) {
-    return switch (n.op()) {
-      case Op.MatMul m -> p.type(m.lhs()).encrypted() && p.type(m.rhs()).encrypted();
-      case Op.Reduce r -> true;
-      case Op.Binary b ->
-          p.type(b.lhs()).encrypted()
-              && p.type(b.rhs()).encrypted()
-              && b.kind() != Op.BinaryKind.ADD
-              && b.kind() != Op.BinaryKind.SUB;
-      default -> false;
-    };
+    if (n.op() instanceof Op.MatMul m) {
+      return p.type(m.lhs()).encrypted() && p.type(m.rhs()).encrypted();
+    }
+    if (n.op() instanceof Op.Binary b) {
+      return p.type(b.lhs()).encrypted()
+          && p.type(b.rhs()).encrypted()
+          && b.kind() != Op.BinaryKind.ADD
+          && b.kind() != Op.BinaryKind.SUB;
+    }
+    return n.op() instanceof Op.Reduce;
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.fhec.compiler.ir.Bounds;
 import dev.fhec.compiler.ir.Location;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Ops;
 import dev.fhec.compiler.ir.Program;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +57,7 @@ public final class RoundTableInputs implements Pass {
     List<Node> out = new ArrayList<>();
     int[] map = new int[program.nodes().size()];
     for (Node n : program.nodes()) {
-      Op op = Rewrites.remap(n.op(), x -> map[x]);
+      Op op = Ops.mapOperands(n.op(), x -> map[x]);
       if (op instanceof Op.TableLookup t) {
         Node in = program.node(((Op.TableLookup) n.op()).x());
         Bounds b =
