@@ -2,7 +2,9 @@ package dev.fhec.runtime.fft;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -29,6 +31,25 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
           : DoubleVector.SPECIES_256;
   static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
   static final int LANES = SPECIES.length();
+
+  /** Lane i ↔ lane i ^ 2: swaps the halves of every group of 4 lanes. */
+  private static final VectorShuffle<Double> SWAP_HALVES =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 2);
+
+  /** Lane i ↔ lane i ^ 1: swaps neighbours. */
+  private static final VectorShuffle<Double> SWAP_PAIRS = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+
+  /** Lanes 2 and 3 of every group of 4. */
+  private static final VectorMask<Double> UPPER_HALF =
+      VectorMask.fromLong(SPECIES, 0xCCCC_CCCC_CCCC_CCCCL);
+
+  /** Lanes 1 and 3 of every group of 4. */
+  private static final VectorMask<Double> ODD =
+      VectorMask.fromLong(SPECIES, 0xAAAA_AAAA_AAAA_AAAAL);
+
+  /** Lane 3 of every group of 4. */
+  private static final VectorMask<Double> LAST =
+      VectorMask.fromLong(SPECIES, 0x8888_8888_8888_8888L);
 
   private static final double TWO_POW_M64 = 0x1p-64;
   private static final double TWO_POW_64 = 0x1p64;
@@ -172,6 +193,8 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       int q = t.radix4Quarter[s];
       if (q >= LANES) {
         radix4Dif(f, off, m, q, t.radix4[s]);
+      } else if (q == 1 && m >= LANES) {
+        radix4DifUnit(f, off, m);
       } else {
         ScalarNegacyclicFft.radix4Dif(f, off, m, q, t.radix4[s]);
       }
@@ -185,6 +208,8 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       int q = t.radix4Quarter[s];
       if (q >= LANES) {
         radix4Dit(f, off, m, q, t.radix4[s]);
+      } else if (q == 1 && m >= LANES) {
+        radix4DitUnit(f, off, m);
       } else {
         ScalarNegacyclicFft.radix4Dit(f, off, m, q, t.radix4[s]);
       }
@@ -335,6 +360,52 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
         a1r.sub(hr).intoArray(f, i3);
         a1i.sub(hi).intoArray(f, i3 + m);
       }
+    }
+  }
+
+  /**
+   * In-register form of {@link ScalarNegacyclicFft#radix4DifUnit}: each group of 4 lanes holds one
+   * 4-point block; lane shuffles and blends replace the strided accesses, with the same additions
+   * in the same order.
+   */
+  static void radix4DifUnit(double[] f, int off, int m) {
+    for (int i = off; i < off + m; i += LANES) {
+      DoubleVector xr = DoubleVector.fromArray(SPECIES, f, i);
+      DoubleVector xi = DoubleVector.fromArray(SPECIES, f, i + m);
+      // (x0, x1, x2, x3) → (t0, t1, d0, e) = (x0 + x2, x1 + x3, x0 − x2, x1 − x3)
+      DoubleVector sr = xr.rearrange(SWAP_HALVES);
+      DoubleVector si = xi.rearrange(SWAP_HALVES);
+      DoubleVector ar = xr.add(sr).blend(sr.sub(xr), UPPER_HALF);
+      DoubleVector ai = xi.add(si).blend(si.sub(xi), UPPER_HALF);
+      // d1 = −i·e: (er, ei) → (ei, −er)
+      DoubleVector br = ar.blend(ai, LAST);
+      DoubleVector bi = ai.blend(ar.neg(), LAST);
+      // (t0, t1, d0, d1) → (t0 + t1, t0 − t1, d0 + d1, d0 − d1)
+      DoubleVector pr = br.rearrange(SWAP_PAIRS);
+      DoubleVector pi = bi.rearrange(SWAP_PAIRS);
+      br.add(pr).blend(pr.sub(br), ODD).intoArray(f, i);
+      bi.add(pi).blend(pi.sub(bi), ODD).intoArray(f, i + m);
+    }
+  }
+
+  /** In-register form of {@link ScalarNegacyclicFft#radix4DitUnit}. */
+  static void radix4DitUnit(double[] f, int off, int m) {
+    for (int i = off; i < off + m; i += LANES) {
+      DoubleVector yr = DoubleVector.fromArray(SPECIES, f, i);
+      DoubleVector yi = DoubleVector.fromArray(SPECIES, f, i + m);
+      // (y0, y1, y2, y3) → (a0, a1, g, y2 − y3) = (y0 + y1, y0 − y1, y2 + y3, y2 − y3)
+      DoubleVector sr = yr.rearrange(SWAP_PAIRS);
+      DoubleVector si = yi.rearrange(SWAP_PAIRS);
+      DoubleVector ar = yr.add(sr).blend(sr.sub(yr), ODD);
+      DoubleVector ai = yi.add(si).blend(si.sub(yi), ODD);
+      // h = i·(y2 − y3): (r, i) → (−i, r)
+      DoubleVector br = ar.blend(ai.neg(), LAST);
+      DoubleVector bi = ai.blend(ar, LAST);
+      // (a0, a1, g, h) → (a0 + g, a1 + h, a0 − g, a1 − h)
+      DoubleVector pr = br.rearrange(SWAP_HALVES);
+      DoubleVector pi = bi.rearrange(SWAP_HALVES);
+      br.add(pr).blend(pr.sub(br), UPPER_HALF).intoArray(f, i);
+      bi.add(pi).blend(pi.sub(bi), UPPER_HALF).intoArray(f, i + m);
     }
   }
 }
