@@ -292,8 +292,15 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   /** Vector form of {@link ScalarNegacyclicFft#radix4Dif}; needs q ≥ lanes. */
   static void radix4Dif(double[] f, int off, int m, int q, double[] w) {
     int len = 4 * q;
-    for (int b = off; b < off + m; b += len) {
-      for (int j = 0; j < q; j += LANES) {
+    // j outside, blocks inside: each twiddle vector is loaded once per stage.
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + m; b += len) {
         int i0 = b + j;
         int i1 = i0 + q;
         int i2 = i1 + q;
@@ -316,20 +323,14 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
         DoubleVector d1i = x3r.sub(x1r);
         t0r.add(t1r).intoArray(f, i0);
         t0i.add(t1i).intoArray(f, i0 + m);
-        DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
-        DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
         DoubleVector ar = t0r.sub(t1r);
         DoubleVector ai = t0i.sub(t1i);
         ar.mul(w2r).sub(ai.mul(w2i)).intoArray(f, i1);
         ar.mul(w2i).add(ai.mul(w2r)).intoArray(f, i1 + m);
-        DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
-        DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
         DoubleVector br = d0r.add(d1r);
         DoubleVector bi = d0i.add(d1i);
         br.mul(w1r).sub(bi.mul(w1i)).intoArray(f, i2);
         br.mul(w1i).add(bi.mul(w1r)).intoArray(f, i2 + m);
-        DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
-        DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
         DoubleVector cr = d0r.sub(d1r);
         DoubleVector ci = d0i.sub(d1i);
         cr.mul(w3r).sub(ci.mul(w3i)).intoArray(f, i3);
@@ -341,18 +342,18 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   /** Vector form of {@link ScalarNegacyclicFft#radix4Dit}; needs q ≥ lanes. */
   static void radix4Dit(double[] f, int off, int m, int q, double[] w) {
     int len = 4 * q;
-    for (int b = off; b < off + m; b += len) {
-      for (int j = 0; j < q; j += LANES) {
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + m; b += len) {
         int i0 = b + j;
         int i1 = i0 + q;
         int i2 = i1 + q;
         int i3 = i2 + q;
-        DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
-        DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
-        DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
-        DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
-        DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
-        DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
         DoubleVector y0r = DoubleVector.fromArray(SPECIES, f, i0);
         DoubleVector y0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
         DoubleVector y1r = DoubleVector.fromArray(SPECIES, f, i1);
