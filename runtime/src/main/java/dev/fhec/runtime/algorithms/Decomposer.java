@@ -81,6 +81,23 @@ public final class Decomposer {
       }
       return;
     }
+    if (levels == 2) {
+      // Two levels in one pass: level 1 (least significant) first, its carry into level 0.
+      long m = mask;
+      int o1 = outOff + n;
+      for (int i = 0; i < n; i++) {
+        long st = (in[inOff + i] + half) >>> s;
+        long low = st & m;
+        long high = st >>> b;
+        long carry = (((low - 1) | high) & low) >>> bm1;
+        out[o1 + i] = low - (carry << b);
+        high += carry;
+        long top = high & m;
+        long carryTop = ((top - 1) & top) >>> bm1;
+        out[outOff + i] = top - (carryTop << b);
+      }
+      return;
+    }
     long[] state = scratch(n);
     for (int i = 0; i < n; i++) {
       state[i] = (in[inOff + i] + half) >>> s;
