@@ -211,13 +211,20 @@ public final class OnnxFrontend {
         outs = lowerOrFold(b, n, entry, ins, opset, qdq);
       } catch (CompileException e) {
         throw e;
-      } catch (ReferenceEvaluator.EvaluationException
-          | IndexOutOfBoundsException
-          | IllegalArgumentException
-          | ArithmeticException e) {
+      } catch (RuntimeException e) {
+        // A malformed node (missing inputs, values the evaluator rejects while folding, ...):
+        // whatever went wrong is reported at the node, never as a bare exception.
         throw new CompileException(
             Diagnostic.error(
-                "node '" + n.name() + "' (" + n.opType() + "): " + e.getMessage(), n.location()));
+                "node '"
+                    + n.name()
+                    + "' ("
+                    + n.opType()
+                    + "): "
+                    + (e instanceof IndexOutOfBoundsException
+                        ? "missing input or attribute (" + e.getMessage() + ")"
+                        : e.getMessage()),
+                n.location()));
       }
       for (int i = 0; i < n.outputs().size(); i++) {
         String name = n.outputs().get(i);
