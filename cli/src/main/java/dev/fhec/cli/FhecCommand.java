@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
       "Example:",
       "  fhec demo          compile, encrypt, run and check the GPT-2 head"
     },
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, ParamsCommand.class})
 public final class FhecCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fhec.compiler.CompileOptions;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ErrorFunction;
 import dev.fhec.runtime.params.NoiseModel;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ParameterOptimizerTest {
@@ -17,7 +20,8 @@ class ParameterOptimizerTest {
   private static final ParameterOptimizer OPTIMIZER = new ParameterOptimizer();
 
   /** Every (k, N, n, BR b×ℓ, KS b×ℓ) of a small space, no fronts, no pruning. */
-  private static double bruteForceCost(SearchSpace space, CircuitProfile profile, double pErr) {
+  private static double bruteForceCost(
+      SearchSpace space, CircuitProfile profile, ErrorTarget target) {
     double best = Double.POSITIVE_INFINITY;
     for (int k = space.minK(); k <= space.maxK(); k++) {
       for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
@@ -39,10 +43,20 @@ class ParameterOptimizerTest {
                 }
                 for (int bk = 1; bk * lk <= 64; bk++) {
                   double vks = NoiseModel.keyswitch(kn, bk, lk, NoiseModel.secureVariance(n));
+                  int m = profile.groups().size();
+                  double[] p = new double[m];
+                  long[] counts = new long[m];
                   boolean ok = true;
-                  for (LookupGroup g : profile.groups()) {
-                    double v = g.norm2Squared() * vbr + vks + vms;
-                    ok &= NoiseModel.errorProbability(g.precision(), v) <= pErr;
+                  for (int i = 0; i < m; i++) {
+                    LookupGroup g = profile.groups().get(i);
+                    p[i] =
+                        NoiseModel.errorProbability(
+                            g.precision(), g.norm2Squared() * vbr + vks + vms);
+                    counts[i] = g.count();
+                    ok &= p[i] <= target.value();
+                  }
+                  if (target instanceof ErrorTarget.Global) {
+                    ok = NoiseModel.globalErrorProbability(p, counts) <= target.value();
                   }
                   if (ok) {
                     best = cost;
@@ -69,11 +83,20 @@ class ParameterOptimizerTest {
             new CircuitProfile(
                 List.of(LookupGroup.ofNorm2(2, 300, 5), LookupGroup.ofNorm2(4, 2, 7)), 1000));
     for (CircuitProfile profile : profiles) {
-      double expected = bruteForceCost(small, profile, KAPPA_4);
-      OptimizedParameters r = optimizer.optimize(profile, new ErrorTarget.PerLookup(KAPPA_4));
+      ErrorTarget target = new ErrorTarget.PerLookup(KAPPA_4);
+      double expected = bruteForceCost(small, profile, target);
+      OptimizedParameters r = optimizer.optimize(profile, target);
       assertEquals(expected, r.complexity(), 0.5, profile.toString());
       assertTrue(r.maxPError() <= KAPPA_4, r.toString());
     }
+    CircuitProfile mixed =
+        new CircuitProfile(
+            List.of(LookupGroup.ofNorm2(3, 40, 300), LookupGroup.ofNorm2(4, 1, 100)), 0);
+    ErrorTarget global = new ErrorTarget.Global(1e-3);
+    SearchSpace tiny = new SearchSpace(10, 10, 1, 2, 740, 746);
+    OptimizedParameters r = new ParameterOptimizer(tiny).optimize(mixed, global);
+    assertEquals(bruteForceCost(tiny, mixed, global), r.complexity(), 0.5, r.why());
+    assertTrue(r.globalPError() <= 1e-3, r.why());
   }
 
   @Test
@@ -167,7 +190,21 @@ class ParameterOptimizerTest {
     assertTrue(r.why().contains("Binding: the 4-bit lookups with nu=1.00"), r.why());
     assertTrue(r.why().contains("Runner-up: "), r.why());
     assertEquals("OPT_p4_nu1", r.parameters().name());
+    assertEquals(0, r.bindingGroup());
+    double bound = NoiseModel.safeVariance(4, KAPPA_4);
+    double sigmaRatio = Math.sqrt(bound / r.groups().get(0).variance());
+    assertEquals(Math.log(sigmaRatio) / Math.log(2), r.marginBits(), 1e-9);
+    assertTrue(r.marginBits() >= 0, r.why());
+    assertTrue(r.runnerUpComplexity() > r.complexity(), r.why());
     assertEquals(r.keyswitchComplexity() + r.bootstrapComplexity(), r.complexity(), 0.5, r.why());
+  }
+
+  @Test
+  void compileOptionsChooseTheTarget() {
+    assertEquals(new ErrorTarget.Global(1e-5), ErrorTarget.of(CompileOptions.defaults()));
+    CompileOptions perLookup =
+        new CompileOptions(OptionalDouble.of(1e-3), 1e-5, OptionalInt.empty(), false, 16);
+    assertEquals(new ErrorTarget.PerLookup(1e-3), ErrorTarget.of(perLookup));
   }
 
   @Test
