@@ -354,6 +354,11 @@ public final class PostTrainingQuantizer {
     return narrowed.computeIfAbsent(x, k -> quantizeFloat(flt(x), s));
   }
 
+  /** The integer already computed for source node {@code x}, if any (no new table). */
+  private Rep.Quant existingQuant(int x) {
+    return reps[x] instanceof Rep.Quant q ? q : quantized.get(x);
+  }
+
   /** Source node {@code x} as an integer on scale {@code s} (requantized unless it already is). */
   private int onScale(int x, double s) {
     if (reps[x] instanceof Rep.Clear c) {
@@ -364,8 +369,8 @@ public final class PostTrainingQuantizer {
       }
       return nb.constant(new Tensor.Ints(v.shape(), q));
     }
-    Rep.Quant q = quant(x);
-    if (q.scale() == s) {
+    Rep.Quant q = existingQuant(x);
+    if (q != null && q.scale() == s) {
       return q.id();
     }
     return quantizeFloat(flt(x), s).id();
@@ -380,10 +385,10 @@ public final class PostTrainingQuantizer {
   }
 
   private double commonScale(Node n, int a, int b) {
-    if (reps[a] instanceof Rep.Quant qa
-        && reps[b] instanceof Rep.Quant qb
-        && qa.scale() == qb.scale()) {
-      return qa.scale();
+    Rep.Quant qa = existingQuant(a);
+    Rep.Quant qb = existingQuant(b);
+    if (qa != null && qb != null && qa.scale() == qb.scale()) {
+      return qa.scale(); // e.g. x − max(x): both already integers on one scale, no table
     }
     return scaleFor(Math.max(maxAbs[n.id()], Math.max(rangeOf(a), rangeOf(b))));
   }
