@@ -202,6 +202,20 @@ public final class OnnxFrontend {
                     + String.join(", ", OnnxOps.TABLE.keySet()),
                 n.location()));
       }
+      if (opset < entry.minOpset()) {
+        throw new CompileException(
+            Diagnostic.error(
+                "node '"
+                    + n.name()
+                    + "': the model imports opset "
+                    + opset
+                    + ", but the frontend implements "
+                    + entry.version()
+                    + " (opset >= "
+                    + entry.minOpset()
+                    + "); convert the model with onnx.version_converter",
+                n.location()));
+      }
       List<Integer> ins = new ArrayList<>();
       for (String name : n.inputs()) {
         ins.add(name.isEmpty() ? -1 : resolve(name, values, m, b, n));

@@ -24,8 +24,22 @@ import java.util.TreeMap;
 final class OnnxOps {
   private OnnxOps() {}
 
-  /** A table entry: the operator version implemented and its lowering. */
-  record Entry(String version, OnnxOpLowering lowering) {}
+  /**
+   * A table entry.
+   *
+   * @param version the operator version followed, as the ONNX changelog names it ({@code Relu-14})
+   * @param minOpset the oldest default-domain opset whose semantics the lowering also handles
+   *     (older spellings such as axes as an attribute included); older models are rejected
+   * @param lowering the lowering
+   */
+  record Entry(String version, int minOpset, OnnxOpLowering lowering) {
+    Entry(String version, OnnxOpLowering lowering) {
+      this(version, DEFAULT_MIN_OPSET, lowering);
+    }
+  }
+
+  /** Opset 11 changed many operators (negative axes, Slice inputs); older models are rejected. */
+  static final int DEFAULT_MIN_OPSET = 11;
 
   private static final ElementType FLOAT = new ElementType.FloatType();
   private static final ElementType INT = new ElementType.IntType(true, 0);
@@ -57,9 +71,9 @@ final class OnnxOps {
     t.put("Erf", new Entry("Erf-13", unary(UnaryFn.Simple.ERF)));
     t.put("Relu", new Entry("Relu-14", unary(UnaryFn.Simple.RELU)));
     t.put("Abs", new Entry("Abs-13", unary(UnaryFn.Simple.ABS)));
-    t.put("Gelu", new Entry("Gelu-20", OnnxOps::gelu));
+    t.put("Gelu", new Entry("Gelu-20", 20, OnnxOps::gelu));
     t.put("Transpose", new Entry("Transpose-13", OnnxOps::transpose));
-    t.put("Reshape", new Entry("Reshape-14", OnnxOps::reshape));
+    t.put("Reshape", new Entry("Reshape-14", 5, OnnxOps::reshape));
     t.put("Flatten", new Entry("Flatten-13", OnnxOps::flatten));
     t.put("Split", new Entry("Split-18", OnnxOps::split));
     t.put("Slice", new Entry("Slice-13", OnnxOps::slice));
@@ -69,7 +83,7 @@ final class OnnxOps {
     t.put("Squeeze", new Entry("Squeeze-13", OnnxOps::squeeze));
     t.put("Expand", new Entry("Expand-13", OnnxOps::expand));
     t.put("Shape", new Entry("Shape-15", OnnxOps::shape));
-    t.put("Softmax", new Entry("Softmax-13", OnnxOps::softmax));
+    t.put("Softmax", new Entry("Softmax-13", 13, OnnxOps::softmax));
     t.put("ReduceMax", new Entry("ReduceMax-18", reduce(ReduceKind.MAX)));
     t.put("ReduceMin", new Entry("ReduceMin-18", reduce(ReduceKind.MIN)));
     t.put("ReduceSum", new Entry("ReduceSum-13", OnnxOps::reduceSum));
@@ -77,7 +91,7 @@ final class OnnxOps {
     t.put("Where", new Entry("Where-16", OnnxOps::where));
     t.put("Cast", new Entry("Cast-19", OnnxOps::cast));
     t.put("Constant", new Entry("Constant-13", OnnxOps::constant));
-    t.put("LayerNormalization", new Entry("LayerNormalization-17", OnnxOps::layerNorm));
+    t.put("LayerNormalization", new Entry("LayerNormalization-17", 17, OnnxOps::layerNorm));
     t.put("QuantizeLinear", new Entry("QuantizeLinear-13", OnnxOps::quantizeLinear));
     t.put("DequantizeLinear", new Entry("DequantizeLinear-13", OnnxOps::dequantizeLinear));
     return java.util.Collections.unmodifiableMap(t);

@@ -216,7 +216,7 @@ class OnnxOpsTest {
             new int[] {2, 3},
             List.of(
                 node("Gelu", "ge", List.of("x"), List.of("g"), attr("approximate", "tanh")),
-                node("ReduceMax", "rm", List.of("g"), List.of("mx"), ints("axes", 1)),
+                node("ReduceMax", "rm", List.of("g", "ax1"), List.of("mx")),
                 node("ReduceMean", "rmean", List.of("g", "ax1"), List.of("mn")),
                 node("Sub", "d", List.of("mx", "mn"), List.of("y"))),
             List.of(longs("ax1", new int[] {1}, 1)));
@@ -247,6 +247,20 @@ class OnnxOpsTest {
         e.getMessage().contains(String.join(", ", new java.util.TreeSet<>(OnnxOps.TABLE.keySet()))),
         e.getMessage());
     assertEquals(new Location.OnnxNode("m.onnx", "my_conv", "Conv"), e.first().location());
+  }
+
+  @Test
+  void anOperatorOlderThanItsImplementedVersionIsRejected() {
+    byte[] m =
+        TestModels.model(
+            11,
+            new int[] {2, 3},
+            List.of(node("Softmax", "old_softmax", List.of("x"), List.of("y"))),
+            List.of());
+    CompileException e =
+        assertThrows(CompileException.class, () -> OnnxFrontend.importFloat(m, "m.onnx"));
+    assertTrue(e.getMessage().contains("old_softmax"), e.getMessage());
+    assertTrue(e.getMessage().contains("opset 11") && e.getMessage().contains("Softmax-13"));
   }
 
   @Test

@@ -101,6 +101,16 @@ final class TestModels {
   /** A model with one float input {@code x} of {@code shape}, the given nodes, output {@code y}. */
   static byte[] model(
       int[] shape, List<NodeProto> nodes, List<TensorProto> initializers, String... outputs) {
+    return model(20, shape, nodes, initializers, outputs);
+  }
+
+  /** As above, importing default-domain opset {@code opset}. */
+  static byte[] model(
+      int opset,
+      int[] shape,
+      List<NodeProto> nodes,
+      List<TensorProto> initializers,
+      String... outputs) {
     OnnxProto.GraphProto.Builder g =
         OnnxProto.GraphProto.newBuilder()
             .setName("test")
@@ -112,7 +122,7 @@ final class TestModels {
     }
     return OnnxProto.ModelProto.newBuilder()
         .setIrVersion(8)
-        .addOpsetImport(OnnxProto.OperatorSetIdProto.newBuilder().setDomain("").setVersion(17))
+        .addOpsetImport(OnnxProto.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
         .setGraph(g)
         .build()
         .toByteArray();
