@@ -236,6 +236,46 @@ class OnnxOpsTest {
   }
 
   @Test
+  void elementwiseChainWhereAndReduceSum() {
+    // y = ReduceSum_axis1( Where(mask, Sqrt(Sigmoid(x)) + Tanh(x) * Exp(Neg(x)), Pow(Relu(x), 2)
+    //     - x) ), keepdims 0
+    byte[] m =
+        model(
+            new int[] {2, 3},
+            List.of(
+                node("Sigmoid", "sg", List.of("x"), List.of("sg")),
+                node("Sqrt", "sq", List.of("sg"), List.of("sq")),
+                node("Tanh", "th", List.of("x"), List.of("th")),
+                node("Neg", "ng", List.of("x"), List.of("ng")),
+                node("Exp", "ex", List.of("ng"), List.of("ex")),
+                node("Mul", "mu", List.of("th", "ex"), List.of("mu")),
+                node("Add", "ad", List.of("sq", "mu"), List.of("a")),
+                node("Relu", "re", List.of("x"), List.of("re")),
+                node("Pow", "pw", List.of("re", "two"), List.of("pw")),
+                node("Sub", "sb", List.of("pw", "x"), List.of("b")),
+                node("Cast", "cm", List.of("maskf"), List.of("mask"), attr("to", 9L)),
+                node("Where", "wh", List.of("mask", "a", "b"), List.of("w")),
+                node("ReduceSum", "rs", List.of("w", "ax1"), List.of("y"), attr("keepdims", 0L))),
+            List.of(
+                floats("two", new int[0], new double[] {2}),
+                floats("maskf", new int[] {3}, new double[] {1, 0, 1}),
+                longs("ax1", new int[] {1}, 1)));
+    double[] x = {-1.5, -0.25, 0.5, 0.75, 1.25, -2};
+    double[] y = run(m, new int[] {2, 3}, x);
+    assertEquals(2, y.length);
+    for (int r = 0; r < 2; r++) {
+      double sum = 0;
+      for (int k = 0; k < 3; k++) {
+        double v = x[r * 3 + k];
+        double a = Math.sqrt(1 / (1 + Math.exp(-v))) + Math.tanh(v) * Math.exp(-v);
+        double b = Math.pow(Math.max(v, 0), 2) - v;
+        sum += k != 1 ? a : b;
+      }
+      assertEquals(sum, y[r], 1e-12);
+    }
+  }
+
+  @Test
   void unsupportedOperatorNamesTheNodeAndListsSupportedOps() {
     byte[] m =
         model(
