@@ -72,7 +72,7 @@ class Gpt2HeadOnnxTest {
    * more). So 10,584 = the seed's 11,808 − 3·n·d − 2n².
    */
   @Test
-  @org.junit.jupiter.api.Tag("slow") // about 15 s on 2 cores
+  @org.junit.jupiter.api.Tag("slow") // 5-15 s on 2 shared cores
   void compilesWithFewerBootstrapsThanTheSeedAndSimulatesExactly() throws Exception {
     QuantizedProgram q =
         OnnxFrontend.importQuantized(

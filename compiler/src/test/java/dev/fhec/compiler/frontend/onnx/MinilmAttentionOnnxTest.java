@@ -118,7 +118,7 @@ class MinilmAttentionOnnxTest {
   }
 
   /**
-   * Compiles the 6-bit program (slow tier: about 25 s on 2 cores). The PBS count is derived per
+   * Compiles the 6-bit program (slow tier: 3–25 s on 2 shared cores). The PBS count is derived per
    * construct (H = 12 heads, n = 6, d = 32, D = 384): 3·n·D for the fused bias + requantization of
    * Q, K, V; 4·d·n² per head for the two enc×enc matmuls (2 PBS per product); per head n² to
    * quantize the scaled scores, n(n−1) for the max as a relu chain, n² to quantize exp, n for
