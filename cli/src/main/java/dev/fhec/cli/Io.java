@@ -1,0 +1,154 @@
+package dev.fhec.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.ClearTensor;
+import dev.fhec.runtime.circuit.ValueInfo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** File and tensor plumbing shared by the subcommands. */
+final class Io {
+  /**
+   * The mapper for bundle and key-directory files: records by their components only (no derived
+   * {@code isX()} properties), unknown fields ignored so newer writers stay readable.
+   */
+  static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .setVisibility(
+              com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER,
+              com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE);
+
+  static final String CLIENT_KEY = "client.key";
+  static final String EVAL_KEYS = "eval.keys";
+  static final String KEY_CIRCUIT = "circuit.json";
+  static final String KEY_MANIFEST = "manifest.json";
+
+  private Io() {}
+
+  static void printJson(PrintWriter out, Object value) {
+    try {
+      out.println(JSON.writeValueAsString(value));
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void requireFile(Path p, String what, String hint) {
+    if (!Files.isRegularFile(p)) {
+      throw new UserException("no " + what + " at " + p, hint);
+    }
+  }
+
+  static void createParent(Path p) throws IOException {
+    Path parent = p.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+  }
+
+  /**
+   * The circuit's inputs from a tensor file: by name when the file names them all, by position when
+   * it holds exactly as many arrays; each checked against shape and range of its input.
+   */
+  static List<ClearTensor> inputsFor(
+      Circuit circuit, List<String> names, Map<String, Tensor> tensors, Path file) {
+    List<Tensor> ordered = new ArrayList<>();
+    if (tensors.keySet().containsAll(names)) {
+      for (String n : names) {
+        ordered.add(tensors.get(n));
+      }
+    } else if (tensors.size() == names.size()) {
+      ordered.addAll(tensors.values());
+    } else {
+      throw new UserException(
+          file + " holds " + tensors.keySet() + ", the circuit needs inputs " + names,
+          "name the arrays after the inputs, e.g. numpy.savez(f, "
+              + String.join("=..., ", names)
+              + "=...)");
+    }
+    List<ClearTensor> out = new ArrayList<>();
+    for (int i = 0; i < ordered.size(); i++) {
+      ValueInfo v = circuit.value(circuit.inputs().get(i));
+      String name = names.get(i);
+      Tensor t = ordered.get(i);
+      if (!Arrays.equals(t.shape(), v.shape())) {
+        throw new UserException(
+            "input '"
+                + name
+                + "' has shape "
+                + Arrays.toString(t.shape())
+                + ", the circuit expects "
+                + Arrays.toString(v.shape()),
+            "reshape the array to " + Arrays.toString(v.shape()));
+      }
+      long[] data = new long[t.size()];
+      for (int j = 0; j < data.length; j++) {
+        data[j] =
+            switch (t) {
+              case Tensor.Ints x -> x.at(j);
+              case Tensor.Floats x -> {
+                double d = x.at(j);
+                if (d != Math.rint(d)) {
+                  throw new UserException(
+                      "input '" + name + "' element " + j + " is " + d + ", not an integer",
+                      "encrypted inputs are quantized integers; quantize the floats first");
+                }
+                yield (long) d;
+              }
+            };
+        if (data[j] < v.min() || data[j] > v.max()) {
+          throw new UserException(
+              "input '"
+                  + name
+                  + "' element "
+                  + j
+                  + " = "
+                  + data[j]
+                  + " is outside the "
+                  + v.width()
+                  + "-bit "
+                  + (v.signed() ? "signed" : "unsigned")
+                  + " range ["
+                  + v.min()
+                  + ", "
+                  + v.max()
+                  + "]",
+              "the circuit was compiled for this range; recompile with an inputset that covers it");
+        }
+      }
+      out.add(new ClearTensor(v.shape(), data));
+    }
+    return out;
+  }
+
+  static Map<String, Tensor> named(List<String> names, List<ClearTensor> tensors) {
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    for (int i = 0; i < tensors.size(); i++) {
+      m.put(names.get(i), new Tensor.Ints(tensors.get(i).shape(), tensors.get(i).data()));
+    }
+    return m;
+  }
+
+  static long sizeOf(Path p) throws IOException {
+    if (Files.isDirectory(p)) {
+      try (var s = Files.walk(p)) {
+        return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+      }
+    }
+    return Files.size(p);
+  }
+}
