@@ -1,0 +1,52 @@
+package dev.fhec.compiler.optimizer;
+
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.List;
+
+/**
+ * The optimizer's choice and the evidence for it.
+ *
+ * @param parameters the chosen set, 128-bit secure, σs on the security curve
+ * @param keyswitchComplexity Concrete complexity of one keyswitch k·N → n
+ * @param bootstrapComplexity Concrete complexity of one bootstrap
+ * @param complexity the circuit's objective: lookups·(KS + PBS) + leveled terms·k·N
+ * @param groups the predicted error probability of each lookup group
+ * @param globalPError 1 − Π(1 − pᵢ)^{countᵢ}
+ * @param target the requested error target
+ * @param why a human-readable account: binding constraint, margin, noise shares, runner-up
+ * @param searchNanos wall time of the search (not part of the choice)
+ */
+public record OptimizedParameters(
+    ParameterSet parameters,
+    long keyswitchComplexity,
+    long bootstrapComplexity,
+    double complexity,
+    List<GroupPrediction> groups,
+    double globalPError,
+    ErrorTarget target,
+    String why,
+    long searchNanos) {
+
+  public OptimizedParameters {
+    groups = List.copyOf(groups);
+  }
+
+  /** Complexity of one lookup (keyswitch + bootstrap). */
+  public long lookupComplexity() {
+    return keyswitchComplexity + bootstrapComplexity;
+  }
+
+  /** The largest per-lookup error probability among the groups. */
+  public double maxPError() {
+    return groups.stream().mapToDouble(GroupPrediction::pError).max().orElseThrow();
+  }
+
+  /**
+   * Prediction for one lookup group.
+   *
+   * @param group the lookups
+   * @param variance ν²·V_BR + V_KS + V_MS at their blind-rotation input
+   * @param pError probability that one of them returns a wrong value
+   */
+  public record GroupPrediction(LookupGroup group, double variance, double pError) {}
+}

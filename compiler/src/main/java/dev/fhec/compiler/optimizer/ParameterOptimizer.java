@@ -1,0 +1,484 @@
+package dev.fhec.compiler.optimizer;
+
+import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
+import dev.fhec.compiler.optimizer.OptimizedParameters.GroupPrediction;
+import dev.fhec.runtime.params.CostModel;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.GlweDimension;
+import dev.fhec.runtime.params.LweDimension;
+import dev.fhec.runtime.params.NoiseModel;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.PolynomialSize;
+import dev.fhec.runtime.params.SecurityCurve;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the cheapest 128-bit secure TFHE parameters for a circuit (mono-parameter: one set for
+ * every lookup, one noise constraint per lookup group).
+ *
+ * <p>Why: the parameters decide both the cost of every bootstrap and the chance that a lookup
+ * returns a wrong value; Concrete's optimizer (Bergerat et al., ePrint 2022/704; compiler.md §8)
+ * shows that searching the whole space per circuit beats any fixed table. This class is that
+ * search, on the noise and cost models of {@link NoiseModel} and {@link CostModel}.
+ *
+ * <p>Constraint of a group (p, ν²): ν²·V_BR + V_KS + V_MS ≤ (2^{−(p+2)}/κ)², κ = √2·erfc⁻¹(p_err),
+ * with the KSK and BSK at the minimal secure σ of {@link SecurityCurve} for n and k·N. With a
+ * global target the exact condition 1 − Π(1 − pᵢ)^{countᵢ} ≤ target is checked.
+ *
+ * <p>Search (compiler.md §8.5): for each (k, N) and each n by increasing cost, the precomputed
+ * Pareto fronts of decompositions ({@link DecompositionFronts}) are scanned cheapest-first; the
+ * cheapest keyswitch that fits the remaining noise budget is found by bisection; loops stop as soon
+ * as the modulus-switch noise alone exceeds the budget or the cheapest completion costs more than
+ * the best two (k, N) choices found so far (the second one is reported as the runner-up). Equal
+ * costs are broken by the lower error probability.
+ */
+public final class ParameterOptimizer {
+  /** Safety factor so that rounding in κ never makes a chosen set exceed its target. */
+  private static final double SLACK = 1 - 1e-9;
+
+  private final SearchSpace space;
+  private final DecompositionFronts fronts;
+
+  public ParameterOptimizer() {
+    this(SearchSpace.CONCRETE_CPU);
+  }
+
+  public ParameterOptimizer(SearchSpace space) {
+    this.space = space;
+    this.fronts = DecompositionFronts.of(space);
+  }
+
+  /** Optimizes for Concrete's default target, a global p_error of 1e−5. */
+  public OptimizedParameters optimize(CircuitProfile profile) {
+    return optimize(profile, ErrorTarget.defaultTarget());
+  }
+
+  /**
+   * The cheapest secure parameters for {@code profile} that meet {@code target}.
+   *
+   * @throws NoParametersException if none exist in the search space
+   */
+  public OptimizedParameters optimize(CircuitProfile profile, ErrorTarget target) {
+    long start = System.nanoTime();
+    Constraint constraint = new Constraint(profile, target);
+    double lookups = profile.lookupCount();
+    List<Candidate> perPair = new ArrayList<>();
+    double lowest = Double.POSITIVE_INFINITY;
+    double second = Double.POSITIVE_INFINITY;
+    for (int k = space.minK(); k <= space.maxK(); k++) {
+      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
+        Candidate c = bestForPair(k, logN, profile, constraint, lookups, second);
+        if (c == null) {
+          continue;
+        }
+        perPair.add(c);
+        if (c.cost < lowest) {
+          second = lowest;
+          lowest = c.cost;
+        } else if (c.cost < second) {
+          second = c.cost;
+        }
+      }
+    }
+    if (perPair.isEmpty()) {
+      throw diagnose(profile, target);
+    }
+    perPair.sort(Candidate::compareTo);
+    Candidate best = perPair.get(0);
+    Candidate runnerUp = perPair.size() > 1 ? perPair.get(1) : null;
+    return describe(best, runnerUp, profile, target, constraint, System.nanoTime() - start);
+  }
+
+  /** The cheapest feasible point with this (k, N), or null; prunes above min(own best, bound). */
+  private Candidate bestForPair(
+      int k,
+      int logN,
+      CircuitProfile profile,
+      Constraint constraint,
+      double lookups,
+      double bound) {
+    int bigN = 1 << logN;
+    int kn = k * bigN;
+    Front br = fronts.blindRotation(k, logN);
+    double leveled = (double) profile.leveledTerms() * kn;
+    Candidate best = null;
+    for (int n = space.minN(); n <= space.maxN(); n++) {
+      double threshold = best == null ? bound : Math.min(best.cost, bound);
+      double vms = NoiseModel.modulusSwitch(n, bigN);
+      if (vms >= constraint.minSafe) {
+        break; // V_MS grows with n
+      }
+      Front ks = fronts.keyswitch(n);
+      long cheapestKs = CostModel.keyswitch(kn, n, ks.levels()[0]);
+      if (lookups * (cheapestKs + CostModel.bootstrap(n, k, bigN, br.levels()[0])) + leveled
+          > threshold) {
+        break; // every cost grows with n
+      }
+      for (int j = 0; j < br.size(); j++) {
+        long pbs = CostModel.bootstrap(n, k, bigN, br.levels()[j]);
+        if (lookups * (pbs + cheapestKs) + leveled > threshold) {
+          break;
+        }
+        double vbr = n * br.variance()[j];
+        double budget = constraint.keyswitchBudget(vbr, vms);
+        if (budget <= 0) {
+          continue;
+        }
+        for (int i = firstBelow(ks, budget / kn); i < ks.size(); i++) {
+          double cost = lookups * (pbs + CostModel.keyswitch(kn, n, ks.levels()[i])) + leveled;
+          if (cost > threshold) {
+            break;
+          }
+          double vks = kn * ks.variance()[i];
+          if (!constraint.holds(vbr, vks, vms)) {
+            continue;
+          }
+          Candidate c =
+              new Candidate(
+                  k,
+                  bigN,
+                  n,
+                  br.baseLog()[j],
+                  br.levels()[j],
+                  ks.baseLog()[i],
+                  ks.levels()[i],
+                  vbr,
+                  vks,
+                  vms,
+                  cost,
+                  constraint.globalPError(vbr, vks, vms));
+          if (best == null || c.compareTo(best) < 0) {
+            best = c;
+            threshold = Math.min(best.cost, bound);
+          }
+          break;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Index of the first front entry with variance ≤ limit (fronts decrease), or size. */
+  private static int firstBelow(Front f, double limit) {
+    int lo = 0;
+    int hi = f.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (f.variance()[mid] <= limit) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  /** One feasible point of the search. */
+  private record Candidate(
+      int k,
+      int bigN,
+      int n,
+      int brBase,
+      int brLevels,
+      int ksBase,
+      int ksLevels,
+      double vbr,
+      double vks,
+      double vms,
+      double cost,
+      double globalPError)
+      implements Comparable<Candidate> {
+    @Override
+    public int compareTo(Candidate o) {
+      int c = Double.compare(cost, o.cost);
+      return c != 0 ? c : Double.compare(globalPError, o.globalPError);
+    }
+
+    String shape() {
+      return String.format(
+          Locale.ROOT,
+          "k=%d, N=2^%d, n=%d, BR 2^%dx%d, KS 2^%dx%d",
+          k,
+          Integer.numberOfTrailingZeros(bigN),
+          n,
+          brBase,
+          brLevels,
+          ksBase,
+          ksLevels);
+    }
+  }
+
+  /** The noise constraints of a profile under a target, in arrays for the inner loop. */
+  private static final class Constraint {
+    final int[] precision;
+    final double[] norm2Squared;
+    final long[] count;
+    final double[] safe; // per-lookup bound; with a global target a necessary condition only
+    final double minSafe;
+    final boolean global;
+    final double target;
+
+    Constraint(CircuitProfile profile, ErrorTarget target) {
+      int m = profile.groups().size();
+      precision = new int[m];
+      norm2Squared = new double[m];
+      count = new long[m];
+      safe = new double[m];
+      this.target = target.value();
+      this.global =
+          switch (target) {
+            case ErrorTarget.PerLookup p -> false;
+            case ErrorTarget.Global g -> true;
+          };
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < m; i++) {
+        LookupGroup g = profile.groups().get(i);
+        precision[i] = g.precision();
+        norm2Squared[i] = g.norm2Squared();
+        count[i] = g.count();
+        safe[i] = NoiseModel.safeVariance(g.precision(), target.value()) * SLACK;
+        min = Math.min(min, safe[i]);
+      }
+      minSafe = min;
+    }
+
+    /** The largest V_KS such that every group's per-lookup bound holds. */
+    double keyswitchBudget(double vbr, double vms) {
+      double budget = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < safe.length; i++) {
+        budget = Math.min(budget, safe[i] - norm2Squared[i] * vbr);
+      }
+      return budget - vms;
+    }
+
+    /** Exact check; for per-lookup targets the budget already is exact. */
+    boolean holds(double vbr, double vks, double vms) {
+      return !global || globalPError(vbr, vks, vms) <= target * SLACK;
+    }
+
+    double pError(int i, double vbr, double vks, double vms) {
+      return NoiseModel.errorProbability(
+          precision[i], NoiseModel.lookupInputVariance(norm2Squared[i], vbr, vks, vms));
+    }
+
+    double globalPError(double vbr, double vks, double vms) {
+      double[] p = new double[safe.length];
+      for (int i = 0; i < p.length; i++) {
+        p[i] = pError(i, vbr, vks, vms);
+      }
+      return NoiseModel.globalErrorProbability(p, count);
+    }
+  }
+
+  private OptimizedParameters describe(
+      Candidate best,
+      Candidate runnerUp,
+      CircuitProfile profile,
+      ErrorTarget target,
+      Constraint constraint,
+      long nanos) {
+    int kn = best.k * best.bigN;
+    ParameterSet params =
+        new ParameterSet(
+            name(profile),
+            new LweDimension(best.n),
+            new GlweDimension(best.k),
+            new PolynomialSize(best.bigN),
+            new Decomposition(best.brBase, best.brLevels),
+            new Decomposition(best.ksBase, best.ksLevels),
+            SecurityCurve.minStd(best.n),
+            SecurityCurve.minStd(kn));
+    List<GroupPrediction> predictions = new ArrayList<>();
+    int binding = 0;
+    double bindingRatio = 0;
+    for (int i = 0; i < profile.groups().size(); i++) {
+      LookupGroup g = profile.groups().get(i);
+      double v = NoiseModel.lookupInputVariance(g.norm2Squared(), best.vbr, best.vks, best.vms);
+      predictions.add(
+          new GroupPrediction(g, v, constraint.pError(i, best.vbr, best.vks, best.vms)));
+      double ratio = v / NoiseModel.safeVariance(g.precision(), target.value());
+      if (ratio > bindingRatio) {
+        bindingRatio = ratio;
+        binding = i;
+      }
+    }
+    double global =
+        NoiseModel.globalErrorProbability(
+            predictions.stream().mapToDouble(GroupPrediction::pError).toArray(),
+            profile.groups().stream().mapToLong(LookupGroup::count).toArray());
+    LookupGroup b = profile.groups().get(binding);
+    double bv = predictions.get(binding).variance();
+    StringBuilder why = new StringBuilder();
+    why.append(best.shape())
+        .append(
+            String.format(
+                Locale.ROOT, " is the cheapest secure set (complexity %.4g).", best.cost));
+    if (target instanceof ErrorTarget.Global) {
+      why.append(
+          String.format(
+              Locale.ROOT,
+              " Binding: global p_error %.3g <= %.3g over %d lookups;",
+              global,
+              target.value(),
+              profile.lookupCount()));
+    } else {
+      why.append(
+          String.format(
+              Locale.ROOT,
+              " Binding: the %d-bit lookups with nu=%s, p_error %.3g <= %.3g;",
+              b.precision(),
+              formatNorm(b.norm2()),
+              predictions.get(binding).pError(),
+              target.value()));
+    }
+    why.append(
+        String.format(
+            Locale.ROOT,
+            " noise margin %.3f bits of sigma; their input noise is %.1f%% blind rotation"
+                + " (nu^2 V_BR), %.1f%% keyswitch, %.1f%% modulus switch.",
+            -0.5 * Math.log(bindingRatio) / Math.log(2),
+            100 * b.norm2Squared() * best.vbr / bv,
+            100 * best.vks / bv,
+            100 * best.vms / bv));
+    if (runnerUp != null) {
+      why.append(
+          String.format(
+              Locale.ROOT,
+              " Runner-up: %s at complexity %.4g (+%.1f%%).",
+              runnerUp.shape(),
+              runnerUp.cost,
+              100 * (runnerUp.cost / best.cost - 1)));
+    } else {
+      why.append(" No other (k, N) is feasible.");
+    }
+    return new OptimizedParameters(
+        params,
+        CostModel.keyswitch(kn, best.n, best.ksLevels),
+        CostModel.bootstrap(best.n, best.k, best.bigN, best.brLevels),
+        best.cost,
+        predictions,
+        global,
+        target,
+        why.toString(),
+        nanos);
+  }
+
+  private static String name(CircuitProfile profile) {
+    long nu = (long) Math.ceil(Math.sqrt(profile.maxNorm2Squared()) - 1e-9);
+    return "OPT_p" + profile.maxPrecision() + "_nu" + nu;
+  }
+
+  static String formatNorm(double nu) {
+    if (nu >= 64) {
+      return String.format(Locale.ROOT, "2^%.1f", Math.log(nu) / Math.log(2));
+    }
+    return String.format(Locale.ROOT, "%.3g", nu);
+  }
+
+  /**
+   * The largest ν² a p-bit lookup can have at per-lookup error {@code pError} with any secure
+   * parameters in the space, ignoring cost; 0 when even ν² = 0 is out of reach.
+   */
+  public double largestNorm2Squared(int precision, double pError) {
+    double safe = NoiseModel.safeVariance(precision, pError) * SLACK;
+    double best = 0;
+    for (int k = space.minK(); k <= space.maxK(); k++) {
+      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
+        int bigN = 1 << logN;
+        Front br = fronts.blindRotation(k, logN);
+        double cmux = br.variance()[br.size() - 1];
+        for (int n = space.minN(); n <= space.maxN(); n++) {
+          Front ks = fronts.keyswitch(n);
+          double rest =
+              safe
+                  - (double) k * bigN * ks.variance()[ks.size() - 1]
+                  - NoiseModel.modulusSwitch(n, bigN);
+          if (rest > 0) {
+            best = Math.max(best, rest / (n * cmux));
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  private NoParametersException diagnose(CircuitProfile profile, ErrorTarget target) {
+    double perLookup =
+        switch (target) {
+          case ErrorTarget.PerLookup p -> p.value();
+          case ErrorTarget.Global g ->
+              NoiseModel.perLookupErrorProbability(g.value(), profile.lookupCount());
+        };
+    String targetText =
+        switch (target) {
+          case ErrorTarget.PerLookup p ->
+              String.format(Locale.ROOT, "p_error %.3g per lookup", p.value());
+          case ErrorTarget.Global g ->
+              String.format(
+                  Locale.ROOT,
+                  "global p_error %.3g (%.3g per lookup over %d lookups)",
+                  g.value(),
+                  perLookup,
+                  profile.lookupCount());
+        };
+    for (LookupGroup g : profile.groups()) {
+      double maxNu2 = largestNorm2Squared(g.precision(), perLookup);
+      if (maxNu2 >= g.norm2Squared()) {
+        continue;
+      }
+      int maxPrecision = 0;
+      for (int p = g.precision() - 1; p >= 1 && maxPrecision == 0; p--) {
+        if (largestNorm2Squared(p, perLookup) >= g.norm2Squared()) {
+          maxPrecision = p;
+        }
+      }
+      StringBuilder m = new StringBuilder();
+      m.append(
+          String.format(
+              Locale.ROOT,
+              "no 128-bit secure parameters for %d-bit lookups with nu = %s at %s: ",
+              g.precision(),
+              formatNorm(g.norm2()),
+              targetText));
+      if (maxNu2 >= 1) {
+        m.append(
+            String.format(
+                Locale.ROOT,
+                "at %d bits the largest nu that works is %s",
+                g.precision(),
+                formatNorm(Math.sqrt(maxNu2))));
+      } else {
+        m.append(String.format(Locale.ROOT, "no %d-bit lookup works at all", g.precision()));
+      }
+      if (maxPrecision > 0) {
+        m.append(
+            String.format(
+                Locale.ROOT,
+                "; at nu = %s the largest precision is %d bits. Use fewer bits (round the lookup"
+                    + " input to %d bits), reduce nu, or raise the error target",
+                formatNorm(g.norm2()),
+                maxPrecision,
+                maxPrecision));
+      } else {
+        m.append(
+            String.format(
+                Locale.ROOT,
+                "; at nu = %s no precision works. Reduce nu (smaller weights, shorter sums) or"
+                    + " raise the error target",
+                formatNorm(g.norm2())));
+      }
+      return new NoParametersException(
+          m.toString(), g, maxNu2 >= 1 ? Math.sqrt(maxNu2) : 0, maxPrecision);
+    }
+    return new NoParametersException(
+        "no single 128-bit secure parameter set serves all lookup groups together at "
+            + targetText
+            + "; each group alone is feasible. Raise the error target, reduce the number of"
+            + " lookups, or use fewer bits on the widest lookups",
+        null,
+        0,
+        0);
+  }
+}
