@@ -1,0 +1,7 @@
+package dev.fhec.grammar.ast;
+
+/** Prefix operators. */
+public enum UnaryOp {
+  NEG,
+  PLUS
+}

@@ -1,0 +1,151 @@
+package dev.fhec.grammar;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mutation fuzzing of the parser: random token deletions and insertions and character flips on
+ * valid programs. Every input must either parse or fail with located diagnostics; never an uncaught
+ * exception, never a hang.
+ */
+class FhePyParserFuzzTest {
+  private static final int ITERATIONS = 2_000;
+  private static final long SEED = 0x5EED_F4E0L;
+
+  private static final String BASE =
+      """
+      import numpy as np
+
+      W = np.load("w.npz")["W"]
+
+      def requant(x, scale):
+          \"\"\"Helper, inlined.\"\"\"
+          return np.rint(x * scale).astype(int)
+
+      def head(x: Encrypted[int4, (1, 6, 768)]):
+          qkv = x @ W[:, 0:192:1]
+          q, k, v = np.split(qkv, 3, axis=-1)
+          s = requant(q @ np.transpose(k, (0, 2, 1)), 0.125)
+          m = s[:, :, 0:1]
+          for i in range(1, 6):
+              m = m + np.maximum(s[:, :, i:i + 1] - m, 0)
+          e = np.exp(s - m) ** 2 // 3 % 7
+          return e / np.sum(e, axis=-1, keepdims=True), -v.T
+      """;
+
+  private static final List<String> TOKENS =
+      List.of(
+          "(",
+          ")",
+          "[",
+          "]",
+          ":",
+          ",",
+          "=",
+          "+",
+          "-",
+          "*",
+          "**",
+          "/",
+          "//",
+          "@",
+          "<",
+          "==",
+          ".",
+          "\n",
+          "\n    ",
+          "\n        ",
+          "    ",
+          "\t",
+          "def",
+          "return",
+          "for",
+          "in",
+          "x",
+          "1",
+          "2.5",
+          "\"s\"",
+          "'",
+          "\"\"\"",
+          "\\",
+          "#",
+          "None",
+          ";",
+          "$",
+          "\r",
+          "{",
+          "}",
+          "->");
+
+  @Test
+  void mutatedSourcesFailWithLocatedErrorsOnly() {
+    assertEquals(Outcome.PARSED, run(BASE), "the unmutated program must parse");
+    Random rnd = new Random(SEED);
+    int parsed = 0;
+    int rejected = 0;
+    for (int i = 0; i < ITERATIONS; i++) {
+      String src = mutate(BASE, rnd, 1 + rnd.nextInt(4));
+      Outcome o =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(5), () -> run(src), () -> "hang on:\n" + src);
+      if (o == Outcome.PARSED) {
+        parsed++;
+      } else {
+        rejected++;
+      }
+    }
+    // Both outcomes must occur, or the mutations are not exercising anything.
+    assertTrue(parsed > 0, "no mutant parsed");
+    assertTrue(rejected > ITERATIONS / 2, "too few mutants rejected: " + rejected);
+  }
+
+  private enum Outcome {
+    PARSED,
+    REJECTED
+  }
+
+  private static Outcome run(String src) {
+    try {
+      FhePyParser.parse(src, "fuzz.fhe");
+      return Outcome.PARSED;
+    } catch (FhePySyntaxException e) {
+      int lines = SourceText.of(src).lines().size();
+      assertFalse(e.diagnostics().isEmpty(), src);
+      assertTrue(e.diagnostics().size() <= FhePyParser.MAX_ERRORS);
+      for (Diagnostic d : e.diagnostics()) {
+        assertEquals("fuzz.fhe", d.span().file());
+        assertTrue(d.span().line() >= 1 && d.span().line() <= lines, d + "\n" + src);
+        assertFalse(d.message().isBlank());
+      }
+      assertTrue(e.getMessage().startsWith("fuzz.fhe:"), e.getMessage());
+      return Outcome.REJECTED;
+    }
+  }
+
+  private static String mutate(String src, Random rnd, int edits) {
+    StringBuilder sb = new StringBuilder(src);
+    for (int e = 0; e < edits; e++) {
+      int pos = rnd.nextInt(sb.length() + 1);
+      switch (rnd.nextInt(3)) {
+        case 0 -> {
+          int len = 1 + rnd.nextInt(6);
+          sb.delete(Math.min(pos, sb.length()), Math.min(sb.length(), pos + len));
+        }
+        case 1 -> sb.insert(pos, TOKENS.get(rnd.nextInt(TOKENS.size())));
+        default -> {
+          if (pos < sb.length()) {
+            sb.setCharAt(pos, (char) (sb.charAt(pos) ^ (1 << rnd.nextInt(7))));
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+}
