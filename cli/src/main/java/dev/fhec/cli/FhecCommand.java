@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CompileCommand.class,
       InspectCommand.class,
+      ParamsCommand.class,
       KeygenCommand.class,
       EncryptCommand.class,
       RunCommand.class,

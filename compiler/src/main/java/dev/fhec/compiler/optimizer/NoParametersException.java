@@ -48,7 +48,7 @@ public final class NoParametersException extends RuntimeException {
     } else {
       h.append("use fewer bits, ");
     }
-    h.append("reduce ν (smaller weights, shorter sums) or raise the error target");
+    h.append("reduce nu (smaller weights, shorter sums) or raise the error target");
     return h.toString();
   }
 }

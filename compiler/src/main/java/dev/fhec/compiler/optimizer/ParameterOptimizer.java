@@ -319,10 +319,11 @@ public final class ParameterOptimizer {
       why.append(
           String.format(
               Locale.ROOT,
-              " Binding: global p_error %.3g <= %.3g over %d lookups;",
+              " Binding: global p_error %.3g <= %.3g over %d lookup%s;",
               global,
               target.value(),
-              profile.lookupCount()));
+              profile.lookupCount(),
+              profile.lookupCount() == 1 ? "" : "s"));
     } else {
       why.append(
           String.format(
