@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.ValueInfo;
 import java.io.PrintWriter;

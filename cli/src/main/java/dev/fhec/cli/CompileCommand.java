@@ -1,6 +1,7 @@
 package dev.fhec.cli;
 
 import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.KeySizes;
 import java.io.PrintWriter;
@@ -137,7 +138,7 @@ final class CompileCommand implements Callable<Integer> {
           "8 bits or fewer keeps table lookups cheap");
     }
     long t0 = System.nanoTime();
-    Engine.Compilation c =
+    Bundle c =
         root.engine()
             .compile(
                 new Engine.CompileRequest(
@@ -156,18 +157,11 @@ final class CompileCommand implements Callable<Integer> {
     }
     options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
     opts.put("global-p-error", Double.toString(options.globalPError()));
+    Bundle.Manifest m = c.manifest();
     Bundle bundle =
-        new Bundle(
+        c.withManifest(
             new Bundle.Manifest(
-                Bundle.FORMAT_VERSION,
-                c.circuit().name(),
-                model.toString(),
-                c.inputNames(),
-                c.outputNames(),
-                opts),
-            c.circuit(),
-            c.printedIr(),
-            c.report());
+                m.formatVersion(), m.name(), model.toString(), m.inputs(), m.outputs(), opts));
     if (Files.exists(output) && !Files.isDirectory(output) && !Bundle.isZip(output)) {
       throw new UserException(
           output + " exists and is not a bundle directory", "choose another -o path");

@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package dev.fhec.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.report.HtmlReport;
 import dev.fhec.compiler.report.InspectionReport;
@@ -84,24 +85,13 @@ final class DemoCommand implements Callable<Integer> {
     out.println("fhec demo: " + dir);
 
     long t = System.nanoTime();
-    Engine.Compilation c =
+    Bundle bundle =
         engine.compile(
             new Engine.CompileRequest(
                 model, Optional.of(inputset), OptionalInt.empty(), CompileOptions.defaults()));
     times.put("compile", since(t));
-    InspectionReport r = c.report();
-    Bundle bundle =
-        new Bundle(
-            new Bundle.Manifest(
-                Bundle.FORMAT_VERSION,
-                c.circuit().name(),
-                model.toString(),
-                c.inputNames(),
-                c.outputNames(),
-                Map.of("inputset", inputset.toString())),
-            c.circuit(),
-            c.printedIr(),
-            r);
+    InspectionReport r = bundle.report();
+    Bundle c = bundle;
     bundle.write(w.resolve("bundle"));
     Path html = w.resolve("report.html");
     Files.writeString(html, HtmlReport.render(r));
@@ -125,9 +115,10 @@ final class DemoCommand implements Callable<Integer> {
         times.get("keygen"));
 
     Map<String, Tensor> vec = TensorFiles.read(vectors);
-    String inName = c.inputNames().get(0);
+    String inName = c.manifest().inputs().get(0);
     Tensor qx = pick(vec, inName, vector, vectors);
-    List<ClearTensor> in = Io.inputsFor(c.circuit(), c.inputNames(), Map.of(inName, qx), vectors);
+    List<ClearTensor> in =
+        Io.inputsFor(c.circuit(), c.manifest().inputs(), Map.of(inName, qx), vectors);
     Path ct = w.resolve("input.ct");
     t = System.nanoTime();
     engine.encrypt(c.circuit(), clientKey, in, ct);

@@ -1,7 +1,7 @@
 package dev.fhec.cli;
 
 import dev.fhec.compiler.CompileOptions;
-import dev.fhec.compiler.report.InspectionReport;
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import java.io.IOException;
@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  */
 public interface Engine {
   /** Compiles a model file (.fhe, .json or .onnx) with an optional calibration inputset. */
-  Compilation compile(CompileRequest request) throws IOException;
+  Bundle compile(CompileRequest request) throws IOException;
 
   /**
    * What to compile.
@@ -62,40 +62,4 @@ public interface Engine {
 
   /** Runs the circuit on clear integers, exactly as the encrypted run computes without errors. */
   List<ClearTensor> simulate(Circuit circuit, List<ClearTensor> inputs);
-
-  /**
-   * The result of a compilation.
-   *
-   * @param circuit the executable circuit
-   * @param printedIr the final IR in its textual form
-   * @param report statistics and per-node data
-   * @param inputNames names of the circuit inputs, in order
-   * @param outputNames names of the circuit outputs, in order
-   */
-  record Compilation(
-      Circuit circuit,
-      String printedIr,
-      InspectionReport report,
-      List<String> inputNames,
-      List<String> outputNames) {
-    public Compilation {
-      Objects.requireNonNull(circuit, "circuit");
-      Objects.requireNonNull(printedIr, "printedIr");
-      Objects.requireNonNull(report, "report");
-      inputNames = List.copyOf(inputNames);
-      outputNames = List.copyOf(outputNames);
-      if (inputNames.size() != circuit.inputs().size()
-          || outputNames.size() != circuit.outputs().size()) {
-        throw new IllegalArgumentException(
-            "names for "
-                + inputNames.size()
-                + " inputs and "
-                + outputNames.size()
-                + " outputs, circuit has "
-                + circuit.inputs().size()
-                + " and "
-                + circuit.outputs().size());
-      }
-    }
-  }
 }

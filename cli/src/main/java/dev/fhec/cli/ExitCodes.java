@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.BundleException;
 import dev.fhec.compiler.diag.CompileException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -24,6 +25,7 @@ final class ExitCodes
   public int getExitCode(Throwable t) {
     return switch (t) {
       case UserException u -> USER_ERROR;
+      case BundleException b -> USER_ERROR;
       case CompileException c -> USER_ERROR;
       case CommandLine.ParameterException p -> USER_ERROR;
       case NoSuchFileException n -> USER_ERROR;
@@ -43,6 +45,10 @@ final class ExitCodes
       case UserException u -> {
         err.println("fhec: error: " + u.getMessage());
         err.println("hint: " + u.hint());
+      }
+      case BundleException b -> {
+        err.println("fhec: error: " + b.getMessage());
+        err.println("hint: " + b.hint());
       }
       case CompileException c -> {
         err.println(c.rendered());

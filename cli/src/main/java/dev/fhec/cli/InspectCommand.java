@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.HtmlReport;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.ReportJson;

@@ -1,7 +1,6 @@
 package dev.fhec.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
@@ -19,17 +18,8 @@ import java.util.Map;
 
 /** File and tensor plumbing shared by the subcommands. */
 final class Io {
-  /**
-   * The mapper for bundle and key-directory files: records by their components only (no derived
-   * {@code isX()} properties), unknown fields ignored so newer writers stay readable.
-   */
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .setVisibility(
-              com.fasterxml.jackson.annotation.PropertyAccessor.IS_GETTER,
-              com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.NONE);
+  /** The mapper for bundle and key-directory files. */
+  static final ObjectMapper JSON = dev.fhec.compiler.bundle.BundleJson.mapper();
 
   static final String CLIENT_KEY = "client.key";
   static final String EVAL_KEYS = "eval.keys";

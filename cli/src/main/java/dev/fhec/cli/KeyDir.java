@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.circuit.Circuit;
 import java.io.IOException;
 import java.nio.file.Files;

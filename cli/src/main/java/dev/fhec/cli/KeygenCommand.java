@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.KeySizes;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.diag.CompileException;
 import dev.fhec.compiler.diag.Diagnostic;
 import dev.fhec.compiler.ir.Bounds;
@@ -59,7 +60,7 @@ final class FakeEngine implements Engine {
   }
 
   @Override
-  public Compilation compile(CompileRequest request) throws IOException {
+  public Bundle compile(CompileRequest request) throws IOException {
     if (failWith != null) {
       throw failWith;
     }
@@ -106,7 +107,17 @@ final class FakeEngine implements Engine {
             Map.of(),
             Map.of(),
             List.of());
-    return new Compilation(c, "%0 = input x\n%1 = tlu(%0)\n", r, List.of("x"), List.of("y"));
+    return new Bundle(
+        new Bundle.Manifest(
+            Bundle.FORMAT_VERSION,
+            "fake",
+            request.model().toString(),
+            List.of("x"),
+            List.of("y"),
+            Map.of()),
+        c,
+        "%0 = input x\n%1 = tlu(%0)\n",
+        r);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.fhec.cli;
+package dev.fhec.compiler.bundle;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fhec.compiler.report.InspectionReport;
@@ -37,7 +37,7 @@ public record Bundle(
   public static final String REPORT = "report.json";
   public static final int FORMAT_VERSION = 1;
 
-  private static final ObjectMapper JSON = Io.JSON;
+  private static final ObjectMapper JSON = BundleJson.mapper();
 
   public Bundle {
     Objects.requireNonNull(manifest, "manifest");
@@ -70,6 +70,11 @@ public record Bundle(
     }
   }
 
+  /** The same bundle with another manifest (e.g. with the options the user gave). */
+  public Bundle withManifest(Manifest m) {
+    return new Bundle(m, circuit, printedIr, report);
+  }
+
   /** Writes to a directory, or to a zip when {@code target} ends with {@code .zip}. */
   public void write(Path target) throws IOException {
     Map<String, byte[]> files =
@@ -97,7 +102,8 @@ public record Bundle(
     }
   }
 
-  static boolean isZip(Path p) {
+  /** Whether {@code p} names a zip bundle (by its extension). */
+  public static boolean isZip(Path p) {
     return p.getFileName().toString().endsWith(".zip");
   }
 
@@ -105,7 +111,7 @@ public record Bundle(
   public static Bundle read(Path source) throws IOException {
     Map<String, byte[]> files = new HashMap<>();
     if (!Files.exists(source)) {
-      throw new UserException(
+      throw new BundleException(
           "no bundle at " + source, "create one with 'fhec compile MODEL -o " + source + "'");
     }
     if (Files.isDirectory(source)) {
@@ -127,7 +133,7 @@ public record Bundle(
     }
     for (String name : List.of(MANIFEST, CIRCUIT, IR, REPORT)) {
       if (!files.containsKey(name)) {
-        throw new UserException(
+        throw new BundleException(
             source + " is not a complete fhec bundle: " + name + " is missing",
             "recompile the model with 'fhec compile'");
       }
@@ -135,7 +141,7 @@ public record Bundle(
     try {
       Manifest m = JSON.readValue(files.get(MANIFEST), Manifest.class);
       if (m.formatVersion() > FORMAT_VERSION) {
-        throw new UserException(
+        throw new BundleException(
             source
                 + ": bundle format "
                 + m.formatVersion()
@@ -146,7 +152,7 @@ public record Bundle(
       }
       Circuit c = JSON.readValue(files.get(CIRCUIT), Circuit.class);
       if (c.formatVersion() > Circuit.FORMAT_VERSION) {
-        throw new UserException(
+        throw new BundleException(
             source
                 + ": circuit format "
                 + c.formatVersion()
@@ -161,7 +167,7 @@ public record Bundle(
           new String(files.get(IR), StandardCharsets.UTF_8),
           ReportJson.read(new String(files.get(REPORT), StandardCharsets.UTF_8)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new UserException(
+      throw new BundleException(
           source + ": damaged bundle: " + e.getOriginalMessage(),
           "recompile the model with 'fhec compile'");
     }
