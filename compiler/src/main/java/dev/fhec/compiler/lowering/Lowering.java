@@ -9,7 +9,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
-import dev.fhec.compiler.passes.PassException;
+import dev.fhec.compiler.passes.PassErrors;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
@@ -92,13 +92,13 @@ public final class Lowering {
       try {
         l.lowerNode(n);
       } catch (IllegalArgumentException | ArithmeticException e) {
-        throw new PassException("lowering", n, e.getMessage());
+        throw PassErrors.at("lowering", n, e.getMessage());
       }
     }
     List<Integer> outs = new ArrayList<>();
     for (int o : program.outputs()) {
       if (l.valueOf[o] < 0) {
-        throw new PassException("lowering", program.node(o), "a clear output is not supported");
+        throw PassErrors.at("lowering", program.node(o), "a clear output is not supported");
       }
       outs.add(l.valueOf[o]);
     }

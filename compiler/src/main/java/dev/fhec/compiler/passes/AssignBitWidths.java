@@ -71,7 +71,7 @@ public final class AssignBitWidths implements Pass {
     for (Node n : program.nodes()) {
       if (n.type().isFloat() || n.bounds().isEmpty()) {
         if (!n.type().isFloat()) {
-          throw new PassException(NAME, n, "integer node has no bounds; run measure-bounds first");
+          throw PassErrors.at(NAME, n, "integer node has no bounds; run measure-bounds first");
         }
         out.add(n);
         continue;
@@ -193,8 +193,7 @@ public final class AssignBitWidths implements Pass {
   private static Bounds bounds(Node n) {
     return n.bounds()
         .orElseThrow(
-            () ->
-                new PassException(NAME, n, "integer node has no bounds; run measure-bounds first"));
+            () -> PassErrors.at(NAME, n, "integer node has no bounds; run measure-bounds first"));
   }
 
   /** Union-find of the same-width classes; each class gets the largest lower bound. */
@@ -264,7 +263,7 @@ public final class AssignBitWidths implements Pass {
         continue;
       }
       if (w > max) {
-        throw new PassException(
+        throw PassErrors.at(
             NAME,
             n,
             what

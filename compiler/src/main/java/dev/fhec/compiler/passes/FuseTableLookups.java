@@ -68,7 +68,7 @@ public final class FuseTableLookups implements Pass {
       if (node.type().encrypted() && !node.type().isFloat() && needsTable(program, node, origin)) {
         int r = origin[node.id()];
         if (r == node.id()) {
-          throw new PassException(
+          throw PassErrors.at(
               NAME,
               node,
               "needs a table lookup but depends on several encrypted values: "
@@ -79,7 +79,7 @@ public final class FuseTableLookups implements Pass {
       } else if (node.type().encrypted()
           && node.type().isFloat()
           && origin[node.id()] == node.id()) {
-        throw new PassException(
+        throw PassErrors.at(
             NAME,
             node,
             "float value cannot be fused into a table lookup: "
@@ -95,12 +95,12 @@ public final class FuseTableLookups implements Pass {
     for (int o : fused.outputs()) {
       Node node = fused.node(o);
       if (node.type().isFloat() && node.type().encrypted()) {
-        throw new PassException(NAME, node, "an encrypted float value cannot be an output");
+        throw PassErrors.at(NAME, node, "an encrypted float value cannot be an output");
       }
     }
     for (Node node : fused.nodes()) {
       if (node.type().isFloat() && node.type().encrypted()) {
-        throw new PassException(NAME, node, "float value left after fusing");
+        throw PassErrors.at(NAME, node, "float value left after fusing");
       }
     }
     return fused;
@@ -265,7 +265,7 @@ public final class FuseTableLookups implements Pass {
     }
     Node node = p.node(id);
     if (node.op() instanceof Op.Input) {
-      throw new PassException(
+      throw PassErrors.at(
           NAME, node, "a clear input cannot be folded into a table lookup; make it a constant");
     }
     List<Integer> ops = node.op().operands();

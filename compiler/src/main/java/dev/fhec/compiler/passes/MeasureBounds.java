@@ -94,7 +94,7 @@ public final class MeasureBounds implements Pass {
       try {
         b[n.id()] = interval(p, n, b, clear);
       } catch (ArithmeticException e) {
-        throw new PassException(NAME, n, "range overflows 64 bits: " + e.getMessage());
+        throw PassErrors.at(NAME, n, "range overflows 64 bits: " + e.getMessage());
       }
     }
     return b;
@@ -105,8 +105,7 @@ public final class MeasureBounds implements Pass {
       case Op.Input in -> {
         if (!(n.type().element() instanceof ElementType.IntType t)
             || t.width() == ElementType.UNASSIGNED) {
-          throw new PassException(
-              NAME, n, "input has no declared bit-width and no inputset was given");
+          throw PassErrors.at(NAME, n, "input has no declared bit-width and no inputset was given");
         }
         yield t.signed()
             ? new Bounds(-(1L << (t.width() - 1)), (1L << (t.width() - 1)) - 1)
@@ -125,7 +124,7 @@ public final class MeasureBounds implements Pass {
           case MAXIMUM -> new Bounds(Math.max(x.min(), y.min()), Math.max(x.max(), y.max()));
           case MINIMUM -> new Bounds(Math.min(x.min(), y.min()), Math.min(x.max(), y.max()));
           case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL -> new Bounds(0, 1);
-          case DIV, POW -> throw new PassException(NAME, n, bin.kind() + " was not fused");
+          case DIV, POW -> throw PassErrors.at(NAME, n, bin.kind() + " was not fused");
         };
       }
       case Op.Neg ng ->
@@ -137,7 +136,7 @@ public final class MeasureBounds implements Pass {
         yield new Bounds(Math.multiplyExact(x.min(), count), Math.multiplyExact(x.max(), count));
       }
       case Op.Reduce r -> b[r.x()];
-      case Op.Unary u -> throw new PassException(NAME, n, "unary " + u.fn() + " was not fused");
+      case Op.Unary u -> throw PassErrors.at(NAME, n, "unary " + u.fn() + " was not fused");
       case Op.Cast c -> b[c.x()];
       case Op.Where w -> b[w.ifTrue()].union(b[w.ifFalse()]);
       case Op.RoundBits r ->
@@ -159,7 +158,7 @@ public final class MeasureBounds implements Pass {
       case Op.TableLookup t -> {
         Bounds x = b[t.x()];
         if (x.max() - x.min() + 1 > TableFunctions.MAX_RANGE) {
-          throw new PassException(
+          throw PassErrors.at(
               NAME, n, "table lookup input %" + t.x() + " spans " + x + ", too wide to tabulate");
         }
         TableFunctions.Tabulation tab =

@@ -14,7 +14,25 @@ public final class Passes {
   /** Removes nodes no output depends on and renumbers the rest. */
   public static final Pass DEAD_CODE_ELIMINATION = new DeadCodeElimination();
 
-  private static final List<Pass> ALL = List.of(DEAD_CODE_ELIMINATION);
+  /** Turns single-value elementwise chains needing a bootstrap into one table lookup each. */
+  public static final Pass FUSE_TABLE_LOOKUPS = new FuseTableLookups();
+
+  /** Value ranges from the inputset, or interval analysis from declared input widths. */
+  public static final Pass MEASURE_BOUNDS = new MeasureBounds();
+
+  /** Rounds wide table-lookup inputs to {@code --round-to} most significant bits. */
+  public static final Pass ROUND_TABLE_INPUTS = new RoundTableInputs();
+
+  /** Minimal encoding widths under the sharing rules; enforces the table-lookup limit. */
+  public static final Pass ASSIGN_BIT_WIDTHS = new AssignBitWidths();
+
+  private static final List<Pass> ALL =
+      List.of(
+          DEAD_CODE_ELIMINATION,
+          FUSE_TABLE_LOOKUPS,
+          MEASURE_BOUNDS,
+          ROUND_TABLE_INPUTS,
+          ASSIGN_BIT_WIDTHS);
 
   /** Every registered pass, in declaration order. */
   public static List<Pass> all() {
