@@ -1,5 +1,7 @@
 package dev.fhec.compiler.optimizer;
 
+import dev.fhec.compiler.CompileOptions;
+
 /**
  * The error probability the chosen parameters must meet, as Concrete's {@code p_error} (each
  * lookup) or {@code global_p_error} (the whole circuit, 1 − Π(1 − pᵢ)^{countᵢ}).
@@ -26,6 +28,13 @@ public sealed interface ErrorTarget {
 
   static ErrorTarget defaultTarget() {
     return new Global(DEFAULT_GLOBAL);
+  }
+
+  /** The target a compilation asks for: its per-lookup p_error if set, else its global one. */
+  static ErrorTarget of(CompileOptions options) {
+    return options.pError().isPresent()
+        ? new PerLookup(options.pError().getAsDouble())
+        : new Global(options.globalPError());
   }
 
   private static void requireProbability(double p) {

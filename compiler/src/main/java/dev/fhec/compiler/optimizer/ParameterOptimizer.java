@@ -38,6 +38,9 @@ public final class ParameterOptimizer {
   /** Safety factor so that rounding in κ never makes a chosen set exceed its target. */
   private static final double SLACK = 1 - 1e-9;
 
+  private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+  private static final double FOUR_OVER_PI = 4 / Math.PI;
+
   private final SearchSpace space;
   private final DecompositionFronts fronts;
 
@@ -216,6 +219,7 @@ public final class ParameterOptimizer {
     final double[] norm2Squared;
     final long[] count;
     final double[] safe; // per-lookup bound; with a global target a necessary condition only
+    final double[] halfBox; // 2^{−(p+2)}
     final double minSafe;
     final boolean global;
     final double target;
@@ -226,6 +230,7 @@ public final class ParameterOptimizer {
       norm2Squared = new double[m];
       count = new long[m];
       safe = new double[m];
+      halfBox = new double[m];
       this.target = target.value();
       this.global =
           switch (target) {
@@ -238,7 +243,13 @@ public final class ParameterOptimizer {
         precision[i] = g.precision();
         norm2Squared[i] = g.norm2Squared();
         count[i] = g.count();
-        safe[i] = NoiseModel.safeVariance(g.precision(), target.value()) * SLACK;
+        // With a global target, group i alone must already satisfy 1 − (1 − pᵢ)^{countᵢ} ≤ target.
+        double alone =
+            global
+                ? NoiseModel.perLookupErrorProbability(target.value(), g.count())
+                : target.value();
+        safe[i] = NoiseModel.safeVariance(g.precision(), alone) * SLACK;
+        halfBox[i] = Math.scalb(1.0, -(g.precision() + 2));
         min = Math.min(min, safe[i]);
       }
       minSafe = min;
@@ -253,9 +264,34 @@ public final class ParameterOptimizer {
       return budget - vms;
     }
 
-    /** Exact check; for per-lookup targets the budget already is exact. */
+    /**
+     * Exact check; for per-lookup targets the budget already is exact. For a global target the
+     * cheap bounds (2/√π)e^{−z²}/(z + √(z² + 2)) < erfc(z) ≤ (2/√π)e^{−z²}/(z + √(z² + 4/π))
+     * (Abramowitz &amp; Stegun 7.1.13) settle almost every case before the full erfc is needed.
+     */
     boolean holds(double vbr, double vks, double vms) {
-      return !global || globalPError(vbr, vks, vms) <= target * SLACK;
+      if (!global) {
+        return true;
+      }
+      double limit = -Math.log1p(-target * SLACK);
+      double lower = 0;
+      double upper = 0;
+      for (int i = 0; i < safe.length; i++) {
+        double v = NoiseModel.lookupInputVariance(norm2Squared[i], vbr, vks, vms);
+        double z = halfBox[i] / Math.sqrt(2 * v);
+        double e = TWO_OVER_SQRT_PI * Math.exp(-z * z);
+        double pLow = e / (z + Math.sqrt(z * z + 2));
+        double pHigh = Math.min(e / (z + Math.sqrt(z * z + FOUR_OVER_PI)), 1.0);
+        lower -= count[i] * Math.log1p(-pLow);
+        upper -= pHigh >= 1.0 ? Double.POSITIVE_INFINITY : count[i] * Math.log1p(-pHigh);
+      }
+      if (lower > limit) {
+        return false;
+      }
+      if (upper <= limit * (1 - 1e-9)) {
+        return true;
+      }
+      return globalPError(vbr, vks, vms) <= target * SLACK;
     }
 
     double pError(int i, double vbr, double vks, double vms) {
@@ -328,7 +364,7 @@ public final class ParameterOptimizer {
       why.append(
           String.format(
               Locale.ROOT,
-              " Binding: the %d-bit lookups with nu=%s, p_error %.3g <= %.3g;",
+              " Binding: the %d-bit lookups with nu=%s, p_error %.3g <= %.3g.",
               b.precision(),
               formatNorm(b.norm2()),
               predictions.get(binding).pError(),
@@ -337,8 +373,11 @@ public final class ParameterOptimizer {
     why.append(
         String.format(
             Locale.ROOT,
-            " noise margin %.3f bits of sigma; their input noise is %.1f%% blind rotation"
-                + " (nu^2 V_BR), %.1f%% keyswitch, %.1f%% modulus switch.",
+            " Tightest group: %d-bit lookups with nu=%s, noise margin %.3f bits of sigma; their"
+                + " input noise is %.1f%% blind rotation (nu^2 V_BR), %.1f%% keyswitch, %.1f%%"
+                + " modulus switch.",
+            b.precision(),
+            formatNorm(b.norm2()),
             -0.5 * Math.log(bindingRatio) / Math.log(2),
             100 * b.norm2Squared() * best.vbr / bv,
             100 * best.vks / bv,

@@ -17,7 +17,8 @@ class ParameterOptimizerTest {
   private static final ParameterOptimizer OPTIMIZER = new ParameterOptimizer();
 
   /** Every (k, N, n, BR b×ℓ, KS b×ℓ) of a small space, no fronts, no pruning. */
-  private static double bruteForceCost(SearchSpace space, CircuitProfile profile, double pErr) {
+  private static double bruteForceCost(
+      SearchSpace space, CircuitProfile profile, ErrorTarget target) {
     double best = Double.POSITIVE_INFINITY;
     for (int k = space.minK(); k <= space.maxK(); k++) {
       for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
@@ -39,10 +40,20 @@ class ParameterOptimizerTest {
                 }
                 for (int bk = 1; bk * lk <= 64; bk++) {
                   double vks = NoiseModel.keyswitch(kn, bk, lk, NoiseModel.secureVariance(n));
+                  int m = profile.groups().size();
+                  double[] p = new double[m];
+                  long[] counts = new long[m];
                   boolean ok = true;
-                  for (LookupGroup g : profile.groups()) {
-                    double v = g.norm2Squared() * vbr + vks + vms;
-                    ok &= NoiseModel.errorProbability(g.precision(), v) <= pErr;
+                  for (int i = 0; i < m; i++) {
+                    LookupGroup g = profile.groups().get(i);
+                    p[i] =
+                        NoiseModel.errorProbability(
+                            g.precision(), g.norm2Squared() * vbr + vks + vms);
+                    counts[i] = g.count();
+                    ok &= p[i] <= target.value();
+                  }
+                  if (target instanceof ErrorTarget.Global) {
+                    ok = NoiseModel.globalErrorProbability(p, counts) <= target.value();
                   }
                   if (ok) {
                     best = cost;
@@ -69,11 +80,20 @@ class ParameterOptimizerTest {
             new CircuitProfile(
                 List.of(LookupGroup.ofNorm2(2, 300, 5), LookupGroup.ofNorm2(4, 2, 7)), 1000));
     for (CircuitProfile profile : profiles) {
-      double expected = bruteForceCost(small, profile, KAPPA_4);
-      OptimizedParameters r = optimizer.optimize(profile, new ErrorTarget.PerLookup(KAPPA_4));
+      ErrorTarget target = new ErrorTarget.PerLookup(KAPPA_4);
+      double expected = bruteForceCost(small, profile, target);
+      OptimizedParameters r = optimizer.optimize(profile, target);
       assertEquals(expected, r.complexity(), 0.5, profile.toString());
       assertTrue(r.maxPError() <= KAPPA_4, r.toString());
     }
+    CircuitProfile mixed =
+        new CircuitProfile(
+            List.of(LookupGroup.ofNorm2(3, 40, 300), LookupGroup.ofNorm2(4, 1, 100)), 0);
+    ErrorTarget global = new ErrorTarget.Global(1e-3);
+    SearchSpace tiny = new SearchSpace(10, 10, 1, 2, 740, 746);
+    OptimizedParameters r = new ParameterOptimizer(tiny).optimize(mixed, global);
+    assertEquals(bruteForceCost(tiny, mixed, global), r.complexity(), 0.5, r.why());
+    assertTrue(r.globalPError() <= 1e-3, r.why());
   }
 
   @Test
