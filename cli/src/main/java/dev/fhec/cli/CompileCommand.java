@@ -2,6 +2,7 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.bundle.BundleCompiler;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.KeySizes;
 import java.io.PrintWriter;
@@ -106,10 +107,10 @@ final class CompileCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Io.requireFile(model, "model", "give the path of a .fhe, .json or .onnx file");
     String ext = extension(model);
-    if (!List.of("fhe", "json", "onnx").contains(ext)) {
+    if (!BundleCompiler.MODEL_EXTENSIONS.contains(ext)) {
       throw new UserException(
           "cannot tell the model format of " + model + " (extension '." + ext + "')",
-          "models are .fhe (Python-like), .json (graph) or .onnx files");
+          "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
     }
     Optional<Path> calib = Optional.ofNullable(inputset).or(() -> besideModel(model));
     calib.ifPresent(p -> Io.requireFile(p, "inputset", "give a .npz/.npy/.json file of samples"));

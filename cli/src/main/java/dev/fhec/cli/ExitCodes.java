@@ -2,6 +2,8 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.BundleException;
 import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.runtime.io.CorruptFileException;
+import dev.fhec.runtime.params.InsecureParametersException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.AccessDeniedException;
@@ -26,6 +28,8 @@ final class ExitCodes
     return switch (t) {
       case UserException u -> USER_ERROR;
       case BundleException b -> USER_ERROR;
+      case CorruptFileException c -> USER_ERROR;
+      case InsecureParametersException i -> USER_ERROR;
       case CompileException c -> USER_ERROR;
       case CommandLine.ParameterException p -> USER_ERROR;
       case NoSuchFileException n -> USER_ERROR;
@@ -49,6 +53,14 @@ final class ExitCodes
       case BundleException b -> {
         err.println("fhec: error: " + b.getMessage());
         err.println("hint: " + b.hint());
+      }
+      case CorruptFileException c -> {
+        err.println("fhec: error: " + c.getMessage());
+        err.println("hint: the file is damaged or of another kind; regenerate it with fhec");
+      }
+      case InsecureParametersException i -> {
+        err.println("fhec: error: " + i.getMessage());
+        err.println("hint: recompile the model so the optimizer picks a 128-bit secure set");
       }
       case CompileException c -> {
         err.println(c.rendered());

@@ -63,10 +63,17 @@ public final class ProgressReporter {
 
   /** Records {@code steps} more finished steps. */
   public synchronized void advance(long steps) {
-    if (!active) {
+    update(done + steps);
+  }
+
+  /**
+   * Records that {@code completed} steps are finished in all (monotone; late calls are ignored).
+   */
+  public synchronized void update(long completed) {
+    if (!active || completed <= done) {
       return;
     }
-    done = Math.min(total, done + steps);
+    done = Math.min(total, completed);
     long now = nanoClock.getAsLong();
     if (terminal) {
       if (now - lastPrintNanos >= TERMINAL_INTERVAL_NANOS || done == total) {

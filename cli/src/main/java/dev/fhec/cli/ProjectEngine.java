@@ -4,7 +4,14 @@ import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.bundle.BundleCompiler;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
+import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.exec.ClientTensors;
+import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.io.FhecFiles;
+import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.KeyGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +19,8 @@ import java.util.List;
 
 /**
  * The {@link Engine} over the project's own APIs: {@link BundleCompiler} for compilation, {@link
- * ClearSimulator} for simulation, and the runtime's key generator, client tensors and circuit
- * executor for the encrypted steps.
+ * KeyGenerator}, {@link ClientTensors} and {@link CircuitExecutor} for the encrypted steps, {@link
+ * FhecFiles} for key and ciphertext files (seeded forms), {@link ClearSimulator} for simulation.
  */
 final class ProjectEngine implements Engine {
   @Override
@@ -22,32 +29,72 @@ final class ProjectEngine implements Engine {
         request.model(), request.inputset(), request.nBits(), request.options());
   }
 
-  private static UserException missing(String what) {
-    return new UserException(
-        what
-            + " is not available in this build of fhec: key and ciphertext files cannot be"
-            + " written yet",
-        "build from a checkout where the runtime's key serialization is merged");
+  @Override
+  public void keygen(
+      Circuit circuit, Path clientKey, Path evaluationKeys, ProgressReporter progress) {
+    progress.start("keygen", 3, "steps");
+    ClientKey ck = KeyGenerator.generateClientKey(circuit.parameters().requireUsable());
+    progress.advance(1);
+    EvaluationKeys ek = KeyGenerator.generateEvaluationKeys(ck);
+    progress.advance(1);
+    FhecFiles.writeClientKey(clientKey, ck);
+    FhecFiles.writeEvaluationKeys(evaluationKeys, ek, true);
+    progress.advance(1);
+    progress.finish();
   }
 
   @Override
-  public void keygen(Circuit c, Path ck, Path ek, ProgressReporter p) {
-    throw missing("key generation");
+  public void encrypt(Circuit circuit, Path clientKey, List<ClearTensor> inputs, Path out) {
+    ClientKey ck = FhecFiles.readClientKey(clientKey);
+    requireSameParameters(circuit, ck.parameters().fingerprint(), clientKey);
+    List<EncryptedTensor> cts = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      cts.add(
+          ClientTensors.encrypt(ck, inputs.get(i).data(), circuit.value(circuit.inputs().get(i))));
+    }
+    FhecFiles.writeCiphertexts(out, circuit.parameters(), cts, true);
   }
 
   @Override
-  public void encrypt(Circuit c, Path ck, List<ClearTensor> in, Path out) {
-    throw missing("encryption");
+  public void run(
+      Circuit circuit, Path evaluationKeys, Path in, Path out, ProgressReporter progress) {
+    EvaluationKeys ek = FhecFiles.readEvaluationKeys(evaluationKeys, circuit.parameters());
+    List<EncryptedTensor> inputs = FhecFiles.readCiphertexts(in, circuit.parameters());
+    progress.start("run", circuit.pbsCount(), "PBS");
+    List<EncryptedTensor> outputs =
+        new CircuitExecutor(ek).run(circuit, inputs, (done, total) -> progress.update(done));
+    progress.finish();
+    FhecFiles.writeCiphertexts(out, circuit.parameters(), outputs, false);
   }
 
   @Override
-  public void run(Circuit c, Path ek, Path in, Path out, ProgressReporter p) {
-    throw missing("encrypted execution");
+  public List<ClearTensor> decrypt(Circuit circuit, Path clientKey, Path in) {
+    ClientKey ck = FhecFiles.readClientKey(clientKey);
+    requireSameParameters(circuit, ck.parameters().fingerprint(), clientKey);
+    List<EncryptedTensor> cts = FhecFiles.readCiphertexts(in, circuit.parameters());
+    if (cts.size() != circuit.outputs().size()) {
+      throw new UserException(
+          in
+              + " holds "
+              + cts.size()
+              + " tensors, the circuit has "
+              + circuit.outputs().size()
+              + " outputs",
+          "decrypt the file written by 'fhec run' for this circuit");
+    }
+    List<ClearTensor> out = new ArrayList<>();
+    for (EncryptedTensor t : cts) {
+      out.add(new ClearTensor(t.shape(), ClientTensors.decrypt(ck, t)));
+    }
+    return out;
   }
 
-  @Override
-  public List<ClearTensor> decrypt(Circuit c, Path ck, Path in) {
-    throw missing("decryption");
+  private static void requireSameParameters(Circuit circuit, long fingerprint, Path key) {
+    if (circuit.parameters().fingerprint() != fingerprint) {
+      throw new UserException(
+          key + " was generated for other parameters than " + circuit.parameters().name(),
+          "generate keys for this bundle with 'fhec keygen'");
+    }
   }
 
   @Override

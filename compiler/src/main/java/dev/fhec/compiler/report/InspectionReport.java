@@ -262,6 +262,43 @@ public record InspectionReport(
   }
 
   /**
+   * The report of a compilation by {@link dev.fhec.compiler.Fhec#compile}: per-node bootstraps and
+   * norm2 as lowering counted them, the optimizer's cost, error and reasoning.
+   */
+  public static InspectionReport of(dev.fhec.compiler.CompiledCircuit cc, String source) {
+    Map<Integer, Long> pbs = new java.util.HashMap<>();
+    Map<Integer, Double> norm2 = new java.util.HashMap<>();
+    for (dev.fhec.compiler.stats.CompilationReport.NodeRow row : cc.report().nodes()) {
+      pbs.put(row.id(), row.bootstraps());
+      if (row.norm2Squared() > 0) {
+        norm2.put(row.id(), Math.sqrt(row.norm2Squared()));
+      }
+    }
+    ParameterChoice choice =
+        cc.optimization()
+            .map(
+                o ->
+                    new ParameterChoice(
+                        o.complexity(),
+                        o.maxPError(),
+                        o.globalPError(),
+                        targetText(o.target()),
+                        o.why(),
+                        List.of()))
+            .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
+    return of(cc.program(), cc.circuit(), source, choice, pbs, norm2, List.of());
+  }
+
+  private static String targetText(dev.fhec.compiler.optimizer.ErrorTarget t) {
+    return switch (t) {
+      case dev.fhec.compiler.optimizer.ErrorTarget.PerLookup p ->
+          "p_error ≤ " + p.value() + " per PBS";
+      case dev.fhec.compiler.optimizer.ErrorTarget.Global g ->
+          String.format(java.util.Locale.ROOT, "global p_error ≤ %.3g", g.value());
+    };
+  }
+
+  /**
    * Bootstraps of one node judged from the IR alone: a table lookup costs one per element, exact
    * rounding one per removed bit per element, everything else none.
    */
