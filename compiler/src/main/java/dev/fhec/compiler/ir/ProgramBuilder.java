@@ -83,13 +83,23 @@ public final class ProgramBuilder {
 
   /** The next program input (index = number of inputs declared so far). */
   public int input(String inputName, int[] shape, ElementType element, boolean encrypted) {
+    return input(inputName, shape, element, encrypted, Optional.empty());
+  }
+
+  /** The next program input, with declared bounds (used when no inputset is given). */
+  public int input(
+      String inputName,
+      int[] shape,
+      ElementType element,
+      boolean encrypted,
+      Optional<Bounds> bounds) {
     TensorType type;
     try {
       type = new TensorType(shape, element, encrypted);
     } catch (IllegalArgumentException e) {
       throw error("input '" + inputName + "': " + e.getMessage());
     }
-    return append(new Op.Input(inputCount++, inputName), type, Optional.empty());
+    return append(new Op.Input(inputCount++, inputName), type, bounds);
   }
 
   public int constant(Tensor value) {
