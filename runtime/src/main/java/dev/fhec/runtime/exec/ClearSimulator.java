@@ -204,7 +204,11 @@ public final class ClearSimulator {
                   "instruction "
                       + ii
                       + " ("
-                      + ins
+                      + ins.getClass().getSimpleName()
+                      + " of value "
+                      + t.a()
+                      + " into value "
+                      + t.out()
                       + ") reads "
                       + x[i]
                       + " at element "
