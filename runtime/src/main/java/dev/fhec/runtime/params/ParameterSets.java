@@ -40,11 +40,18 @@ public final class ParameterSets {
       toy("TOY_K2_L2", 12, 2, 128, 9, 2, 3, 5, Math.pow(2, -30), Math.pow(2, -45));
 
   /**
-   * A deliberately noisy set: 3-bit lookups fail with a probability of a few percent (keyswitch
-   * noise dominates), so failure-rate predictions can be checked by counting.
+   * A deliberately noisy set: 3-bit lookups fail with a probability of about 5% (keyswitch noise
+   * dominates), so failure-rate predictions can be checked by counting.
    */
   public static final ParameterSet TOY_NOISY =
-      toy("TOY_NOISY", 32, 1, 256, 18, 1, 4, 4, Math.pow(2, -9.9), Math.pow(2, -45));
+      toy("TOY_NOISY", 32, 1, 256, 18, 1, 4, 4, Math.pow(2, -13.2), Math.pow(2, -45));
+
+  /**
+   * A set whose blind-rotation noise is large and dominated by the BSK key term (σ_glwe 2^−30, B =
+   * 2^10, ℓ = 2), so the PBS output variance can be measured against the formula.
+   */
+  public static final ParameterSet TOY_NOISY_BSK =
+      toy("TOY_NOISY_BSK", 32, 1, 512, 10, 2, 4, 4, Math.pow(2, -30), Math.pow(2, -30));
 
   // ---- Concrete v0 reference table, ν = 1 ---------------------------------------------------
 
@@ -108,6 +115,7 @@ public final class ParameterSets {
             TOY_N512,
             TOY_K2_L2,
             TOY_NOISY,
+            TOY_NOISY_BSK,
             CONCRETE_V0_P1,
             CONCRETE_V0_P2,
             CONCRETE_V0_P3,

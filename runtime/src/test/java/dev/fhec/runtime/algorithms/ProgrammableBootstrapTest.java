@@ -21,9 +21,14 @@ class ProgrammableBootstrapTest {
 
   /**
    * Every input of a random table, for every input precision 1..maxWidth, signed and unsigned
-   * inputs, random output widths with signed outputs. Returns the number of bootstraps.
+   * inputs, random output widths up to {@code maxOutputWidth}, signed or unsigned outputs. Returns
+   * the number of bootstraps.
    */
   static int exhaustive(ParameterSet p, int minWidth, int maxWidth, long seed) {
+    return exhaustive(p, minWidth, maxWidth, seed, 8);
+  }
+
+  static int exhaustive(ParameterSet p, int minWidth, int maxWidth, long seed, int maxOutputWidth) {
     TestKeys.Pair keys = TestKeys.of(p);
     LweSecretKey big = keys.client().bigLweKey();
     BatchBootstrap batch =
@@ -35,7 +40,7 @@ class ProgrammableBootstrapTest {
     for (int w = minWidth; w <= maxWidth; w++) {
       boolean signedIn = (w % 2 == 0);
       boolean signedOut = r.nextBoolean();
-      int outWidth = 1 + r.nextInt(8);
+      int outWidth = 1 + r.nextInt(maxOutputWidth);
       long lo = signedOut ? -(1L << (outWidth - 1)) : 0;
       long span = 1L << outWidth;
       long[] entries = new long[1 << w];
