@@ -3,6 +3,9 @@ package dev.fhec.compiler.bundle;
 import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
+import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
+import dev.fhec.compiler.frontend.lang.ArrayFileReader;
+import dev.fhec.compiler.frontend.lang.LangFrontend;
 import dev.fhec.compiler.ir.IrParser;
 import dev.fhec.compiler.ir.IrPrinter;
 import dev.fhec.compiler.ir.Node;
@@ -70,15 +73,42 @@ public final class BundleCompiler {
         InspectionReport.of(cc, model.toString()));
   }
 
+  /** {@code np.load} for the language frontend, over the runtime's npy/npz codec. */
+  private static final ArrayFileReader NPY_ARRAYS =
+      new ArrayFileReader() {
+        @Override
+        public Tensor readNpy(Path file) throws IOException {
+          return tensor(Npy.read(file));
+        }
+
+        @Override
+        public Map<String, Tensor> readNpz(Path file) throws IOException {
+          Map<String, Tensor> m = new java.util.LinkedHashMap<>();
+          for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
+            m.put(e.getKey(), tensor(e.getValue()));
+          }
+          return m;
+        }
+      };
+
+  private static Tensor tensor(NpyArray a) {
+    return switch (a) {
+      case NpyArray.Ints x -> new Tensor.Ints(x.shape(), x.data());
+      case NpyArray.Floats x -> new Tensor.Floats(x.shape(), x.data());
+    };
+  }
+
   static Program load(Path model) throws IOException {
     String name = model.getFileName().toString();
     String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
     return switch (ext.toLowerCase(Locale.ROOT)) {
       case "ir" -> IrParser.parse(model.toString(), Files.readString(model));
-      case "fhe", "json", "onnx" ->
+      case "json" -> JsonGraphFrontend.load(model);
+      case "fhe" -> new LangFrontend(NPY_ARRAYS).compileFile(model);
+      case "onnx" ->
           throw new BundleException(
               "the ." + ext + " frontend is not in this build of fhec (" + model + ")",
-              "build from a checkout where the frontends are merged, or give textual IR (.ir)");
+              "build from a checkout where the ONNX frontend is merged, or export a JSON graph");
       default ->
           throw new BundleException(
               "cannot tell the model format of " + model + " (extension '." + ext + "')",
