@@ -19,9 +19,10 @@ import java.util.Map;
  * the data starts at a multiple of 64, then the elements in C order.
  *
  * <p>Formal definition: numpy's "NEP 1 — A simple file format for NumPy arrays"
- * (numpy.org/neps/nep-0001-npy-format.html). Only little-endian, C-order arrays of the dtypes in
- * {@link NpyDtype} are supported; everything else (Fortran order, big endian, objects, structured
- * dtypes) fails with a {@link NpyFormatException} that says what was found.
+ * (numpy.org/neps/nep-0001-npy-format.html). Little-endian arrays of the dtypes in {@link NpyDtype}
+ * are read, in C order or in Fortran order (numpy writes transposed views so; they are reordered to
+ * C order on reading); everything else (big endian, objects, structured dtypes) fails with a {@link
+ * NpyFormatException} that says what was found. Writing is always C order.
  */
 public final class Npy {
   static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -96,10 +97,6 @@ public final class Npy {
               + ": header must have 'descr' (a string), 'fortran_order' (a bool) and 'shape' (a tuple), got "
               + header.strip());
     }
-    if (f) {
-      throw new NpyFormatException(
-          name + ": Fortran-order arrays are not supported (save with C order)");
-    }
     NpyDtype dtype =
         NpyDtype.of(d)
             .orElseThrow(
@@ -144,7 +141,7 @@ public final class Npy {
       for (int i = 0; i < n; i++) {
         out[i] = dtype == NpyDtype.F4 ? buf.getFloat() : buf.getDouble();
       }
-      return new NpyArray.Floats(shape, out);
+      return new NpyArray.Floats(shape, f ? fortranToC(out, shape) : out);
     }
     long[] out = new long[n];
     for (int i = 0; i < n; i++) {
@@ -160,7 +157,57 @@ public final class Npy {
             case F4, F8 -> throw new AssertionError("floats handled above");
           };
     }
-    return new NpyArray.Ints(shape, out);
+    return new NpyArray.Ints(shape, f ? fortranToC(out, shape) : out);
+  }
+
+  /**
+   * Reorders elements stored in Fortran order (first index fastest), as numpy saves transposed
+   * views, into C order (last index fastest).
+   */
+  private static double[] fortranToC(double[] in, int[] shape) {
+    double[] out = new double[in.length];
+    int[] map = fortranToCIndex(shape, in.length);
+    for (int p = 0; p < in.length; p++) {
+      out[map[p]] = in[p];
+    }
+    return out;
+  }
+
+  private static long[] fortranToC(long[] in, int[] shape) {
+    long[] out = new long[in.length];
+    int[] map = fortranToCIndex(shape, in.length);
+    for (int p = 0; p < in.length; p++) {
+      out[map[p]] = in[p];
+    }
+    return out;
+  }
+
+  /** For each position in Fortran order, the C-order position of the same multi-index. */
+  private static int[] fortranToCIndex(int[] shape, int n) {
+    int rank = shape.length;
+    int[] cStride = new int[rank];
+    int s = 1;
+    for (int k = rank - 1; k >= 0; k--) {
+      cStride[k] = s;
+      s *= shape[k];
+    }
+    int[] map = new int[n];
+    int[] index = new int[rank];
+    int c = 0;
+    for (int p = 0; p < n; p++) {
+      map[p] = c;
+      // Advance the multi-index with the first axis fastest, keeping c in step.
+      for (int k = 0; k < rank; k++) {
+        index[k]++;
+        c += cStride[k];
+        if (index[k] < shape[k]) {
+          break;
+        }
+        c -= cStride[k] * shape[k];
+        index[k] = 0;
+      }
+    }
+    return map;
   }
 
   /** Writes {@code a} with its default dtype ({@code <i8} or {@code <f8}). */
