@@ -133,14 +133,19 @@ final class ExpressionEvaluator {
     }
     String name = calleeName(c.function());
     Args a = Args.of(name, args, argSpans, kws, kwSpans, c.span());
-    return switch (fn) {
-      case Value.Function f -> statements.inline(f, a);
-      case Value.NumpyFunction f -> numpy.call(f.name(), a);
-      case Value.BoundMethod m -> attributes.call(m, a);
-      case Value.Builtin b -> builtins.call(b.name(), a);
-      case Value.DType d -> builtins.convert(d, a);
-      default -> throw Tracer.error(c.function().span(), Value.describe(fn) + " is not callable");
-    };
+    try {
+      return switch (fn) {
+        case Value.Function f -> statements.inline(f, a);
+        case Value.NumpyFunction f -> numpy.call(f.name(), a);
+        case Value.BoundMethod m -> attributes.call(m, a);
+        case Value.Builtin b -> builtins.call(b.name(), a);
+        case Value.DType d -> builtins.convert(d, a);
+        default -> throw Tracer.error(c.function().span(), Value.describe(fn) + " is not callable");
+      };
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      // Values the IR records reject, such as np.ones((0, 2)): report them at the call.
+      throw Tracer.error(c.span(), name + "(): " + e.getMessage());
+    }
   }
 
   private static String calleeName(Expr f) {

@@ -41,6 +41,11 @@ public final class LangFrontend {
   private final ArrayFileReader reader;
   private final Optional<String> entry;
 
+  /** A frontend reading constants with the runtime's {@code .npy}/{@code .npz} codec. */
+  public LangFrontend() {
+    this(new NpyArrayFiles());
+  }
+
   /**
    * @param reader reads the {@code .npy}/{@code .npz} files that programs load
    */

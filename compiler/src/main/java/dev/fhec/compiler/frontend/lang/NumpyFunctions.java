@@ -117,6 +117,12 @@ final class NumpyFunctions {
 
   private Value unary(Args a, UnaryFn fn) {
     Args.Bound p = a.bind(1, "x");
+    if (p.get("x") instanceof Value.Float || p.get("x") instanceof Value.Int) {
+      Value folded = Scalars.unary((UnaryFn.Simple) fn, p.get("x"));
+      if (folded != null) {
+        return folded;
+      }
+    }
     return traced(b(a).unary(fn, x(p)));
   }
 

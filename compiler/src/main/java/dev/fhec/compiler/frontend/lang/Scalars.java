@@ -88,4 +88,26 @@ final class Scalars {
           case NE -> a != b;
         });
   }
+
+  /**
+   * numpy's univariate functions on a compile-time number (np.sqrt(64) is the float 8.0), or null
+   * where the result would not be a plain number.
+   */
+  static Value unary(dev.fhec.compiler.ir.UnaryFn.Simple fn, Value x) {
+    double v = x instanceof Value.Float f ? f.value() : ((Value.Int) x).value();
+    boolean isInt = x instanceof Value.Int;
+    return switch (fn) {
+      case EXP -> new Value.Float(Math.exp(v));
+      case LOG -> v > 0 ? new Value.Float(Math.log(v)) : null;
+      case SQRT -> v >= 0 ? new Value.Float(Math.sqrt(v)) : null;
+      case TANH -> new Value.Float(Math.tanh(v));
+      case RECIPROCAL -> v != 0 ? new Value.Float(1.0 / v) : null;
+      case ABS -> isInt ? new Value.Int(Math.abs((long) v)) : new Value.Float(Math.abs(v));
+      case SIGN -> isInt ? new Value.Int((long) Math.signum(v)) : new Value.Float(Math.signum(v));
+      case RINT -> isInt ? x : new Value.Float(Math.rint(v));
+      case FLOOR -> isInt ? x : new Value.Float(Math.floor(v));
+      case CEIL -> isInt ? x : new Value.Float(Math.ceil(v));
+      case RSQRT, SIGMOID, ERF, GELU, RELU -> null;
+    };
+  }
 }

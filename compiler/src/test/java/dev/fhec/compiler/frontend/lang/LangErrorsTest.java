@@ -164,4 +164,15 @@ class LangErrorsTest {
             "t.fhe:2:14: this loop would unroll to 1000000000 iterations; the limit is 65536"),
         msg);
   }
+
+  @Test
+  void invalidConstantArraysAreReportedAtTheCall() {
+    assertEquals(
+        """
+        t.fhe:3:16: np.ones(): dimensions must be >= 1: [0, 2]
+                return x + np.ones((0, 2))
+                           ^^^^^^^^^^^^^^^""",
+        error(
+            "import numpy as np\ndef f(x: Encrypted[int4, (2,)]):\n    return x + np.ones((0, 2))\n"));
+  }
 }
