@@ -13,13 +13,15 @@ import java.util.List;
 public final class Pipelines {
   private Pipelines() {}
 
-  /** fuse → bounds → (round) → widths. */
+  /** fuse → bounds → (round → bounds) → widths. */
   public static List<Pass> defaultPipeline(CompileOptions options) {
     List<Pass> passes = new ArrayList<>();
     passes.add(Passes.FUSE_TABLE_LOOKUPS);
     passes.add(Passes.MEASURE_BOUNDS);
     if (options.roundTo().isPresent()) {
       passes.add(Passes.ROUND_TABLE_INPUTS);
+      // Rounding changes values (a rounded-up input can map past the old range): measure again.
+      passes.add(Passes.MEASURE_BOUNDS);
     }
     passes.add(Passes.ASSIGN_BIT_WIDTHS);
     return List.copyOf(passes);

@@ -193,12 +193,12 @@ public final class Verifier {
     }
     if (n.op() instanceof Op.TableLookup t
         && p.type(t.x()).element() instanceof IntType in
-        && in.width() > maxTlu) {
+        && tableWidth(p, t.x(), in.width()) > maxTlu) {
       r.error(
           "table-lookup input %"
               + t.x()
               + " has "
-              + in.width()
+              + tableWidth(p, t.x(), in.width())
               + " bits, more than the "
               + maxTlu
               + "-bit limit (round it first)");
@@ -231,5 +231,16 @@ public final class Verifier {
   @FunctionalInterface
   private interface Report {
     void error(String message);
+  }
+
+  /**
+   * Bits a lookup reads from node {@code x}: an approximate rounding of l bits leaves w − l (the
+   * bootstrap's modulus switch drops them).
+   */
+  private static int tableWidth(Program p, int x, int width) {
+    if (p.node(x).op() instanceof Op.RoundBits rb && !rb.exact()) {
+      return width - rb.lsbs();
+    }
+    return width;
   }
 }

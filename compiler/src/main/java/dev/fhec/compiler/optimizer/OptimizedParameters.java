@@ -13,6 +13,9 @@ import java.util.List;
  * @param groups the predicted error probability of each lookup group
  * @param globalPError 1 − Π(1 − pᵢ)^{countᵢ}
  * @param target the requested error target
+ * @param bindingGroup index in {@code groups} of the tightest group (least noise margin)
+ * @param marginBits how far, in bits of standard deviation, that group's noise is below its bound
+ * @param runnerUpComplexity the cheapest feasible complexity with another (k, N); NaN if none
  * @param why a human-readable account: binding constraint, margin, noise shares, runner-up
  * @param searchNanos wall time of the search (not part of the choice)
  */
@@ -24,6 +27,9 @@ public record OptimizedParameters(
     List<GroupPrediction> groups,
     double globalPError,
     ErrorTarget target,
+    int bindingGroup,
+    double marginBits,
+    double runnerUpComplexity,
     String why,
     long searchNanos) {
 

@@ -401,6 +401,9 @@ public final class ParameterOptimizer {
         predictions,
         global,
         target,
+        binding,
+        -0.5 * Math.log(bindingRatio) / Math.log(2),
+        runnerUp == null ? Double.NaN : runnerUp.cost,
         why.toString(),
         nanos);
   }

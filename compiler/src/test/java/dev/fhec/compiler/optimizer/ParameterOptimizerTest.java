@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fhec.compiler.CompileOptions;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ErrorFunction;
 import dev.fhec.runtime.params.NoiseModel;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class ParameterOptimizerTest {
@@ -187,7 +190,21 @@ class ParameterOptimizerTest {
     assertTrue(r.why().contains("Binding: the 4-bit lookups with nu=1.00"), r.why());
     assertTrue(r.why().contains("Runner-up: "), r.why());
     assertEquals("OPT_p4_nu1", r.parameters().name());
+    assertEquals(0, r.bindingGroup());
+    double bound = NoiseModel.safeVariance(4, KAPPA_4);
+    double sigmaRatio = Math.sqrt(bound / r.groups().get(0).variance());
+    assertEquals(Math.log(sigmaRatio) / Math.log(2), r.marginBits(), 1e-9);
+    assertTrue(r.marginBits() >= 0, r.why());
+    assertTrue(r.runnerUpComplexity() > r.complexity(), r.why());
     assertEquals(r.keyswitchComplexity() + r.bootstrapComplexity(), r.complexity(), 0.5, r.why());
+  }
+
+  @Test
+  void compileOptionsChooseTheTarget() {
+    assertEquals(new ErrorTarget.Global(1e-5), ErrorTarget.of(CompileOptions.defaults()));
+    CompileOptions perLookup =
+        new CompileOptions(OptionalDouble.of(1e-3), 1e-5, OptionalInt.empty(), false, 16);
+    assertEquals(new ErrorTarget.PerLookup(1e-3), ErrorTarget.of(perLookup));
   }
 
   @Test

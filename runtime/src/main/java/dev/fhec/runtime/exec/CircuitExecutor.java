@@ -318,7 +318,7 @@ public final class CircuitExecutor {
               new LutKey(t, a.width(), a.signed(), info.width()),
               key -> {
                 LookupTable table = circuit.tables().get(t);
-                if (table.inputWidth() != a.width()) {
+                if (table.inputWidth() > a.width()) {
                   throw new IllegalArgumentException(
                       "table "
                           + t

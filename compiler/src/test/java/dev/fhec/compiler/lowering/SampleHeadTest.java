@@ -1,0 +1,72 @@
+package dev.fhec.compiler.lowering;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.CompiledCircuit;
+import dev.fhec.compiler.Fhec;
+import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
+import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.io.npy.NpyArray;
+import dev.fhec.runtime.io.npy.Npz;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The samples' GPT-2 head (samples/gpt2-head, d_model 768, n = 6, n_bits 4), read from its JSON
+ * graph and compiled with its calibration inputset: the seed's 11,808 bootstraps, and the
+ * simulated circuit reproduces numpy's {@code y_int} bit for bit on the calibration samples.
+ */
+class SampleHeadTest {
+  static final Path DIR = Path.of("../samples/gpt2-head");
+
+  static List<List<Tensor>> samples(NpyArray.Ints all) {
+    int[] s = all.shape();
+    int[] one = Arrays.copyOfRange(s, 1, s.length);
+    int size = all.size() / s[0];
+    long[] d = all.data();
+    List<List<Tensor>> out = new ArrayList<>();
+    for (int i = 0; i < s[0]; i++) {
+      out.add(List.of(new Tensor.Ints(one, Arrays.copyOfRange(d, i * size, (i + 1) * size))));
+    }
+    return out;
+  }
+
+  @Test
+  void compilesToTheSeedCostAndMatchesNumpyOnCalibrationSamples() throws Exception {
+    Program head = JsonGraphFrontend.load(DIR.resolve("model.json"));
+    Map<String, NpyArray> inputset = Npz.read(DIR.resolve("inputset.npz"));
+    List<List<Tensor>> all = samples((NpyArray.Ints) inputset.get("q_x"));
+    long start = System.nanoTime();
+    CompiledCircuit cc =
+        Fhec.compile(head, CompileOptions.defaults(), all, DifferentialOracleTest.TOY);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(11_808, cc.pbsCount());
+    assertEquals(cc.pbsCount(), cc.report().totals().bootstraps());
+    assertTrue(seconds < 60, "compiled in " + seconds + " s");
+    // The test vectors are the inputset's last 4 samples (samples/tools/make_head.py): their
+    // simulated outputs must equal numpy's y_int.
+    Map<String, NpyArray> vectors = Npz.read(DIR.resolve("vectors.npz"));
+    List<List<Tensor>> tests = samples((NpyArray.Ints) vectors.get("q_x"));
+    NpyArray.Ints y = (NpyArray.Ints) vectors.get("y_int");
+    int per = y.size() / tests.size();
+    for (int i = 0; i < tests.size(); i++) {
+      long[] got =
+          ClearSimulator.run(
+                  cc.circuit(),
+                  List.of(((Tensor.Ints) tests.get(i).get(0)).data()),
+                  ClearSimulator.Options.exact())
+              .outputs()
+              .get(0);
+      assertArrayEquals(Arrays.copyOfRange(y.data(), i * per, (i + 1) * per), got, "vector " + i);
+    }
+  }
+}
