@@ -72,7 +72,7 @@ class LatencyReport {
       pbs.keyswitch(in.data(), small);
       pbs.bootstrap(small, lut, out);
     }
-    assertEquals(table[5], LweEncryption.decrypt(ck.bigLweKey(), out[0], 4, false));
+    assertEquals(table[5], LweEncryption.decrypt(ck.bigLweKey(), out[0], 4));
     long ks = 0;
     long bs = 0;
     for (int i = 0; i < reps; i++) {
