@@ -272,10 +272,20 @@ final class DemoCommand implements Callable<Integer> {
     };
   }
 
-  /** The output scale from the model's metadata (NaN when absent). */
+  /**
+   * The output scale (float = integer × scale) from the sample's {@code meta.json}, or from the
+   * model's {@code metadata}; NaN when neither has it.
+   */
   static double outputScale(Path model) throws java.io.IOException {
-    JsonNode meta = Io.JSON.readTree(model.toFile()).path("metadata").path("output_scale");
-    return meta.isNumber() ? meta.doubleValue() : Double.NaN;
+    Path meta = model.resolveSibling("meta.json");
+    if (Files.isRegularFile(meta)) {
+      JsonNode s = Io.JSON.readTree(meta.toFile()).path("output_scale");
+      if (s.isNumber()) {
+        return s.doubleValue();
+      }
+    }
+    JsonNode s = Io.JSON.readTree(model.toFile()).path("metadata").path("output_scale");
+    return s.isNumber() ? s.doubleValue() : Double.NaN;
   }
 
   /** samples/NAME found from the working directory or the jar's checkout. */

@@ -8,12 +8,12 @@ import java.util.function.LongSupplier;
 /**
  * Reports the progress of long work (key generation, encrypted runs, benchmarks). On a terminal it
  * redraws one line: a bar, the count, the rate and the ETA; elsewhere (CI logs, pipes) it prints a
- * plain line at most every 10 % or every 5 seconds, so logs stay short. Thread-safe: executors call
- * {@link #advance} from worker threads.
+ * plain line at each 10 % step, or after 30 quiet seconds, so logs stay short. Thread-safe:
+ * executors call {@link #advance} from worker threads.
  */
 public final class ProgressReporter {
   private static final int BAR = 28;
-  private static final long PLAIN_INTERVAL_NANOS = 5_000_000_000L;
+  private static final long PLAIN_INTERVAL_NANOS = 30_000_000_000L;
   private static final long TERMINAL_INTERVAL_NANOS = 100_000_000L;
 
   private final PrintWriter out;

@@ -31,7 +31,7 @@ class ProgressReporterTest {
     ProgressReporter p = new ProgressReporter(new PrintWriter(sw), false, () -> now);
     p.start("keygen", 1000, "rows");
     for (int i = 0; i < 1000; i++) {
-      now += 1_000_000; // 1 ms per step: never the 5-second rule
+      now += 1_000_000; // 1 ms per step: never the 30-second rule
       p.advance(1);
     }
     p.finish();
