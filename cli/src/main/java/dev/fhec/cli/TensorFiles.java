@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.runtime.io.npy.Npy;
+import dev.fhec.runtime.io.npy.NpyArray;
+import dev.fhec.runtime.io.npy.NpyFormatException;
+import dev.fhec.runtime.io.npy.Npz;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,11 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * Named tensors in and out of the files users exchange with numpy: {@code .npy} (one array, named
@@ -32,9 +26,6 @@ import java.util.zip.ZipOutputStream;
  */
 public final class TensorFiles {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
   private TensorFiles() {}
 
@@ -44,7 +35,7 @@ public final class TensorFiles {
     try {
       if (name.endsWith(".npy")) {
         Map<String, Tensor> m = new LinkedHashMap<>();
-        m.put(stem(name), readNpy(Files.readAllBytes(file), file.toString()));
+        m.put(stem(name), readNpy(file));
         return m;
       }
       if (name.endsWith(".npz")) {
@@ -71,15 +62,11 @@ public final class TensorFiles {
             file + ": a .npy file holds one array, there are " + tensors.size() + " outputs",
             "write to a .npz or .json file instead");
       }
-      Files.write(file, npy(tensors.values().iterator().next()));
+      Npy.write(array(tensors.values().iterator().next()), file);
     } else if (name.endsWith(".npz")) {
-      try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(file))) {
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-          z.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
-          z.write(npy(e.getValue()));
-          z.closeEntry();
-        }
-      }
+      Map<String, NpyArray> arrays = new LinkedHashMap<>();
+      tensors.forEach((k, v) -> arrays.put(k, array(v)));
+      Npz.write(arrays, false, file);
     } else if (name.endsWith(".json")) {
       ObjectNode root = JSON.createObjectNode();
       for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
@@ -100,14 +87,12 @@ public final class TensorFiles {
 
   private static Map<String, Tensor> readNpz(Path file) throws IOException {
     Map<String, Tensor> m = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(file);
-        ZipInputStream z = new ZipInputStream(in)) {
-      ZipEntry e;
-      while ((e = z.getNextEntry()) != null) {
-        if (e.getName().endsWith(".npy")) {
-          m.put(stem(e.getName()), readNpy(z.readAllBytes(), file + ":" + e.getName()));
-        }
+    try {
+      for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
+        m.put(e.getKey(), tensor(e.getValue()));
       }
+    } catch (NpyFormatException e) {
+      throw new UserException(e.getMessage(), "save arrays with numpy.savez");
     }
     if (m.isEmpty()) {
       throw new UserException(file + " holds no .npy arrays", "is it really a numpy .npz archive?");
@@ -115,116 +100,26 @@ public final class TensorFiles {
     return m;
   }
 
-  static Tensor readNpy(byte[] b, String where) {
-    if (b.length < 10 || (b[0] & 0xff) != 0x93 || b[1] != 'N' || b[2] != 'U' || b[3] != 'M') {
-      throw new UserException(where + " is not a .npy file (bad magic)", "save it with numpy.save");
-    }
-    int major = b[6];
-    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-    int headerLen;
-    int offset;
-    if (major == 1) {
-      headerLen = Short.toUnsignedInt(bb.getShort(8));
-      offset = 10;
-    } else {
-      headerLen = bb.getInt(8);
-      offset = 12;
-    }
-    String header = new String(b, offset, headerLen, StandardCharsets.ISO_8859_1);
-    Matcher d = DESCR.matcher(header);
-    Matcher f = FORTRAN.matcher(header);
-    Matcher s = SHAPE.matcher(header);
-    if (!d.find() || !f.find() || !s.find()) {
-      throw new UserException(
-          where + ": unreadable .npy header " + header.strip(), "re-save it with numpy.save");
-    }
-    if (f.group(1).equals("True")) {
-      throw new UserException(
-          where + ": Fortran-order arrays are not supported", "save np.ascontiguousarray(a)");
-    }
-    List<Integer> dims = new ArrayList<>();
-    for (String part : s.group(1).split(",")) {
-      if (!part.isBlank()) {
-        dims.add(Integer.parseInt(part.strip()));
-      }
-    }
-    int[] shape = dims.stream().mapToInt(Integer::intValue).toArray();
-    int size = 1;
-    for (int x : shape) {
-      size = Math.multiplyExact(size, x);
-    }
-    String descr = d.group(1);
-    int data = offset + headerLen;
-    bb.position(data);
-    int width = descr.length() > 2 ? Integer.parseInt(descr.substring(2)) : 0;
-    if ((long) size * width > b.length - data) {
-      throw new UserException(where + ": truncated .npy data", "the file is damaged");
-    }
-    switch (descr) {
-      case "<f8", "<f4" -> {
-        double[] v = new double[size];
-        for (int i = 0; i < size; i++) {
-          v[i] = descr.equals("<f8") ? bb.getDouble() : bb.getFloat();
-        }
-        return new Tensor.Floats(shape, v);
-      }
-      case "<i8", "<i4", "<i2", "|i1", "<u4", "<u2", "|u1", "|b1" -> {
-        long[] v = new long[size];
-        for (int i = 0; i < size; i++) {
-          v[i] =
-              switch (descr) {
-                case "<i8" -> bb.getLong();
-                case "<i4" -> bb.getInt();
-                case "<i2" -> bb.getShort();
-                case "|i1" -> bb.get();
-                case "<u4" -> Integer.toUnsignedLong(bb.getInt());
-                case "<u2" -> Short.toUnsignedInt(bb.getShort());
-                default -> Byte.toUnsignedInt(bb.get());
-              };
-        }
-        return new Tensor.Ints(shape, v);
-      }
-      default ->
-          throw new UserException(
-              where + ": unsupported dtype '" + descr + "'",
-              "use little-endian int8..int64, uint8..uint32, float32/64 or bool");
+  private static Tensor readNpy(Path file) throws IOException {
+    try {
+      return tensor(Npy.read(file));
+    } catch (NpyFormatException e) {
+      throw new UserException(e.getMessage(), "save the array with numpy.save");
     }
   }
 
-  static byte[] npy(Tensor t) {
-    boolean ints = t instanceof Tensor.Ints;
-    StringBuilder shape = new StringBuilder("(");
-    for (int d : t.shape()) {
-      shape.append(d).append(", ");
-    }
-    if (t.shape().length > 1) {
-      shape.setLength(shape.length() - 2);
-    } else if (t.shape().length == 1) {
-      shape.setLength(shape.length() - 1);
-    }
-    shape.append(')');
-    String dict =
-        "{'descr': '"
-            + (ints ? "<i8" : "<f8")
-            + "', 'fortran_order': False, 'shape': "
-            + shape
-            + ", }";
-    int pad = 64 - (10 + dict.length() + 1) % 64;
-    String header = dict + " ".repeat(pad % 64) + "\n";
-    ByteBuffer bb =
-        ByteBuffer.allocate(10 + header.length() + 8 * t.size()).order(ByteOrder.LITTLE_ENDIAN);
-    bb.put((byte) 0x93)
-        .put("NUMPY".getBytes(StandardCharsets.US_ASCII))
-        .put((byte) 1)
-        .put((byte) 0);
-    bb.putShort((short) header.length()).put(header.getBytes(StandardCharsets.US_ASCII));
-    for (int i = 0; i < t.size(); i++) {
-      switch (t) {
-        case Tensor.Ints x -> bb.putLong(x.at(i));
-        case Tensor.Floats x -> bb.putDouble(x.at(i));
-      }
-    }
-    return bb.array();
+  static Tensor tensor(NpyArray a) {
+    return switch (a) {
+      case NpyArray.Ints x -> new Tensor.Ints(x.shape(), x.data());
+      case NpyArray.Floats x -> new Tensor.Floats(x.shape(), x.data());
+    };
+  }
+
+  static NpyArray array(Tensor t) {
+    return switch (t) {
+      case Tensor.Ints x -> new NpyArray.Ints(x.shape(), x.data());
+      case Tensor.Floats x -> new NpyArray.Floats(x.shape(), x.data());
+    };
   }
 
   private static Map<String, Tensor> readJson(Path file) throws IOException {

@@ -38,15 +38,6 @@ class TensorFilesTest {
   }
 
   @Test
-  void npyHeaderIsAlignedToSixtyFourBytes() {
-    byte[] b = TensorFiles.npy(new Tensor.Ints(new int[] {5}, new long[5]));
-    int headerLen = (b[8] & 0xff) | (b[9] & 0xff) << 8;
-    assertEquals(0, (10 + headerLen) % 64);
-    assertEquals('\n', b[10 + headerLen - 1]);
-    assertEquals(10 + headerLen + 40, b.length);
-  }
-
-  @Test
   void readsAnNpzWrittenByNumpy() throws Exception {
     // samples/gpt2-head-tiny/vectors.npz comes from numpy.savez (samples/tools/make_head.py).
     Path v = Path.of("..", "samples", "gpt2-head-tiny", "vectors.npz");
@@ -71,6 +62,6 @@ class TensorFilesTest {
     Path p = tmp.resolve("x.npy");
     Files.writeString(p, "hello world, not numpy");
     UserException e = assertThrows(UserException.class, () -> TensorFiles.read(p));
-    assertTrue(e.getMessage().contains("bad magic"), e.getMessage());
+    assertTrue(e.getMessage().contains("x.npy"), e.getMessage());
   }
 }
