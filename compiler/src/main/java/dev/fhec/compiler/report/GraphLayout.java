@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class GraphLayout {
   /** Box size and gaps in SVG user units. */
-  public static final int BOX_WIDTH = 132;
+  public static final int BOX_WIDTH = 150;
 
   public static final int BOX_HEIGHT = 40;
   public static final int H_GAP = 22;

@@ -217,7 +217,7 @@ public final class HtmlReport {
           .append(text)
           .append("\" class=\"t2\">")
           .append(
-              esc(clip(typeShort(n) + (n.pbs() > 0 ? " · " + compact(n.pbs()) + " PBS" : ""), 22)))
+              esc(clip(typeShort(n) + (n.pbs() > 0 ? " · " + compact(n.pbs()) + " PBS" : ""), 25)))
           .append("</text></g>\n");
     }
     h.append("</g></svg></div></section>\n");

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The samples' GPT-2 head (samples/gpt2-head, d_model 768, n = 6, n_bits 4), read from its JSON
- * graph and compiled with its calibration inputset: the seed's 11,808 bootstraps, and the
- * simulated circuit reproduces numpy's {@code y_int} bit for bit on the calibration samples.
+ * graph and compiled with its calibration inputset: the seed's 11,808 bootstraps, and the simulated
+ * circuit reproduces numpy's {@code y_int} bit for bit on the calibration samples.
  */
 class SampleHeadTest {
   static final Path DIR = Path.of("../samples/gpt2-head");
