@@ -55,6 +55,13 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Ciphertext file to write.")
   Path output;
 
+  @Option(
+      names = "--sample",
+      paramLabel = "<i>",
+      description =
+          "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
+  Integer sample;
+
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
@@ -62,7 +69,11 @@ final class EncryptCommand implements Callable<Integer> {
     Io.requireFile(
         clientKey, "client key", "generate keys with 'fhec keygen " + bundle + " -o " + keys + "'");
     List<ClearTensor> in =
-        Io.inputsFor(b.circuit(), b.manifest().inputs(), TensorFiles.read(input), input);
+        Io.inputsFor(
+            b.circuit(),
+            b.manifest().inputs(),
+            Io.sampled(TensorFiles.read(input), sample, input),
+            input);
     Io.createParent(output);
     long t0 = System.nanoTime();
     root.engine().encrypt(b.circuit(), clientKey, in, output);

@@ -125,6 +125,18 @@ final class Io {
     return out;
   }
 
+  /** Every array's slice {@code sample} along its leading axis; all arrays when null. */
+  static Map<String, Tensor> sampled(Map<String, Tensor> arrays, Integer sample, Path file) {
+    if (sample == null) {
+      return arrays;
+    }
+    Map<String, Tensor> m = new LinkedHashMap<>();
+    for (String name : arrays.keySet()) {
+      m.put(name, DemoCommand.pick(arrays, name, sample, file));
+    }
+    return m;
+  }
+
   static Map<String, Tensor> named(List<String> names, List<ClearTensor> tensors) {
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (int i = 0; i < tensors.size(); i++) {

@@ -42,11 +42,22 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Result: .npy, .npz or .json.")
   Path output;
 
+  @Option(
+      names = "--sample",
+      paramLabel = "<i>",
+      description =
+          "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
+  Integer sample;
+
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
     List<ClearTensor> in =
-        Io.inputsFor(b.circuit(), b.manifest().inputs(), TensorFiles.read(input), input);
+        Io.inputsFor(
+            b.circuit(),
+            b.manifest().inputs(),
+            Io.sampled(TensorFiles.read(input), sample, input),
+            input);
     long t0 = System.nanoTime();
     List<ClearTensor> result = root.engine().simulate(b.circuit(), in);
     long nanos = System.nanoTime() - t0;

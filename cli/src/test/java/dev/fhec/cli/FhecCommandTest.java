@@ -231,6 +231,28 @@ class FhecCommandTest {
   }
 
   @Test
+  void sampleOptionTakesOneVectorOfAStack() throws Exception {
+    Path b = compile("b");
+    Path input = tmp.resolve("stack.npz");
+    TensorFiles.write(
+        input, Map.of("x", new Tensor.Ints(new int[] {2, 3}, new long[] {1, 2, 3, 4, 5, 6})));
+    Path out = tmp.resolve("sim.json");
+    Result r =
+        run(
+            "simulate",
+            "--bundle",
+            b.toString(),
+            input.toString(),
+            "--sample",
+            "1",
+            "-o",
+            out.toString());
+    assertEquals(0, r.code(), r.err());
+    // 3·x mod 16 for the second row x = 4, 5, 6
+    assertEquals("[12,15,2]", new ObjectMapper().readTree(out.toFile()).get("y").toString());
+  }
+
+  @Test
   void inputsOutsideTheCompiledRangeAreNamed() throws Exception {
     Path b = compile("b");
     run("keygen", b.toString(), "-o", tmp.resolve("k").toString());
