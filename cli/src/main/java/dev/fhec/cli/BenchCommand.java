@@ -70,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Bundle b = Bundle.read(bundle);
+    Io.requireHeapFor(b.circuit(), "benchmarking " + b.manifest().name());
     Engine engine = root.engine();
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());

@@ -100,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
     CompileCommand.describe(out, r);
     out.println("   report: " + html);
 
+    Io.requireHeapFor(c.circuit(), "the encrypted run of " + dir.getFileName());
     Path clientKey = w.resolve(Io.CLIENT_KEY);
     Path evalKeys = w.resolve(Io.EVAL_KEYS);
     out.println("2. keygen");

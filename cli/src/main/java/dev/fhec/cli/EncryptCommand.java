@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "",
       "Example:",
       "  fhec encrypt --bundle head.fhec --keys keys input.npz -o input.ct",
-      "  fhec encrypt --bundle head.fhec --keys keys '{\"x\": ...}'.json -o input.ct"
+      "  fhec encrypt --bundle head.fhec --keys keys vectors.npz --sample 0 -o input.ct"
     })
 final class EncryptCommand implements Callable<Integer> {
   @ParentCommand FhecCommand root;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
       "Example (the whole client/server round trip):",
       "  fhec compile samples/gpt2-head-tiny/model.json -o head.fhec",
       "  fhec keygen head.fhec -o keys",
-      "  fhec encrypt --bundle head.fhec --keys keys input.npz -o input.ct",
+      "  fhec encrypt --bundle head.fhec --keys keys input.npy -o input.ct",
       "  fhec run --bundle head.fhec --eval-keys keys/eval.keys input.ct -o output.ct",
       "  fhec decrypt --keys keys output.ct -o result.npy",
       "",

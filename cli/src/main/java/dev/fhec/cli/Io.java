@@ -145,6 +145,25 @@ final class Io {
     return m;
   }
 
+  /**
+   * Fails early, with the numbers, when the evaluation keys of {@code circuit} cannot fit in this
+   * JVM's heap, instead of an OutOfMemoryError minutes into key generation or a run.
+   */
+  static void requireHeapFor(dev.fhec.runtime.circuit.Circuit circuit, String what) {
+    long need = dev.fhec.compiler.report.KeySizes.of(circuit.parameters()).evaluationKeys();
+    long max = Runtime.getRuntime().maxMemory();
+    if (need > max * 0.9) {
+      throw new UserException(
+          what
+              + " needs about "
+              + dev.fhec.compiler.report.KeySizes.human(need)
+              + " of evaluation keys in memory, this JVM may use "
+              + dev.fhec.compiler.report.KeySizes.human(max),
+          "give the JVM more memory (FHEC_JAVA_OPTS=-Xmx...), or recompile with fewer bits"
+              + " (--n-bits, --round-to) for smaller parameters");
+    }
+  }
+
   static long sizeOf(Path p) throws IOException {
     if (Files.isDirectory(p)) {
       try (var s = Files.walk(p)) {

@@ -56,6 +56,7 @@ final class KeygenCommand implements Callable<Integer> {
           "keys already exist in " + keyDir, "pass --force to replace them, or choose another -o");
     }
     Files.createDirectories(keyDir);
+    Io.requireHeapFor(b.circuit(), "key generation for " + b.manifest().name());
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();
