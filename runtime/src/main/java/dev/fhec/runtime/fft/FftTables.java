@@ -34,6 +34,12 @@ final class FftTables {
   /** Twist imaginary parts. */
   final double[] twistIm;
 
+  /** Twist scaled by 2^−64 (exact), to read u64 torus coefficients: real parts. */
+  final double[] torusTwistRe;
+
+  /** Scaled twist imaginary parts. */
+  final double[] torusTwistIm;
+
   /** Inverse twist ψ^{−j}/M (exact scaling by a power of two): real parts. */
   final double[] untwistRe;
 
@@ -66,6 +72,8 @@ final class FftTables {
     twistIm = new double[m];
     untwistRe = new double[m];
     untwistIm = new double[m];
+    torusTwistRe = new double[m];
+    torusTwistIm = new double[m];
     double invM = 1.0 / m;
     double[] cs = new double[2];
     for (int j = 0; j < m; j++) {
@@ -74,6 +82,8 @@ final class FftTables {
       twistIm[j] = cs[1];
       untwistRe[j] = cs[0] * invM;
       untwistIm[j] = -cs[1] * invM;
+      torusTwistRe[j] = cs[0] * 0x1p-64;
+      torusTwistIm[j] = cs[1] * 0x1p-64;
     }
     int log2m = Integer.numberOfTrailingZeros(m);
     radix2First = (log2m & 1) == 1;

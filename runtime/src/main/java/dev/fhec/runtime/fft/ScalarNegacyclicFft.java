@@ -101,7 +101,12 @@ public final class ScalarNegacyclicFft implements NegacyclicFft {
       radix2Dif(f, off, m, t.radix2);
     }
     for (int s = 0; s < t.radix4.length; s++) {
-      radix4Dif(f, off, m, t.radix4Quarter[s], t.radix4[s]);
+      int q = t.radix4Quarter[s];
+      if (q == 1) {
+        radix4DifUnit(f, off, m);
+      } else {
+        radix4Dif(f, off, m, q, t.radix4[s]);
+      }
     }
   }
 
@@ -109,7 +114,12 @@ public final class ScalarNegacyclicFft implements NegacyclicFft {
   static void inverseInPlace(FftTables t, double[] f, int off) {
     int m = t.m;
     for (int s = t.radix4.length - 1; s >= 0; s--) {
-      radix4Dit(f, off, m, t.radix4Quarter[s], t.radix4[s]);
+      int q = t.radix4Quarter[s];
+      if (q == 1) {
+        radix4DitUnit(f, off, m);
+      } else {
+        radix4Dit(f, off, m, q, t.radix4[s]);
+      }
     }
     if (t.radix2First) {
       radix2Dit(f, off, m, t.radix2);
@@ -265,6 +275,69 @@ public final class ScalarNegacyclicFft implements NegacyclicFft {
         f[i3] = a1r - hr;
         f[i3 + imOff] = a1i - hi;
       }
+    }
+  }
+
+  /**
+   * {@link #radix4Dif} for the last stage (L = 4, q = 1), whose twiddles are all 1: the same sums
+   * without the multiplications, so the results are identical.
+   */
+  static void radix4DifUnit(double[] f, int off, int m) {
+    for (int i0 = off; i0 < off + m; i0 += 4) {
+      double x0r = f[i0];
+      double x0i = f[i0 + m];
+      double x1r = f[i0 + 1];
+      double x1i = f[i0 + 1 + m];
+      double x2r = f[i0 + 2];
+      double x2i = f[i0 + 2 + m];
+      double x3r = f[i0 + 3];
+      double x3i = f[i0 + 3 + m];
+      double t0r = x0r + x2r;
+      double t0i = x0i + x2i;
+      double d0r = x0r - x2r;
+      double d0i = x0i - x2i;
+      double t1r = x1r + x3r;
+      double t1i = x1i + x3i;
+      double d1r = x1i - x3i;
+      double d1i = x3r - x1r;
+      f[i0] = t0r + t1r;
+      f[i0 + m] = t0i + t1i;
+      f[i0 + 1] = t0r - t1r;
+      f[i0 + 1 + m] = t0i - t1i;
+      f[i0 + 2] = d0r + d1r;
+      f[i0 + 2 + m] = d0i + d1i;
+      f[i0 + 3] = d0r - d1r;
+      f[i0 + 3 + m] = d0i - d1i;
+    }
+  }
+
+  /** {@link #radix4Dit} for the first inverse stage (L = 4, q = 1): unit twiddles. */
+  static void radix4DitUnit(double[] f, int off, int m) {
+    for (int i0 = off; i0 < off + m; i0 += 4) {
+      double y0r = f[i0];
+      double y0i = f[i0 + m];
+      double y1r = f[i0 + 1];
+      double y1i = f[i0 + 1 + m];
+      double y2r = f[i0 + 2];
+      double y2i = f[i0 + 2 + m];
+      double y3r = f[i0 + 3];
+      double y3i = f[i0 + 3 + m];
+      double a0r = y0r + y1r;
+      double a0i = y0i + y1i;
+      double a1r = y0r - y1r;
+      double a1i = y0i - y1i;
+      double gr = y2r + y3r;
+      double gi = y2i + y3i;
+      double hr = y3i - y2i;
+      double hi = y2r - y3r;
+      f[i0] = a0r + gr;
+      f[i0 + m] = a0i + gi;
+      f[i0 + 2] = a0r - gr;
+      f[i0 + 2 + m] = a0i - gi;
+      f[i0 + 1] = a1r + hr;
+      f[i0 + 1 + m] = a1i + hi;
+      f[i0 + 3] = a1r - hr;
+      f[i0 + 3 + m] = a1i - hi;
     }
   }
 }
