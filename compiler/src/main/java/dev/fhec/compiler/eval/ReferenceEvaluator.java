@@ -220,7 +220,8 @@ public final class ReferenceEvaluator {
               case ABS -> r[i] = Math.absExact(v);
               case RELU -> r[i] = Math.max(0, v);
               case SIGN -> r[i] = Long.signum(v);
-              default -> integral = false;
+              case EXP, LOG, SQRT, RSQRT, RECIPROCAL, TANH, SIGMOID, ERF, GELU, RINT, FLOOR, CEIL ->
+                  integral = false;
             }
           }
           case UnaryFn.Clip c -> {

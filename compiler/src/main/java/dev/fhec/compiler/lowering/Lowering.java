@@ -37,8 +37,8 @@ import java.util.function.LongUnaryOperator;
  *   <li>enc×enc multiply: x·y = ⌊(x+y)²/4⌋ − ⌊(x−y)²/4⌋, two bootstraps per element (tfhe.md §4.5);
  *       enc×enc matmul (m×k)·(k×n): the [m,k,n] broadcast sums and differences of the operands, two
  *       square tables, a sum over k: 2·m·k·n bootstraps;
- *   <li>encrypted max/min along an axis: acc = x₀; acc += relu(xᵢ − acc), one bootstrap per step
- *       and output element (Concrete-ML's {@code max_fhe_relu}); max(x, y) = x + relu(y − x);
+ *   <li>encrypted max/min along an axis: a tree of max(a, b) = a + relu(b − a), n − 1 bootstraps
+ *       per output element like Concrete-ML's relu chain ({@code max_fhe_relu}) at depth log₂ n;
  *   <li>encrypted comparison of two values: one table on their difference;
  *   <li>approximate rounding: no instruction; the following lookup reads a shorter table (the
  *       bootstrap's modulus switch rounds, see {@link Instruction.Tlu}).
@@ -97,6 +97,12 @@ public final class Lowering {
     }
     List<Integer> outs = new ArrayList<>();
     for (int o : program.outputs()) {
+      if (l.dropped[o] > 0) {
+        throw PassErrors.at(
+            "lowering",
+            program.node(o),
+            "an approximately rounded value can only feed table lookups, not be an output");
+      }
       if (l.valueOf[o] < 0) {
         throw PassErrors.at("lowering", program.node(o), "a clear output is not supported");
       }
@@ -308,7 +314,7 @@ public final class Lowering {
               java.util.Optional.empty(),
               n.location()));
     }
-    Op op = dev.fhec.compiler.passes.Rewrites.remap(n.op(), ops::indexOf);
+    Op op = dev.fhec.compiler.ir.Ops.mapOperands(n.op(), ops::indexOf);
     sub.add(new Node(sub.size(), op, n.type(), java.util.Optional.empty(), n.location()));
     return ReferenceEvaluator.evaluate(new Program("fold", sub, List.of(sub.size() - 1)), List.of())
         .get(0);
@@ -378,7 +384,9 @@ public final class Lowering {
                         case GREATER -> m > 0 ? 1 : 0;
                         case GREATER_EQUAL -> m >= 0 ? 1 : 0;
                         case EQUAL -> m == 0 ? 1 : 0;
-                        default -> m != 0 ? 1 : 0;
+                        case NOT_EQUAL -> m != 0 ? 1 : 0;
+                        case ADD, SUB, MUL, DIV, POW, MAXIMUM, MINIMUM ->
+                            throw new IllegalStateException(k + " is not a comparison");
                       });
           yield tlu(d, w, sg, new int[] {table(t)});
         }
@@ -498,29 +506,54 @@ public final class Lowering {
     return reshape(result, shape);
   }
 
-  /** acc = x₀; acc = acc + relu(xᵢ − acc) (max) or acc − relu(acc − xᵢ) (min). */
+  /**
+   * Max or min along an axis as a tree of pairwise steps max(a, b) = a + relu(b − a) (min: a −
+   * relu(a − b)): n − 1 bootstraps per output element, as Concrete-ML's relu chain, but ν² grows
+   * with the depth ⌈log₂ n⌉ instead of n.
+   */
   private int reduce(Node n, Op.Reduce r) {
-    int id = n.id();
     int[] xs = program.type(r.x()).shape();
     int axis = r.axis() < 0 ? r.axis() + xs.length : r.axis();
-    int[] kept = xs.clone();
-    kept[axis] = 1;
     int x = valueOf[r.x()];
     int w = info(x).width();
     Bounds b = bounds(r.x());
     Bounds diff = new Bounds(b.min() - b.max(), b.max() - b.min());
     boolean max = r.kind() == Op.ReduceKind.MAX;
-    int acc = gather(x, kept, Movement.take(xs, List.of(0), axis).element());
-    for (int i = 1; i < xs[axis]; i++) {
-      int xi = gather(x, kept, Movement.take(xs, List.of(i), axis).element());
-      int d = value(kept, w, diff.signed());
-      emit(max ? new Instruction.SubEE(d, xi, acc) : new Instruction.SubEE(d, acc, xi));
+    int cur = x;
+    int[] shape = xs.clone();
+    while (shape[axis] > 1) {
+      int len = shape[axis];
+      int half = len / 2;
+      int[] halfShape = shape.clone();
+      halfShape[axis] = half;
+      int a = gather(cur, halfShape, Movement.take(shape, range(0, half), axis).element());
+      int c = gather(cur, halfShape, Movement.take(shape, range(half, 2 * half), axis).element());
+      int d = value(halfShape, w, diff.signed());
+      emit(max ? new Instruction.SubEE(d, c, a) : new Instruction.SubEE(d, a, c));
       int rl = tlu(d, w, false, new int[] {table(tableOf(info(d), w, t -> Math.max(0, t)))});
-      int next = value(kept, w, b.signed());
-      emit(max ? new Instruction.AddEE(next, acc, rl) : new Instruction.SubEE(next, acc, rl));
-      acc = next;
+      int m = value(halfShape, w, b.signed());
+      emit(max ? new Instruction.AddEE(m, a, rl) : new Instruction.SubEE(m, a, rl));
+      if (len % 2 == 1) {
+        int[] lastShape = shape.clone();
+        lastShape[axis] = 1;
+        int last = gather(cur, lastShape, Movement.take(shape, List.of(len - 1), axis).element());
+        Movement.ConcatMap map = Movement.concat(List.of(halfShape, lastShape), axis);
+        int joined = value(map.shape(), w, b.signed());
+        emit(new Instruction.Gather(joined, new int[] {m, last}, map.source(), map.element()));
+        m = joined;
+      }
+      cur = m;
+      shape = info(cur).shape();
     }
-    return reshape(acc, n.type().shape());
+    return reshape(cur, n.type().shape());
+  }
+
+  private static List<Integer> range(int from, int to) {
+    List<Integer> l = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      l.add(i);
+    }
+    return l;
   }
 
   /** where(m, a, b) with a clear mask m: m·a + (1 − m)·b, leveled. */

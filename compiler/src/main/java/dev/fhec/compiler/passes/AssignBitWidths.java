@@ -26,6 +26,8 @@ import java.util.Set;
  * its members, which is the least fixed point and, with only these two kinds of constraints, also
  * minimizes the sum of widths as Concrete's z3 formulation does. Fails, naming the node, when a
  * table lookup reads more than {@link dev.fhec.compiler.CompileOptions#maxTluWidth()} bits.
+ *
+ * <p>Example: {@code compiler/src/test/resources/passes/assign-bit-widths/doctest.fhe}.
  */
 public final class AssignBitWidths implements Pass {
   public static final String NAME = "assign-bit-widths";
@@ -278,16 +280,16 @@ public final class AssignBitWidths implements Pass {
   }
 
   private static boolean needsBootstraps(Program p, Node n) {
-    return switch (n.op()) {
-      case Op.MatMul m -> p.type(m.lhs()).encrypted() && p.type(m.rhs()).encrypted();
-      case Op.Reduce r -> true;
-      case Op.Binary b ->
-          p.type(b.lhs()).encrypted()
-              && p.type(b.rhs()).encrypted()
-              && b.kind() != Op.BinaryKind.ADD
-              && b.kind() != Op.BinaryKind.SUB;
-      default -> false;
-    };
+    if (n.op() instanceof Op.MatMul m) {
+      return p.type(m.lhs()).encrypted() && p.type(m.rhs()).encrypted();
+    }
+    if (n.op() instanceof Op.Binary b) {
+      return p.type(b.lhs()).encrypted()
+          && p.type(b.rhs()).encrypted()
+          && b.kind() != Op.BinaryKind.ADD
+          && b.kind() != Op.BinaryKind.SUB;
+    }
+    return n.op() instanceof Op.Reduce;
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.ir.Location;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Ops;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.ir.TensorType;
@@ -91,7 +92,9 @@ public final class FuseTableLookups implements Pass {
       }
       out.add(result);
     }
-    Program fused = Rewrites.removeDeadNodes(new Program(program.name(), out, program.outputs()));
+    Program fused =
+        Passes.DEAD_CODE_ELIMINATION.run(
+            new Program(program.name(), out, program.outputs()), context);
     for (int o : fused.outputs()) {
       Node node = fused.node(o);
       if (node.type().isFloat() && node.type().encrypted()) {
@@ -249,7 +252,7 @@ public final class FuseTableLookups implements Pass {
       for (int o : node.op().operands()) {
         copy(p, o, root, origin, clear, nodes, map);
       }
-      op = Rewrites.remap(node.op(), map::get);
+      op = Ops.mapOperands(node.op(), map::get);
     }
     int newId = nodes.size();
     nodes.add(new Node(newId, op, node.type(), Optional.empty(), node.location()));
@@ -276,7 +279,7 @@ public final class FuseTableLookups implements Pass {
           new Node(i, new Op.Constant(v), p.type(ops.get(i)), Optional.empty(), Location.UNKNOWN));
     }
     final List<Integer> operandList = ops;
-    Op op = Rewrites.remap(node.op(), x -> operandList.indexOf(x));
+    Op op = Ops.mapOperands(node.op(), x -> operandList.indexOf(x));
     sub.add(new Node(sub.size(), op, node.type(), Optional.empty(), node.location()));
     Tensor v =
         ReferenceEvaluator.evaluate(new Program("fold", sub, List.of(sub.size() - 1)), List.of())

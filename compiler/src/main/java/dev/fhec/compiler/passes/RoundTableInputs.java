@@ -5,6 +5,7 @@ import dev.fhec.compiler.ir.Bounds;
 import dev.fhec.compiler.ir.Location;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Ops;
 import dev.fhec.compiler.ir.Program;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.Set;
  * be off by one table step (Concrete's APPROXIMATE exactness, compiler.md §9); the clear simulator
  * rounds ties up, as {@link ReferenceEvaluator#roundBits(long, int)}. Exact rounding would cost one
  * bootstrap per removed bit; its lowering is not implemented yet.
+ *
+ * <p>Example: {@code compiler/src/test/resources/passes/round-table-inputs/doctest.fhe}.
  */
 public final class RoundTableInputs implements Pass {
   public static final String NAME = "round-table-inputs";
@@ -56,7 +59,7 @@ public final class RoundTableInputs implements Pass {
     List<Node> out = new ArrayList<>();
     int[] map = new int[program.nodes().size()];
     for (Node n : program.nodes()) {
-      Op op = Rewrites.remap(n.op(), x -> map[x]);
+      Op op = Ops.mapOperands(n.op(), x -> map[x]);
       if (op instanceof Op.TableLookup t) {
         Node in = program.node(((Op.TableLookup) n.op()).x());
         Bounds b =

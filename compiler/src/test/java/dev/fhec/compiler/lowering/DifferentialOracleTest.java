@@ -204,6 +204,23 @@ class DifferentialOracleTest {
   }
 
   @Test
+  void maxTreeKeepsTheNoiseGrowthLogarithmic() {
+    Program p =
+        build(
+            b -> {
+              int x = in(b, "x", new int[] {2, 64}, true, 3);
+              b.output(b.reduce(Op.ReduceKind.MAX, x, 1, false));
+            });
+    CompiledCircuit cc = check(p);
+    assertEquals(2 * 63, cc.pbsCount());
+    // Level k of the tree compares two values of ν² = k: ν² = 2k, k = 1..6 (a chain would reach
+    // 64).
+    double maxNu2 =
+        cc.report().nodes().stream().mapToDouble(r -> r.norm2Squared()).max().orElseThrow();
+    assertEquals(12, maxNu2);
+  }
+
+  @Test
   void integerUnivariateOpsAreFused() {
     Program p =
         build(
