@@ -2,12 +2,17 @@ package dev.fhec.grammar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,13 +93,19 @@ class FhePyParserFuzzTest {
   void mutatedSourcesFailWithLocatedErrorsOnly() {
     assertEquals(Outcome.PARSED, run(BASE), "the unmutated program must parse");
     Random rnd = new Random(SEED);
+    // One reused daemon thread runs every case, so a per-case timeout costs no thread creation.
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-case");
+              t.setDaemon(true);
+              return t;
+            });
     int parsed = 0;
     int rejected = 0;
     for (int i = 0; i < ITERATIONS; i++) {
       String src = mutate(BASE, rnd, 1 + rnd.nextInt(4));
-      Outcome o =
-          assertTimeoutPreemptively(
-              Duration.ofSeconds(5), () -> run(src), () -> "hang on:\n" + src);
+      Outcome o = runWithTimeout(worker, src);
       if (o == Outcome.PARSED) {
         parsed++;
       } else {
@@ -104,6 +115,21 @@ class FhePyParserFuzzTest {
     // Both outcomes must occur, or the mutations are not exercising anything.
     assertTrue(parsed > 0, "no mutant parsed");
     assertTrue(rejected > ITERATIONS / 2, "too few mutants rejected: " + rejected);
+  }
+
+  private static Outcome runWithTimeout(ExecutorService worker, String src) {
+    Future<Outcome> f = worker.submit(() -> run(src));
+    try {
+      return f.get(5, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return fail("no answer within 5 s (hang?) on:\n" + src);
+    } catch (ExecutionException e) {
+      return fail("uncaught " + e.getCause() + " on:\n" + src, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fail("interrupted");
+    }
   }
 
   private enum Outcome {

@@ -40,6 +40,7 @@ class FhePyParserTest {
       case Expr.StringLiteral s -> '"' + s.value() + '"';
       case Expr.BoolLiteral b -> b.value() ? "True" : "False";
       case Expr.NoneLiteral n -> "None";
+      case Expr.EllipsisLiteral n -> "...";
       case Expr.Unary u -> "(" + (u.op() == UnaryOp.NEG ? "-" : "+") + show(u.operand()) + ")";
       case Expr.Binary b ->
           "(" + show(b.left()) + " " + b.op().symbol() + " " + show(b.right()) + ")";
@@ -110,6 +111,7 @@ class FhePyParserTest {
     assertEquals("x[:, 0:64, ::2]", show(expr("x[:, 0:64, ::2]")));
     assertEquals("x[(-1), :(-2):3]", show(expr("x[-1, :-2:3]")));
     assertEquals("x[None, 1:]", show(expr("x[None, 1:]")));
+    assertEquals("x[..., 0:1]", show(expr("x[..., 0:1]")));
   }
 
   @Test
@@ -318,5 +320,21 @@ class FhePyParserTest {
     assertTrue(error("def f(a, a):\n    pass\n").contains("duplicate parameter 'a'"));
     assertTrue(error("x = 99999999999999999999\n").contains("does not fit in 64 bits"));
     assertTrue(error("x = 012\n").contains("leading zeros"));
+  }
+
+  @Test
+  void windowsLineEndingsFormFeedsAndBlankLinesWithSpaces() {
+    Module m = parse("def f(x):\r\n    y = x\r\n   \r\n\f    \r\n    return y\r\n");
+    Stmt.FunctionDef f = (Stmt.FunctionDef) m.body().get(0);
+    assertEquals(2, f.body().size());
+    assertEquals(5, f.body().get(1).span().line());
+  }
+
+  @Test
+  void oneLineBodiesAndEmptyFiles() {
+    assertEquals(0, parse("").body().size());
+    assertEquals(0, parse("# only a comment\n\n").body().size());
+    Stmt.FunctionDef f = (Stmt.FunctionDef) parse("def f(x): y = x; return y").body().get(0);
+    assertEquals(2, f.body().size());
   }
 }

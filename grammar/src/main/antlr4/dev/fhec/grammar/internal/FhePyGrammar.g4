@@ -148,6 +148,7 @@ atom
   | FLOAT_NUMBER                                             # floatAtom
   | STRING+                                                  # stringAtom
   | NONE                                                     # noneAtom
+  | ELLIPSIS                                                 # ellipsisAtom
   | TRUE                                                     # trueAtom
   | FALSE                                                    # falseAtom
   ;
@@ -222,6 +223,7 @@ CLOSE_BRACE : '}';
 COMMA : ',';
 COLON : ':';
 SEMI : ';';
+ELLIPSIS : '...';
 DOT : '.';
 ARROW : '->';
 POWER : '**';

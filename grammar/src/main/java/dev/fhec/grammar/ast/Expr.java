@@ -30,6 +30,9 @@ public sealed interface Expr {
   /** {@code None} (also numpy's {@code newaxis} in subscripts). */
   record NoneLiteral(Span span) implements Expr {}
 
+  /** {@code ...} (numpy's "all remaining axes" in subscripts). */
+  record EllipsisLiteral(Span span) implements Expr {}
+
   /** {@code -x} or {@code +x}. */
   record Unary(UnaryOp op, Expr operand, Span span) implements Expr {}
 

@@ -220,6 +220,11 @@ final class ExpressionBuilder extends FhePyGrammarBaseVisitor<Expr> {
   }
 
   @Override
+  public Expr visitEllipsisAtom(FhePyGrammarParser.EllipsisAtomContext ctx) {
+    return new Expr.EllipsisLiteral(spans.of(ctx));
+  }
+
+  @Override
   public Expr visitTrueAtom(FhePyGrammarParser.TrueAtomContext ctx) {
     return new Expr.BoolLiteral(true, spans.of(ctx));
   }

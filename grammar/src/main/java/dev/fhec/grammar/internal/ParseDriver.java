@@ -3,8 +3,10 @@ package dev.fhec.grammar.internal;
 import dev.fhec.grammar.FhePySyntaxException;
 import dev.fhec.grammar.SourceText;
 import dev.fhec.grammar.ast.Module;
+import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
+import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 
 /**
@@ -23,11 +25,8 @@ public final class ParseDriver {
     lexer.addErrorListener(errors);
     CommonTokenStream tokens = new CommonTokenStream(new IndentingTokenSource(lexer, errors));
     FhePyGrammarParser parser = new FhePyGrammarParser(tokens);
-    parser.removeErrorListeners();
-    parser.addErrorListener(errors);
-    parser.setErrorHandler(new FhePyErrorStrategy());
     try {
-      FhePyGrammarParser.File_inputContext tree = parser.file_input();
+      FhePyGrammarParser.File_inputContext tree = twoStageParse(parser, tokens, errors);
       if (errors.isEmpty()) {
         Module module =
             new DeclarationBuilder(new Spans(fileName, tokens), errors)
@@ -42,5 +41,27 @@ public final class ParseDriver {
       errors.add(1, 0, 1, "the source is nested too deeply to parse");
     }
     throw new FhePySyntaxException(errors.sorted(), text);
+  }
+
+  /**
+   * The two-stage strategy recommended for ANTLR 4 (Parr, Harwell and Fisher, "Adaptive LL(*)
+   * Parsing", OOPSLA 2014, section 3.2): fast SLL prediction that bails at the first problem, then,
+   * only if it failed, full LL prediction with error reporting and recovery.
+   */
+  private static FhePyGrammarParser.File_inputContext twoStageParse(
+      FhePyGrammarParser parser, CommonTokenStream tokens, ErrorCollector errors) {
+    parser.removeErrorListeners();
+    parser.setErrorHandler(new BailErrorStrategy());
+    parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+    try {
+      return parser.file_input();
+    } catch (ParseCancellationException e) {
+      tokens.seek(0);
+      parser.reset();
+      parser.addErrorListener(errors);
+      parser.setErrorHandler(new FhePyErrorStrategy());
+      parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+      return parser.file_input();
+    }
   }
 }

@@ -42,6 +42,8 @@ final class ExpressionEvaluator {
       case Expr.StringLiteral s -> new Value.Str(s.value());
       case Expr.BoolLiteral b -> new Value.Bool(b.value());
       case Expr.NoneLiteral n -> new Value.None();
+      case Expr.EllipsisLiteral el ->
+          throw Tracer.error(el.span(), "'...' is only allowed inside [...]");
       case Expr.Unary u -> operators.unary(u.op(), eval(u.operand(), scope), u.span());
       case Expr.Binary b ->
           operators.binary(b.op(), eval(b.left(), scope), eval(b.right(), scope), b.span());
@@ -88,6 +90,9 @@ final class ExpressionEvaluator {
   }
 
   private Index index(Expr ix, Scope scope) {
+    if (ix instanceof Expr.EllipsisLiteral el) {
+      return new Index.Ellipsis(el.span());
+    }
     if (ix instanceof Expr.Slice s) {
       return new Index.Range(
           bound(s.lower(), scope), bound(s.upper(), scope), bound(s.step(), scope), s.span());

@@ -19,6 +19,9 @@ sealed interface Index {
   /** {@code None} / {@code np.newaxis}: inserts an axis of length 1. */
   record NewAxis(Span span) implements Index {}
 
+  /** {@code ...}: as many full slices as the axes not otherwise indexed. */
+  record Ellipsis(Span span) implements Index {}
+
   /** A string key (npz files). */
   record Key(String key, Span span) implements Index {}
 }

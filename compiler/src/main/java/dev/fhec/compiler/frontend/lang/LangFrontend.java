@@ -95,8 +95,7 @@ public final class LangFrontend {
     SourceText text = SourceText.of(module.source());
     ProgramBuilder builder = new ProgramBuilder("main");
     try {
-      Program p = trace(module, baseDir, builder);
-      return p;
+      return trace(module, baseDir, builder);
     } catch (CompileException e) {
       throw rendered(e.diagnostics(), text);
     } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
@@ -122,7 +121,6 @@ public final class LangFrontend {
       stmts.run(List.of(s), globals);
     }
     Stmt.FunctionDef main = entryFunction(module);
-    ProgramBuilder named = builder;
     Scope local = new Scope(globals);
     int index = 0;
     for (Param p : main.params()) {
@@ -145,9 +143,9 @@ public final class LangFrontend {
             at,
             "the entry function must return tensors (one, or a tuple), not " + Value.describe(v));
       }
-      named.output(tracer.node(v, at));
+      builder.output(tracer.node(v, at));
     }
-    Program p = named.build();
+    Program p = builder.build();
     return new Program(main.name(), p.nodes(), p.outputs());
   }
 
@@ -204,6 +202,15 @@ public final class LangFrontend {
               + "); choose one with --entry");
     }
     return annotated.get(0);
+  }
+
+  /**
+   * Renders diagnostics located in {@code source} (for example errors of later passes about nodes
+   * that came from this file) as {@code file:line:col: message}, the source line and a caret line;
+   * diagnostics located elsewhere keep their one-line form.
+   */
+  public static String render(List<dev.fhec.compiler.diag.Diagnostic> diags, String source) {
+    return rendered(diags, SourceText.of(source)).getMessage();
   }
 
   private static CompileException rendered(

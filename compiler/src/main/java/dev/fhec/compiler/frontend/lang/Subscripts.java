@@ -75,6 +75,7 @@ final class Subscripts {
         yield tuple ? new Value.Tuple(out) : new Value.PyList(out);
       }
       case Index.NewAxis n -> throw Tracer.error(n.span(), "None cannot index a tuple or list");
+      case Index.Ellipsis el -> throw Tracer.error(el.span(), "'...' cannot index a tuple or list");
       case Index.Key k -> throw Tracer.error(k.span(), "a tuple or list is indexed by integers");
     };
   }
@@ -87,8 +88,9 @@ final class Subscripts {
     return Math.max(0, Math.min(n, x));
   }
 
-  private Value tensor(Value target, List<Index> indices, Span span) {
+  private Value tensor(Value target, List<Index> given, Span span) {
     int[] shape = t.shape(target, span);
+    List<Index> indices = expandEllipsis(given, shape.length, span);
     int axes = 0;
     boolean reshape = false;
     boolean slice = false;
@@ -104,6 +106,7 @@ final class Subscripts {
           slice |= !r.isFull();
         }
         case Index.NewAxis n -> reshape = true;
+        case Index.Ellipsis el -> throw new AssertionError("expanded above");
         case Index.Key k ->
             throw Tracer.error(k.span(), "a tensor is indexed by integers and slices, not strings");
       }
@@ -159,6 +162,7 @@ final class Subscripts {
           case Index.NewAxis n -> {
             // no axis of the input
           }
+          case Index.Ellipsis el -> throw new AssertionError("expanded above");
           case Index.Key k -> throw new AssertionError("rejected above");
         }
       }
@@ -175,6 +179,7 @@ final class Subscripts {
         case Index.At at -> axis++;
         case Index.Range r -> out.add(sliced[axis++]);
         case Index.NewAxis n -> out.add(1);
+        case Index.Ellipsis el -> throw new AssertionError("expanded above");
         case Index.Key k -> throw new AssertionError("rejected above");
       }
     }
@@ -182,5 +187,39 @@ final class Subscripts {
       out.add(sliced[axis]);
     }
     return new Value.Traced(b.reshape(node, out.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** Replaces one {@code ...} by full slices over the axes no other index consumes. */
+  private static List<Index> expandEllipsis(List<Index> indices, int rank, Span span) {
+    int ellipses = 0;
+    int consumed = 0;
+    for (Index ix : indices) {
+      switch (ix) {
+        case Index.Ellipsis el -> ellipses++;
+        case Index.At at -> consumed++;
+        case Index.Range r -> consumed++;
+        case Index.NewAxis n -> {
+          // consumes no axis
+        }
+        case Index.Key k -> consumed++;
+      }
+    }
+    if (ellipses == 0) {
+      return indices;
+    }
+    if (ellipses > 1) {
+      throw Tracer.error(span, "an index can only have a single ellipsis ('...')");
+    }
+    List<Index> out = new ArrayList<>();
+    for (Index ix : indices) {
+      if (ix instanceof Index.Ellipsis el) {
+        for (int i = consumed; i < rank; i++) {
+          out.add(new Index.Range(null, null, null, el.span()));
+        }
+      } else {
+        out.add(ix);
+      }
+    }
+    return out;
   }
 }

@@ -175,4 +175,24 @@ class LangErrorsTest {
         error(
             "import numpy as np\ndef f(x: Encrypted[int4, (2,)]):\n    return x + np.ones((0, 2))\n"));
   }
+
+  @Test
+  void laterPassesCanRenderTheirDiagnosticsAgainstTheSource() {
+    String src = "def f(x: Encrypted[int4, (2, 3)], w: Clear[int4, (3, 5)]):\n    return x @ w\n";
+    dev.fhec.compiler.ir.Program p = LangTesting.compile(src);
+    dev.fhec.compiler.ir.Node mm = p.node(p.outputs().get(0));
+    String msg =
+        LangFrontend.render(
+            java.util.List.of(
+                dev.fhec.compiler.diag.Diagnostic.error("accumulator needs 17 bits", mm.location()),
+                dev.fhec.compiler.diag.Diagnostic.error("elsewhere", Location.UNKNOWN)),
+            src);
+    assertEquals(
+        """
+        t.fhe:2:12: accumulator needs 17 bits
+                return x @ w
+                       ^^^^^
+        <unknown>: error: elsewhere""",
+        msg);
+  }
 }

@@ -3,16 +3,21 @@ package dev.fhec.compiler.frontend.lang;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.fhec.compiler.diag.CompileException;
 import dev.fhec.compiler.diag.Diagnostic;
 import dev.fhec.compiler.ir.Location;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,13 +101,19 @@ class LangFrontendFuzzTest {
   void mutatedProgramsFailWithLocatedCompileErrorsOnly() {
     assertEquals(Outcome.COMPILED, run(BASE), "the unmutated program must compile");
     Random rnd = new Random(SEED);
+    // One reused daemon thread runs every case, so a per-case timeout costs no thread creation.
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "fuzz-case");
+              t.setDaemon(true);
+              return t;
+            });
     int compiled = 0;
     int semantic = 0;
     for (int i = 0; i < ITERATIONS; i++) {
       String src = mutate(BASE, rnd, 1 + rnd.nextInt(3));
-      Outcome o =
-          assertTimeoutPreemptively(
-              Duration.ofSeconds(10), () -> run(src), () -> "hang on:\n" + src);
+      Outcome o = runWithTimeout(worker, src);
       if (o == Outcome.COMPILED) {
         compiled++;
       } else if (o == Outcome.SEMANTIC_ERROR) {
@@ -111,6 +122,21 @@ class LangFrontendFuzzTest {
     }
     assertTrue(compiled > 0, "no mutant compiled");
     assertTrue(semantic > 50, "too few mutants reached the tracer's checks: " + semantic);
+  }
+
+  private static Outcome runWithTimeout(ExecutorService worker, String src) {
+    Future<Outcome> f = worker.submit(() -> run(src));
+    try {
+      return f.get(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(true);
+      return fail("no answer within 10 s (hang?) on:\n" + src);
+    } catch (ExecutionException e) {
+      return fail("uncaught " + e.getCause() + " on:\n" + src, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fail("interrupted");
+    }
   }
 
   private enum Outcome {

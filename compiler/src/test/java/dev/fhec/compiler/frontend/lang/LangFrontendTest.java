@@ -132,6 +132,21 @@ class LangFrontendTest {
   }
 
   @Test
+  void ellipsisStandsForTheAxesNotIndexed() {
+    Program p =
+        fn(
+            "x: Encrypted[int4, (2, 3, 4)]",
+            "return x[..., 1:3], x[0, ...], x[..., None], x[...], x[1, ..., 2]");
+    assertArrayEquals(new int[] {2, 3, 2}, out(p, 0).shape());
+    Op.Slice s = (Op.Slice) p.node(p.outputs().get(0)).op();
+    assertEquals(List.of(0, 0, 1), s.starts());
+    assertArrayEquals(new int[] {3, 4}, out(p, 1).shape());
+    assertArrayEquals(new int[] {2, 3, 4, 1}, out(p, 2).shape());
+    assertEquals(0, p.outputs().get(3)); // x[...] is x itself
+    assertArrayEquals(new int[] {3}, out(p, 4).shape());
+  }
+
+  @Test
   void numpyReductionsAndShapes() {
     Program p =
         fn(
@@ -183,7 +198,7 @@ class LangFrontendTest {
             def f(x: Encrypted[int4, (2, 6)]):
                 return running_max(x, x.shape[-1])
             """;
-    Program p = compile(src.replace("[..., ", "[:, "));
+    Program p = compile(src);
     assertEquals(
         5,
         p.nodes().stream()
