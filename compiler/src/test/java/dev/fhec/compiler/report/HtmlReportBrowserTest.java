@@ -131,6 +131,31 @@ class HtmlReportBrowserTest {
   }
 
   @Test
+  void reportOfTheCompiledTinyHeadLoadsCleanly() throws Exception {
+    Path model = Path.of("..", "samples", "gpt2-head-tiny", "model.json");
+    Assumptions.assumeTrue(Files.exists(model), "sample not in this checkout");
+    InspectionReport r =
+        dev.fhec.compiler.bundle.BundleCompiler.compile(
+                model,
+                java.util.Optional.of(model.resolveSibling("inputset.npz")),
+                java.util.OptionalInt.empty(),
+                dev.fhec.compiler.CompileOptions.defaults())
+            .report();
+    Path html = writeReport("gpt2-head-tiny", r);
+    Path png = Path.of("target", "report-screenshot-gpt2-head-tiny.png").toAbsolutePath();
+    Run shot =
+        chromium(
+            List.of("--window-size=1440,3400", "--hide-scrollbars", "--screenshot=" + png), html);
+    assertEquals(0, shot.code(), shot.stderr());
+    assertNoConsoleErrors(shot);
+    Run dom = chromium(List.of("--dump-dom"), html);
+    assertNoConsoleErrors(dom);
+    assertTrue(dom.stdout().contains("data-ready=\"1\""));
+    assertEquals(r.nodes().size(), dom.stdout().split("<tr id=\"n", -1).length - 1);
+    assertEquals(r.nodes().size(), dom.stdout().split("<g class=\"node", -1).length - 2);
+  }
+
+  @Test
   void aBrokenScriptWouldBeNoticed() throws Exception {
     // Guard against a test that cannot fail: a page with a thrown error must be flagged.
     Path bad = dir.resolve("bad.html");
