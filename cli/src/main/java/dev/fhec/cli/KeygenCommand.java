@@ -55,8 +55,8 @@ final class KeygenCommand implements Callable<Integer> {
       throw new UserException(
           "keys already exist in " + keyDir, "pass --force to replace them, or choose another -o");
     }
-    Files.createDirectories(keyDir);
     Io.requireHeapFor(b.circuit(), "key generation for " + b.manifest().name());
+    Files.createDirectories(keyDir);
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();

@@ -46,6 +46,7 @@ final class FakeEngine implements Engine {
   }
 
   RuntimeException failWith;
+  ParameterSet parameters = parameters();
 
   static ParameterSet parameters() {
     return new ParameterSet(
@@ -89,7 +90,7 @@ final class FakeEngine implements Engine {
         new Circuit(
             Circuit.FORMAT_VERSION,
             "fake",
-            parameters(),
+            parameters,
             List.of(
                 new ValueInfo(new int[] {3}, 4, false, true),
                 new ValueInfo(new int[] {3}, 4, false, true)),

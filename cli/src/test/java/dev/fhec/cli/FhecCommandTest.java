@@ -288,6 +288,26 @@ class FhecCommandTest {
   }
 
   @Test
+  void keysLargerThanTheHeapAreRefusedBeforeKeygen() throws Exception {
+    // n=1064, k=1, N=2^16, 3 levels: a 6.7 GB bootstrapping key, more than the test JVM's heap.
+    engine.parameters =
+        new dev.fhec.runtime.params.ParameterSet(
+            "BIG",
+            new dev.fhec.runtime.params.LweDimension(1064),
+            new dev.fhec.runtime.params.GlweDimension(1),
+            new dev.fhec.runtime.params.PolynomialSize(65536),
+            new dev.fhec.runtime.params.Decomposition(11, 3),
+            new dev.fhec.runtime.params.Decomposition(3, 7),
+            dev.fhec.runtime.params.SecurityCurve.minStd(1064),
+            dev.fhec.runtime.params.SecurityCurve.minStd(65536));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().maxMemory() < 7_000_000_000L);
+    Path b = compile("b");
+    Result r = run("keygen", b.toString(), "-o", tmp.resolve("k").toString());
+    assertUserError(r, "of evaluation keys in memory, this JVM may use");
+    assertFalse(Files.exists(tmp.resolve("k").resolve("client.key")));
+  }
+
+  @Test
   void keygenKeepsExistingKeysUnlessForced() throws Exception {
     Path b = compile("b");
     Path keys = tmp.resolve("keys");
