@@ -7,7 +7,11 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The root {@code fhec} command; subcommands are registered in {@link #newCommandLine()}. */
+/**
+ * The root {@code fhec} command. Subcommands are {@code Callable<Integer>} classes in this package;
+ * they reach the compiler and runtime only through the {@link Engine} held here, so tests can run
+ * every command in-process against a substitute.
+ */
 @Command(
     name = "fhec",
     mixinStandardHelpOptions = true,
@@ -17,33 +21,71 @@ import picocli.CommandLine.Command;
           + " them on encrypted data.",
       ""
     },
+    commandListHeading = "%nCommands (client: keygen, encrypt, decrypt; server: run):%n",
     footer = {
       "",
-      "Example:",
-      "  fhec demo          compile, encrypt, run and check the GPT-2 head"
+      "Exit codes: 0 success, 1 user error (with a hint), 2 internal error (a bug).",
+      "",
+      "Example (the whole client/server round trip):",
+      "  fhec compile samples/gpt2-head-tiny/model.json -o head.fhec",
+      "  fhec keygen head.fhec -o keys",
+      "  fhec encrypt --bundle head.fhec --keys keys input.npy -o input.ct",
+      "  fhec run --bundle head.fhec --eval-keys keys/eval.keys input.ct -o output.ct",
+      "  fhec decrypt --keys keys output.ct -o result.npy",
+      "",
+      "Or all of it, checked against the cleartext simulation: fhec demo"
     },
-    subcommands = {CommandLine.HelpCommand.class, ParamsCommand.class})
+    subcommands = {
+      CompileCommand.class,
+      InspectCommand.class,
+      ParamsCommand.class,
+      KeygenCommand.class,
+      EncryptCommand.class,
+      RunCommand.class,
+      DecryptCommand.class,
+      SimulateCommand.class,
+      BenchCommand.class,
+      DemoCommand.class,
+      CompletionCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class FhecCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Exit codes shared by every subcommand. */
-  public static final int OK = 0;
+  public static final int OK = ExitCodes.OK;
 
-  public static final int USER_ERROR = 1;
-  public static final int INTERNAL_ERROR = 2;
+  public static final int USER_ERROR = ExitCodes.USER_ERROR;
+  public static final int INTERNAL_ERROR = ExitCodes.INTERNAL_ERROR;
 
+  private final Engine engine;
+
+  public FhecCommand(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** The engine subcommands use. */
+  Engine engine() {
+    return engine;
+  }
+
+  /** The command line with the project's engine. */
   public static CommandLine newCommandLine() {
-    CommandLine cl = new CommandLine(new FhecCommand());
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          cmd.getErr().println("fhec: internal error: " + ex);
-          return INTERNAL_ERROR;
-        });
+    return newCommandLine(Engines.current());
+  }
+
+  /** The command line with a given engine (tests). */
+  public static CommandLine newCommandLine(Engine engine) {
+    CommandLine cl = new CommandLine(new FhecCommand(engine));
+    ExitCodes codes = new ExitCodes();
+    cl.setExecutionExceptionHandler(codes);
+    cl.setExitCodeExceptionMapper(codes);
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine cmd = ex.getCommandLine();
-          cmd.getErr().println("fhec: " + ex.getMessage());
+          cmd.getErr().println("fhec: error: " + ex.getMessage());
           cmd.getErr().println("hint: run '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+          cmd.getErr().flush();
           return USER_ERROR;
         });
     return cl;

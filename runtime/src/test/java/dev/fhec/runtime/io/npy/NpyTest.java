@@ -194,6 +194,7 @@ class NpyTest {
 
   @Test
   void unsupportedFeaturesAreNamed() {
+    // Fortran order is read (NpyFortranOrderTest); big endian is not.
     NpyFormatException big =
         assertThrows(
             NpyFormatException.class,

@@ -1,0 +1,261 @@
+package dev.fhec.cli;
+
+import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.bundle.BundleCompiler;
+import dev.fhec.compiler.report.InspectionReport;
+import dev.fhec.compiler.report.KeySizes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "compile",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compiles a model into a bundle: circuit.json (the executable circuit), program.ir (the"
+          + " final IR), report.json (statistics) and manifest.json.",
+      "The frontend is chosen by extension: .fhe (Python-like), .json (graph), .onnx.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  fhec compile samples/gpt2-head-tiny/model.json --inputset"
+          + " samples/gpt2-head-tiny/inputset.npz -o head.fhec",
+      "  fhec compile model.onnx --inputset calib.npz --n-bits 6 --global-p-error 1e-6 -o m.zip"
+    })
+final class CompileCommand implements Callable<Integer> {
+  @ParentCommand FhecCommand root;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "<model>",
+      description = "The model (.fhe, .json or .onnx).")
+  Path model;
+
+  @Option(
+      names = "--inputset",
+      paramLabel = "<file>",
+      description =
+          "Calibration samples (.npz/.npy/.json) that bound every value. Default: <model>.inputset.npz"
+              + " or inputset.npz beside the model, if present.")
+  Path inputset;
+
+  @Option(
+      names = "--n-bits",
+      paramLabel = "<bits>",
+      description = "Quantization bits for float models (ONNX).")
+  Integer nBits;
+
+  @Option(
+      names = "--round-to",
+      paramLabel = "<bits>",
+      description = "Round table-lookup inputs wider than this to this many most significant bits.")
+  Integer roundTo;
+
+  @Option(
+      names = "--exact-rounding",
+      description = "Round exactly (one PBS per removed bit) instead of approximately (free).")
+  boolean exactRounding;
+
+  @ArgGroup(exclusive = true)
+  ErrorTarget error;
+
+  static final class ErrorTarget {
+    @Option(
+        names = "--p-error",
+        paramLabel = "<p>",
+        description = "Error probability of each table lookup.")
+    Double pError;
+
+    @Option(
+        names = "--global-p-error",
+        paramLabel = "<p>",
+        description = "Error probability of the whole circuit (default 1e-5).")
+    Double globalPError;
+  }
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "<bundle>",
+      description = "Output bundle: a directory, or a .zip file.")
+  Path output;
+
+  @Option(names = "--json", description = "Print the statistics as JSON instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Io.requireFile(model, "model", "give the path of a .fhe, .json or .onnx file");
+    String ext = extension(model);
+    if (!BundleCompiler.MODEL_EXTENSIONS.contains(ext)) {
+      throw new UserException(
+          "cannot tell the model format of " + model + " (extension '." + ext + "')",
+          "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
+    }
+    Optional<Path> calib = Optional.ofNullable(inputset).or(() -> besideModel(model));
+    calib.ifPresent(p -> Io.requireFile(p, "inputset", "give a .npz/.npy/.json file of samples"));
+    if (inputset == null && calib.isPresent() && !json) {
+      err.println("fhec: using inputset " + calib.get());
+    }
+    CompileOptions options;
+    try {
+      options =
+          new CompileOptions(
+              error != null && error.pError != null
+                  ? OptionalDouble.of(error.pError)
+                  : OptionalDouble.empty(),
+              error != null && error.globalPError != null
+                  ? error.globalPError
+                  : CompileOptions.DEFAULT_GLOBAL_P_ERROR,
+              roundTo == null ? OptionalInt.empty() : OptionalInt.of(roundTo),
+              exactRounding,
+              CompileOptions.MAX_TLU_WIDTH);
+    } catch (IllegalArgumentException e) {
+      throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
+    }
+    if (nBits != null && (nBits < 1 || nBits > CompileOptions.MAX_TLU_WIDTH)) {
+      throw new UserException(
+          "--n-bits must be in 1.." + CompileOptions.MAX_TLU_WIDTH + ", got " + nBits,
+          "8 bits or fewer keeps table lookups cheap");
+    }
+    long t0 = System.nanoTime();
+    Bundle c =
+        root.engine()
+            .compile(
+                new Engine.CompileRequest(
+                    model,
+                    calib,
+                    nBits == null ? OptionalInt.empty() : OptionalInt.of(nBits),
+                    options));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, String> opts = new LinkedHashMap<>();
+    calib.ifPresent(p -> opts.put("inputset", p.toString()));
+    if (nBits != null) {
+      opts.put("n-bits", nBits.toString());
+    }
+    if (roundTo != null) {
+      opts.put("round-to", roundTo.toString());
+    }
+    options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
+    opts.put("global-p-error", Double.toString(options.globalPError()));
+    Bundle.Manifest m = c.manifest();
+    Bundle bundle =
+        c.withManifest(
+            new Bundle.Manifest(
+                m.formatVersion(), m.name(), model.toString(), m.inputs(), m.outputs(), opts));
+    if (Files.exists(output) && !Files.isDirectory(output) && !Bundle.isZip(output)) {
+      throw new UserException(
+          output + " exists and is not a bundle directory", "choose another -o path");
+    }
+    bundle.write(output);
+    if (json) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("bundle", output.toString());
+      j.put("seconds", seconds);
+      j.put("bitWidth", c.report().maxBitWidth());
+      j.put("pbsCount", c.report().pbsCount());
+      j.put("parameters", c.report().parameters());
+      j.put("keySizes", c.report().keySizes());
+      j.put("statistics", c.report().statistics());
+      j.put("pbsByOp", c.report().pbsByOp());
+      Io.printJson(out, j);
+    } else {
+      printSummary(out, c.report(), output, seconds);
+    }
+    return ExitCodes.OK;
+  }
+
+  static void printSummary(PrintWriter out, InspectionReport r, Path output, double seconds) {
+    out.printf(Locale.ROOT, "Compiled %s in %.2f s -> %s%n", r.name(), seconds, output);
+    describe(out, r);
+  }
+
+  /** The statistics block shared by compile and inspect, ending with the bit-width line. */
+  static void describe(PrintWriter out, InspectionReport r) {
+    InspectionReport.Parameters p = r.parameters();
+    row(out, "nodes", Integer.toString(r.nodes().size()));
+    row(out, "PBS / run", String.format(Locale.ROOT, "%,d", r.pbsCount()));
+    row(out, "parameters", p.description());
+    row(
+        out,
+        "p_error",
+        String.format(
+            Locale.ROOT,
+            "%s per PBS, %s global (target: %s)",
+            sci(p.choice().pErrorPerPbs()),
+            sci(p.choice().globalPError()),
+            p.choice().target()));
+    row(out, "security", p.secure() ? "128-bit (both keys meet the curve)" : "NOT 128-bit secure");
+    KeySizes k = r.keySizes();
+    row(
+        out,
+        "keys",
+        "client "
+            + KeySizes.human(k.secretKeys())
+            + ", evaluation "
+            + KeySizes.human(k.evaluationKeys())
+            + " (seeded "
+            + KeySizes.human(k.bootstrapKeySeeded() + k.keyswitchKeySeeded())
+            + ")");
+    StringBuilder where = new StringBuilder();
+    for (InspectionReport.PbsShare s : r.pbsByOp()) {
+      where
+          .append(where.isEmpty() ? "" : ", ")
+          .append(s.op())
+          .append(' ')
+          .append(
+              String.format(
+                  Locale.ROOT, "%.0f%%", r.pbsCount() == 0 ? 0.0 : 100.0 * s.pbs() / r.pbsCount()));
+    }
+    row(out, "PBS by op", where.isEmpty() ? "none" : where.toString());
+    out.println("Circuit compiled with " + r.maxBitWidth() + " bit-width");
+    out.flush();
+  }
+
+  private static void row(PrintWriter out, String k, String v) {
+    out.printf(Locale.ROOT, "  %-12s %s%n", k, v);
+  }
+
+  static String sci(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3g", v);
+  }
+
+  static String extension(Path p) {
+    String n = p.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  static Optional<Path> besideModel(Path model) {
+    Path dir = model.toAbsolutePath().getParent();
+    String n = model.getFileName().toString();
+    String stem = n.contains(".") ? n.substring(0, n.lastIndexOf('.')) : n;
+    for (String candidate : List.of(stem + ".inputset.npz", "inputset.npz")) {
+      Path p = model.resolveSibling(candidate);
+      if (dir != null && Files.isRegularFile(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,95 @@
+package dev.fhec.cli;
+
+import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.report.KeySizes;
+import dev.fhec.runtime.circuit.ClearTensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "encrypt",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Encrypts quantized integer inputs under the client key (client side). Arrays are matched to"
+          + " the circuit inputs by name, or by position when the file holds exactly as many.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  fhec encrypt --bundle head.fhec --keys keys input.npz -o input.ct",
+      "  fhec encrypt --bundle head.fhec --keys keys vectors.npz --sample 0 -o input.ct"
+    })
+final class EncryptCommand implements Callable<Integer> {
+  @ParentCommand FhecCommand root;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--bundle",
+      required = true,
+      paramLabel = "<bundle>",
+      description = "The compiled bundle.")
+  Path bundle;
+
+  @Option(
+      names = "--keys",
+      required = true,
+      paramLabel = "<keydir>",
+      description = "Key directory from keygen.")
+  Path keys;
+
+  @Parameters(index = "0", paramLabel = "<input>", description = "Inputs: .npy, .npz or .json.")
+  Path input;
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "<file>",
+      description = "Ciphertext file to write.")
+  Path output;
+
+  @Option(
+      names = "--sample",
+      paramLabel = "<i>",
+      description =
+          "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
+  Integer sample;
+
+  @Override
+  public Integer call() throws Exception {
+    Bundle b = Bundle.read(bundle);
+    Path clientKey = keys.resolve(Io.CLIENT_KEY);
+    Io.requireFile(
+        clientKey, "client key", "generate keys with 'fhec keygen " + bundle + " -o " + keys + "'");
+    List<ClearTensor> in =
+        Io.inputsFor(
+            b.circuit(),
+            b.manifest().inputs(),
+            Io.sampled(TensorFiles.read(input), sample, input),
+            input);
+    Io.createParent(output);
+    long t0 = System.nanoTime();
+    root.engine().encrypt(b.circuit(), clientKey, in, output);
+    spec.commandLine()
+        .getOut()
+        .println(
+            "Encrypted "
+                + in.stream().mapToInt(ClearTensor::size).sum()
+                + " values into "
+                + output
+                + " ("
+                + KeySizes.human(Files.size(output))
+                + ", "
+                + ProgressReporter.seconds(System.nanoTime() - t0)
+                + ")");
+    spec.commandLine().getOut().flush();
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.fhec.cli;
+
+import dev.fhec.compiler.bundle.BundleException;
+import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.runtime.io.CorruptFileException;
+import dev.fhec.runtime.params.InsecureParametersException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/**
+ * The one place that decides exit codes: 0 success, 1 a user error (bad arguments, missing or
+ * malformed files, a model that does not compile), 2 an internal error (a bug: please report it).
+ * Also prints the failure: one line of cause and one line of hint for user errors; the stack trace
+ * only for internal errors.
+ */
+final class ExitCodes
+    implements CommandLine.IExitCodeExceptionMapper, CommandLine.IExecutionExceptionHandler {
+  static final int OK = 0;
+  static final int USER_ERROR = 1;
+  static final int INTERNAL_ERROR = 2;
+
+  @Override
+  public int getExitCode(Throwable t) {
+    return switch (t) {
+      case UserException u -> USER_ERROR;
+      case BundleException b -> USER_ERROR;
+      case CorruptFileException c -> USER_ERROR;
+      case InsecureParametersException i -> USER_ERROR;
+      case CompileException c -> USER_ERROR;
+      case CommandLine.ParameterException p -> USER_ERROR;
+      case NoSuchFileException n -> USER_ERROR;
+      case AccessDeniedException a -> USER_ERROR;
+      case FileAlreadyExistsException f -> USER_ERROR;
+      default -> INTERNAL_ERROR;
+    };
+  }
+
+  @Override
+  public int handleExecutionException(
+      Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    PrintWriter err = cmd.getErr();
+    String name = cmd.getCommandSpec().qualifiedName();
+    int code = getExitCode(ex);
+    switch (ex) {
+      case UserException u -> {
+        err.println("fhec: error: " + u.getMessage());
+        err.println("hint: " + u.hint());
+      }
+      case BundleException b -> {
+        err.println("fhec: error: " + b.getMessage());
+        err.println("hint: " + b.hint());
+      }
+      case CorruptFileException c -> {
+        err.println("fhec: error: " + c.getMessage());
+        err.println("hint: the file is damaged or of another kind; regenerate it with fhec");
+      }
+      case InsecureParametersException i -> {
+        err.println("fhec: error: " + i.getMessage());
+        err.println("hint: recompile the model so the optimizer picks a 128-bit secure set");
+      }
+      case CompileException c -> {
+        err.println(c.rendered());
+        err.println("hint: fix the model at the location above, then run '" + name + "' again");
+      }
+      case NoSuchFileException n -> {
+        err.println("fhec: error: no such file: " + n.getFile());
+        err.println("hint: check the path, or see '" + name + " --help'");
+      }
+      default -> {
+        if (code == USER_ERROR) {
+          err.println("fhec: error: " + ex.getMessage());
+          err.println("hint: see '" + name + " --help'");
+        } else {
+          StringWriter trace = new StringWriter();
+          ex.printStackTrace(new PrintWriter(trace));
+          err.println("fhec: internal error: " + ex);
+          err.println("hint: this is a bug in fhec; please report it with the trace below");
+          err.print(trace);
+        }
+      }
+    }
+    err.flush();
+    return code;
+  }
+}

@@ -1,0 +1,91 @@
+package dev.fhec.cli;
+
+import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.report.KeySizes;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "keygen",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generates keys for a bundle (client side): client.key (secret: keep it) and eval.keys (the"
+          + " bootstrapping and keyswitching keys: send them to the server), as separate files.",
+      "Also copies the circuit description into the key directory, so decrypt needs no bundle.",
+      ""
+    },
+    footer = {"", "Example:", "  fhec keygen head.fhec -o keys", "  scp keys/eval.keys server:"})
+final class KeygenCommand implements Callable<Integer> {
+  @ParentCommand FhecCommand root;
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<bundle>", description = "A bundle directory or .zip.")
+  Path bundle;
+
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "<keydir>",
+      description = "Directory for client.key and eval.keys (created).")
+  Path keyDir;
+
+  @Option(names = "--force", description = "Overwrite existing keys.")
+  boolean force;
+
+  @Option(names = "--json", description = "Print file sizes and timing as JSON.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    Bundle b = Bundle.read(bundle);
+    Path client = keyDir.resolve(Io.CLIENT_KEY);
+    Path eval = keyDir.resolve(Io.EVAL_KEYS);
+    if (!force && (Files.exists(client) || Files.exists(eval))) {
+      throw new UserException(
+          "keys already exist in " + keyDir, "pass --force to replace them, or choose another -o");
+    }
+    Io.requireHeapFor(b.circuit(), "key generation for " + b.manifest().name());
+    Files.createDirectories(keyDir);
+    ProgressReporter progress =
+        json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
+    long t0 = System.nanoTime();
+    root.engine().keygen(b.circuit(), client, eval, progress);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+    Files.writeString(keyDir.resolve(Io.KEY_CIRCUIT), Io.JSON.writeValueAsString(b.circuit()));
+    Files.writeString(keyDir.resolve(Io.KEY_MANIFEST), Io.JSON.writeValueAsString(b.manifest()));
+    long cs = Files.size(client);
+    long es = Files.size(eval);
+    if (json) {
+      Map<String, Object> j = new LinkedHashMap<>();
+      j.put("clientKey", client.toString());
+      j.put("clientKeyBytes", cs);
+      j.put("evaluationKeys", eval.toString());
+      j.put("evaluationKeysBytes", es);
+      j.put("seconds", took.toNanos() / 1e9);
+      j.put("parameters", b.circuit().parameters().name());
+      Io.printJson(out, j);
+    } else {
+      out.println(
+          "Generated keys for "
+              + b.manifest().name()
+              + " in "
+              + ProgressReporter.seconds(took.toNanos()));
+      out.println("  parameters  " + b.circuit().parameters());
+      out.println("  " + client + "  " + KeySizes.human(cs) + "  (secret: stays with the client)");
+      out.println("  " + eval + "  " + KeySizes.human(es) + "  (evaluation keys: for the server)");
+      out.flush();
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.fhec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.compiler.ir.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void picksOneVectorAlongTheLeadingAxis() {
+    Tensor t = new Tensor.Ints(new int[] {3, 2}, new long[] {1, 2, 3, 4, 5, 6});
+    Tensor v = DemoCommand.pick(Map.of("a", t), "a", 1, tmp);
+    assertArrayEquals(new int[] {2}, v.shape());
+    assertArrayEquals(new long[] {3, 4}, ((Tensor.Ints) v).data());
+    UserException e =
+        assertThrows(UserException.class, () -> DemoCommand.pick(Map.of("a", t), "a", 3, tmp));
+    assertTrue(e.getMessage().contains("vector 3 is out of range"), e.getMessage());
+  }
+
+  @Test
+  void outputScaleComesFromMetaJsonFirst() throws Exception {
+    Path model = tmp.resolve("model.json");
+    Files.writeString(model, "{\"metadata\": {\"output_scale\": 0.5}}");
+    assertEquals(0.5, DemoCommand.outputScale(model));
+    Files.writeString(tmp.resolve("meta.json"), "{\"output_scale\": 0.25}");
+    assertEquals(0.25, DemoCommand.outputScale(model));
+  }
+
+  @Test
+  void findsTheTinyHeadFromTheCheckout() {
+    Path p = DemoCommand.findSample("gpt2-head-tiny");
+    assertTrue(Files.isRegularFile(p.resolve("model.json")), p.toString());
+  }
+}
