@@ -97,6 +97,12 @@ public final class Lowering {
     }
     List<Integer> outs = new ArrayList<>();
     for (int o : program.outputs()) {
+      if (l.dropped[o] > 0) {
+        throw PassErrors.at(
+            "lowering",
+            program.node(o),
+            "an approximately rounded value can only feed table lookups, not be an output");
+      }
       if (l.valueOf[o] < 0) {
         throw PassErrors.at("lowering", program.node(o), "a clear output is not supported");
       }

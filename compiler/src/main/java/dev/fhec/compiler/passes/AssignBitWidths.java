@@ -26,6 +26,8 @@ import java.util.Set;
  * its members, which is the least fixed point and, with only these two kinds of constraints, also
  * minimizes the sum of widths as Concrete's z3 formulation does. Fails, naming the node, when a
  * table lookup reads more than {@link dev.fhec.compiler.CompileOptions#maxTluWidth()} bits.
+ *
+ * <p>Example: {@code compiler/src/test/resources/passes/assign-bit-widths/doctest.fhe}.
  */
 public final class AssignBitWidths implements Pass {
   public static final String NAME = "assign-bit-widths";

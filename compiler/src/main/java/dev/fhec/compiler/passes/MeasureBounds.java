@@ -23,6 +23,8 @@ import java.util.Set;
  * analysis propagates the ranges the inputs' declared widths allow, which is sound for every input
  * (and exact for table lookups, whose image is enumerated). Clear values get the range of their
  * actual (folded) value either way.
+ *
+ * <p>Example: {@code compiler/src/test/resources/passes/measure-bounds/doctest.fhe}.
  */
 public final class MeasureBounds implements Pass {
   public static final String NAME = "measure-bounds";

@@ -28,6 +28,8 @@ import java.util.Set;
  * be off by one table step (Concrete's APPROXIMATE exactness, compiler.md §9); the clear simulator
  * rounds ties up, as {@link ReferenceEvaluator#roundBits(long, int)}. Exact rounding would cost one
  * bootstrap per removed bit; its lowering is not implemented yet.
+ *
+ * <p>Example: {@code compiler/src/test/resources/passes/round-table-inputs/doctest.fhe}.
  */
 public final class RoundTableInputs implements Pass {
   public static final String NAME = "round-table-inputs";
