@@ -42,6 +42,8 @@ def requant(q, deq, quant):
 
 def cosine(a, b):
     a, b = a.ravel(), b.ravel()
+    if not np.any(a) or not np.any(b):
+        return 0.0  # a zero tensor has no direction: count it as orthogonal
     return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
 
 
@@ -244,21 +246,31 @@ def gen(seed, variant):
     ydq = out["y"][:, 0, 0] * out_scale
     err = float(np.max(np.abs(ydq - yf)))
     cos = cosine(ydq, yf)
+    cos_mean = float(np.mean([cosine(a, b) for a, b in zip(ydq, yf)]))
     np.savez_compressed(os.path.join(outdir, "vectors.npz"), q_x=vec["q_x"], y_int=out["y"],
                         y_dequant=ydq, y_float=yf)
     meta = {"variant": variant, "seed": seed["name"], "n_bits": nb, "n_seq": n, "d_model": dm,
             "d_head": d, "power": P if variant == "power-softmax" else None,
             "eps": s["eps"] if variant == "power-softmax" else None, "output_scale": out_scale,
             "expected_pbs": pbs, "scales": {k: v for k, v in s.items() if k != "n_bits"},
-            "fidelity_vs_float_variant": {"max_abs_error": err, "cosine": cos,
+            "fidelity_vs_float_variant": {"max_abs_error": err, "cosine": cos, "cosine_mean_per_sample": cos_mean,
                                           "max_abs_float_output": float(np.max(np.abs(yf)))}}
     json.dump(meta, open(os.path.join(outdir, "meta.json"), "w"), indent=1)
-    print(variant + tiny, "pbs", pbs, "err", err, "cos", cos, "max|y|", float(np.max(np.abs(yf))),
+    print(variant + tiny, "pbs", pbs, "err", err, "cos", cos, "cos/sample", cos_mean, "max|y|", float(np.max(np.abs(yf))),
           "max|y_int|", int(np.max(np.abs(out["y"]))))
 
 
 if __name__ == "__main__":
-    for name in ["gpt2-head", "gpt2-head-tiny"]:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--root", default=ROOT,
+                    help="folder holding the seed heads (make_head.py --out), variants written beside")
+    ap.add_argument("--only", action="append", choices=["gpt2-head", "gpt2-head-tiny"],
+                    help="seed head(s) to derive from (default: both)")
+    args = ap.parse_args()
+    ROOT = args.root
+    for name in args.only or ["gpt2-head", "gpt2-head-tiny"]:
         seed = load_seed(name)
         for v in ["gk-attention", "power-softmax"]:
             gen(seed, v)
