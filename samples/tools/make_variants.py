@@ -8,6 +8,9 @@ relative path), meta.json and vectors.npz (the numpy quantized outputs and float
   zeroed, no normalisation, output S.V (Rho et al., ICLR 2025; shared/reference/attention.md §8).
 - power-softmax: A_ij = x_ij^p / (eps + sum_j x_ij^p), x = q.k / sqrt(d) masked to 0, p = 4, then
   A.V (Zimerman et al., arXiv 2410.09457; attention.md §9).
+- seed-lean: the seed's own softmax head with the cheaper lowering (a)+(b)+(c) of
+  ATTENTION-VARIANTS.md (scores computed once, no max, q.k from squared distances); refused where a
+  calibration row's exp all round to 0 without the max.
 
 Quantization follows the seed (attention.md §3): symmetric per-tensor scales max|x| / (2^(b-1) - 1)
 from a calibration pass over the seed's inputset (the dequantized integer pipeline is the
@@ -100,6 +103,34 @@ def ps_int(seed, q_x, s, cal=None):
     return {"y": a @ v, "scores": scores, "pow": pw, "sum": total, "inv": inv, "prod": prod, "A": a}
 
 
+def lean_int(seed, q_x, s, cal=None):
+    """The seed's softmax head with the cheaper lowering of ATTENTION-VARIANTS.md (a)+(b)+(c)."""
+    d, mask = seed["d_head"], seed["causal_mask"].astype(bool)
+    q, k, v = projection(seed, q_x, s, True)
+    qn = np.square(q).sum(axis=-1)
+    kn = np.square(k).sum(axis=-1)
+    dist = np.square(q[..., :, None, :] - k[..., None, :, :]).sum(axis=-1)
+    dot2 = qn[..., :, None] + kn[..., None, :] - dist  # exactly 2 q.k, in integers
+    x = np.where(mask, dot2 * (s["qk_quant"] ** 2 / 2) / np.sqrt(d), s["mask_value"])
+    fe = np.exp(x)
+    if cal is not None:
+        cal["exp_quant"] = sym_scale(fe, s["n_bits"])
+    e = np.rint(fe / s["exp_quant"]).astype(np.int64)
+    total = e.sum(axis=-1, keepdims=True)
+    if np.any(total == 0):
+        raise ValueError("a row's exp all round to 0 without the max subtraction: the bounds do not"
+                         " allow skipping it (change (b) of ATTENTION-VARIANTS.md)")
+    finv = 1.0 / (total * s["exp_quant"])
+    if cal is not None:
+        cal["inv_quant"] = sym_scale(finv, s["n_bits"])
+    inv = np.rint(finv / s["inv_quant"]).astype(np.int64)
+    prod = e * inv
+    if cal is not None:
+        cal["attn_quant"] = sym_scale(prod * (s["exp_quant"] * s["inv_quant"]), s["n_bits"])
+    a = requant(prod, s["exp_quant"] * s["inv_quant"], s["attn_quant"])
+    return {"y": a @ v, "dot2": dot2, "e": e, "inv": inv, "a": a}
+
+
 def float_qkv(seed, x):
     d = seed["d_head"]
     qkv = x @ seed["W_f"].astype(np.float64) + seed["b_f"].astype(np.float64)
@@ -173,6 +204,37 @@ def head(q_x: Encrypted[int{nb}, (1, {n}, {dm}), ({lo}, {hi})]):
     return s @ v
 '''
 
+LEAN_BODY = '''
+
+def requant(x, dequant_scale, quant_scale):
+    return np.rint(x * dequant_scale / quant_scale).astype(int)
+
+
+def head(q_x: Encrypted[int{nb}, (1, {n}, {dm}), ({lo}, {hi})]):
+    acc = q_x @ W_QKV
+    linear = requant(acc, S_ACC_DEQUANT, S_LINEAR_REQUANT) + B_QKV
+    linear = linear.reshape(1, 1, N_SEQ, 3 * D_HEAD)
+    q, k, v = np.split(linear, 3, axis=-1)
+    q = requant(q, S_Q_DEQUANT, S_QK_QUANT)   # q and k on one common scale
+    k = requant(k, S_K_DEQUANT, S_QK_QUANT)
+    v = requant(v, S_V_DEQUANT, S_V_QUANT)
+
+    # (c) 2 q.k = ||q||^2 + ||k||^2 - ||q - k||^2, exact in integers: n*n*d + 2*n*d square lookups
+    # instead of the 2*n*n*d of an encrypted product
+    qn = np.sum(q ** 2, axis=-1)
+    kn = np.sum(k ** 2, axis=-1)
+    dist = np.sum((q[:, :, :, None, :] - k[:, :, None, :, :]) ** 2, axis=-1)
+    dot2 = qn[:, :, :, None] + kn[:, :, None, :] - dist
+
+    # (a)+(b) no max subtraction (the calibrated scores are small, softmax is shift-invariant);
+    # scale, mask and exp fused into one lookup per score, computed once
+    e = np.rint(np.exp(np.where(CAUSAL_MASK, dot2 * (S_QK_QUANT * S_QK_QUANT / 2) / np.sqrt(D_HEAD), MASK_VALUE)) / S_EXP_QUANT).astype(int)
+    total = np.sum(e, axis=-1, keepdims=True)
+    inv = np.rint(np.reciprocal(total * S_EXP_QUANT) / S_INV_QUANT).astype(int)
+    attn = requant(e * inv, S_EXP_QUANT * S_INV_QUANT, S_ATTN_QUANT)
+    return attn @ v
+'''
+
 PS_BODY = '''
 
 def requant(x, dequant_scale, quant_scale):
@@ -207,7 +269,8 @@ def gen(seed, variant):
     s = dict(seed["scales"])
     s["n_bits"] = seed["n_bits"]
     s["qk_quant"] = max(s["q_quant"], s["k_quant"])
-    fn = gk_int if variant == "gk-attention" else ps_int
+    s["mask_value"] = json.load(open(os.path.join(seed["dir"], "meta.json")))["mask_value"]
+    fn = {"gk-attention": gk_int, "power-softmax": ps_int, "seed-lean": lean_int}[variant]
     fn(seed, seed["calib"], s, s)  # calibration pass: writes each new scale into s before use
     vec = seed["vectors"]
     out = fn(seed, vec["q_x"], s)
@@ -223,6 +286,18 @@ def gen(seed, variant):
         body, title, sec = GK_BODY, "Gaussian-kernel attention", "8"
         doc = "S_ij = exp(-||q_i - k_j||^2 / (2 sqrt(d))), no normalisation; output S.V.\n"
         pbs = 6 * d * n + d * n * n + n * n + 2 * d * n * n
+    elif variant == "seed-lean":
+        out_scale = s["attn_quant"] * s["v_quant"]
+        yf = vec["y_float_seedmask"]  # the seed's float head with its finite mask value
+        consts = fmt_consts(s, [("S_ACC_DEQUANT", "acc_dequant"), ("S_LINEAR_REQUANT", "linear_requant"),
+                                ("S_Q_DEQUANT", "q_dequant"), ("S_K_DEQUANT", "k_dequant"),
+                                ("S_QK_QUANT", "qk_quant"), ("S_V_DEQUANT", "v_dequant"),
+                                ("S_V_QUANT", "v_quant"), ("MASK_VALUE", "mask_value"),
+                                ("S_EXP_QUANT", "exp_quant"), ("S_INV_QUANT", "inv_quant"),
+                                ("S_ATTN_QUANT", "attn_quant")])
+        body, title, sec = LEAN_BODY, "The seed's softmax head, cheaper lowering", "4-5"
+        doc = "Same function as the seed; ATTENTION-VARIANTS.md changes (a), (b), (c).\n"
+        pbs = 6 * d * n + 2 * d * n + n * n * d + n * n + n + 2 * n * n + n * n + 2 * d * n * n
     else:
         out_scale = s["attn_quant"] * s["v_quant"]
         yf = ps_float(seed, vec["x_float"], s["eps"])
@@ -272,5 +347,8 @@ if __name__ == "__main__":
     ROOT = args.root
     for name in args.only or ["gpt2-head", "gpt2-head-tiny"]:
         seed = load_seed(name)
-        for v in ["gk-attention", "power-softmax"]:
-            gen(seed, v)
+        for v in ["gk-attention", "power-softmax", "seed-lean"]:
+            try:
+                gen(seed, v)
+            except ValueError as e:
+                print(v, "not written for", name + ":", e)

@@ -45,8 +45,11 @@ class AttentionVariantsReport {
     if (seed.resolve("model.fhe").toFile().exists()) {
       report("seed model.fhe", new LangFrontend().compileFile(seed.resolve("model.fhe")), inputset);
     }
-    for (String v : List.of("gk-attention", "power-softmax")) {
+    for (String v : List.of("gk-attention", "power-softmax", "seed-lean")) {
       Path dir = root.resolve(v);
+      if (!dir.resolve("model.fhe").toFile().exists()) {
+        continue;
+      }
       Program p = new LangFrontend().compileFile(dir.resolve("model.fhe"));
       report(v, p, inputset);
       JsonNode meta = new ObjectMapper().readTree(dir.resolve("meta.json").toFile());
@@ -84,7 +87,8 @@ class AttentionVariantsReport {
     double s = (System.nanoTime() - start) / 1e9;
     ParameterSet ps = cc.circuit().parameters();
     System.out.printf(
-        "%s: PBS %d; %s; parameters %s (n_lwe %d, k %d, N %d, pbs %s, ks %s); compiled in %.1f s%n",
+        "%s: PBS %d; %s; parameters %s (n_lwe %d, k %d, N %d, pbs %s, ks %s); optimizer complexity"
+            + " %.4g; compiled in %.1f s%n",
         what,
         cc.pbsCount(),
         cc.bitWidthLine(),
@@ -94,6 +98,7 @@ class AttentionVariantsReport {
         ps.polynomialSize().value(),
         ps.pbs(),
         ps.ks(),
+        cc.optimization().orElseThrow().complexity(),
         s);
   }
 
