@@ -39,4 +39,10 @@ public record CompileOptions(
     return new CompileOptions(
         OptionalDouble.empty(), DEFAULT_GLOBAL_P_ERROR, OptionalInt.empty(), false, MAX_TLU_WIDTH);
   }
+
+  /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
+  public CompileOptions withRoundTo(int bits) {
+    return new CompileOptions(
+        pError, globalPError, OptionalInt.of(bits), exactRounding, maxTluWidth);
+  }
 }

@@ -6,12 +6,15 @@ import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
 import dev.fhec.compiler.frontend.lang.ArrayFileReader;
 import dev.fhec.compiler.frontend.lang.LangFrontend;
+import dev.fhec.compiler.frontend.onnx.OnnxFrontend;
 import dev.fhec.compiler.ir.IrParser;
 import dev.fhec.compiler.ir.IrPrinter;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.quant.QuantizationOptions;
+import dev.fhec.compiler.quant.QuantizedProgram;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.runtime.io.npy.Npy;
 import dev.fhec.runtime.io.npy.NpyArray;
@@ -51,9 +54,35 @@ public final class BundleCompiler {
   public static Bundle compile(
       Path model, Optional<Path> inputset, OptionalInt nBits, CompileOptions options)
       throws IOException {
-    Program program = load(model);
-    List<List<Tensor>> samples =
-        inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
+    Program program;
+    List<List<Tensor>> samples;
+    Map<String, String> metadata = new java.util.TreeMap<>();
+    if (extension(model).equals("onnx")) {
+      // A float ONNX graph is quantized post-training on its (float) inputset; the quantized
+      // samples then give the bounds, and the scales travel in the manifest for the client.
+      if (inputset.isEmpty()) {
+        throw new BundleException(
+            "an ONNX model needs a calibration inputset to be quantized (" + model + ")",
+            "pass --inputset calib.npz with one float array per model input, samples first");
+      }
+      int bits = nBits.orElse(DEFAULT_ONNX_BITS);
+      QuantizedProgram q =
+          OnnxFrontend.importQuantized(model, inputset.get(), QuantizationOptions.ofBits(bits));
+      program = q.program();
+      samples =
+          quantizeSamples(
+              OnnxFrontend.readInputset(inputset.get(), program), q.inputScales(), bits);
+      metadata.put("n_bits", Integer.toString(bits));
+      for (int i = 0; i < q.inputScales().size(); i++) {
+        metadata.put("input_scale_" + i, Double.toString(q.inputScales().get(i)));
+      }
+      for (int i = 0; i < q.outputScales().size(); i++) {
+        metadata.put("output_scale_" + i, Double.toString(q.outputScales().get(i)));
+      }
+    } else {
+      program = load(model);
+      samples = inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
+    }
     CompiledCircuit cc = Fhec.compile(program, options, samples);
     List<String> inputs = program.inputs().stream().map(n -> ((Op.Input) n.op()).name()).toList();
     List<String> outputs = new ArrayList<>();
@@ -67,7 +96,7 @@ public final class BundleCompiler {
             model.toString(),
             inputs,
             outputs,
-            Map.of()),
+            metadata),
         cc.circuit(),
         IrPrinter.print(cc.program()),
         InspectionReport.of(cc, model.toString()));
@@ -98,17 +127,43 @@ public final class BundleCompiler {
     };
   }
 
-  static Program load(Path model) throws IOException {
+  /** Quantization bits of float ONNX models when {@code --n-bits} is not given. */
+  public static final int DEFAULT_ONNX_BITS = 6;
+
+  private static String extension(Path model) {
     String name = model.getFileName().toString();
-    String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
-    return switch (ext.toLowerCase(Locale.ROOT)) {
+    return name.contains(".")
+        ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+        : "";
+  }
+
+  /** The seed's input quantizer: rint(x / scale) clipped to ±(2^(bits−1) − 1). */
+  static List<List<Tensor>> quantizeSamples(
+      List<List<Tensor>> floats, List<Double> scales, int bits) {
+    long qmax = (1L << (bits - 1)) - 1;
+    List<List<Tensor>> out = new ArrayList<>();
+    for (List<Tensor> sample : floats) {
+      List<Tensor> q = new ArrayList<>();
+      for (int i = 0; i < sample.size(); i++) {
+        Tensor t = sample.get(i);
+        long[] v = new long[t.size()];
+        for (int j = 0; j < v.length; j++) {
+          v[j] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(t.asDouble(j) / scales.get(i))));
+        }
+        q.add(new Tensor.Ints(t.shape(), v));
+      }
+      out.add(q);
+    }
+    return out;
+  }
+
+  static Program load(Path model) throws IOException {
+    String ext = extension(model);
+    return switch (ext) {
       case "ir" -> IrParser.parse(model.toString(), Files.readString(model));
       case "json" -> JsonGraphFrontend.load(model);
       case "fhe" -> new LangFrontend(NPY_ARRAYS).compileFile(model);
-      case "onnx" ->
-          throw new BundleException(
-              "the ." + ext + " frontend is not in this build of fhec (" + model + ")",
-              "build from a checkout where the ONNX frontend is merged, or export a JSON graph");
+      case "onnx" -> OnnxFrontend.importFloat(model).program();
       default ->
           throw new BundleException(
               "cannot tell the model format of " + model + " (extension '." + ext + "')",
