@@ -44,6 +44,19 @@ final class DemoCommand implements Callable<Integer> {
   boolean full;
 
   @Option(
+      names = "--round-to",
+      paramLabel = "<bits>",
+      description =
+          "Round table-lookup inputs to this many MSBs (approximate rounding). Default: none for"
+              + " the small head, "
+              + FULL_ROUND_TO
+              + " with --full (its 9-bit lookups would need N = 65536 otherwise).")
+  Integer roundTo;
+
+  /** Rounding the full head needs to get parameters that fit this machine (N = 8192). */
+  static final int FULL_ROUND_TO = 6;
+
+  @Option(
       names = "--sample",
       paramLabel = "<dir>",
       description = "A sample directory (model.json, inputset.npz, vectors.npz) instead.")
@@ -88,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
     Bundle bundle =
         engine.compile(
             new Engine.CompileRequest(
-                model, Optional.of(inputset), OptionalInt.empty(), CompileOptions.defaults()));
+                model, Optional.of(inputset), OptionalInt.empty(), compileOptions()));
     times.put("compile", since(t));
     InspectionReport r = bundle.report();
     Bundle c = bundle;
@@ -236,6 +249,11 @@ final class DemoCommand implements Callable<Integer> {
       Io.printJson(spec.commandLine().getOut(), j);
     }
     return simDiff == 0 ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
+  }
+
+  private CompileOptions compileOptions() {
+    Integer bits = roundTo != null ? roundTo : full ? Integer.valueOf(FULL_ROUND_TO) : null;
+    return bits == null ? CompileOptions.defaults() : CompileOptions.defaults().withRoundTo(bits);
   }
 
   private static double since(long t0) {
