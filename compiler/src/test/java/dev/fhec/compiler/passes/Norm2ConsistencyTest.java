@@ -117,4 +117,22 @@ class Norm2ConsistencyTest {
     // the where (two encrypted branches, so not fused) adds 3²·6 and the input q's 1: 55.
     assertEquals(55.0, ir[lookupOf(cc, 0)]);
   }
+
+  @Test
+  void aComputedClearMatrixIsBoundedByItsBoundsSoTheIrIsAnUpperBound() {
+    CompiledCircuit cc =
+        compile(
+            b -> {
+              int x = b.input("x", new int[] {2}, new IntType(true, 3), true);
+              int w = b.neg(b.constant(new Tensor.Ints(new int[] {2, 2}, new long[] {1, 3, 2, 0})));
+              b.output(b.unary(UnaryFn.Simple.RELU, b.matmul(x, w)));
+            });
+    int t = lookupOf(cc, 0);
+    double ir = ComputeNorm2.analyze(cc.program()).bootstrapInput()[t];
+    double circuit = cc.report().nodes().get(t).norm2Squared();
+    // The circuit sees the folded weights: max(1+4, 9+0) = 9; the IR only knows w ∈ [−3, 0]
+    // per element, so k·3² = 18.
+    assertEquals(9.0, circuit);
+    assertEquals(18.0, ir);
+  }
 }
