@@ -170,4 +170,43 @@ class ExactRoundingTest {
     ValueInfo in = cc.circuit().values().get(cc.circuit().inputs().get(0));
     assertEquals(3, in.width());
   }
+
+  @Test
+  void jsonRoundBitsExactThenALookupOverTheDeclaredRange() {
+    String json =
+        """
+        {"version": 1, "name": "rb",
+         "inputs": [{"name": "x", "shape": [3], "dtype": "int", "signed": true,
+                     "encrypted": true, "range": [-20, 27]}],
+         "nodes": [{"name": "r", "op": "round_bits", "inputs": ["x"], "lsbs": 3, "exact": true},
+                   {"name": "y", "op": "relu", "inputs": ["r"]}],
+         "outputs": ["r", "y"]}
+        """;
+    Program p =
+        dev.fhec.compiler.frontend.json.JsonGraphFrontend.parse(
+            json, "rb.json", java.util.Optional.empty());
+    List<long[]> samples = new ArrayList<>();
+    List<List<Tensor>> inputset = new ArrayList<>();
+    for (long v = -20; v <= 27; v++) {
+      long[] in = {v, -20 + 27 - v, Math.floorMod(v * 7, 48) - 20};
+      samples.add(in);
+      inputset.add(List.of(new Tensor.Ints(new int[] {3}, in.clone())));
+    }
+    CompiledCircuit cc =
+        Fhec.compile(p, CompileOptions.defaults(), inputset, DifferentialOracleTest.TOY);
+    assertEquals(3L * (3 + 1), cc.pbsCount(), "3 extractions and the relu per element");
+    List<Integer> read = tableWidths(cc);
+    int w = cc.circuit().values().get(cc.circuit().inputs().get(0)).width();
+    assertEquals(List.of(w, w - 1, w - 2), read.subList(0, 3));
+    assertEquals(w - 3, (int) read.get(3), "the relu reads the rounded value's MSBs");
+    for (long[] in : samples) {
+      List<long[]> out =
+          ClearSimulator.run(cc.circuit(), List.of(in), ClearSimulator.Options.exact()).outputs();
+      for (int e = 0; e < 3; e++) {
+        long r = roundHalfUp(in[e], 3);
+        assertEquals(r, out.get(0)[e], "round(" + in[e] + ")");
+        assertEquals(Math.max(0, r), out.get(1)[e], "relu(round(" + in[e] + "))");
+      }
+    }
+  }
 }
