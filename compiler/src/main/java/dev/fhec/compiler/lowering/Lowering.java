@@ -43,6 +43,8 @@ import java.util.function.LongUnaryOperator;
  *   <li>encrypted comparison of two values: one table on their difference;
  *   <li>approximate rounding: no instruction; the following lookup reads a shorter table (the
  *       bootstrap's modulus switch rounds, see {@link Instruction.Tlu}).
+ *   <li>exact rounding of l bits: a carry add, then l bit-extracting bootstraps per element (see
+ *       {@code exactRound}); a lookup on the result reads a shorter table, exactly.
  * </ul>
  *
  * <p>Square tables of a product may exceed the output width; their entries are kept modulo 2^(w+1),

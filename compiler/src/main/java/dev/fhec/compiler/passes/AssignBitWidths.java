@@ -274,12 +274,14 @@ public final class AssignBitWidths implements Pass {
     for (Node n : p.nodes()) {
       int w;
       String what;
+      String hint = "round it first (--round-to=R) or quantize with fewer bits";
       if (n.op() instanceof Op.TableLookup t) {
         w = tableInputWidth(p, t);
         what = "table lookup input %" + t.x();
       } else if (n.op() instanceof Op.RoundBits r && r.exact() && n.type().encrypted()) {
         w = ((ElementType.IntType) n.type().element()).width();
         what = "exact rounding (its bit extractions bootstrap at up to that width)";
+        hint = "use approximate rounding, or round a narrower value";
       } else if (n.type().encrypted()
           && (n.op() instanceof Op.MatMul
               || n.op() instanceof Op.Binary
@@ -300,8 +302,8 @@ public final class AssignBitWidths implements Pass {
                 + w
                 + " bits, above the "
                 + max
-                + "-bit limit of table lookups; round it first (--round-to=R) or quantize with"
-                + " fewer bits");
+                + "-bit limit of table lookups; "
+                + hint);
       }
     }
   }
