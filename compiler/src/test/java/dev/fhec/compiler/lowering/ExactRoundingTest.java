@@ -10,16 +10,27 @@ import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.diag.CompileException;
 import dev.fhec.compiler.eval.ReferenceEvaluator;
+import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
 import dev.fhec.compiler.ir.ElementType.IntType;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.ProgramBuilder;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.ir.UnaryFn;
+import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.exec.ClientTensors;
+import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.params.ParameterSets;
+import dev.fhec.runtime.random.Seed;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -182,9 +193,7 @@ class ExactRoundingTest {
                    {"name": "y", "op": "relu", "inputs": ["r"]}],
          "outputs": ["r", "y"]}
         """;
-    Program p =
-        dev.fhec.compiler.frontend.json.JsonGraphFrontend.parse(
-            json, "rb.json", java.util.Optional.empty());
+    Program p = JsonGraphFrontend.parse(json, "rb.json", Optional.empty());
     List<long[]> samples = new ArrayList<>();
     List<List<Tensor>> inputset = new ArrayList<>();
     for (long v = -20; v <= 27; v++) {
@@ -207,6 +216,39 @@ class ExactRoundingTest {
         assertEquals(r, out.get(0)[e], "round(" + in[e] + ")");
         assertEquals(Math.max(0, r), out.get(1)[e], "relu(round(" + in[e] + "))");
       }
+    }
+  }
+
+  /**
+   * Under real (TOY) encryption every value of a 5-bit input, ties included, rounds exactly: the
+   * extractions read exact multiples, so no value sits near a rounding boundary of the modulus
+   * switch (unlike approximate rounding, which may go either way at a tie).
+   */
+  @Test
+  void encryptedRunIsExactIncludingTies() {
+    ProgramBuilder b = new ProgramBuilder("exact");
+    int x = b.input("x", new int[] {32}, new IntType(false, 5), true);
+    int rb = b.roundBits(x, 3, true);
+    int t = b.unary(UnaryFn.Simple.RELU, b.sub(rb, b.constant(Tensor.Ints.scalar(8))));
+    Program p = b.output(rb).output(t).build();
+    CompiledCircuit cc =
+        Fhec.compile(p, CompileOptions.defaults(), List.of(), ParameterSets.TOY_N512);
+    Circuit c = cc.circuit();
+    ClientKey ck = KeyGenerator.generateClientKey(c.parameters(), Seed.ofLong(21));
+    EvaluationKeys ek =
+        KeyGenerator.generateEvaluationKeys(ck, Seed.ofLong(22), Seed.ofLong(23), Seed.ofLong(24));
+    long[] in = new long[32];
+    for (int i = 0; i < 32; i++) {
+      in[i] = i;
+    }
+    List<EncryptedTensor> out =
+        CircuitExecutor.run(
+            c, ek, List.of(ClientTensors.encrypt(ck, in, c.value(c.inputs().get(0)))));
+    long[] rounded = ClientTensors.decrypt(ck, out.get(0));
+    long[] relu = ClientTensors.decrypt(ck, out.get(1));
+    for (int i = 0; i < 32; i++) {
+      assertEquals(roundHalfUp(i, 3), rounded[i], "round(" + i + ")");
+      assertEquals(Math.max(0, roundHalfUp(i, 3) - 8), relu[i], "relu(round(" + i + ") - 8)");
     }
   }
 }
