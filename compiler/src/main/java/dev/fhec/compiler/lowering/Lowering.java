@@ -9,6 +9,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.passes.AssignBitWidths;
 import dev.fhec.compiler.passes.PassErrors;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
@@ -42,6 +43,8 @@ import java.util.function.LongUnaryOperator;
  *   <li>encrypted comparison of two values: one table on their difference;
  *   <li>approximate rounding: no instruction; the following lookup reads a shorter table (the
  *       bootstrap's modulus switch rounds, see {@link Instruction.Tlu}).
+ *   <li>exact rounding of l bits: a carry add, then l bit-extracting bootstraps per element (see
+ *       {@code exactRound}); a lookup on the result reads a shorter table, exactly.
  * </ul>
  *
  * <p>Square tables of a product may exceed the output width; their entries are kept modulo 2^(w+1),
@@ -62,6 +65,9 @@ public final class Lowering {
   /** For a node that is an approximate rounding: bits the next table lookup drops. */
   private final int[] dropped;
 
+  /** For a node that is an exact rounding: low bits known to be zero (read away by a lookup). */
+  private final int[] zeroLsbs;
+
   /** Per-instruction origin (IR node id), for statistics. */
   private final List<Integer> origins = new ArrayList<>();
 
@@ -70,6 +76,7 @@ public final class Lowering {
     this.valueOf = new int[program.nodes().size()];
     this.clear = new Tensor[program.nodes().size()];
     this.dropped = new int[program.nodes().size()];
+    this.zeroLsbs = new int[program.nodes().size()];
     Arrays.fill(valueOf, -1);
   }
 
@@ -263,8 +270,8 @@ public final class Lowering {
           case Op.Where w -> where(n, w);
           case Op.RoundBits r -> {
             if (r.exact()) {
-              throw new IllegalArgumentException(
-                  "exact rounding is not lowered yet; use approximate rounding");
+              zeroLsbs[id] = r.lsbs();
+              yield exactRound(n, r);
             }
             dropped[id] = r.lsbs();
             yield valueOf[r.x()];
@@ -614,10 +621,61 @@ public final class Lowering {
     return v;
   }
 
+  /**
+   * Exact rounding, as Concrete's {@code RoundEintOpPattern} (reference/compiler.md §9): y₀ = x +
+   * 2^(l−1) (the carry-propagation add, leveled), then for i = 0 … l−1 one bootstrap extracts bit i
+   * of y_i and a leveled subtraction clears it: y_{i+1} = y_i − (y_i & 2^i). Hence y_l = ⌊(x +
+   * 2^(l−1)) / 2^l⌋·2^l = {@link ReferenceEvaluator#roundBits(long, int)} exactly (ties round half
+   * up, toward +∞, for both signs).
+   *
+   * <p>Encoding: every y_i shares x's width w (assign-bit-widths makes w hold the range [round(lo),
+   * hi + 2^(l−1)], which contains every y_i since y_i = ⌊y₀/2^i⌋·2^i is non-increasing in i); y_i
+   * is signed exactly when round(lo) &lt; 0. Since y_i's i low bits are zero, the i-th lookup reads
+   * y_i at the running width w − i (a 2^(w−i)-entry table indexed by y_i / 2^i, which the
+   * bootstrap's modulus switch reads without rounding error) and returns (y_i / 2^i mod 2)·2^i at
+   * width w. The lookups read w, w − 1, …, w − l + 1 bits, so w must be within the table limit
+   * (checked by assign-bit-widths). A lookup consuming the result reads its w − l MSBs.
+   */
+  private int exactRound(Node n, Op.RoundBits r) {
+    int x = valueOf[r.x()];
+    int l = r.lsbs();
+    if (l == 0) {
+      return x;
+    }
+    ValueInfo xi = info(x);
+    int w = xi.width();
+    Bounds running = AssignBitWidths.exactRoundingRange(bounds(r.x()), l);
+    if (l >= w || running.bitWidth() > w) {
+      throw new IllegalArgumentException(
+          "exact rounding of "
+              + l
+              + " bits needs its intermediate values "
+              + running
+              + " to fit the "
+              + w
+              + "-bit encoding of %"
+              + r.x());
+    }
+    boolean sg = running.signed();
+    int[] shape = xi.shape();
+    int y = value(shape, w, sg);
+    emit(new Instruction.AddEC(y, x, constant(new long[] {1L << (l - 1)}, new int[0])));
+    for (int i = 0; i < l; i++) {
+      final int bitIndex = i;
+      LookupTable extract = tableOf(info(y), w - i, m -> (m & 1) << bitIndex);
+      int bit = tlu(y, w, false, new int[] {table(extract)});
+      int next = value(shape, w, i == l - 1 ? signed(n.id()) : sg);
+      emit(new Instruction.SubEE(next, y, bit));
+      y = next;
+    }
+    return y;
+  }
+
   private int tableLookup(Node n, Op.TableLookup t) {
     int in = valueOf[t.x()];
     ValueInfo inInfo = info(in);
-    int drop = dropped[t.x()];
+    // An exactly rounded input is a multiple of 2^l: reading its w − l MSBs is exact.
+    int drop = dropped[t.x()] + zeroLsbs[t.x()];
     int r = inInfo.width() - drop;
     Bounds xb = bounds(t.x());
     int[] xShape = program.type(t.x()).shape();

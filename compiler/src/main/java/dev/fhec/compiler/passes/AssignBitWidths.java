@@ -1,5 +1,6 @@
 package dev.fhec.compiler.passes;
 
+import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.ir.Bounds;
 import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.Node;
@@ -149,7 +150,17 @@ public final class AssignBitWidths implements Pass {
         case Op.Neg ng -> cs.add(new Constraint.SameWidth(ng.x(), id, "leveled neg"));
         case Op.Sum s -> cs.add(new Constraint.SameWidth(s.x(), id, "leveled sum"));
         case Op.Cast c -> cs.add(new Constraint.SameWidth(c.x(), id, "integer cast"));
-        case Op.RoundBits r -> cs.add(new Constraint.SameWidth(r.x(), id, "rounding"));
+        case Op.RoundBits r -> {
+          cs.add(new Constraint.SameWidth(r.x(), id, "rounding"));
+          if (r.exact()) {
+            Bounds y = exactRoundingRange(bounds(p.node(r.x())), r.lsbs());
+            cs.add(
+                new Constraint.AtLeast(
+                    id,
+                    Math.max(y.bitWidth(), r.lsbs() + 1),
+                    "exact rounding's intermediate values in " + y + " and one kept bit"));
+          }
+        }
         case Op.Unary u -> {}
         case Op.Reshape r -> cs.add(new Constraint.SameWidth(r.x(), id, "data movement"));
         case Op.Transpose t -> cs.add(new Constraint.SameWidth(t.x(), id, "data movement"));
@@ -186,6 +197,18 @@ public final class AssignBitWidths implements Pass {
     Bounds diff = difference(bx, by);
     int need = Math.max(sum.bitWidth(), diff.bitWidth());
     cs.add(new Constraint.AtLeast(x, need, what + ": x+y ∈ " + sum + ", x−y ∈ " + diff));
+  }
+
+  /**
+   * The range of every intermediate y_i of an exact rounding of l bits of x ∈ b: [round(lo), hi +
+   * 2^(l−1)].
+   */
+  public static Bounds exactRoundingRange(Bounds b, int l) {
+    if (l == 0) {
+      return b;
+    }
+    return new Bounds(
+        ReferenceEvaluator.roundBits(b.min(), l), Math.addExact(b.max(), 1L << (l - 1)));
   }
 
   static Bounds difference(Bounds a, Bounds b) {
@@ -240,7 +263,8 @@ public final class AssignBitWidths implements Pass {
   public static int tableInputWidth(Program p, Op.TableLookup t) {
     Node in = p.node(t.x());
     int w = ((ElementType.IntType) in.type().element()).width();
-    if (in.op() instanceof Op.RoundBits r && !r.exact()) {
+    if (in.op() instanceof Op.RoundBits r) {
+      // Approximate: the modulus switch rounds; exact: the value is a multiple of 2^lsbs.
       return w - r.lsbs();
     }
     return w;
@@ -250,9 +274,14 @@ public final class AssignBitWidths implements Pass {
     for (Node n : p.nodes()) {
       int w;
       String what;
+      String hint = "round it first (--round-to=R) or quantize with fewer bits";
       if (n.op() instanceof Op.TableLookup t) {
         w = tableInputWidth(p, t);
         what = "table lookup input %" + t.x();
+      } else if (n.op() instanceof Op.RoundBits r && r.exact() && n.type().encrypted()) {
+        w = ((ElementType.IntType) n.type().element()).width();
+        what = "exact rounding (its bit extractions bootstrap at up to that width)";
+        hint = "use approximate rounding, or round a narrower value";
       } else if (n.type().encrypted()
           && (n.op() instanceof Op.MatMul
               || n.op() instanceof Op.Binary
@@ -273,8 +302,8 @@ public final class AssignBitWidths implements Pass {
                 + w
                 + " bits, above the "
                 + max
-                + "-bit limit of table lookups; round it first (--round-to=R) or quantize with"
-                + " fewer bits");
+                + "-bit limit of table lookups; "
+                + hint);
       }
     }
   }

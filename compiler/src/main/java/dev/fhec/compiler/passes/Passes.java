@@ -26,13 +26,17 @@ public final class Passes {
   /** Minimal encoding widths under the sharing rules; enforces the table-lookup limit. */
   public static final Pass ASSIGN_BIT_WIDTHS = new AssignBitWidths();
 
+  /** ν² of every node and bootstrap input on the IR (analysis only). */
+  public static final Pass COMPUTE_NORM2 = new ComputeNorm2();
+
   private static final List<Pass> ALL =
       List.of(
           DEAD_CODE_ELIMINATION,
           FUSE_TABLE_LOOKUPS,
           MEASURE_BOUNDS,
           ROUND_TABLE_INPUTS,
-          ASSIGN_BIT_WIDTHS);
+          ASSIGN_BIT_WIDTHS,
+          COMPUTE_NORM2);
 
   /** Every registered pass, in declaration order. */
   public static List<Pass> all() {

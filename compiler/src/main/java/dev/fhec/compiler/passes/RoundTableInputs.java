@@ -26,8 +26,11 @@ import java.util.Set;
  * <p>Approximate rounding (the default) costs no bootstrap: the lookup's modulus switch rounds, and
  * a value within the noise of a tie (x ≡ 2^(l−1) mod 2^l) may round either way, so the result can
  * be off by one table step (Concrete's APPROXIMATE exactness, compiler.md §9); the clear simulator
- * rounds ties up, as {@link ReferenceEvaluator#roundBits(long, int)}. Exact rounding would cost one
- * bootstrap per removed bit; its lowering is not implemented yet.
+ * rounds ties up, as {@link ReferenceEvaluator#roundBits(long, int)}. Exact rounding ({@code
+ * exact-rounding}) is exact, with the same tie rule (half up, toward +∞), at one bootstrap per
+ * removed bit; its bit extractions read the rounded node's full width w, w − 1, …, w − l + 1
+ * (Concrete extracts each bit with a padding-free 1-bit bootstrap, which this runtime's {@code Tlu}
+ * does not offer), while the lookup itself reads w − l ≤ R bits.
  *
  * <p>Example: {@code compiler/src/test/resources/passes/round-table-inputs/doctest.fhe}.
  */

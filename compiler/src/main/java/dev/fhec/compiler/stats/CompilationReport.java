@@ -4,6 +4,7 @@ import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.passes.ComputeNorm2;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.params.ParameterSet;
@@ -57,6 +58,8 @@ public record CompilationReport(
    * @param bootstraps bootstraps its lowering performs
    * @param keyswitches keyswitches its lowering performs
    * @param norm2Squared largest ν² entering one of its bootstraps (0 without bootstraps)
+   * @param irNorm2Squared the same ν² predicted on the IR by {@link ComputeNorm2} before lowering
+   *     (an upper bound of {@code norm2Squared}, equal to it for literal clear operands)
    * @param tablePrecision largest table input width of its bootstraps (0 without)
    * @param location where it came from
    */
@@ -71,6 +74,7 @@ public record CompilationReport(
       long bootstraps,
       long keyswitches,
       double norm2Squared,
+      double irNorm2Squared,
       int tablePrecision,
       String location) {}
 
@@ -78,6 +82,7 @@ public record CompilationReport(
   public static List<NodeRow> rows(Program program, Lowering.Lowered lowered) {
     Circuit c = lowered.circuit();
     double[] nu = Norm2Analysis.analyze(c);
+    double[] ir = ComputeNorm2.analyze(program).bootstrapInput();
     int n = program.nodes().size();
     long[] pbs = new long[n];
     long[] ks = new long[n];
@@ -110,6 +115,7 @@ public record CompilationReport(
               pbs[id],
               ks[id],
               norm[id],
+              ir[id],
               prec[id],
               node.location().toString()));
     }

@@ -1,5 +1,6 @@
 package dev.fhec.compiler.lowering;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.diag.CompileException;
@@ -10,6 +11,8 @@ import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.ProgramBuilder;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.ir.UnaryFn;
+import dev.fhec.compiler.passes.ComputeNorm2;
+import dev.fhec.compiler.stats.CompilationReport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -72,5 +75,40 @@ class RandomProgramOracleTest {
       }
     }
     assertTrue(checked >= 40, checked + " checked, " + rejected + " rejected as too wide");
+  }
+
+  /**
+   * The IR pass compute-norm2 predicts, for every node with bootstraps, exactly the ν² that
+   * Norm2Analysis finds entering its bootstraps in the lowered circuit (clear operands here are
+   * literal constants, so the IR bound is tight).
+   */
+  @Test
+  void irNorm2EqualsTheCircuitsOnRandomPrograms() {
+    Random r = new Random(7);
+    int compared = 0;
+    for (int i = 0; i < 60; i++) {
+      Program p = random(r);
+      dev.fhec.compiler.CompiledCircuit cc;
+      try {
+        cc =
+            dev.fhec.compiler.Fhec.compile(
+                p,
+                dev.fhec.compiler.CompileOptions.defaults(),
+                List.of(),
+                DifferentialOracleTest.TOY);
+      } catch (CompileException e) {
+        continue;
+      }
+      double[] ir = ComputeNorm2.analyze(cc.program()).bootstrapInput();
+      for (CompilationReport.NodeRow row : cc.report().nodes()) {
+        if (row.bootstraps() > 0) {
+          assertEquals(row.norm2Squared(), ir[row.id()], "program " + i + " node %" + row.id());
+          compared++;
+        } else {
+          assertEquals(0.0, ir[row.id()], "program " + i + " node %" + row.id());
+        }
+      }
+    }
+    assertTrue(compared >= 40, compared + " bootstrapping nodes compared");
   }
 }

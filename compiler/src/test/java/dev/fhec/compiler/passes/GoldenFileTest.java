@@ -85,6 +85,15 @@ class GoldenFileTest {
       PassManager pm = new PassManager(List.of(pass), PassManager.Options.defaults());
       Program out = pm.run(in, ctx, pass.requires()).program();
       actual = IrPrinter.print(out, IrPrinter.Options.GOLDEN);
+      if (pass instanceof ComputeNorm2) {
+        // An analysis pass: its result follows the (unchanged) program as comment lines.
+        actual +=
+            ComputeNorm2.analyze(out)
+                .format()
+                .lines()
+                .map(l -> "// " + l + "\n")
+                .reduce("", String::concat);
+      }
     } catch (CompileException e) {
       actual = e.getMessage() + "\n";
     }
