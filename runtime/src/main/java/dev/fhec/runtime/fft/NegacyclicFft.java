@@ -6,6 +6,13 @@ package dev.fhec.runtime.fft;
  * doubles per polynomial, produced by {@code forward*} and consumed by {@link #mulAccumulate} and
  * {@link #backwardAddTorus}. The permuted (unordered) Fourier order is never undone.
  *
+ * <p>Layout used by both shipped implementations ({@link ScalarNegacyclicFft}, {@link
+ * VectorNegacyclicFft}), which may therefore share Fourier-domain data such as a bootstrapping key:
+ * split real/imaginary halves, {@code fourier[off + k]} = Re and {@code fourier[off + N/2 + k]} =
+ * Im of the evaluation at one root ω of X^N + 1 with ω^{N/2} = i, k in the digit-reversed order of
+ * a radix-4 decimation-in-frequency FFT (see {@code FftTables}). Callers should treat the order as
+ * opaque; only pointwise operations are meaningful.
+ *
  * <p>Implementations are not thread-safe if they keep scratch buffers; make one per thread.
  */
 public interface NegacyclicFft {

@@ -1,0 +1,633 @@
+package dev.fhec.runtime.fft;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Negacyclic FFT whose butterflies, twist, pointwise products and torus conversions run on the
+ * Vector API ({@code jdk.incubator.vector}); stages whose butterfly distance is shorter than a
+ * vector fall back to the scalar kernels of {@link ScalarNegacyclicFft}. Same plan, same twiddle
+ * tables and same operation order as the scalar path, with no fused multiply-add, so both produce
+ * bit-identical results. The twist is fused into the first stage and the inverse twist into the
+ * last; u64 ↔ f64 conversions stay plain loops, which C2 vectorizes faster than the Vector API's
+ * L2D/D2L conversions on JDK 25.
+ *
+ * <p>Load this class only when the boot layer has {@code jdk.incubator.vector}; {@link
+ * NegacyclicFfts} does. The species is a {@code static final} constant because C2 intrinsifies
+ * vector operations only then (tfhe.md §8.4: a species in a field costs 10×). It is 256-bit by
+ * default, measured faster than the 512-bit preferred species on AVX-512 for N ≤ 8192 because fewer
+ * stages fall to the scalar tail; {@code -Dfhec.fft.species=preferred} selects {@link
+ * DoubleVector#SPECIES_PREFERRED} instead.
+ *
+ * <p>Not thread-safe (scratch buffer): one instance per thread.
+ */
+public final class VectorNegacyclicFft implements NegacyclicFft {
+  static final VectorSpecies<Double> SPECIES =
+      "preferred".equals(System.getProperty("fhec.fft.species"))
+          ? DoubleVector.SPECIES_PREFERRED
+          : DoubleVector.SPECIES_256;
+  static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
+  static final int LANES = SPECIES.length();
+
+  /** Lane i ↔ lane i ^ 2: swaps the halves of every group of 4 lanes. */
+  private static final VectorShuffle<Double> SWAP_HALVES =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 2);
+
+  /** Lane i ↔ lane i ^ 1: swaps neighbours. */
+  private static final VectorShuffle<Double> SWAP_PAIRS = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+
+  /** Lanes 2 and 3 of every group of 4. */
+  private static final VectorMask<Double> UPPER_HALF =
+      VectorMask.fromLong(SPECIES, 0xCCCC_CCCC_CCCC_CCCCL);
+
+  /** Lanes 1 and 3 of every group of 4. */
+  private static final VectorMask<Double> ODD =
+      VectorMask.fromLong(SPECIES, 0xAAAA_AAAA_AAAA_AAAAL);
+
+  /** Lane 3 of every group of 4. */
+  private static final VectorMask<Double> LAST =
+      VectorMask.fromLong(SPECIES, 0x8888_8888_8888_8888L);
+
+  private static final double TWO_POW_64 = 0x1p64;
+
+  private final FftTables tables;
+  private final double[] scratch;
+
+  /** A transform for polynomial size {@code polynomialSize} (a power of two, at least 2). */
+  public VectorNegacyclicFft(int polynomialSize) {
+    this.tables = FftTables.forSize(polynomialSize);
+    this.scratch = new double[polynomialSize];
+  }
+
+  /** Implementation name with the species in use, e.g. {@code vector-256}. */
+  public static String description() {
+    return "vector-" + SPECIES.vectorBitSize();
+  }
+
+  @Override
+  public int polynomialSize() {
+    return tables.n;
+  }
+
+  @Override
+  public void forwardIntegers(long[] poly, int polyOffset, double[] fourier, int fourierOffset) {
+    toDoubles(poly, polyOffset, fourier, fourierOffset, tables.n);
+    forwardTwisted(tables, fourier, fourierOffset, tables.twistRe, tables.twistIm);
+  }
+
+  @Override
+  public void forwardTorus(long[] poly, int polyOffset, double[] fourier, int fourierOffset) {
+    toDoubles(poly, polyOffset, fourier, fourierOffset, tables.n);
+    forwardTwisted(tables, fourier, fourierOffset, tables.torusTwistRe, tables.torusTwistIm);
+  }
+
+  @Override
+  public void mulAccumulate(
+      double[] acc, int accOffset, double[] a, int aOffset, double[] b, int bOffset) {
+    int m = tables.m;
+    int k = 0;
+    for (; k <= m - LANES; k += LANES) {
+      DoubleVector ar = DoubleVector.fromArray(SPECIES, a, aOffset + k);
+      DoubleVector ai = DoubleVector.fromArray(SPECIES, a, aOffset + m + k);
+      DoubleVector br = DoubleVector.fromArray(SPECIES, b, bOffset + k);
+      DoubleVector bi = DoubleVector.fromArray(SPECIES, b, bOffset + m + k);
+      DoubleVector cr = DoubleVector.fromArray(SPECIES, acc, accOffset + k);
+      DoubleVector ci = DoubleVector.fromArray(SPECIES, acc, accOffset + m + k);
+      cr.add(ar.mul(br).sub(ai.mul(bi))).intoArray(acc, accOffset + k);
+      ci.add(ar.mul(bi).add(ai.mul(br))).intoArray(acc, accOffset + m + k);
+    }
+    for (; k < m; k++) {
+      double ar = a[aOffset + k];
+      double ai = a[aOffset + m + k];
+      double br = b[bOffset + k];
+      double bi = b[bOffset + m + k];
+      acc[accOffset + k] += ar * br - ai * bi;
+      acc[accOffset + m + k] += ar * bi + ai * br;
+    }
+  }
+
+  @Override
+  public void backwardAddTorus(double[] fourier, int fourierOffset, long[] poly, int polyOffset) {
+    inverseUntwisted(tables, fourier, fourierOffset, scratch);
+    int n = tables.n;
+    double[] x = scratch;
+    // A plain loop: C2 vectorizes rint and the long cast better here than the Vector API's
+    // D2L conversion (measured on JDK 25, AVX-512).
+    for (int j = 0; j < n; j++) {
+      double v = x[j];
+      poly[polyOffset + j] += (long) ((v - Math.rint(v)) * TWO_POW_64);
+    }
+  }
+
+  /**
+   * dst[dstOff + j] = (double) src[srcOff + j]: a plain loop, which C2 vectorizes with a faster
+   * long → double conversion than the Vector API's L2D (measured on JDK 25, AVX-512).
+   */
+  private static void toDoubles(long[] src, int srcOff, double[] dst, int dstOff, int n) {
+    for (int j = 0; j < n; j++) {
+      dst[dstOff + j] = src[srcOff + j];
+    }
+  }
+
+  /**
+   * Multiplies the folded points by the twist (tr, ti) and runs the forward transform, the twist
+   * being fused into the first stage when that stage is vectorized.
+   */
+  static void forwardTwisted(FftTables t, double[] f, int off, double[] tr, double[] ti) {
+    int m = t.m;
+    int first = 0;
+    if (t.radix2First && m / 2 >= LANES) {
+      radix2DifTwisted(f, off, m, t.radix2, tr, ti);
+    } else if (!t.radix2First && t.radix4.length > 0 && t.radix4Quarter[0] >= LANES) {
+      radix4DifTwisted(f, off, m, t.radix4Quarter[0], t.radix4[0], tr, ti);
+      first = 1;
+    } else {
+      // Too small to vectorize: twist, then the plain plan.
+      for (int j = 0; j < m; j++) {
+        double ar = f[off + j];
+        double ai = f[off + m + j];
+        f[off + j] = ar * tr[j] - ai * ti[j];
+        f[off + m + j] = ar * ti[j] + ai * tr[j];
+      }
+      forwardInPlace(t, f, off);
+      return;
+    }
+    for (int s = first; s < t.radix4.length; s++) {
+      radix4(t, f, off, s, true);
+    }
+  }
+
+  /**
+   * Inverse transform of {@code src} into {@code dst[0, N)}, multiplied by the inverse twist
+   * ψ^{−j}/M: the first stage reads {@code src} (no copy), the last applies the untwist when those
+   * stages are vectorized.
+   */
+  static void inverseUntwisted(FftTables t, double[] src, int srcOff, double[] dst) {
+    int m = t.m;
+    int stages = t.radix4.length;
+    boolean fusedLast = t.radix2First ? m / 2 >= LANES : stages > 1 && t.radix4Quarter[0] >= LANES;
+    if (!fusedLast || stages == 0 || t.radix4Quarter[stages - 1] != 1) {
+      // Too small to vectorize: copy, plain plan, untwist.
+      System.arraycopy(src, srcOff, dst, 0, t.n);
+      inverseInPlace(t, dst, 0);
+      double[] ur = t.untwistRe;
+      double[] ui = t.untwistIm;
+      for (int j = 0; j < m; j++) {
+        double zr = dst[j];
+        double zi = dst[m + j];
+        dst[j] = zr * ur[j] - zi * ui[j];
+        dst[m + j] = zr * ui[j] + zi * ur[j];
+      }
+      return;
+    }
+    radix4DitUnit(src, srcOff, dst, 0, m);
+    int last = t.radix2First ? 0 : 1;
+    for (int s = stages - 2; s >= last; s--) {
+      radix4(t, dst, 0, s, false);
+    }
+    if (t.radix2First) {
+      radix2DitUntwisted(dst, 0, m, t.radix2, t.untwistRe, t.untwistIm);
+    } else {
+      radix4DitUntwisted(dst, 0, m, t.radix4Quarter[0], t.radix4[0], t.untwistRe, t.untwistIm);
+    }
+  }
+
+  /** Radix-4 stage {@code s}, forward (DIF) or inverse (DIT), on the best available kernel. */
+  private static void radix4(FftTables t, double[] f, int off, int s, boolean forward) {
+    int m = t.m;
+    int q = t.radix4Quarter[s];
+    if (q >= LANES) {
+      if (forward) {
+        radix4Dif(f, off, m, q, t.radix4[s]);
+      } else {
+        radix4Dit(f, off, m, q, t.radix4[s]);
+      }
+    } else if (q == 1 && m >= LANES) {
+      if (forward) {
+        radix4DifUnit(f, off, m);
+      } else {
+        radix4DitUnit(f, off, f, off, m);
+      }
+    } else if (forward) {
+      ScalarNegacyclicFft.radix4Dif(f, off, m, q, t.radix4[s]);
+    } else {
+      ScalarNegacyclicFft.radix4Dit(f, off, m, q, t.radix4[s]);
+    }
+  }
+
+  /** Forward DIF transform of the M split points at {@code off}: natural in, permuted out. */
+  static void forwardInPlace(FftTables t, double[] f, int off) {
+    int m = t.m;
+    if (t.radix2First) {
+      if (m / 2 >= LANES) {
+        radix2Dif(f, off, m, t.radix2);
+      } else {
+        ScalarNegacyclicFft.radix2Dif(f, off, m, t.radix2);
+      }
+    }
+    for (int s = 0; s < t.radix4.length; s++) {
+      radix4(t, f, off, s, true);
+    }
+  }
+
+  /** Inverse DIT transform (unscaled, ×M): permuted in, natural out. */
+  static void inverseInPlace(FftTables t, double[] f, int off) {
+    int m = t.m;
+    for (int s = t.radix4.length - 1; s >= 0; s--) {
+      radix4(t, f, off, s, false);
+    }
+    if (t.radix2First) {
+      if (m / 2 >= LANES) {
+        radix2Dit(f, off, m, t.radix2);
+      } else {
+        ScalarNegacyclicFft.radix2Dit(f, off, m, t.radix2);
+      }
+    }
+  }
+
+  /** Vector form of {@link ScalarNegacyclicFft#radix2Dif}; needs M/2 ≥ lanes. */
+  static void radix2Dif(double[] f, int off, int m, double[] w) {
+    int h = m / 2;
+    int re = off;
+    int im = off + m;
+    for (int j = 0; j < h; j += LANES) {
+      DoubleVector ur = DoubleVector.fromArray(SPECIES, f, re + j);
+      DoubleVector ui = DoubleVector.fromArray(SPECIES, f, im + j);
+      DoubleVector vr = DoubleVector.fromArray(SPECIES, f, re + h + j);
+      DoubleVector vi = DoubleVector.fromArray(SPECIES, f, im + h + j);
+      DoubleVector wr = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector wi = DoubleVector.fromArray(SPECIES, w, h + j);
+      DoubleVector dr = ur.sub(vr);
+      DoubleVector di = ui.sub(vi);
+      ur.add(vr).intoArray(f, re + j);
+      ui.add(vi).intoArray(f, im + j);
+      dr.mul(wr).sub(di.mul(wi)).intoArray(f, re + h + j);
+      dr.mul(wi).add(di.mul(wr)).intoArray(f, im + h + j);
+    }
+  }
+
+  /** Vector form of {@link ScalarNegacyclicFft#radix2Dit}; needs M/2 ≥ lanes. */
+  static void radix2Dit(double[] f, int off, int m, double[] w) {
+    int h = m / 2;
+    int re = off;
+    int im = off + m;
+    for (int j = 0; j < h; j += LANES) {
+      DoubleVector wr = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector wi = DoubleVector.fromArray(SPECIES, w, h + j);
+      DoubleVector xr = DoubleVector.fromArray(SPECIES, f, re + h + j);
+      DoubleVector xi = DoubleVector.fromArray(SPECIES, f, im + h + j);
+      DoubleVector vr = xr.mul(wr).add(xi.mul(wi));
+      DoubleVector vi = xi.mul(wr).sub(xr.mul(wi));
+      DoubleVector ur = DoubleVector.fromArray(SPECIES, f, re + j);
+      DoubleVector ui = DoubleVector.fromArray(SPECIES, f, im + j);
+      ur.add(vr).intoArray(f, re + j);
+      ui.add(vi).intoArray(f, im + j);
+      ur.sub(vr).intoArray(f, re + h + j);
+      ui.sub(vi).intoArray(f, im + h + j);
+    }
+  }
+
+  /** Vector form of {@link ScalarNegacyclicFft#radix4Dif}; needs q ≥ lanes. */
+  static void radix4Dif(double[] f, int off, int m, int q, double[] w) {
+    int len = 4 * q;
+    // j outside, blocks inside: each twiddle vector is loaded once per stage.
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + m; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector x0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector x0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector x1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector x1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector x2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector x2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector x3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector x3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector t0r = x0r.add(x2r);
+        DoubleVector t0i = x0i.add(x2i);
+        DoubleVector d0r = x0r.sub(x2r);
+        DoubleVector d0i = x0i.sub(x2i);
+        DoubleVector t1r = x1r.add(x3r);
+        DoubleVector t1i = x1i.add(x3i);
+        DoubleVector d1r = x1i.sub(x3i);
+        DoubleVector d1i = x3r.sub(x1r);
+        t0r.add(t1r).intoArray(f, i0);
+        t0i.add(t1i).intoArray(f, i0 + m);
+        DoubleVector ar = t0r.sub(t1r);
+        DoubleVector ai = t0i.sub(t1i);
+        ar.mul(w2r).sub(ai.mul(w2i)).intoArray(f, i1);
+        ar.mul(w2i).add(ai.mul(w2r)).intoArray(f, i1 + m);
+        DoubleVector br = d0r.add(d1r);
+        DoubleVector bi = d0i.add(d1i);
+        br.mul(w1r).sub(bi.mul(w1i)).intoArray(f, i2);
+        br.mul(w1i).add(bi.mul(w1r)).intoArray(f, i2 + m);
+        DoubleVector cr = d0r.sub(d1r);
+        DoubleVector ci = d0i.sub(d1i);
+        cr.mul(w3r).sub(ci.mul(w3i)).intoArray(f, i3);
+        cr.mul(w3i).add(ci.mul(w3r)).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /** Vector form of {@link ScalarNegacyclicFft#radix4Dit}; needs q ≥ lanes. */
+  static void radix4Dit(double[] f, int off, int m, int q, double[] w) {
+    int len = 4 * q;
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + m; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector y0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector y0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector y1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector y1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector y2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector y2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector y3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector y3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector p1r = y1r.mul(w2r).add(y1i.mul(w2i));
+        DoubleVector p1i = y1i.mul(w2r).sub(y1r.mul(w2i));
+        DoubleVector p2r = y2r.mul(w1r).add(y2i.mul(w1i));
+        DoubleVector p2i = y2i.mul(w1r).sub(y2r.mul(w1i));
+        DoubleVector p3r = y3r.mul(w3r).add(y3i.mul(w3i));
+        DoubleVector p3i = y3i.mul(w3r).sub(y3r.mul(w3i));
+        DoubleVector a0r = y0r.add(p1r);
+        DoubleVector a0i = y0i.add(p1i);
+        DoubleVector a1r = y0r.sub(p1r);
+        DoubleVector a1i = y0i.sub(p1i);
+        DoubleVector gr = p2r.add(p3r);
+        DoubleVector gi = p2i.add(p3i);
+        DoubleVector hr = p3i.sub(p2i);
+        DoubleVector hi = p2r.sub(p3r);
+        a0r.add(gr).intoArray(f, i0);
+        a0i.add(gi).intoArray(f, i0 + m);
+        a0r.sub(gr).intoArray(f, i2);
+        a0i.sub(gi).intoArray(f, i2 + m);
+        a1r.add(hr).intoArray(f, i1);
+        a1i.add(hi).intoArray(f, i1 + m);
+        a1r.sub(hr).intoArray(f, i3);
+        a1i.sub(hi).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /**
+   * In-register form of {@link ScalarNegacyclicFft#radix4DifUnit}: each group of 4 lanes holds one
+   * 4-point block; lane shuffles and blends replace the strided accesses, with the same additions
+   * in the same order.
+   */
+  static void radix4DifUnit(double[] f, int off, int m) {
+    for (int i = off; i < off + m; i += LANES) {
+      DoubleVector xr = DoubleVector.fromArray(SPECIES, f, i);
+      DoubleVector xi = DoubleVector.fromArray(SPECIES, f, i + m);
+      // (x0, x1, x2, x3) → (t0, t1, d0, e) = (x0 + x2, x1 + x3, x0 − x2, x1 − x3)
+      DoubleVector sr = xr.rearrange(SWAP_HALVES);
+      DoubleVector si = xi.rearrange(SWAP_HALVES);
+      DoubleVector ar = xr.add(sr).blend(sr.sub(xr), UPPER_HALF);
+      DoubleVector ai = xi.add(si).blend(si.sub(xi), UPPER_HALF);
+      // d1 = −i·e: (er, ei) → (ei, −er)
+      DoubleVector br = ar.blend(ai, LAST);
+      DoubleVector bi = ai.blend(ar.neg(), LAST);
+      // (t0, t1, d0, d1) → (t0 + t1, t0 − t1, d0 + d1, d0 − d1)
+      DoubleVector pr = br.rearrange(SWAP_PAIRS);
+      DoubleVector pi = bi.rearrange(SWAP_PAIRS);
+      br.add(pr).blend(pr.sub(br), ODD).intoArray(f, i);
+      bi.add(pi).blend(pi.sub(bi), ODD).intoArray(f, i + m);
+    }
+  }
+
+  /**
+   * In-register form of {@link ScalarNegacyclicFft#radix4DitUnit}, reading {@code src} and writing
+   * {@code f} (which may be the same array and offset).
+   */
+  static void radix4DitUnit(double[] src, int srcOff, double[] f, int off, int m) {
+    for (int k = 0; k < m; k += LANES) {
+      int i = off + k;
+      DoubleVector yr = DoubleVector.fromArray(SPECIES, src, srcOff + k);
+      DoubleVector yi = DoubleVector.fromArray(SPECIES, src, srcOff + m + k);
+      // (y0, y1, y2, y3) → (a0, a1, g, y2 − y3) = (y0 + y1, y0 − y1, y2 + y3, y2 − y3)
+      DoubleVector sr = yr.rearrange(SWAP_PAIRS);
+      DoubleVector si = yi.rearrange(SWAP_PAIRS);
+      DoubleVector ar = yr.add(sr).blend(sr.sub(yr), ODD);
+      DoubleVector ai = yi.add(si).blend(si.sub(yi), ODD);
+      // h = i·(y2 − y3): (r, i) → (−i, r)
+      DoubleVector br = ar.blend(ai.neg(), LAST);
+      DoubleVector bi = ai.blend(ar, LAST);
+      // (a0, a1, g, h) → (a0 + g, a1 + h, a0 − g, a1 − h)
+      DoubleVector pr = br.rearrange(SWAP_HALVES);
+      DoubleVector pi = bi.rearrange(SWAP_HALVES);
+      br.add(pr).blend(pr.sub(br), UPPER_HALF).intoArray(f, i);
+      bi.add(pi).blend(pi.sub(bi), UPPER_HALF).intoArray(f, i + m);
+    }
+  }
+
+  /** {@link #radix2Dif} whose inputs are first multiplied by the twist (tr, ti). */
+  static void radix2DifTwisted(double[] f, int off, int m, double[] w, double[] tr, double[] ti) {
+    int h = m / 2;
+    int re = off;
+    int im = off + m;
+    for (int j = 0; j < h; j += LANES) {
+      DoubleVector ar = DoubleVector.fromArray(SPECIES, f, re + j);
+      DoubleVector ai = DoubleVector.fromArray(SPECIES, f, im + j);
+      DoubleVector br = DoubleVector.fromArray(SPECIES, f, re + h + j);
+      DoubleVector bi = DoubleVector.fromArray(SPECIES, f, im + h + j);
+      DoubleVector t0r = DoubleVector.fromArray(SPECIES, tr, j);
+      DoubleVector t0i = DoubleVector.fromArray(SPECIES, ti, j);
+      DoubleVector t1r = DoubleVector.fromArray(SPECIES, tr, h + j);
+      DoubleVector t1i = DoubleVector.fromArray(SPECIES, ti, h + j);
+      DoubleVector ur = ar.mul(t0r).sub(ai.mul(t0i));
+      DoubleVector ui = ar.mul(t0i).add(ai.mul(t0r));
+      DoubleVector vr = br.mul(t1r).sub(bi.mul(t1i));
+      DoubleVector vi = br.mul(t1i).add(bi.mul(t1r));
+      DoubleVector wr = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector wi = DoubleVector.fromArray(SPECIES, w, h + j);
+      DoubleVector dr = ur.sub(vr);
+      DoubleVector di = ui.sub(vi);
+      ur.add(vr).intoArray(f, re + j);
+      ui.add(vi).intoArray(f, im + j);
+      dr.mul(wr).sub(di.mul(wi)).intoArray(f, re + h + j);
+      dr.mul(wi).add(di.mul(wr)).intoArray(f, im + h + j);
+    }
+  }
+
+  /** {@link #radix2Dit} whose outputs are multiplied by the inverse twist (ur, ui). */
+  static void radix2DitUntwisted(double[] f, int off, int m, double[] w, double[] ur, double[] ui) {
+    int h = m / 2;
+    int re = off;
+    int im = off + m;
+    for (int j = 0; j < h; j += LANES) {
+      DoubleVector wr = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector wi = DoubleVector.fromArray(SPECIES, w, h + j);
+      DoubleVector xr = DoubleVector.fromArray(SPECIES, f, re + h + j);
+      DoubleVector xi = DoubleVector.fromArray(SPECIES, f, im + h + j);
+      DoubleVector vr = xr.mul(wr).add(xi.mul(wi));
+      DoubleVector vi = xi.mul(wr).sub(xr.mul(wi));
+      DoubleVector sr = DoubleVector.fromArray(SPECIES, f, re + j);
+      DoubleVector si = DoubleVector.fromArray(SPECIES, f, im + j);
+      untwistInto(sr.add(vr), si.add(vi), ur, ui, j, f, re, im);
+      untwistInto(sr.sub(vr), si.sub(vi), ur, ui, h + j, f, re, im);
+    }
+  }
+
+  /** {@link #radix4Dif} whose inputs are first multiplied by the twist (tr, ti). */
+  static void radix4DifTwisted(
+      double[] f, int off, int m, int q, double[] w, double[] tr, double[] ti) {
+    // The first stage has a single block (L = M).
+    for (int j = 0; j < q; j += LANES) {
+      int i0 = off + j;
+      int i1 = i0 + q;
+      int i2 = i1 + q;
+      int i3 = i2 + q;
+      DoubleVector a0r = DoubleVector.fromArray(SPECIES, f, i0);
+      DoubleVector a0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+      DoubleVector s0r = DoubleVector.fromArray(SPECIES, tr, j);
+      DoubleVector s0i = DoubleVector.fromArray(SPECIES, ti, j);
+      DoubleVector x0r = a0r.mul(s0r).sub(a0i.mul(s0i));
+      DoubleVector x0i = a0r.mul(s0i).add(a0i.mul(s0r));
+      DoubleVector a1r = DoubleVector.fromArray(SPECIES, f, i1);
+      DoubleVector a1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+      DoubleVector s1r = DoubleVector.fromArray(SPECIES, tr, q + j);
+      DoubleVector s1i = DoubleVector.fromArray(SPECIES, ti, q + j);
+      DoubleVector x1r = a1r.mul(s1r).sub(a1i.mul(s1i));
+      DoubleVector x1i = a1r.mul(s1i).add(a1i.mul(s1r));
+      DoubleVector a2r = DoubleVector.fromArray(SPECIES, f, i2);
+      DoubleVector a2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+      DoubleVector s2r = DoubleVector.fromArray(SPECIES, tr, 2 * q + j);
+      DoubleVector s2i = DoubleVector.fromArray(SPECIES, ti, 2 * q + j);
+      DoubleVector x2r = a2r.mul(s2r).sub(a2i.mul(s2i));
+      DoubleVector x2i = a2r.mul(s2i).add(a2i.mul(s2r));
+      DoubleVector a3r = DoubleVector.fromArray(SPECIES, f, i3);
+      DoubleVector a3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+      DoubleVector s3r = DoubleVector.fromArray(SPECIES, tr, 3 * q + j);
+      DoubleVector s3i = DoubleVector.fromArray(SPECIES, ti, 3 * q + j);
+      DoubleVector x3r = a3r.mul(s3r).sub(a3i.mul(s3i));
+      DoubleVector x3i = a3r.mul(s3i).add(a3i.mul(s3r));
+      DoubleVector t0r = x0r.add(x2r);
+      DoubleVector t0i = x0i.add(x2i);
+      DoubleVector d0r = x0r.sub(x2r);
+      DoubleVector d0i = x0i.sub(x2i);
+      DoubleVector t1r = x1r.add(x3r);
+      DoubleVector t1i = x1i.add(x3i);
+      DoubleVector d1r = x1i.sub(x3i);
+      DoubleVector d1i = x3r.sub(x1r);
+      t0r.add(t1r).intoArray(f, i0);
+      t0i.add(t1i).intoArray(f, i0 + m);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector ar = t0r.sub(t1r);
+      DoubleVector ai = t0i.sub(t1i);
+      ar.mul(w2r).sub(ai.mul(w2i)).intoArray(f, i1);
+      ar.mul(w2i).add(ai.mul(w2r)).intoArray(f, i1 + m);
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector br = d0r.add(d1r);
+      DoubleVector bi = d0i.add(d1i);
+      br.mul(w1r).sub(bi.mul(w1i)).intoArray(f, i2);
+      br.mul(w1i).add(bi.mul(w1r)).intoArray(f, i2 + m);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      DoubleVector cr = d0r.sub(d1r);
+      DoubleVector ci = d0i.sub(d1i);
+      cr.mul(w3r).sub(ci.mul(w3i)).intoArray(f, i3);
+      cr.mul(w3i).add(ci.mul(w3r)).intoArray(f, i3 + m);
+    }
+  }
+
+  /** {@link #radix4Dit} (single block, L = M) whose outputs are multiplied by (ur, ui). */
+  static void radix4DitUntwisted(
+      double[] f, int off, int m, int q, double[] w, double[] ur, double[] ui) {
+    for (int j = 0; j < q; j += LANES) {
+      int i0 = off + j;
+      int i1 = i0 + q;
+      int i2 = i1 + q;
+      int i3 = i2 + q;
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      DoubleVector y0r = DoubleVector.fromArray(SPECIES, f, i0);
+      DoubleVector y0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+      DoubleVector y1r = DoubleVector.fromArray(SPECIES, f, i1);
+      DoubleVector y1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+      DoubleVector y2r = DoubleVector.fromArray(SPECIES, f, i2);
+      DoubleVector y2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+      DoubleVector y3r = DoubleVector.fromArray(SPECIES, f, i3);
+      DoubleVector y3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+      DoubleVector p1r = y1r.mul(w2r).add(y1i.mul(w2i));
+      DoubleVector p1i = y1i.mul(w2r).sub(y1r.mul(w2i));
+      DoubleVector p2r = y2r.mul(w1r).add(y2i.mul(w1i));
+      DoubleVector p2i = y2i.mul(w1r).sub(y2r.mul(w1i));
+      DoubleVector p3r = y3r.mul(w3r).add(y3i.mul(w3i));
+      DoubleVector p3i = y3i.mul(w3r).sub(y3r.mul(w3i));
+      DoubleVector a0r = y0r.add(p1r);
+      DoubleVector a0i = y0i.add(p1i);
+      DoubleVector a1r = y0r.sub(p1r);
+      DoubleVector a1i = y0i.sub(p1i);
+      DoubleVector gr = p2r.add(p3r);
+      DoubleVector gi = p2i.add(p3i);
+      DoubleVector hr = p3i.sub(p2i);
+      DoubleVector hi = p2r.sub(p3r);
+      // Untwist written out: a helper taking vectors is not always inlined in a method this
+      // large, and a vector passed to a non-inlined call is boxed (measured 2× slower).
+      DoubleVector zr = a0r.add(gr);
+      DoubleVector zi = a0i.add(gi);
+      DoubleVector tr = DoubleVector.fromArray(SPECIES, ur, j);
+      DoubleVector ti = DoubleVector.fromArray(SPECIES, ui, j);
+      zr.mul(tr).sub(zi.mul(ti)).intoArray(f, i0);
+      zr.mul(ti).add(zi.mul(tr)).intoArray(f, i0 + m);
+      zr = a0r.sub(gr);
+      zi = a0i.sub(gi);
+      tr = DoubleVector.fromArray(SPECIES, ur, 2 * q + j);
+      ti = DoubleVector.fromArray(SPECIES, ui, 2 * q + j);
+      zr.mul(tr).sub(zi.mul(ti)).intoArray(f, i2);
+      zr.mul(ti).add(zi.mul(tr)).intoArray(f, i2 + m);
+      zr = a1r.add(hr);
+      zi = a1i.add(hi);
+      tr = DoubleVector.fromArray(SPECIES, ur, q + j);
+      ti = DoubleVector.fromArray(SPECIES, ui, q + j);
+      zr.mul(tr).sub(zi.mul(ti)).intoArray(f, i1);
+      zr.mul(ti).add(zi.mul(tr)).intoArray(f, i1 + m);
+      zr = a1r.sub(hr);
+      zi = a1i.sub(hi);
+      tr = DoubleVector.fromArray(SPECIES, ur, 3 * q + j);
+      ti = DoubleVector.fromArray(SPECIES, ui, 3 * q + j);
+      zr.mul(tr).sub(zi.mul(ti)).intoArray(f, i3);
+      zr.mul(ti).add(zi.mul(tr)).intoArray(f, i3 + m);
+    }
+  }
+
+  /** Stores z·(ur, ui)[j..] at f[re + j..], f[im + j..] (the scalar path's untwist order). */
+  private static void untwistInto(
+      DoubleVector zr,
+      DoubleVector zi,
+      double[] ur,
+      double[] ui,
+      int j,
+      double[] f,
+      int re,
+      int im) {
+    DoubleVector tr = DoubleVector.fromArray(SPECIES, ur, j);
+    DoubleVector ti = DoubleVector.fromArray(SPECIES, ui, j);
+    zr.mul(tr).sub(zi.mul(ti)).intoArray(f, re + j);
+    zr.mul(ti).add(zi.mul(tr)).intoArray(f, im + j);
+  }
+}
