@@ -1,0 +1,115 @@
+package dev.fhec.runtime.algorithms;
+
+import dev.fhec.runtime.params.Decomposition;
+
+/**
+ * Signed balanced gadget decomposition (tfhe.md §2.2; Bergerat et al., SoK on the discretized
+ * torus, ePrint 2021/1161): round a torus value to its top b·ℓ bits, then write it as Σ_j d_j·2^(64
+ * − b(j+1)) with digits d_j ∈ [−B/2, B/2], carrying when a digit exceeds B/2 or equals B/2 and the
+ * next digit is at least B/2, which makes the digits zero-mean. Level 0 is the most significant.
+ */
+public final class Decomposer {
+  private final int baseLog;
+  private final int levels;
+  private final long mask;
+  private final int shift;
+
+  public Decomposer(Decomposition d) {
+    this.baseLog = d.baseLog();
+    this.levels = d.levels();
+    this.mask = (1L << baseLog) - 1;
+    this.shift = 64 - baseLog * levels;
+  }
+
+  public int levels() {
+    return levels;
+  }
+
+  public int baseLog() {
+    return baseLog;
+  }
+
+  /** The value rounded to the closest multiple of 2^(64 − bℓ), as an integer of bℓ bits. */
+  public long closestRepresentable(long value) {
+    if (shift == 0) {
+      return value;
+    }
+    return (value >>> shift) + ((value >>> (shift - 1)) & 1);
+  }
+
+  /** The gadget factor of level j: 2^(64 − b(j+1)). */
+  public long factor(int level) {
+    int s = 64 - baseLog * (level + 1);
+    return 1L << s;
+  }
+
+  /** Digits of {@code value} into {@code out[outOff + j·stride]} for level j. */
+  public void decompose(long value, long[] out, int outOff, int stride) {
+    long state = closestRepresentable(value);
+    for (int level = levels - 1; level >= 0; level--) {
+      long digit = state & mask;
+      state >>>= baseLog;
+      long carry = (((digit - 1) | state) & digit) >>> (baseLog - 1);
+      state += carry;
+      out[outOff + level * stride] = digit - (carry << baseLog);
+    }
+  }
+
+  /**
+   * Digit polynomials of the N coefficients at {@code in[inOff..]}: level j's polynomial at {@code
+   * out[outOff + j·N]}. Level by level over whole polynomials (loops the JIT can vectorize); uses a
+   * scratch buffer of this instance, so an instance must not decompose polynomials on two threads
+   * at once.
+   */
+  public void decomposePolynomial(long[] in, int inOff, int n, long[] out, int outOff) {
+    int b = baseLog;
+    long m = mask;
+    int bm1 = b - 1;
+    int s = shift;
+    if (levels == 1) {
+      for (int i = 0; i < n; i++) {
+        long v = in[inOff + i];
+        long state = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
+        long digit = state & m;
+        long rest = state >>> b;
+        long carry = (((digit - 1) | rest) & digit) >>> bm1;
+        out[outOff + i] = digit - (carry << b);
+      }
+      return;
+    }
+    long[] state = scratch(n);
+    for (int i = 0; i < n; i++) {
+      long v = in[inOff + i];
+      state[i] = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
+    }
+    for (int level = levels - 1; level >= 0; level--) {
+      int o = outOff + level * n;
+      for (int i = 0; i < n; i++) {
+        long st = state[i];
+        long digit = st & m;
+        st >>>= b;
+        long carry = (((digit - 1) | st) & digit) >>> bm1;
+        state[i] = st + carry;
+        out[o + i] = digit - (carry << b);
+      }
+    }
+  }
+
+  private long[] scratch;
+
+  private long[] scratch(int n) {
+    if (scratch == null || scratch.length < n) {
+      scratch = new long[n];
+    }
+    return scratch;
+  }
+
+  /** Σ_j digit_j·factor_j (mod 2^64): the inverse of {@link #decompose} up to the rounding. */
+  public long recompose(long[] digits, int off, int stride) {
+    long v = 0;
+    for (int level = 0; level < levels; level++) {
+      v += digits[off + level * stride] * factor(level);
+    }
+    return v;
+  }
+}

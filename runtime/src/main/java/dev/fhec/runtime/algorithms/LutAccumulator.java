@@ -1,0 +1,111 @@
+package dev.fhec.runtime.algorithms;
+
+import dev.fhec.runtime.circuit.LookupTable;
+import java.util.List;
+
+/**
+ * The test polynomial of a programmable bootstrap with the padding-bit box layout (tfhe.md §4.1):
+ * with P = 2^w input values and box = N/P, coefficients [i·box, (i+1)·box) hold f(i)·Δ_out, and the
+ * polynomial is rotated negacyclically left by box/2 so that a phase within half a box of i·box
+ * selects f(i). Signed inputs are shifted by 2^(w−1) before the bootstrap ({@link #inputOffset}),
+ * so table index i = m + 2^(w−1) as in {@link LookupTable}.
+ *
+ * <p>Several tables in one bootstrap (many-LUT, CLOT21 ePrint 2021/729, tfhe.md §4.3): F tables of
+ * size P/F are laid side by side; the input index must be below P/F and table j is read by
+ * extracting coefficient j·(N/F).
+ *
+ * @param polynomial N coefficients (the body of a trivial GLWE)
+ * @param inputWidth w
+ * @param signedInput whether the input is signed (adds 2^(w−1)·Δ before the bootstrap)
+ * @param outputWidth w' of the encoded outputs
+ * @param extractIndices coefficient to extract for each table
+ */
+public record LutAccumulator(
+    long[] polynomial, int inputWidth, boolean signedInput, int outputWidth, int[] extractIndices) {
+
+  public LutAccumulator {
+    polynomial = polynomial.clone();
+    extractIndices = extractIndices.clone();
+  }
+
+  /** Plaintext added to the body before the blind rotation (2^(w−1)·Δ for signed inputs). */
+  public long inputOffset() {
+    return signedInput ? Encoding.encode(1L << (inputWidth - 1), inputWidth) : 0L;
+  }
+
+  public int tableCount() {
+    return extractIndices.length;
+  }
+
+  /** Read-only access for the bootstrap (no copy). */
+  long[] raw() {
+    return polynomial;
+  }
+
+  int[] rawIndices() {
+    return extractIndices;
+  }
+
+  /** One table: entries per the {@link LookupTable} contract, encoded at {@code outputWidth}. */
+  public static LutAccumulator of(
+      LookupTable table, boolean signedInput, int outputWidth, int polynomialSize) {
+    return many(
+        List.of(table.entries()), table.inputWidth(), signedInput, outputWidth, polynomialSize);
+  }
+
+  /**
+   * F tables (F a power of two) of 2^w/F entries each for an input of width w whose index (value,
+   * plus 2^(w−1) when signed) is below 2^w/F.
+   */
+  public static LutAccumulator many(
+      List<long[]> tables, int inputWidth, boolean signedInput, int outputWidth, int n) {
+    int f = tables.size();
+    if (f < 1 || Integer.bitCount(f) != 1) {
+      throw new IllegalArgumentException("many-LUT needs a power-of-two table count, got " + f);
+    }
+    if (inputWidth < 1 || inputWidth > 16) {
+      throw new IllegalArgumentException("TLU input width must be in 1..16, got " + inputWidth);
+    }
+    int p = 1 << inputWidth;
+    if (n < p) {
+      throw new IllegalArgumentException(
+          "a "
+              + inputWidth
+              + "-bit lookup needs polynomial size N >= 2^"
+              + inputWidth
+              + " = "
+              + p
+              + ", parameters have N = "
+              + n);
+    }
+    if (f > p) {
+      throw new IllegalArgumentException(f + " tables cannot share a " + inputWidth + "-bit input");
+    }
+    int perTable = p / f;
+    int box = n / p;
+    long[] poly = new long[n];
+    for (int t = 0; t < f; t++) {
+      long[] entries = tables.get(t);
+      if (entries.length != perTable) {
+        throw new IllegalArgumentException(
+            "table " + t + " has " + entries.length + " entries, expected " + perTable);
+      }
+      for (int i = 0; i < perTable; i++) {
+        long v = Encoding.encode(entries[i], outputWidth);
+        int start = (t * perTable + i) * box;
+        for (int c = 0; c < box; c++) {
+          poly[start + c] = v;
+        }
+      }
+    }
+    // Rotate left by half a box: multiply by X^(−box/2) = X^(2N − box/2).
+    int half = box / 2;
+    long[] rotated = new long[n];
+    Polynomials.monomialMul(poly, 0, rotated, 0, n, (2 * n - half) % (2 * n));
+    int[] indices = new int[f];
+    for (int t = 0; t < f; t++) {
+      indices[t] = t * perTable * box;
+    }
+    return new LutAccumulator(rotated, inputWidth, signedInput, outputWidth, indices);
+  }
+}

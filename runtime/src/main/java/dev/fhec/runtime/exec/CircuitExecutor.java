@@ -1,0 +1,342 @@
+package dev.fhec.runtime.exec;
+
+import dev.fhec.runtime.algorithms.BatchBootstrap;
+import dev.fhec.runtime.algorithms.Encoding;
+import dev.fhec.runtime.algorithms.LutAccumulator;
+import dev.fhec.runtime.algorithms.LweOps;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.ClearTensor;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.LookupTable;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.entities.LweCiphertext;
+import dev.fhec.runtime.key.EvaluationKeys;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * Runs a {@link Circuit} on encrypted inputs with the evaluation keys only (server side). Leveled
+ * instructions act on LWE ciphertexts under the big key; {@link Instruction.Gather} moves
+ * references; {@link Instruction.Tlu} is KS + PBS per element, in parallel over the elements of the
+ * tensor. Agrees bit for bit with the contract of {@link Instruction} (and so with the cleartext
+ * simulator) whenever no bootstrap fails.
+ */
+public final class CircuitExecutor {
+  /** Receives the number of bootstraps done and the circuit's total, from any thread. */
+  @FunctionalInterface
+  public interface Progress {
+    void update(long done, long total);
+  }
+
+  private final EvaluationKeys keys;
+  private final BatchBootstrap bootstrap;
+
+  public CircuitExecutor(EvaluationKeys keys) {
+    this.keys = keys;
+    this.bootstrap = new BatchBootstrap(keys.keyswitchKey(), keys.bootstrapKey());
+  }
+
+  /** One-shot convenience: {@code new CircuitExecutor(keys).run(circuit, inputs, null)}. */
+  public static List<EncryptedTensor> run(
+      Circuit circuit, EvaluationKeys keys, List<EncryptedTensor> inputs) {
+    return new CircuitExecutor(keys).run(circuit, inputs, null);
+  }
+
+  /** Executes {@code circuit}; {@code progress} may be null. */
+  public List<EncryptedTensor> run(
+      Circuit circuit, List<EncryptedTensor> inputs, Progress progress) {
+    if (circuit.parameters().fingerprint() != keys.parameters().fingerprint()) {
+      throw new IllegalArgumentException(
+          "circuit "
+              + circuit.name()
+              + " was compiled for "
+              + circuit.parameters().name()
+              + " but the evaluation keys are for "
+              + keys.parameters().name());
+    }
+    if (inputs.size() != circuit.inputs().size()) {
+      throw new IllegalArgumentException(
+          "circuit "
+              + circuit.name()
+              + " takes "
+              + circuit.inputs().size()
+              + " inputs, got "
+              + inputs.size());
+    }
+    int dim = keys.parameters().bigLweDimension();
+    EncryptedTensor[] values = new EncryptedTensor[circuit.values().size()];
+    long total = circuit.pbsCount();
+    AtomicLong done = new AtomicLong();
+    Map<LutKey, LutAccumulator> luts = new HashMap<>();
+    for (Instruction ins : circuit.instructions()) {
+      ValueInfo info = circuit.value(ins.out());
+      EncryptedTensor result =
+          switch (ins) {
+            case Instruction.Input in -> {
+              EncryptedTensor t = inputs.get(in.index());
+              if (!t.matches(info) || t.lweDimension() != dim) {
+                throw new IllegalArgumentException(
+                    "input "
+                        + in.index()
+                        + " is "
+                        + t
+                        + " of LWE dimension "
+                        + t.lweDimension()
+                        + ", circuit expects "
+                        + info
+                        + " of dimension "
+                        + dim);
+              }
+              yield t;
+            }
+            case Instruction.AddEE op ->
+                elementwise(info, values[op.a()], values[op.b()], LweOps::add);
+            case Instruction.SubEE op ->
+                elementwise(info, values[op.a()], values[op.b()], LweOps::sub);
+            case Instruction.Neg op -> map(info, values[op.a()], (c, i) -> LweOps.negate(c));
+            case Instruction.AddEC op -> {
+              long[] cs = broadcastConstant(circuit.constants().get(op.constant()), info);
+              yield map(
+                  info,
+                  values[op.a()],
+                  (c, i) -> LweOps.addPlaintext(c, Encoding.encode(cs[i], info.width())));
+            }
+            case Instruction.SubCE op -> {
+              long[] cs = broadcastConstant(circuit.constants().get(op.constant()), info);
+              yield map(
+                  info,
+                  values[op.a()],
+                  (c, i) ->
+                      LweOps.addPlaintext(LweOps.negate(c), Encoding.encode(cs[i], info.width())));
+            }
+            case Instruction.MulEC op -> {
+              long[] cs = broadcastConstant(circuit.constants().get(op.constant()), info);
+              yield map(info, values[op.a()], (c, i) -> LweOps.mulScalar(c, cs[i]));
+            }
+            case Instruction.MatMulEC op ->
+                matmul(info, values[op.a()], circuit.constants().get(op.constant()), true);
+            case Instruction.MatMulCE op ->
+                matmul(info, values[op.a()], circuit.constants().get(op.constant()), false);
+            case Instruction.Sum op -> sum(info, values[op.a()], op.axes(), op.keepDims());
+            case Instruction.Gather op -> gather(info, values, op);
+            case Instruction.Tlu op ->
+                tlu(circuit, info, values[op.a()], op, luts, done, total, progress);
+          };
+      values[ins.out()] = result;
+    }
+    List<EncryptedTensor> out = new ArrayList<>();
+    for (int id : circuit.outputs()) {
+      out.add(values[id]);
+    }
+    return out;
+  }
+
+  /** A table encoded for one input encoding and one output width. */
+  private record LutKey(int table, int inputWidth, boolean signedInput, int outputWidth) {}
+
+  private interface ElementOp {
+    LweCiphertext apply(LweCiphertext c, int index);
+  }
+
+  private interface BinaryOp {
+    LweCiphertext apply(LweCiphertext a, LweCiphertext b);
+  }
+
+  private static EncryptedTensor map(ValueInfo info, EncryptedTensor a, ElementOp op) {
+    LweCiphertext[] out = new LweCiphertext[a.size()];
+    IntStream.range(0, out.length).parallel().forEach(i -> out[i] = op.apply(a.element(i), i));
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+
+  private static EncryptedTensor elementwise(
+      ValueInfo info, EncryptedTensor a, EncryptedTensor b, BinaryOp op) {
+    if (!Arrays.equals(a.shape(), b.shape())) {
+      throw new IllegalArgumentException(
+          "elementwise operands have shapes "
+              + Arrays.toString(a.shape())
+              + " and "
+              + Arrays.toString(b.shape()));
+    }
+    LweCiphertext[] out = new LweCiphertext[a.size()];
+    IntStream.range(0, out.length)
+        .parallel()
+        .forEach(i -> out[i] = op.apply(a.element(i), b.element(i)));
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+
+  private static long[] broadcastConstant(ClearTensor c, ValueInfo info) {
+    int[] index = Shapes.broadcastIndex(c.shape(), info.shape());
+    long[] out = new long[index.length];
+    for (int i = 0; i < index.length; i++) {
+      out[i] = c.at(index[i]);
+    }
+    return out;
+  }
+
+  /**
+   * numpy matmul of an encrypted and a clear operand; {@code encryptedLeft} selects a @ C versus
+   * C @ a. 1-D operands are promoted as numpy does and the promoted axis dropped from the result.
+   */
+  private static EncryptedTensor matmul(
+      ValueInfo info, EncryptedTensor enc, ClearTensor clear, boolean encryptedLeft) {
+    int[] left = encryptedLeft ? enc.shape() : clear.shape();
+    int[] right = encryptedLeft ? clear.shape() : enc.shape();
+    int[] l = left.length == 1 ? new int[] {1, left[0]} : left;
+    int[] r = right.length == 1 ? new int[] {right[0], 1} : right;
+    int m = l[l.length - 2];
+    int kk = l[l.length - 1];
+    int n = r[r.length - 1];
+    if (r[r.length - 2] != kk) {
+      throw new IllegalArgumentException(
+          "matmul of " + Arrays.toString(left) + " and " + Arrays.toString(right));
+    }
+    int[] lb = Arrays.copyOf(l, l.length - 2);
+    int[] rb = Arrays.copyOf(r, r.length - 2);
+    int[] batch = Shapes.broadcast(lb, rb);
+    int[] lIdx = Shapes.broadcastIndex(lb, batch);
+    int[] rIdx = Shapes.broadcastIndex(rb, batch);
+    int batches = Shapes.size(batch);
+    int outSize = batches * m * n;
+    if (outSize != info.size()) {
+      throw new IllegalArgumentException(
+          "matmul result has " + outSize + " elements, circuit declares " + info);
+    }
+    int dim = enc.lweDimension();
+    long[] cdata = clear.data();
+    LweCiphertext[] out = new LweCiphertext[outSize];
+    IntStream.range(0, outSize)
+        .parallel()
+        .forEach(
+            o -> {
+              int bIdx = o / (m * n);
+              int i = (o / n) % m;
+              int j = o % n;
+              int lBase = lIdx[bIdx] * m * kk;
+              int rBase = rIdx[bIdx] * kk * n;
+              LweCiphertext acc = new LweCiphertext(dim);
+              for (int t = 0; t < kk; t++) {
+                int li = lBase + i * kk + t;
+                int ri = rBase + t * n + j;
+                if (encryptedLeft) {
+                  LweOps.mulAddAssign(acc, enc.element(li), cdata[ri]);
+                } else {
+                  LweOps.mulAddAssign(acc, enc.element(ri), cdata[li]);
+                }
+              }
+              out[o] = acc;
+            });
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+
+  private static EncryptedTensor sum(ValueInfo info, EncryptedTensor a, int[] axes, boolean keep) {
+    int[] shape = a.shape();
+    boolean[] reduced = new boolean[shape.length];
+    for (int ax : axes) {
+      if (ax < 0 || ax >= shape.length) {
+        throw new IllegalArgumentException(
+            "sum axis " + ax + " out of range for shape " + Arrays.toString(shape));
+      }
+      reduced[ax] = true;
+    }
+    // Output strides over the kept axes (the same flat order with or without keepDims).
+    int[] outStrides = new int[shape.length];
+    int acc = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      if (!reduced[d]) {
+        outStrides[d] = acc;
+        acc *= shape[d];
+      }
+    }
+    if (acc != info.size()) {
+      throw new IllegalArgumentException(
+          "sum result has " + acc + " elements, circuit declares " + info);
+    }
+    int dim = a.lweDimension();
+    LweCiphertext[] out = new LweCiphertext[acc];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = new LweCiphertext(dim);
+    }
+    int[] inStrides = Shapes.strides(shape);
+    for (int flat = 0; flat < a.size(); flat++) {
+      int o = 0;
+      for (int d = 0; d < shape.length; d++) {
+        o += ((flat / inStrides[d]) % shape[d]) * outStrides[d];
+      }
+      LweOps.addAssign(out[o], a.element(flat));
+    }
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+
+  private static EncryptedTensor gather(
+      ValueInfo info, EncryptedTensor[] values, Instruction.Gather op) {
+    int[] sources = op.sources();
+    int[] source = op.source();
+    int[] element = op.element();
+    if (element.length != info.size()) {
+      throw new IllegalArgumentException(
+          "gather lists " + element.length + " elements for " + info);
+    }
+    LweCiphertext[] out = new LweCiphertext[element.length];
+    for (int i = 0; i < out.length; i++) {
+      int s = sources.length == 1 && source.length == 0 ? 0 : source[i];
+      out[i] = values[sources[s]].element(element[i]);
+    }
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+
+  private EncryptedTensor tlu(
+      Circuit circuit,
+      ValueInfo info,
+      EncryptedTensor a,
+      Instruction.Tlu op,
+      Map<LutKey, LutAccumulator> cache,
+      AtomicLong done,
+      long total,
+      Progress progress) {
+    int[] tables = op.tables();
+    if (tables.length != 1 && tables.length != a.size()) {
+      throw new IllegalArgumentException(
+          "tlu defining %"
+              + op.out()
+              + " has "
+              + tables.length
+              + " tables for "
+              + a.size()
+              + " elements");
+    }
+    int n = keys.parameters().bigN();
+    LutAccumulator[] luts = new LutAccumulator[tables.length];
+    for (int i = 0; i < tables.length; i++) {
+      int t = tables[i];
+      luts[i] =
+          cache.computeIfAbsent(
+              new LutKey(t, a.width(), a.signed(), info.width()),
+              key -> {
+                LookupTable table = circuit.tables().get(t);
+                if (table.inputWidth() != a.width()) {
+                  throw new IllegalArgumentException(
+                      "table "
+                          + t
+                          + " has 2^"
+                          + table.inputWidth()
+                          + " entries but the input of %"
+                          + op.out()
+                          + " has width "
+                          + a.width());
+                }
+                return LutAccumulator.of(table, a.signed(), info.width(), n);
+              });
+    }
+    LweCiphertext[] out =
+        bootstrap.apply(
+            a.elements(),
+            i -> luts[tables.length == 1 ? 0 : i],
+            progress == null ? null : d -> progress.update(done.incrementAndGet(), total));
+    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.fhec.runtime.key;
+
+import dev.fhec.runtime.algorithms.Decomposer;
+import dev.fhec.runtime.algorithms.FftProvider;
+import dev.fhec.runtime.algorithms.GlweEncryption;
+import dev.fhec.runtime.entities.FourierBootstrapKey;
+import dev.fhec.runtime.entities.GlweSecretKey;
+import dev.fhec.runtime.entities.KeyswitchKey;
+import dev.fhec.runtime.entities.LweSecretKey;
+import dev.fhec.runtime.fft.NegacyclicFft;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.random.Csprng;
+import dev.fhec.runtime.random.Seed;
+import java.util.stream.IntStream;
+
+/**
+ * Key generation. Secret bits come from a generator seeded by the caller (or the system DRBG); the
+ * masks of both evaluation keys come from public seeds (one ChaCha20 stream per GGSW / per KSK
+ * input coefficient), the noise from a secret seed, so generation runs in parallel over rows and is
+ * reproducible from the seeds.
+ */
+public final class KeyGenerator {
+  private static final long KSK_NOISE_STREAMS = 1L << 40;
+
+  private KeyGenerator() {}
+
+  /** A client key for {@code parameters} from the system DRBG. */
+  public static ClientKey generateClientKey(ParameterSet parameters) {
+    return generateClientKey(parameters, Seed.random());
+  }
+
+  /** A client key reproducible from {@code secretSeed} (tests). */
+  public static ClientKey generateClientKey(ParameterSet parameters, Seed secretSeed) {
+    parameters.requireUsable();
+    Csprng rng = Csprng.of(secretSeed, 0);
+    long[] small = new long[parameters.n()];
+    rng.fillBinary(small, 0, small.length);
+    long[] big = new long[parameters.bigLweDimension()];
+    rng.fillBinary(big, 0, big.length);
+    return new ClientKey(
+        parameters,
+        new LweSecretKey(small),
+        new GlweSecretKey(parameters.k(), parameters.bigN(), big));
+  }
+
+  /** Evaluation keys with fresh seeds. */
+  public static EvaluationKeys generateEvaluationKeys(ClientKey clientKey) {
+    return generateEvaluationKeys(clientKey, Seed.random(), Seed.random(), Seed.random());
+  }
+
+  /**
+   * Evaluation keys: GGSW i of the BSK uses mask stream i of {@code bskMaskSeed}; KSK rows of input
+   * coefficient i use mask stream i of {@code kskMaskSeed}; all noise comes from {@code noiseSeed}.
+   */
+  public static EvaluationKeys generateEvaluationKeys(
+      ClientKey clientKey, Seed noiseSeed, Seed bskMaskSeed, Seed kskMaskSeed) {
+    ParameterSet p = clientKey.parameters().requireUsable();
+    long[] standard = generateBootstrapKey(clientKey, noiseSeed, bskMaskSeed);
+    FourierBootstrapKey fourier = toFourier(p, standard);
+    KeyswitchKey ksk = generateKeyswitchKey(clientKey, noiseSeed, kskMaskSeed);
+    return new EvaluationKeys(p, standard, fourier, ksk, bskMaskSeed, kskMaskSeed);
+  }
+
+  /** The BSK in coefficient form, GGSWs generated in parallel. */
+  public static long[] generateBootstrapKey(ClientKey ck, Seed noiseSeed, Seed maskSeed) {
+    ParameterSet p = ck.parameters();
+    int k = p.k();
+    int n = p.bigN();
+    Decomposer dec = new Decomposer(p.pbs());
+    long[] out = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
+    int ggsw = (k + 1) * (k + 1) * p.pbs().levels() * n;
+    GlweSecretKey glwe = ck.glweKey();
+    IntStream.range(0, p.n())
+        .parallel()
+        .forEach(
+            i ->
+                GlweEncryption.encryptGgsw(
+                    glwe,
+                    ck.lweKey().bit(i),
+                    dec,
+                    p.glweNoiseStd(),
+                    Csprng.of(maskSeed, i),
+                    Csprng.of(noiseSeed, i),
+                    out,
+                    i * ggsw));
+    return out;
+  }
+
+  /** Transforms a coefficient-form BSK to the Fourier domain (parallel over GGSWs). */
+  public static FourierBootstrapKey toFourier(ParameterSet p, long[] standard) {
+    int n = p.bigN();
+    double[] fourier = new double[standard.length];
+    int polys = standard.length / n;
+    int perGgsw = polys / p.n();
+    ThreadLocal<NegacyclicFft> ffts = ThreadLocal.withInitial(() -> FftProvider.create(n));
+    IntStream.range(0, p.n())
+        .parallel()
+        .forEach(
+            i -> {
+              NegacyclicFft fft = ffts.get();
+              for (int j = i * perGgsw; j < (i + 1) * perGgsw; j++) {
+                fft.forwardTorus(standard, j * n, fourier, j * n);
+              }
+            });
+    return new FourierBootstrapKey(p.n(), p.k(), n, p.pbs(), fourier);
+  }
+
+  /** The KSK, rows of each input coefficient generated in parallel. */
+  public static KeyswitchKey generateKeyswitchKey(ClientKey ck, Seed noiseSeed, Seed maskSeed) {
+    ParameterSet p = ck.parameters();
+    int nIn = p.bigLweDimension();
+    int nOut = p.n();
+    int levels = p.ks().levels();
+    Decomposer dec = new Decomposer(p.ks());
+    long[] data = new long[Math.toIntExact((long) nIn * levels * (nOut + 1))];
+    KeyswitchKey ksk = new KeyswitchKey(nIn, nOut, p.ks(), data);
+    long[] big = ck.bigLweKey().bits();
+    LweSecretKey small = ck.lweKey();
+    IntStream.range(0, nIn)
+        .parallel()
+        .forEach(
+            i -> {
+              Csprng mask = Csprng.of(maskSeed, i);
+              Csprng noise = Csprng.of(noiseSeed, KSK_NOISE_STREAMS + i);
+              for (int level = 0; level < levels; level++) {
+                int row = ksk.offset(i, level);
+                mask.fillUniform(data, row, row + nOut);
+                data[row + nOut] =
+                    small.dot(data, row)
+                        + big[i] * dec.factor(level)
+                        + noise.nextTorusGaussian(p.lweNoiseStd());
+              }
+            });
+    return ksk;
+  }
+
+  /** Regenerates the KSK masks from their seed into {@code data} (bodies already in place). */
+  public static void expandKeyswitchMasks(KeyswitchKey ksk, Seed maskSeed) {
+    long[] data = ksk.data();
+    int nOut = ksk.outputDimension();
+    int levels = ksk.decomposition().levels();
+    IntStream.range(0, ksk.inputDimension())
+        .parallel()
+        .forEach(
+            i -> {
+              Csprng mask = Csprng.of(maskSeed, i);
+              for (int level = 0; level < levels; level++) {
+                int row = ksk.offset(i, level);
+                mask.fillUniform(data, row, row + nOut);
+              }
+            });
+  }
+
+  /**
+   * Regenerates the BSK masks from their seed into {@code standard} (bodies already in place), in
+   * the order {@link GlweEncryption#encryptGgsw} drew them.
+   */
+  public static void expandBootstrapMasks(ParameterSet p, long[] standard, Seed maskSeed) {
+    int k = p.k();
+    int n = p.bigN();
+    int rows = (k + 1) * p.pbs().levels();
+    int rowLength = (k + 1) * n;
+    IntStream.range(0, p.n())
+        .parallel()
+        .forEach(
+            i -> {
+              Csprng mask = Csprng.of(maskSeed, i);
+              for (int r = 0; r < rows; r++) {
+                int row = (i * rows + r) * rowLength;
+                mask.fillUniform(standard, row, row + k * n);
+              }
+            });
+  }
+}

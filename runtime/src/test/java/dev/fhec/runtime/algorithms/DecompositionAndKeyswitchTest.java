@@ -1,0 +1,78 @@
+package dev.fhec.runtime.algorithms;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.runtime.TestKeys;
+import dev.fhec.runtime.entities.LweCiphertext;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.ParameterSets;
+import dev.fhec.runtime.random.Csprng;
+import dev.fhec.runtime.random.Seed;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class DecompositionAndKeyswitchTest {
+  @Test
+  void digitsRecomposeWithinTheTruncationBoundAndStayBalanced() {
+    Random r = new Random(1);
+    int[][] shapes = {{1, 1}, {1, 20}, {3, 5}, {4, 4}, {10, 2}, {23, 1}, {15, 2}, {8, 8}, {2, 11}};
+    for (int[] s : shapes) {
+      Decomposer d = new Decomposer(new Decomposition(s[0], s[1]));
+      long half = 1L << (s[0] - 1);
+      int bits = s[0] * s[1];
+      long[] digits = new long[s[1]];
+      double sum = 0;
+      int samples = 20_000;
+      for (int t = 0; t < samples; t++) {
+        long v = r.nextLong();
+        d.decompose(v, digits, 0, 1);
+        for (int level = 0; level < s[1]; level++) {
+          long digit = digits[level];
+          assertTrue(-half <= digit && digit <= half, "digit " + digit + " for base 2^" + s[0]);
+          // The top digit ties at ±B/2 ≡ ∓B/2 (mod q) with no next digit to break the tie, so
+          // only the lower levels are zero-mean.
+          if (level > 0) {
+            sum += digit;
+          }
+        }
+        long err = v - d.recompose(digits, 0, 1);
+        // |a − closest representable| ≤ 2^(64 − bℓ)/2 (mod 2^64, as a signed difference).
+        if (bits < 64) {
+          assertTrue(
+              Math.abs((double) err) <= Math.scalb(1.0, 63 - bits),
+              "error " + err + " for 2^" + s[0] + "x" + s[1]);
+        } else {
+          assertEquals(0, err);
+        }
+      }
+      // Balanced digits are zero-mean: the mean is within 5 standard errors of 0.
+      if (s[1] > 1) {
+        double count = samples * (double) (s[1] - 1);
+        double mean = sum / count;
+        assertEquals(
+            0.0, mean, 5 * half / Math.sqrt(count), "mean digit of 2^" + s[0] + "x" + s[1]);
+      }
+    }
+  }
+
+  @Test
+  void keyswitchOutputDecryptsUnderTheSmallKey() {
+    for (ParameterSet p : new ParameterSet[] {ParameterSets.TOY_N256, ParameterSets.TOY_K2_L2}) {
+      TestKeys.Pair keys = TestKeys.of(p);
+      Keyswitch ks = new Keyswitch(keys.evaluation().keyswitchKey());
+      Csprng mask = Csprng.of(Seed.ofLong(9), 0);
+      Csprng noise = Csprng.of(Seed.ofLong(10), 0);
+      int w = 5;
+      for (long m = 0; m < 32; m++) {
+        LweCiphertext in =
+            LweEncryption.encrypt(
+                keys.client().bigLweKey(), Encoding.encode(m, w), p.glweNoiseStd(), mask, noise);
+        LweCiphertext out = new LweCiphertext(p.n());
+        ks.apply(in.data(), 0, out.data(), 0);
+        assertEquals(m, LweEncryption.decrypt(keys.client().lweKey(), out, w, false), p.name());
+      }
+    }
+  }
+}
