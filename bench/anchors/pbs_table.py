@@ -25,6 +25,7 @@ with open(a.raw) as f:
         runs[(r["set"], r["impl"])]["pbs"].append(r["pbs_us"])
         runs[(r["set"], r["impl"])]["kspbs"].append(r["ks_pbs_us"])
         runs[(r["set"], r["impl"])]["keygen"].append(r["keygen_ms"])
+        runs[(r["set"], r["impl"])]["kspbs_wall"].append(r["ks_pbs_wall_us"])
         extra[(r["set"], r["impl"])] = r
 
 
@@ -42,16 +43,20 @@ print(f"- Command: `{a.command.strip()}`")
 print(f"- Date: {a.date}; machine: {a.machine}")
 print(f"- JDK: {a.jdk}; rustc: {a.rustc}; tfhe crate {a.tfhe} (core_crypto, FFT64 PBS, "
       "`programmable_bootstrap_lwe_ciphertext_mem_optimized`, `keyswitch_lwe_ciphertext`)")
-print(f"- Single thread each; {a.rounds} rounds alternating ours/theirs; each cell is the median "
-      "over rounds of a run's median latency.\n")
+print(f"- Single thread each; {a.rounds} rounds alternating ours/theirs (see the raw lines in "
+      "`bench/anchors/last-pbs-comparison.jsonl`); each cell is the median over runs of a run's "
+      "median **thread CPU time** per operation (the VM's 2 cores were shared with other jobs, so "
+      "wall time mostly measured them; the last column gives the KS+PBS wall-time ratio anyway).\n")
 print("| set | KS ours | KS tfhe-rs | KS ratio | PBS ours | PBS tfhe-rs | PBS ratio | "
-      "KS+PBS ours | KS+PBS tfhe-rs | KS+PBS ratio |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      "KS+PBS ours | KS+PBS tfhe-rs | KS+PBS ratio | KS+PBS wall ratio | runs |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for s in order:
     cells = [s]
     for what in ("ks", "pbs", "kspbs"):
         o, t = med(s, "fhec", what), med(s, "tfhe-rs", what)
         cells += [fmt_us(o), fmt_us(t), f"{o / t:.2f}×"]
+    cells.append(f"{med(s, 'fhec', 'kspbs_wall') / med(s, 'tfhe-rs', 'kspbs_wall'):.2f}×")
+    cells.append(f"{len(runs[(s, 'fhec')]['ks'])}+{len(runs[(s, 'tfhe-rs')]['ks'])}")
     print("| " + " | ".join(cells) + " |")
 print("\nKey generation and evaluation-key sizes (same runs):\n")
 print("| set | keygen ours | keygen tfhe-rs | eval keys ours (file) | ours (seeded file) | "

@@ -5,13 +5,19 @@
 # changes on a shared machine hit both sides alike; the table reports the median over rounds of each
 # run's median. Writes the "## PBS vs tfhe-rs" section of bench/RESULTS.md.
 #
+# Both sides report thread CPU time (the table) and wall time: on a shared, oversubscribed VM wall
+# time mostly measures the other tenants.
+#
 # Usage: bench/anchors/run-pbs-comparison.sh [--rounds R] [--sets "SET:width:iters ..."] [--no-build]
+#        [--append]   (keep the previous runs' lines in bench/anchors/last-pbs-comparison.jsonl and
+#                      tabulate old and new together, e.g. to add the slow N >= 8192 sets later)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 ROUNDS=3
 BUILD=1
+APPEND=0
 # set:message width:timed iterations (N >= 8192 sets: few iterations; keygen dominates there).
 SETS="CONCRETE_V0_P1:1:40 CONCRETE_V0_P2:2:40 CONCRETE_V0_P3:3:40 CONCRETE_V0_P4:4:30 \
 CONCRETE_V0_P5:5:20 CONCRETE_V0_P6:6:10 CONCRETE_V0_P7:7:5 CONCRETE_V0_P8:8:3 \
@@ -21,6 +27,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --sets) SETS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
+    --append) APPEND=1; shift ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -38,10 +45,11 @@ if [[ $BUILD == 1 ]]; then
 fi
 
 OUT="$(mktemp -d)"
-RAW="$OUT/raw.jsonl"
-: > "$RAW"
+RAW="$ROOT/bench/anchors/last-pbs-comparison.jsonl"
+if [[ $APPEND == 0 ]]; then : > "$RAW"; fi
+echo "# $(date -u '+%F %T') $COMMAND" >> "$RAW"
 ours() { # set width iters
-  "$JAVA" -Xmx12g --add-modules jdk.incubator.vector -cp "$JAR" dev.fhec.bench.PbsAnchor \
+  "$JAVA" -Xmx10g --add-modules jdk.incubator.vector -cp "$JAR" dev.fhec.bench.PbsAnchor \
     "$1" "$3" 3 "$2" 2> >(grep -v 'WARNING' >&2) | tee -a "$RAW"
 }
 theirs() { # set width iters
@@ -75,5 +83,4 @@ python3 "$ROOT/bench/anchors/pbs_table.py" "$RAW" \
   --jdk "$JDK" --rustc "$RUSTC" --tfhe "$TFHE" --rounds "$ROUNDS" > "$OUT/section.md"
 python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" "## PBS vs tfhe-rs" \
   "$OUT/section.md"
-cp "$RAW" "$ROOT/bench/anchors/last-pbs-comparison.jsonl"
 cat "$OUT/section.md"

@@ -7,10 +7,11 @@ casts are fused into table lookups by concrete, as fhec's fuse pass does). Bench
 Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE]   (FILE: output of `fhec compile ... --json`)
 """
 import argparse
-import contextlib
-import io
 import json
 import os
+import re
+import sys
+import tempfile
 import time
 
 import numpy as np
@@ -78,16 +79,38 @@ def evaluate(x):
 
 
 z = np.load(os.path.join(args.sample_dir, "inputset.npz"))
-samples = z[z.files[0]]
+samples = z[inp["name"]]
 inputset = [s.reshape(inp["shape"]).astype(np.int64) for s in samples]
 
 compiler = fhe.Compiler(evaluate, {"x": "encrypted"})
 config = fhe.Configuration(global_p_error=1e-5, show_optimizer=True, single_precision=False)
-log = io.StringIO()
-t0 = time.perf_counter()
-with contextlib.redirect_stdout(log):
-    circuit = compiler.compile(inputset, configuration=config)
-compile_s = time.perf_counter() - t0
+# The optimizer's display is written by native code to file descriptor 1: capture the descriptor.
+sys.stdout.flush()
+saved = os.dup(1)
+with tempfile.TemporaryFile(mode="w+") as capture:
+    os.dup2(capture.fileno(), 1)
+    try:
+        t0 = time.perf_counter()
+        circuit = compiler.compile(inputset, configuration=config)
+        compile_s = time.perf_counter() - t0
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+    capture.seek(0)
+    display = capture.read()
+
+
+def blocks(kind):
+    """(input size, output size, level, log2 base, description) of each key block of one kind."""
+    out = []
+    for start in [m.end() for m in re.finditer(kind + " {", display)]:
+        end = re.compile(r'description: "((?:pbs|ks|fks)\[[^"]*)"').search(display, start)
+        body = display[start : end.start()]
+        sizes = [int(x) for x in re.findall(r"polynomial_size: (\d+)", body)]
+        level = int(re.search(r"level: (\d+)", body).group(1))
+        base = int(re.search(r"log2_base: (\d+)", body).group(1))
+        out.append((sizes[0], sizes[1], level, base, end.group(1)))
+    return out
 
 stats = circuit.statistics
 ours = {
@@ -100,8 +123,13 @@ ours = {
     "compile_s": round(compile_s, 1),
 }
 print(json.dumps(ours))
-print("--- concrete optimizer output (chosen parameters) ---")
-print(log.getvalue().strip())
+print("--- concrete's chosen parameters (k = 1 everywhere) ---")
+for n_in, n_out, level, base, desc in blocks("BootstrapKey"):
+    print(f"PBS {desc}: n = {n_in} -> N = {n_out}, B = 2^{base} x {level}")
+for n_in, n_out, level, base, desc in blocks("KeySwitchKey"):
+    print(f"KS  {desc}: {n_in} -> {n_out}, B = 2^{base} x {level}")
+print("--- concrete optimizer display ---")
+print(display.strip())
 if args.fhec_json:
     print("--- fhec ---")
     print(open(args.fhec_json).read().strip())

@@ -10,7 +10,7 @@ ROOT="$(cd "$HERE/../../.." && pwd)"
 VERSION=2.11.0
 if [[ ! -x "$HERE/.venv/bin/python" ]] || ! "$HERE/.venv/bin/pip" show -q concrete-python >/dev/null 2>&1; then
   python3 -m venv "$HERE/.venv"
-  "$HERE/.venv/bin/pip" install -q "concrete-python==$VERSION"
+  "$HERE/.venv/bin/pip" install -q "concrete-python==$VERSION" "setuptools<70"  # concrete imports pkg_resources
 fi
 FHEC_JSON="${1:-}"
 if [[ -z "$FHEC_JSON" ]] && (cd "$ROOT" && ./fhec compile --help >/dev/null 2>&1); then
