@@ -59,7 +59,7 @@ for s in order:
     cells.append(f"{len(runs[(s, 'fhec')]['ks'])}+{len(runs[(s, 'tfhe-rs')]['ks'])}")
     print("| " + " | ".join(cells) + " |")
 print("\nKey generation and evaluation-key sizes (same runs):\n")
-print("| set | keygen ours | keygen tfhe-rs | eval keys ours (file) | ours (seeded file) | "
+print("| set | keygen ours (wall, all cores) | keygen tfhe-rs (wall, 1 thread) | eval keys ours (file) | ours (seeded file) | "
       "tfhe-rs BSK+KSK (standard, in memory) |")
 print("|---|---:|---:|---:|---:|---:|")
 for s in order:

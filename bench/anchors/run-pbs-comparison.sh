@@ -15,6 +15,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
+COMMAND="bench/anchors/run-pbs-comparison.sh $*"
 ROUNDS=3
 BUILD=1
 APPEND=0
@@ -31,7 +32,6 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
-COMMAND="bench/anchors/run-pbs-comparison.sh $*"
 
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"

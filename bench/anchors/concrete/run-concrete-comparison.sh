@@ -2,7 +2,9 @@
 # Compiles samples/gpt2-head with concrete-python (throw-away venv, pinned PyPI version) and prints
 # bit-width, PBS count, complexity, chosen parameters and compile time next to fhec's figures for
 # the same model.json. fhec's figures: from `./fhec compile ... --json` when that command exists,
-# otherwise from the optional argument FHEC_JSON (a file holding that output).
+# otherwise from the optional argument FHEC_JSON (a file holding that output; fhec-gpt2-head.json
+# here is the output of the cli branch's `fhec compile samples/gpt2-head/model.json --json -o ...`
+# at commit affe4ee, recorded before the CLI reached main).
 # Usage: bench/anchors/concrete/run-concrete-comparison.sh [FHEC_JSON]
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -15,6 +17,7 @@ fi
 FHEC_JSON="${1:-}"
 if [[ -z "$FHEC_JSON" ]] && (cd "$ROOT" && ./fhec compile --help >/dev/null 2>&1); then
   FHEC_JSON="$(mktemp)"
-  (cd "$ROOT" && /usr/bin/time -f '{"fhec_wall_s": %e}' ./fhec compile samples/gpt2-head/model.json --json) > "$FHEC_JSON" 2>&1 || true
+  BUNDLE="$(mktemp -d)/head.fhec"
+  (cd "$ROOT" && ./fhec compile samples/gpt2-head/model.json --json -o "$BUNDLE") > "$FHEC_JSON"
 fi
 "$HERE/.venv/bin/python" "$HERE/head_concrete.py" "$ROOT/samples/gpt2-head" ${FHEC_JSON:+--fhec-json "$FHEC_JSON"}
