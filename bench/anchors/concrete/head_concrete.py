@@ -8,6 +8,8 @@ Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE]   (FILE: output of `fhec c
 """
 import argparse
 import json
+import subprocess
+from importlib.metadata import version
 import os
 import re
 import sys
@@ -20,6 +22,7 @@ from concrete import fhe
 ap = argparse.ArgumentParser()
 ap.add_argument("sample_dir")
 ap.add_argument("--fhec-json", help="fhec's compile report (JSON) for the same model.json")
+ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 args = ap.parse_args()
 
 model = json.load(open(os.path.join(args.sample_dir, "model.json")))
@@ -84,20 +87,29 @@ inputset = [s.reshape(inp["shape"]).astype(np.int64) for s in samples]
 
 compiler = fhe.Compiler(evaluate, {"x": "encrypted"})
 config = fhe.Configuration(global_p_error=1e-5, show_optimizer=True, single_precision=False)
-# The optimizer's display is written by native code to file descriptor 1: capture the descriptor.
-sys.stdout.flush()
-saved = os.dup(1)
-with tempfile.TemporaryFile(mode="w+") as capture:
-    os.dup2(capture.fileno(), 1)
-    try:
-        t0 = time.perf_counter()
-        circuit = compiler.compile(inputset, configuration=config)
-        compile_s = time.perf_counter() - t0
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-    capture.seek(0)
-    display = capture.read()
+if args.child:
+    # Compile and print the statistics as the last line; the optimizer's display, written by
+    # native code with its own buffering, lands on this process's stdout before it exits.
+    t0 = time.perf_counter()
+    circuit = compiler.compile(inputset, configuration=config)
+    compile_s = time.perf_counter() - t0
+    stats = circuit.statistics
+    sys.stdout.flush()
+    print("\nRESULT " + json.dumps({
+        "compiler": "concrete-python " + version("concrete-python"),
+        "max_bit_width": circuit.graph.maximum_integer_bit_width(),
+        "pbs_count": stats.get("programmable_bootstrap_count"),
+        "ks_count": stats.get("key_switch_count"),
+        "complexity": stats.get("complexity"),
+        "global_p_error": stats.get("global_p_error"),
+        "compile_s": round(compile_s, 1),
+    }), flush=True)
+    sys.exit(0)
+
+child = subprocess.run([sys.executable, __file__, args.sample_dir, "--child"],
+                       capture_output=True, text=True, check=True)
+display, _, result = child.stdout.rpartition("\nRESULT ")
+ours = json.loads(result)
 
 
 def blocks(kind):
@@ -112,16 +124,6 @@ def blocks(kind):
         out.append((sizes[0], sizes[1], level, base, end.group(1)))
     return out
 
-stats = circuit.statistics
-ours = {
-    "compiler": f"concrete-python {fhe.__version__ if hasattr(fhe, '__version__') else ''}".strip(),
-    "max_bit_width": circuit.graph.maximum_integer_bit_width(),
-    "pbs_count": stats.get("programmable_bootstrap_count"),
-    "ks_count": stats.get("key_switch_count"),
-    "complexity": stats.get("complexity"),
-    "global_p_error": stats.get("global_p_error"),
-    "compile_s": round(compile_s, 1),
-}
 print(json.dumps(ours))
 print("--- concrete's chosen parameters (k = 1 everywhere) ---")
 for n_in, n_out, level, base, desc in blocks("BootstrapKey"):
@@ -131,8 +133,20 @@ for n_in, n_out, level, base, desc in blocks("KeySwitchKey"):
 print("--- concrete optimizer display ---")
 print(display.strip())
 if args.fhec_json:
-    print("--- fhec ---")
-    print(open(args.fhec_json).read().strip())
+    f = json.load(open(args.fhec_json))
+    fp = f["parameters"]
+    print("--- side by side ---")
+    print("| figure | concrete-python | fhec |")
+    print("|---|---:|---:|")
+    print(f"| max bit-width | {ours['max_bit_width']} | {f['bitWidth']} |")
+    print(f"| PBS count | {ours['pbs_count']} | {f['pbsCount']} |")
+    print(f"| KS count | {ours['ks_count']} | {f['statistics']['keySwitchCount']} |")
+    print(f"| complexity (optimizer cost) | {ours['complexity']:.3e} | {fp['choice']['cost']:.3e} |")
+    print(f"| global p_error | {ours['global_p_error']:.2e} | {fp['choice']['globalPError']:.2e} |")
+    print(f"| compile time | {ours['compile_s']} s | {f['seconds']:.1f} s |")
+    print(f"| parameters | {len(blocks('BootstrapKey'))} PBS partitions (above) | {fp['description']} |")
+    print("--- fhec report ---")
+    print(json.dumps(f, indent=1))
 else:
     print("--- fhec: no --fhec-json given (run `./fhec compile samples/gpt2-head/model.json --json`"
           " once the CLI is on main and pass its output) ---")
