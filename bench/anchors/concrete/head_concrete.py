@@ -106,9 +106,13 @@ if args.child:
     }), flush=True)
     sys.exit(0)
 
-child = subprocess.run([sys.executable, __file__, args.sample_dir, "--child"],
-                       capture_output=True, text=True, check=True)
-display, _, result = child.stdout.rpartition("\nRESULT ")
+# The child's stdout goes to a file (not a pipe): concrete writes the optimizer's display natively
+# only then, as measured with concrete-python 2.11.0.
+with tempfile.TemporaryFile(mode="w+") as captured:
+    subprocess.run([sys.executable, __file__, args.sample_dir, "--child"],
+                   stdout=captured, stderr=subprocess.STDOUT, check=True)
+    captured.seek(0)
+    display, _, result = captured.read().rpartition("\nRESULT ")
 ours = json.loads(result)
 
 
