@@ -65,7 +65,7 @@ final class PbsFixture {
   /** Runs KS + PBS once and checks the decrypted result against the table (fails loudly). */
   void checkCorrect() {
     pbs.apply(input, lut, outs);
-    long got = LweEncryption.decrypt(client.bigLweKey(), outs[0], width, false);
+    long got = LweEncryption.decrypt(client.bigLweKey(), outs[0], width);
     int p = 1 << width;
     long expected = (3L % p * (3L % p) + 1) % p;
     if (got != expected) {

@@ -63,25 +63,58 @@ public final class Decomposer {
    */
   public void decomposePolynomial(long[] in, int inOff, int n, long[] out, int outOff) {
     int b = baseLog;
-    long m = mask;
     int bm1 = b - 1;
     int s = shift;
+    if (s == 0) {
+      decomposeFullWidth(in, inOff, n, out, outOff);
+      return;
+    }
+    // Rounding by a wrapping add: the carry out of bit 63 is the top carry, which the
+    // decomposition drops anyway (digits are defined modulo 2^(bℓ)).
+    long half = 1L << (s - 1);
     if (levels == 1) {
+      // One level: state < B, no next digit; carry when the digit exceeds B/2.
       for (int i = 0; i < n; i++) {
-        long v = in[inOff + i];
-        long state = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
-        long digit = state & m;
-        long rest = state >>> b;
-        long carry = (((digit - 1) | rest) & digit) >>> bm1;
-        out[outOff + i] = digit - (carry << b);
+        long st = (in[inOff + i] + half) >>> s;
+        long carry = ((st - 1) & st) >>> bm1;
+        out[outOff + i] = st - (carry << b);
+      }
+      return;
+    }
+    if (levels == 2) {
+      // Two levels in one pass: level 1 (least significant) first, its carry into level 0.
+      long m = mask;
+      int o1 = outOff + n;
+      for (int i = 0; i < n; i++) {
+        long st = (in[inOff + i] + half) >>> s;
+        long low = st & m;
+        long high = st >>> b;
+        long carry = (((low - 1) | high) & low) >>> bm1;
+        out[o1 + i] = low - (carry << b);
+        high += carry;
+        long top = high & m;
+        long carryTop = ((top - 1) & top) >>> bm1;
+        out[outOff + i] = top - (carryTop << b);
       }
       return;
     }
     long[] state = scratch(n);
     for (int i = 0; i < n; i++) {
-      long v = in[inOff + i];
-      state[i] = s == 0 ? v : (v >>> s) + ((v >>> (s - 1)) & 1);
+      state[i] = (in[inOff + i] + half) >>> s;
     }
+    digitsFromState(state, n, out, outOff);
+  }
+
+  private void decomposeFullWidth(long[] in, int inOff, int n, long[] out, int outOff) {
+    long[] state = scratch(n);
+    System.arraycopy(in, inOff, state, 0, n);
+    digitsFromState(state, n, out, outOff);
+  }
+
+  private void digitsFromState(long[] state, int n, long[] out, int outOff) {
+    int b = baseLog;
+    long m = mask;
+    int bm1 = b - 1;
     for (int level = levels - 1; level >= 0; level--) {
       int o = outOff + level * n;
       for (int i = 0; i < n; i++) {

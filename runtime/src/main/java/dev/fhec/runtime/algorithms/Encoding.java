@@ -21,14 +21,15 @@ public final class Encoding {
   }
 
   /**
-   * The message nearest to {@code phase}, reduced to {@code width} bits: in [0, 2^w) when unsigned,
-   * in [−2^(w−1), 2^(w−1)) when signed.
+   * The message nearest to {@code phase}: its residue modulo 2^(w+1) (message bits plus the padding
+   * bit, all the torus keeps) in [−2^w, 2^w). For a value in range (unsigned [0, 2^w) or signed
+   * [−2^(w−1), 2^(w−1)), which the compiler guarantees) this is the value itself; out-of-range
+   * values come back as the cleartext simulator ({@code ClearSimulator.wrap}) reports them.
    */
-  public static long decode(long phase, int width, boolean signed) {
+  public static long decode(long phase, int width) {
     checkWidth(width);
     int shift = 63 - width;
-    long rounded = (phase + (1L << (shift - 1))) >> shift;
-    return reduce(rounded, width, signed);
+    return (phase + (1L << (shift - 1))) >> shift;
   }
 
   /** {@code value} reduced mod 2^width into the unsigned or two's complement range. */

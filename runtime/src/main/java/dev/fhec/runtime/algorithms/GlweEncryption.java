@@ -16,16 +16,27 @@ public final class GlweEncryption {
    */
   public static void encryptZero(
       GlweSecretKey key, double noiseStd, Csprng maskRng, Csprng noiseRng, long[] out, int off) {
+    encryptZero(GlweKeyProduct.of(key), noiseStd, maskRng, noiseRng, out, off);
+  }
+
+  /** As above with a per-thread {@link GlweKeyProduct} (reused across many encryptions). */
+  public static void encryptZero(
+      GlweKeyProduct product,
+      double noiseStd,
+      Csprng maskRng,
+      Csprng noiseRng,
+      long[] out,
+      int off) {
+    GlweSecretKey key = product.key();
     int k = key.glweDimension();
     int n = key.polynomialSize();
-    long[] s = key.bits();
     maskRng.fillUniform(out, off, off + k * n);
     int body = off + k * n;
     for (int j = 0; j < n; j++) {
       out[body + j] = noiseRng.nextTorusGaussian(noiseStd);
     }
     for (int p = 0; p < k; p++) {
-      Polynomials.mulAddBinary(out, off + p * n, s, p * n, out, body, n);
+      product.mulAdd(out, off + p * n, p, out, body);
     }
   }
 
@@ -33,10 +44,10 @@ public final class GlweEncryption {
   public static void phase(GlweSecretKey key, long[] ct, int off, long[] phase) {
     int k = key.glweDimension();
     int n = key.polynomialSize();
-    long[] s = key.bits();
     long[] prod = new long[n];
+    GlweKeyProduct product = GlweKeyProduct.of(key);
     for (int p = 0; p < k; p++) {
-      Polynomials.mulAddBinary(ct, off + p * n, s, p * n, prod, 0, n);
+      product.mulAdd(ct, off + p * n, p, prod, 0);
     }
     for (int j = 0; j < n; j++) {
       phase[j] = ct[off + k * n + j] - prod[j];
@@ -59,13 +70,27 @@ public final class GlweEncryption {
       Csprng noiseRng,
       long[] out,
       int off) {
+    encryptGgsw(GlweKeyProduct.of(key), m, decomposer, noiseStd, maskRng, noiseRng, out, off);
+  }
+
+  /** As above with a per-thread {@link GlweKeyProduct}. */
+  public static void encryptGgsw(
+      GlweKeyProduct product,
+      long m,
+      Decomposer decomposer,
+      double noiseStd,
+      Csprng maskRng,
+      Csprng noiseRng,
+      long[] out,
+      int off) {
+    GlweSecretKey key = product.key();
     int k = key.glweDimension();
     int n = key.polynomialSize();
     int rowLength = (k + 1) * n;
     for (int p = 0; p <= k; p++) {
       for (int level = 0; level < decomposer.levels(); level++) {
         int row = off + (p * decomposer.levels() + level) * rowLength;
-        encryptZero(key, noiseStd, maskRng, noiseRng, out, row);
+        encryptZero(product, noiseStd, maskRng, noiseRng, out, row);
         long g = m * decomposer.factor(level);
         if (p == k) {
           out[row + k * n] += g;

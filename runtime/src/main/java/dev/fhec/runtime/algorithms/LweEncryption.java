@@ -47,8 +47,8 @@ public final class LweEncryption {
     return phase(key, c.data(), 0);
   }
 
-  /** Decrypts and decodes a message of {@code width} bits. */
-  public static long decrypt(LweSecretKey key, LweCiphertext c, int width, boolean signed) {
-    return Encoding.decode(phase(key, c), width, signed);
+  /** Decrypts and decodes a message of {@code width} bits (see {@link Encoding#decode}). */
+  public static long decrypt(LweSecretKey key, LweCiphertext c, int width) {
+    return Encoding.decode(phase(key, c), width);
   }
 }

@@ -6,8 +6,10 @@ import java.util.Arrays;
  * A univariate table for one programmable bootstrap.
  *
  * <p>Entry i is the output for the input index i ∈ [0, 2^inputWidth): for an unsigned input m = i,
- * for a signed input m = i − 2^(inputWidth−1). Entries are integers representable at the output
- * width of the {@link Instruction.Tlu} that uses the table (two's complement when signed).
+ * for a signed input m = i − 2^(inputWidth−1). Entries are integers in [−2^w, 2^w) for the output
+ * width w of the {@link Instruction.Tlu} that uses the table: normally representable at w (two's
+ * complement when signed), possibly using the padding range for intermediate values (see {@link
+ * Instruction.Tlu}); the executor encodes entry·Δ modulo 2^64.
  */
 public record LookupTable(long[] entries) {
   public LookupTable {

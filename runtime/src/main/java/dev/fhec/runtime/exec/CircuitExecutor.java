@@ -318,7 +318,10 @@ public final class CircuitExecutor {
               new LutKey(t, a.width(), a.signed(), info.width()),
               key -> {
                 LookupTable table = circuit.tables().get(t);
-                if (table.inputWidth() != a.width()) {
+                // A table of 2^r entries, r < w, reads the r most significant message bits
+                // (approximate rounding): the same box layout at width r, since the signed offset
+                // 2^(w−1)·2^(63−w) = 2^(r−1)·2^(63−r) = 2^62 does not depend on the width.
+                if (table.inputWidth() > a.width()) {
                   throw new IllegalArgumentException(
                       "table "
                           + t

@@ -55,7 +55,11 @@ public final class ClientTensors {
     return new EncryptedTensor(info.shape(), info.width(), info.signed(), cts, maskSeed);
   }
 
-  /** Decrypts to integers at the tensor's width and signedness. */
+  /**
+   * Decrypts to integers. Values in the range of the tensor's width and signedness come back as
+   * such; a value that overflowed (a compiler bug or a bootstrap failure) comes back as its residue
+   * modulo 2^(w+1) in [−2^w, 2^w), exactly as the cleartext simulator reports it.
+   */
   public static long[] decrypt(ClientKey key, EncryptedTensor tensor) {
     LweSecretKey big = key.bigLweKey();
     if (tensor.lweDimension() != big.dimension()) {
@@ -67,7 +71,7 @@ public final class ClientTensors {
     }
     long[] out = new long[tensor.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = LweEncryption.decrypt(big, tensor.element(i), tensor.width(), tensor.signed());
+      out[i] = LweEncryption.decrypt(big, tensor.element(i), tensor.width());
     }
     return out;
   }

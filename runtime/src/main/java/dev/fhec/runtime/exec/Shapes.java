@@ -2,11 +2,15 @@ package dev.fhec.runtime.exec;
 
 import java.util.Arrays;
 
-/** Row-major index arithmetic and numpy broadcasting for the executor. */
-final class Shapes {
+/**
+ * Row-major shape arithmetic shared by the cleartext simulator and the compiler's evaluator and
+ * lowering: sizes, strides, numpy broadcasting, and the flat source index of a broadcast element.
+ */
+public final class Shapes {
   private Shapes() {}
 
-  static int size(int[] shape) {
+  /** Number of elements of a shape ({@code []} is a scalar of size 1). */
+  public static int size(int[] shape) {
     int s = 1;
     for (int d : shape) {
       s = Math.multiplyExact(s, d);
@@ -14,23 +18,24 @@ final class Shapes {
     return s;
   }
 
-  static int[] strides(int[] shape) {
-    int[] s = new int[shape.length];
-    int acc = 1;
+  /** Row-major strides. */
+  public static int[] strides(int[] shape) {
+    int[] st = new int[shape.length];
+    int s = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
-      s[i] = acc;
-      acc *= shape[i];
+      st[i] = s;
+      s *= shape[i];
     }
-    return s;
+    return st;
   }
 
-  /** numpy broadcast of two shapes, or an exception naming both. */
-  static int[] broadcast(int[] a, int[] b) {
-    int rank = Math.max(a.length, b.length);
-    int[] out = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-      int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+  /** numpy broadcast of two shapes; throws naming both when incompatible. */
+  public static int[] broadcast(int[] a, int[] b) {
+    int r = Math.max(a.length, b.length);
+    int[] out = new int[r];
+    for (int i = 0; i < r; i++) {
+      int da = i < r - a.length ? 1 : a[i - (r - a.length)];
+      int db = i < r - b.length ? 1 : b[i - (r - b.length)];
       if (da != db && da != 1 && db != 1) {
         throw new IllegalArgumentException(
             "shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
@@ -41,37 +46,51 @@ final class Shapes {
   }
 
   /**
-   * For each flat index of {@code target}, the flat index of the element of {@code source} that
-   * numpy broadcasting reads.
+   * For every element of {@code target} (row-major), the flat index of the element of a tensor of
+   * shape {@code source} that numpy broadcasting reads.
    */
-  static int[] broadcastIndex(int[] source, int[] target) {
-    if (!Arrays.equals(broadcast(source, target), target)) {
+  public static int[] broadcastIndex(int[] source, int[] target) {
+    int[] check = broadcast(source, target);
+    if (!Arrays.equals(check, target)) {
       throw new IllegalArgumentException(
           "shape " + Arrays.toString(source) + " does not broadcast to " + Arrays.toString(target));
     }
-    int rank = target.length;
-    int offset = rank - source.length;
-    int[] srcStrides = strides(source);
-    int[] eff = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      eff[i] = i < offset || source[i - offset] == 1 ? 0 : srcStrides[i - offset];
-    }
     int n = size(target);
-    int[] out = new int[n];
-    int[] idx = new int[rank];
-    int flat = 0;
-    for (int t = 0; t < n; t++) {
-      out[t] = flat;
-      for (int d = rank - 1; d >= 0; d--) {
-        idx[d]++;
-        flat += eff[d];
-        if (idx[d] < target[d]) {
+    int r = target.length;
+    int off = r - source.length;
+    int[] srcStrides = strides(source);
+    int[] eff = new int[r];
+    for (int i = 0; i < r; i++) {
+      eff[i] = i < off || source[i - off] == 1 ? 0 : srcStrides[i - off];
+    }
+    int[] idx = new int[n];
+    int[] counter = new int[r];
+    int cur = 0;
+    for (int e = 0; e < n; e++) {
+      idx[e] = cur;
+      for (int ax = r - 1; ax >= 0; ax--) {
+        counter[ax]++;
+        cur += eff[ax];
+        if (counter[ax] < target[ax]) {
           break;
         }
-        flat -= eff[d] * idx[d];
-        idx[d] = 0;
+        cur -= eff[ax] * counter[ax];
+        counter[ax] = 0;
       }
     }
-    return out;
+    return idx;
+  }
+
+  /** Whether the index map is the identity 0..n−1. */
+  public static boolean isIdentity(int[] index, int sourceSize) {
+    if (index.length != sourceSize) {
+      return false;
+    }
+    for (int i = 0; i < index.length; i++) {
+      if (index[i] != i) {
+        return false;
+      }
+    }
+    return true;
   }
 }

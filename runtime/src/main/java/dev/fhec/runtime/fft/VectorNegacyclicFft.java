@@ -6,30 +6,36 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Negacyclic FFT whose butterflies, twist, pointwise products and torus conversions run on the
- * Vector API ({@code jdk.incubator.vector}); stages whose butterfly distance is shorter than a
- * vector fall back to the scalar kernels of {@link ScalarNegacyclicFft}. Same plan, same twiddle
- * tables and same operation order as the scalar path, with no fused multiply-add, so both produce
- * bit-identical results. The twist is fused into the first stage and the inverse twist into the
- * last; u64 ↔ f64 conversions stay plain loops, which C2 vectorizes faster than the Vector API's
- * L2D/D2L conversions on JDK 25.
+ * Negacyclic FFT whose butterflies, twist and pointwise products run on the Vector API ({@code
+ * jdk.incubator.vector}). Stages whose butterfly distance is at least a vector are vectorized
+ * across butterflies; the last stage (distance 1, unit twiddles) runs in registers with lane
+ * shuffles; the distances in between (only with vectors wider than 4 lanes) fall back to the scalar
+ * kernels of {@link ScalarNegacyclicFft}. Same plan, same twiddle tables and same operation order
+ * as the scalar path, with no fused multiply-add, so both produce bit-identical results. The twist
+ * is fused into the first stage and the inverse twist into the last; u64 ↔ f64 conversions stay
+ * plain loops, which C2 vectorizes faster than the Vector API's L2D/D2L conversions on JDK 25.
  *
  * <p>Load this class only when the boot layer has {@code jdk.incubator.vector}; {@link
  * NegacyclicFfts} does. The species is a {@code static final} constant because C2 intrinsifies
  * vector operations only then (tfhe.md §8.4: a species in a field costs 10×). It is 256-bit by
- * default, measured faster than the 512-bit preferred species on AVX-512 for N ≤ 8192 because fewer
- * stages fall to the scalar tail; {@code -Dfhec.fft.species=preferred} selects {@link
- * DoubleVector#SPECIES_PREFERRED} instead.
+ * default: on the AVX-512 development VM (JDK 25, N = 2048) it took 2.8 µs forward and 3.0 µs
+ * backward against 3.3 and 3.5 µs for the 512-bit preferred species, whose 8 lanes leave the
+ * distance-4 stage to the scalar kernel. {@code -Dfhec.fft.species=preferred} selects {@link
+ * DoubleVector#SPECIES_PREFERRED}, as does a machine whose preferred vectors are narrower than 256
+ * bits.
  *
  * <p>Not thread-safe (scratch buffer): one instance per thread.
  */
 public final class VectorNegacyclicFft implements NegacyclicFft {
   static final VectorSpecies<Double> SPECIES =
       "preferred".equals(System.getProperty("fhec.fft.species"))
+              || DoubleVector.SPECIES_PREFERRED.vectorBitSize() < 256
           ? DoubleVector.SPECIES_PREFERRED
           : DoubleVector.SPECIES_256;
-  static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, SPECIES.vectorShape());
   static final int LANES = SPECIES.length();
+
+  /** The in-register last stage works on groups of 4 lanes. */
+  static final boolean UNIT_KERNEL = LANES % 4 == 0;
 
   /** Lane i ↔ lane i ^ 2: swaps the halves of every group of 4 lanes. */
   private static final VectorShuffle<Double> SWAP_HALVES =
@@ -168,7 +174,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     int m = t.m;
     int stages = t.radix4.length;
     boolean fusedLast = t.radix2First ? m / 2 >= LANES : stages > 1 && t.radix4Quarter[0] >= LANES;
-    if (!fusedLast || stages == 0 || t.radix4Quarter[stages - 1] != 1) {
+    if (!fusedLast || !UNIT_KERNEL || stages == 0 || t.radix4Quarter[stages - 1] != 1) {
       // Too small to vectorize: copy, plain plan, untwist.
       System.arraycopy(src, srcOff, dst, 0, t.n);
       inverseInPlace(t, dst, 0);
@@ -204,7 +210,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       } else {
         radix4Dit(f, off, m, q, t.radix4[s]);
       }
-    } else if (q == 1 && m >= LANES) {
+    } else if (q == 1 && UNIT_KERNEL && m >= LANES) {
       if (forward) {
         radix4DifUnit(f, off, m);
       } else {

@@ -3,6 +3,7 @@ package dev.fhec.runtime.key;
 import dev.fhec.runtime.algorithms.Decomposer;
 import dev.fhec.runtime.algorithms.FftProvider;
 import dev.fhec.runtime.algorithms.GlweEncryption;
+import dev.fhec.runtime.algorithms.GlweKeyProduct;
 import dev.fhec.runtime.entities.FourierBootstrapKey;
 import dev.fhec.runtime.entities.GlweSecretKey;
 import dev.fhec.runtime.entities.KeyswitchKey;
@@ -70,12 +71,13 @@ public final class KeyGenerator {
     long[] out = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
     int ggsw = (k + 1) * (k + 1) * p.pbs().levels() * n;
     GlweSecretKey glwe = ck.glweKey();
+    ThreadLocal<GlweKeyProduct> products = ThreadLocal.withInitial(() -> GlweKeyProduct.of(glwe));
     IntStream.range(0, p.n())
         .parallel()
         .forEach(
             i ->
                 GlweEncryption.encryptGgsw(
-                    glwe,
+                    products.get(),
                     ck.lweKey().bit(i),
                     dec,
                     p.glweNoiseStd(),

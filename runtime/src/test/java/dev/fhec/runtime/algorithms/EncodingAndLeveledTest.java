@@ -32,7 +32,7 @@ class EncodingAndLeveledTest {
         long max = signed ? (1L << (w - 1)) - 1 : (1L << w) - 1;
         long[] values = {min, max, 0, min + r.nextInt((int) Math.min(max - min + 1, 1 << 16))};
         for (long m : values) {
-          long got = LweEncryption.decrypt(key, enc(m, w), w, signed);
+          long got = LweEncryption.decrypt(key, enc(m, w), w);
           assertEquals(m, got, "width " + w + (signed ? " signed " : " unsigned ") + m);
         }
       }
@@ -43,8 +43,8 @@ class EncodingAndLeveledTest {
   void signedValuesSitInThePaddingHalfInTwosComplement() {
     // −1 at width 3 is the torus value 2^64 − 2^60.
     assertEquals(-(1L << 60), Encoding.encode(-1, 3));
-    assertEquals(-1, Encoding.decode(-(1L << 60) + 12345, 3, true));
-    assertEquals(7, Encoding.decode(-(1L << 60) + 12345, 3, false));
+    assertEquals(-1, Encoding.decode(-(1L << 60) + 12345, 3));
+    assertEquals(-1, Encoding.decode(-(1L << 60) - 12345, 3));
   }
 
   @Test
@@ -57,25 +57,26 @@ class EncodingAndLeveledTest {
       long c = r.nextInt(7) - 3;
       LweCiphertext ca = enc(a, w);
       LweCiphertext cb = enc(b, w);
-      assertEquals(a + b, LweEncryption.decrypt(key, LweOps.add(ca, cb), w, true));
-      assertEquals(a - b, LweEncryption.decrypt(key, LweOps.sub(ca, cb), w, true));
-      assertEquals(-a, LweEncryption.decrypt(key, LweOps.negate(ca), w, true));
+      assertEquals(a + b, LweEncryption.decrypt(key, LweOps.add(ca, cb), w));
+      assertEquals(a - b, LweEncryption.decrypt(key, LweOps.sub(ca, cb), w));
+      assertEquals(-a, LweEncryption.decrypt(key, LweOps.negate(ca), w));
       assertEquals(
-          a + c,
-          LweEncryption.decrypt(key, LweOps.addPlaintext(ca, Encoding.encode(c, w)), w, true));
-      assertEquals(a * c, LweEncryption.decrypt(key, LweOps.mulScalar(ca, c), w, true));
+          a + c, LweEncryption.decrypt(key, LweOps.addPlaintext(ca, Encoding.encode(c, w)), w));
+      assertEquals(a * c, LweEncryption.decrypt(key, LweOps.mulScalar(ca, c), w));
       long[] weights = {c, 2, -1};
       LweCiphertext[] cts = {ca, cb, enc(5, w)};
-      assertEquals(
-          c * a + 2 * b - 5, LweEncryption.decrypt(key, LweOps.dot(cts, weights), w, true));
+      assertEquals(c * a + 2 * b - 5, LweEncryption.decrypt(key, LweOps.dot(cts, weights), w));
     }
   }
 
   @Test
-  void unsignedOverflowWrapsModuloTheWidth() {
+  void overflowComesBackAsTheResidueModuloTwoToTheWidthPlusOne() {
+    // The torus keeps message and padding bit: 9 + 12 = 21 ≡ −11 (mod 32), in [−16, 16).
     int w = 4;
     LweCiphertext s = LweOps.add(enc(9, w), enc(12, w));
-    assertEquals((9 + 12) % 16, LweEncryption.decrypt(key, s, w, false));
+    assertEquals(21 - 32, LweEncryption.decrypt(key, s, w));
+    LweCiphertext t = LweOps.add(enc(9, w), enc(3, w));
+    assertEquals(12, LweEncryption.decrypt(key, t, w));
   }
 
   @Test

@@ -151,7 +151,7 @@ class NoiseTest {
     LweCiphertext[] out = batch.apply(in, i -> lut, null);
     int failures = 0;
     for (int i = 0; i < trials; i++) {
-      if (LweEncryption.decrypt(big, out[i], 4, false) != table[m[i]]) {
+      if (LweEncryption.decrypt(big, out[i], 4) != table[m[i]]) {
         failures++;
       }
     }

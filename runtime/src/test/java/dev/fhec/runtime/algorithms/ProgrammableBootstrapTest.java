@@ -60,7 +60,7 @@ class ProgrammableBootstrapTest {
       for (int i = 0; i < entries.length; i++) {
         assertEquals(
             entries[i],
-            LweEncryption.decrypt(big, out[i], outWidth, signedOut),
+            LweEncryption.decrypt(big, out[i], outWidth),
             p.name() + " width " + w + (signedIn ? " signed" : "") + " input index " + i);
       }
       count += entries.length;
@@ -112,7 +112,7 @@ class ProgrammableBootstrapTest {
           LweEncryption.encrypt(big, Encoding.encode(x, w), p.glweNoiseStd(), mask, noise);
       LweCiphertext[] outs = pbs.applyMany(in, lut);
       for (int t = 0; t < f; t++) {
-        assertEquals(tables.get(t)[x], LweEncryption.decrypt(big, outs[t], 5, true), "table " + t);
+        assertEquals(tables.get(t)[x], LweEncryption.decrypt(big, outs[t], 5), "table " + t);
       }
     }
   }
@@ -141,7 +141,7 @@ class ProgrammableBootstrapTest {
     for (int step = 0; step < 10; step++) {
       c = pbs.apply(c, lut);
       expected = (expected + 3) % 8;
-      assertEquals(expected, LweEncryption.decrypt(big, c, 3, false), "step " + step);
+      assertEquals(expected, LweEncryption.decrypt(big, c, 3), "step " + step);
     }
   }
 

@@ -72,21 +72,39 @@ class LatencyReport {
       pbs.keyswitch(in.data(), small);
       pbs.bootstrap(small, lut, out);
     }
-    assertEquals(table[5], LweEncryption.decrypt(ck.bigLweKey(), out[0], 4, false));
+    assertEquals(table[5], LweEncryption.decrypt(ck.bigLweKey(), out[0], 4));
+    // Wall time and this thread's CPU time (the latter is robust to other processes sharing
+    // the cores; it still includes the cache and memory-bandwidth effects of sharing).
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     long ks = 0;
     long bs = 0;
+    long ksCpu = 0;
+    long bsCpu = 0;
     for (int i = 0; i < reps; i++) {
+      long ca = mx.getCurrentThreadCpuTime();
       long a = System.nanoTime();
       pbs.keyswitch(in.data(), small);
+      long cb = mx.getCurrentThreadCpuTime();
       long b = System.nanoTime();
       pbs.bootstrap(small, lut, out);
+      long cc = mx.getCurrentThreadCpuTime();
       long c = System.nanoTime();
       ks += b - a;
       bs += c - b;
+      ksCpu += cb - ca;
+      bsCpu += cc - cb;
     }
     System.out.printf(
-        "KS %.2f ms, PBS %.2f ms, KS+PBS %.2f ms (mean of %d, single thread)%n",
-        ks / 1e6 / reps, bs / 1e6 / reps, (ks + bs) / 1e6 / reps, reps);
+        "wall: KS %.2f ms, PBS %.2f ms, KS+PBS %.2f ms; thread CPU: KS %.2f ms, PBS %.2f ms,"
+            + " KS+PBS %.2f ms (mean of %d, single thread, load average %.1f)%n",
+        ks / 1e6 / reps,
+        bs / 1e6 / reps,
+        (ks + bs) / 1e6 / reps,
+        ksCpu / 1e6 / reps,
+        bsCpu / 1e6 / reps,
+        (ksCpu + bsCpu) / 1e6 / reps,
+        reps,
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
     // Breakdown: the PBS's operation counts, each component alone.
     int k = p.k();
@@ -101,39 +119,39 @@ class LatencyReport {
     double[] key = ek.bootstrapKey().data();
     Decomposer dec = new Decomposer(p.pbs());
     long[] tmp = new long[(k + 1) * n];
-    for (int round = 0; round < 2; round++) {
-      long a = System.nanoTime();
+    for (int round = 0; round < 3; round++) {
+      long a = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < cmux; i++) {
         for (int q = 0; q <= k; q++) {
           Polynomials.monomialMulMinusOne(poly, q * n, tmp, q * n, n, (i * 37) % (2 * n));
         }
       }
-      long b = System.nanoTime();
+      long b = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < cmux; i++) {
         for (int q = 0; q <= k; q++) {
           dec.decomposePolynomial(poly, q * n, n, digits, 0);
         }
       }
-      long c = System.nanoTime();
+      long c = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < cmux * (k + 1) * levels; i++) {
         fft.forwardIntegers(digits, 0, f, 0);
       }
-      long d = System.nanoTime();
+      long d = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < cmux; i++) {
         int base = ek.bootstrapKey().offset(i, 0, 0, 0);
         for (int j = 0; j < (k + 1) * levels * (k + 1); j++) {
           fft.mulAccumulate(acc, (j % (k + 1)) * n, f, 0, key, base + j * n);
         }
       }
-      long e = System.nanoTime();
+      long e = mx.getCurrentThreadCpuTime();
       for (int i = 0; i < cmux * (k + 1); i++) {
         java.util.Arrays.fill(acc, 0, n, 0.001 * i);
         fft.backwardAddTorus(acc, 0, poly, 0);
       }
-      long g = System.nanoTime();
-      if (round == 1) {
+      long g = mx.getCurrentThreadCpuTime();
+      if (round == 2) {
         System.out.printf(
-            "breakdown per PBS: rotate−subtract %.2f ms, decompose %.2f ms, %d forward FFT %.2f ms,"
+            "breakdown per PBS (thread CPU): rotate−subtract %.2f ms, decompose %.2f ms, %d forward FFT %.2f ms,"
                 + " %d Fourier MACs (incl. BSK streaming) %.2f ms, %d inverse FFT %.2f ms%n",
             (b - a) / 1e6,
             (c - b) / 1e6,

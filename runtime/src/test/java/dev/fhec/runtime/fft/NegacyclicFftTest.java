@@ -23,10 +23,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every implementation against the schoolbook product of {@link NaiveNegacyclic}: exact integer
  * products, the f64 error of digit × torus products (the noise term of tfhe.md §1.4), and linearity
  * of Fourier-domain accumulation as in an external product.
+ *
+ * <p>The vector species is fixed per JVM; besides the default (256-bit) run, this class passes with
+ * {@code -Dfhec.fft.species=preferred} (512-bit on AVX-512) and {@code -XX:MaxVectorSize=16} (2
+ * lanes), e.g. {@code ./mvnw -pl runtime -am test -Dtest=NegacyclicFftTest
+ * "-Dfhec.test.argLine=--add-modules jdk.incubator.vector -XX:MaxVectorSize=16"}.
  */
 class NegacyclicFftTest {
-  /** Sizes checked coefficient by coefficient against the O(N²) oracle. */
-  static final int[] SIZES = {2, 4, 8, 16, 256, 512, 1024, 2048, 8192};
+  /**
+   * Sizes checked coefficient by coefficient against the O(N²) oracle: every plan shape (no stage,
+   * radix-2 only, radix-4 only, radix-2 + radix-4, first stage narrower or wider than a vector) and
+   * the sizes TFHE uses.
+   */
+  static final int[] SIZES = {2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 8192};
 
   /** The one large size: only a sample of coefficients is checked naively (O(N) each). */
   static final int LARGE = 65536;

@@ -1,0 +1,128 @@
+package dev.fhec.compiler;
+
+import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.optimizer.CircuitProfile;
+import dev.fhec.compiler.optimizer.ErrorTarget;
+import dev.fhec.compiler.optimizer.LookupGroup;
+import dev.fhec.compiler.optimizer.OptimizedParameters;
+import dev.fhec.compiler.optimizer.ParameterOptimizer;
+import dev.fhec.compiler.passes.AssignBitWidths;
+import dev.fhec.compiler.passes.PassContext;
+import dev.fhec.compiler.passes.PassManager;
+import dev.fhec.compiler.stats.CircuitStatistics;
+import dev.fhec.compiler.stats.CompilationReport;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.params.CostModel;
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The compiler's public entry point: program + options + calibration inputset → {@link
+ * CompiledCircuit}. Runs {@link Pipelines#defaultPipeline}, lowers to a circuit, asks the parameter
+ * optimizer for the cheapest secure parameters meeting the error target, and computes the report.
+ * Prints nothing; everything is in the returned value.
+ */
+public final class Fhec {
+  private Fhec() {}
+
+  /** Compiles with optimized parameters. */
+  public static CompiledCircuit compile(
+      Program program, CompileOptions options, List<List<Tensor>> inputset) {
+    return compile(program, options, inputset, Optional.empty());
+  }
+
+  /** Compiles with the given parameters instead of optimizing (tests, fixed deployments). */
+  public static CompiledCircuit compile(
+      Program program, CompileOptions options, List<List<Tensor>> inputset, ParameterSet fixed) {
+    return compile(program, options, inputset, Optional.of(fixed));
+  }
+
+  /** Runs the passes of the default pipeline only. */
+  public static Program analyse(
+      Program program, CompileOptions options, List<List<Tensor>> inputset) {
+    PassContext ctx = new PassContext(options, inputset);
+    return new PassManager(Pipelines.defaultPipeline(options), PassManager.Options.defaults())
+        .run(program, ctx, Set.of())
+        .program();
+  }
+
+  private static CompiledCircuit compile(
+      Program program,
+      CompileOptions options,
+      List<List<Tensor>> inputset,
+      Optional<ParameterSet> fixed) {
+    Program p = analyse(program, options, inputset);
+    int maxWidth = AssignBitWidths.maximumIntegerBitWidth(p);
+    // Lowering does not depend on the parameters: lower once, profile, then attach the choice.
+    ParameterSet placeholder = fixed.orElse(PLACEHOLDER);
+    Lowering.Lowered lowered = Lowering.lower(p, placeholder);
+    Circuit c = lowered.circuit();
+    Optional<OptimizedParameters> opt = Optional.empty();
+    ParameterSet params = placeholder;
+    CircuitProfile profile = profileOrTrivial(c);
+    if (fixed.isEmpty()) {
+      ErrorTarget target =
+          options.pError().isPresent()
+              ? new ErrorTarget.PerLookup(options.pError().getAsDouble())
+              : new ErrorTarget.Global(options.globalPError());
+      OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
+      opt = Optional.of(o);
+      params = o.parameters();
+      c =
+          new Circuit(
+              c.formatVersion(),
+              c.name(),
+              params,
+              c.values(),
+              c.constants(),
+              c.tables(),
+              c.instructions(),
+              c.inputs(),
+              c.outputs());
+    }
+    CircuitStatistics.Counts totals = CircuitStatistics.total(c);
+    double complexity =
+        opt.map(OptimizedParameters::complexity)
+            .orElse((double) totals.bootstraps() * CostModel.lookup(params));
+    double pError = opt.map(OptimizedParameters::maxPError).orElse(Double.NaN);
+    double global = opt.map(OptimizedParameters::globalPError).orElse(Double.NaN);
+    CompilationReport report =
+        new CompilationReport(
+            p.name(),
+            "Circuit compiled with " + maxWidth + " bit-width",
+            maxWidth,
+            params,
+            totals,
+            CircuitStatistics.KeySizes.of(params),
+            complexity,
+            pError,
+            global,
+            opt.map(OptimizedParameters::why).orElse(""),
+            CompilationReport.rows(p, lowered));
+    return new CompiledCircuit(p, c, report, opt, lowered.origins());
+  }
+
+  /** A circuit without lookups still needs encryption parameters: profile one 1-bit lookup. */
+  private static CircuitProfile profileOrTrivial(Circuit c) {
+    if (c.pbsCount() == 0) {
+      return CircuitProfile.of(new LookupGroup(1, 1, 1));
+    }
+    return CircuitStatistics.profile(c);
+  }
+
+  /** Stands in until the optimizer has chosen; never reaches a returned circuit. */
+  private static final ParameterSet PLACEHOLDER =
+      new ParameterSet(
+          "TOY_PLACEHOLDER",
+          new dev.fhec.runtime.params.LweDimension(1),
+          new dev.fhec.runtime.params.GlweDimension(1),
+          new dev.fhec.runtime.params.PolynomialSize(256),
+          new dev.fhec.runtime.params.Decomposition(1, 1),
+          new dev.fhec.runtime.params.Decomposition(1, 1),
+          0.5,
+          0.5);
+}

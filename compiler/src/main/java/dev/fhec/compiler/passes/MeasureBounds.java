@@ -1,0 +1,220 @@
+package dev.fhec.compiler.passes;
+
+import dev.fhec.compiler.eval.ReferenceEvaluator;
+import dev.fhec.compiler.eval.TableFunctions;
+import dev.fhec.compiler.ir.Bounds;
+import dev.fhec.compiler.ir.ElementType;
+import dev.fhec.compiler.ir.Node;
+import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.ir.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code measure-bounds}: gives every integer node its value range.
+ *
+ * <p>With a calibration inputset, the range is what the program computes on the samples (the
+ * reference evaluator runs every sample), as Concrete does (reference/compiler.md §3): the compiled
+ * circuit is correct for inputs that behave like the calibration data. Without one, interval
+ * analysis propagates the ranges the inputs' declared widths allow, which is sound for every input
+ * (and exact for table lookups, whose image is enumerated). Clear values get the range of their
+ * actual (folded) value either way.
+ */
+public final class MeasureBounds implements Pass {
+  public static final String NAME = "measure-bounds";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public Set<Property> requires() {
+    return Set.of(Property.FUSED);
+  }
+
+  @Override
+  public Set<Property> establishes() {
+    return Set.of(Property.BOUNDED);
+  }
+
+  @Override
+  public Program run(Program program, PassContext context) {
+    Bounds[] b =
+        context.inputset().isEmpty() ? intervals(program) : measured(program, context.inputset());
+    List<Node> out = new ArrayList<>();
+    for (Node n : program.nodes()) {
+      out.add(b[n.id()] == null ? n : n.withBounds(b[n.id()]));
+    }
+    return new Program(program.name(), out, program.outputs());
+  }
+
+  static Bounds[] measured(Program p, List<List<Tensor>> inputset) {
+    Bounds[] b = new Bounds[p.nodes().size()];
+    for (List<Tensor> sample : inputset) {
+      Tensor[] v = ReferenceEvaluator.evaluateAll(p, sample);
+      for (int i = 0; i < v.length; i++) {
+        if (v[i] instanceof Tensor.Ints t) {
+          Bounds s = range(t);
+          b[i] = b[i] == null ? s : b[i].union(s);
+        }
+      }
+    }
+    return b;
+  }
+
+  static Bounds range(Tensor.Ints t) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (int i = 0; i < t.size(); i++) {
+      lo = Math.min(lo, t.at(i));
+      hi = Math.max(hi, t.at(i));
+    }
+    return new Bounds(lo, hi);
+  }
+
+  /** Interval analysis from the declared input widths. */
+  static Bounds[] intervals(Program p) {
+    Bounds[] b = new Bounds[p.nodes().size()];
+    Map<Integer, Tensor> clear = new HashMap<>();
+    for (Node n : p.nodes()) {
+      if (n.type().isFloat()) {
+        continue;
+      }
+      if (!n.type().encrypted() && !(n.op() instanceof Op.Input)) {
+        if (FuseTableLookups.clearValue(p, n.id(), clear) instanceof Tensor.Ints t) {
+          b[n.id()] = range(t);
+        }
+        continue;
+      }
+      try {
+        b[n.id()] = interval(p, n, b, clear);
+      } catch (ArithmeticException e) {
+        throw PassErrors.at(NAME, n, "range overflows 64 bits: " + e.getMessage());
+      }
+    }
+    return b;
+  }
+
+  private static Bounds interval(Program p, Node n, Bounds[] b, Map<Integer, Tensor> clear) {
+    return switch (n.op()) {
+      case Op.Input in -> {
+        if (!(n.type().element() instanceof ElementType.IntType t)
+            || t.width() == ElementType.UNASSIGNED) {
+          throw PassErrors.at(NAME, n, "input has no declared bit-width and no inputset was given");
+        }
+        yield t.signed()
+            ? new Bounds(-(1L << (t.width() - 1)), (1L << (t.width() - 1)) - 1)
+            : new Bounds(0, (1L << t.width()) - 1);
+      }
+      case Op.Constant c -> range((Tensor.Ints) c.value());
+      case Op.Binary bin -> {
+        Bounds x = b[bin.lhs()];
+        Bounds y = b[bin.rhs()];
+        yield switch (bin.kind()) {
+          case ADD -> new Bounds(Math.addExact(x.min(), y.min()), Math.addExact(x.max(), y.max()));
+          case SUB ->
+              new Bounds(
+                  Math.subtractExact(x.min(), y.max()), Math.subtractExact(x.max(), y.min()));
+          case MUL -> corners(x, y);
+          case MAXIMUM -> new Bounds(Math.max(x.min(), y.min()), Math.max(x.max(), y.max()));
+          case MINIMUM -> new Bounds(Math.min(x.min(), y.min()), Math.min(x.max(), y.max()));
+          case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL -> new Bounds(0, 1);
+          case DIV, POW -> throw PassErrors.at(NAME, n, bin.kind() + " was not fused");
+        };
+      }
+      case Op.Neg ng ->
+          new Bounds(Math.negateExact(b[ng.x()].max()), Math.negateExact(b[ng.x()].min()));
+      case Op.MatMul m -> matmul(p, m, b, clear);
+      case Op.Sum s -> {
+        long count = p.type(s.x()).size() / Math.max(1, n.type().size());
+        Bounds x = b[s.x()];
+        yield new Bounds(Math.multiplyExact(x.min(), count), Math.multiplyExact(x.max(), count));
+      }
+      case Op.Reduce r -> b[r.x()];
+      case Op.Unary u -> throw PassErrors.at(NAME, n, "unary " + u.fn() + " was not fused");
+      case Op.Cast c -> b[c.x()];
+      case Op.Where w -> b[w.ifTrue()].union(b[w.ifFalse()]);
+      case Op.RoundBits r ->
+          new Bounds(
+              ReferenceEvaluator.roundBits(b[r.x()].min(), r.lsbs()),
+              ReferenceEvaluator.roundBits(b[r.x()].max(), r.lsbs()));
+      case Op.Reshape r -> b[r.x()];
+      case Op.Transpose t -> b[t.x()];
+      case Op.Slice s -> b[s.x()];
+      case Op.Broadcast br -> b[br.x()];
+      case Op.Gather g -> b[g.x()];
+      case Op.Concat c -> {
+        Bounds u = b[c.xs().get(0)];
+        for (int x : c.xs()) {
+          u = u.union(b[x]);
+        }
+        yield u;
+      }
+      case Op.TableLookup t -> {
+        Bounds x = b[t.x()];
+        if (x.max() - x.min() + 1 > TableFunctions.MAX_RANGE) {
+          throw PassErrors.at(
+              NAME, n, "table lookup input %" + t.x() + " spans " + x + ", too wide to tabulate");
+        }
+        TableFunctions.Tabulation tab =
+            TableFunctions.tabulate(t.function(), p.type(t.x()).shape(), x.min(), x.max());
+        yield new Bounds(tab.min(), tab.max());
+      }
+    };
+  }
+
+  static Bounds corners(Bounds x, Bounds y) {
+    long a = Math.multiplyExact(x.min(), y.min());
+    long c = Math.multiplyExact(x.min(), y.max());
+    long d = Math.multiplyExact(x.max(), y.min());
+    long e = Math.multiplyExact(x.max(), y.max());
+    return new Bounds(
+        Math.min(Math.min(a, c), Math.min(d, e)), Math.max(Math.max(a, c), Math.max(d, e)));
+  }
+
+  /** Per output column (or row) sums of the worst-case products with the clear matrix. */
+  private static Bounds matmul(Program p, Op.MatMul m, Bounds[] b, Map<Integer, Tensor> clear) {
+    boolean lEnc = p.type(m.lhs()).encrypted();
+    boolean rEnc = p.type(m.rhs()).encrypted();
+    int[] ls = p.type(m.lhs()).shape();
+    int k = ls[ls.length - 1];
+    if (lEnc && rEnc) {
+      Bounds c = corners(b[m.lhs()], b[m.rhs()]);
+      return new Bounds(Math.multiplyExact(c.min(), k), Math.multiplyExact(c.max(), k));
+    }
+    Tensor.Ints c = (Tensor.Ints) FuseTableLookups.clearValue(p, lEnc ? m.rhs() : m.lhs(), clear);
+    Bounds x = b[lEnc ? m.lhs() : m.rhs()];
+    int[] cs = c.shape();
+    // Clear operand [.., k, n] (enc @ C) or [.., m, k] (C @ enc): group by the output index.
+    int rank = cs.length;
+    int rows = rank == 1 ? cs[0] : cs[rank - 2];
+    int cols = rank == 1 ? 1 : cs[rank - 1];
+    int batches = c.size() / (rows * cols);
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    int outer = lEnc ? cols : rows;
+    int inner = lEnc ? rows : cols;
+    for (int bt = 0; bt < batches; bt++) {
+      for (int o = 0; o < outer; o++) {
+        long sLo = 0;
+        long sHi = 0;
+        for (int i = 0; i < inner; i++) {
+          long cv =
+              lEnc ? c.at(bt * rows * cols + i * cols + o) : c.at(bt * rows * cols + o * cols + i);
+          long p1 = Math.multiplyExact(cv, x.min());
+          long p2 = Math.multiplyExact(cv, x.max());
+          sLo = Math.addExact(sLo, Math.min(p1, p2));
+          sHi = Math.addExact(sHi, Math.max(p1, p2));
+        }
+        lo = Math.min(lo, sLo);
+        hi = Math.max(hi, sHi);
+      }
+    }
+    return new Bounds(lo, hi);
+  }
+}

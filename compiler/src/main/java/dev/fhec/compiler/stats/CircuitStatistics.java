@@ -1,0 +1,140 @@
+package dev.fhec.compiler.stats;
+
+import dev.fhec.compiler.optimizer.CircuitProfile;
+import dev.fhec.compiler.optimizer.LookupGroup;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts Concrete reports for a circuit (reference/compiler.md §11), per instruction and in total,
+ * walking the instructions once: bootstraps and keyswitches (one each per looked-up element),
+ * encrypted additions (add/sub of two ciphertexts and every addition inside a sum or an enc×clear
+ * matmul), clear additions, clear multiplications, negations; plus the lookup profile the parameter
+ * optimizer takes (precision and ν² per lookup, grouped).
+ */
+public final class CircuitStatistics {
+  private CircuitStatistics() {}
+
+  /**
+   * Counters of one instruction or of a whole circuit.
+   *
+   * @param bootstraps programmable bootstraps
+   * @param keyswitches keyswitches (one per bootstrap in the KS → PBS pattern)
+   * @param encryptedAdditions additions/subtractions of two ciphertexts
+   * @param clearAdditions additions of a clear value to a ciphertext
+   * @param clearMultiplications multiplications of a ciphertext by a clear integer
+   * @param encryptedNegations negations
+   */
+  public record Counts(
+      long bootstraps,
+      long keyswitches,
+      long encryptedAdditions,
+      long clearAdditions,
+      long clearMultiplications,
+      long encryptedNegations) {
+    public static final Counts ZERO = new Counts(0, 0, 0, 0, 0, 0);
+
+    public Counts plus(Counts o) {
+      return new Counts(
+          bootstraps + o.bootstraps,
+          keyswitches + o.keyswitches,
+          encryptedAdditions + o.encryptedAdditions,
+          clearAdditions + o.clearAdditions,
+          clearMultiplications + o.clearMultiplications,
+          encryptedNegations + o.encryptedNegations);
+    }
+  }
+
+  /** The counters of one instruction. */
+  public static Counts of(Circuit c, Instruction ins) {
+    long out = c.value(ins.out()).size();
+    return switch (ins) {
+      case Instruction.Input in -> Counts.ZERO;
+      case Instruction.Gather g -> Counts.ZERO;
+      case Instruction.AddEE a -> new Counts(0, 0, out, 0, 0, 0);
+      case Instruction.SubEE s -> new Counts(0, 0, out, 0, 0, 0);
+      case Instruction.Neg n -> new Counts(0, 0, 0, 0, 0, out);
+      case Instruction.AddEC a -> new Counts(0, 0, 0, out, 0, 0);
+      case Instruction.SubCE s -> new Counts(0, 0, 0, out, 0, out);
+      case Instruction.MulEC m -> new Counts(0, 0, 0, 0, out, 0);
+      case Instruction.MatMulEC m -> {
+        long k = c.value(m.a()).shape()[c.value(m.a()).shape().length - 1];
+        yield new Counts(0, 0, out * (k - 1), 0, out * k, 0);
+      }
+      case Instruction.MatMulCE m -> {
+        int[] s = c.value(m.a()).shape();
+        long k = s[s.length - 2];
+        yield new Counts(0, 0, out * (k - 1), 0, out * k, 0);
+      }
+      case Instruction.Sum s -> {
+        long in = c.value(s.a()).size();
+        yield new Counts(0, 0, in - out, 0, 0, 0);
+      }
+      case Instruction.Tlu t -> new Counts(out, out, 0, 0, 0, 0);
+    };
+  }
+
+  /** The counters of the whole circuit. */
+  public static Counts total(Circuit c) {
+    Counts t = Counts.ZERO;
+    for (Instruction i : c.instructions()) {
+      t = t.plus(of(c, i));
+    }
+    return t;
+  }
+
+  /** Precision a lookup reads: its table's input width. */
+  public static int precision(Circuit c, Instruction.Tlu t) {
+    return c.tables().get(t.tables()[0]).inputWidth();
+  }
+
+  /**
+   * The optimizer's view: lookups grouped by (precision, ν²), and the leveled dot-product terms.
+   */
+  public static CircuitProfile profile(Circuit c) {
+    double[] nu = Norm2Analysis.analyze(c);
+    Map<List<Double>, Long> groups = new LinkedHashMap<>();
+    long leveled = 0;
+    for (Instruction i : c.instructions()) {
+      if (i instanceof Instruction.Tlu t) {
+        List<Double> key = List.of((double) precision(c, t), Math.max(1, nu[t.a()]));
+        groups.merge(key, (long) c.value(t.out()).size(), Long::sum);
+      } else {
+        Counts k = of(c, i);
+        leveled += k.encryptedAdditions() + k.clearAdditions() + k.clearMultiplications();
+      }
+    }
+    List<LookupGroup> list = new ArrayList<>();
+    for (Map.Entry<List<Double>, Long> e : groups.entrySet()) {
+      list.add(new LookupGroup(e.getKey().get(0).intValue(), e.getKey().get(1), e.getValue()));
+    }
+    return new CircuitProfile(list, leveled);
+  }
+
+  /**
+   * Key sizes in bytes, with Concrete's formulas: secret keys (n + k·N)·8, bootstrapping key
+   * n·(k+1)²·ℓ·N·8, keyswitching key (k·N + 1)·ℓ_ks·(n+1)·8 (compiler.md §11).
+   */
+  public record KeySizes(long secretKeys, long bootstrapKey, long keyswitchKey) {
+    public static KeySizes of(ParameterSet p) {
+      long n = p.n();
+      long k = p.k();
+      long bigN = p.bigN();
+      return new KeySizes(
+          (n + k * bigN) * 8,
+          n * (k + 1) * (k + 1) * p.pbs().levels() * bigN * 8,
+          (k * bigN + 1) * p.ks().levels() * (n + 1) * 8);
+    }
+  }
+
+  /** Bytes of one encrypted tensor of {@code v} under the big key: (k·N + 1)·8 per element. */
+  public static long ciphertextBytes(ParameterSet p, ValueInfo v) {
+    return ((long) p.bigLweDimension() + 1) * 8 * v.size();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.fhec.compiler.stats;
+
+import dev.fhec.compiler.ir.ElementType;
+import dev.fhec.compiler.ir.Node;
+import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything a compilation reports, as plain data (Jackson serializes it as is): Concrete's
+ * statistics (compiler.md §11) and a per-node table for the HTML/JSON report and the CLI.
+ *
+ * @param name circuit name
+ * @param bitWidthLine "Circuit compiled with N bit-width"
+ * @param maximumBitWidth N: the largest bounds-derived integer width, clear constants included
+ * @param parameters the parameter set used by every bootstrap
+ * @param totals circuit-wide counters (bootstraps, keyswitches, additions, multiplications)
+ * @param keySizes secret, bootstrapping and keyswitching key sizes in bytes
+ * @param complexity Concrete's cost-model complexity of one execution
+ * @param pError largest predicted per-bootstrap error probability
+ * @param globalPError predicted probability that any bootstrap of one execution fails
+ * @param parameterChoice the optimizer's account of its choice (empty for fixed parameters)
+ * @param nodes one row per IR node of the compiled program
+ */
+public record CompilationReport(
+    String name,
+    String bitWidthLine,
+    int maximumBitWidth,
+    ParameterSet parameters,
+    CircuitStatistics.Counts totals,
+    CircuitStatistics.KeySizes keySizes,
+    double complexity,
+    double pError,
+    double globalPError,
+    String parameterChoice,
+    List<NodeRow> nodes) {
+
+  public CompilationReport {
+    nodes = List.copyOf(nodes);
+  }
+
+  /**
+   * One IR node.
+   *
+   * @param id node id ({@code %id} in the printed IR)
+   * @param op operation name
+   * @param shape tensor shape
+   * @param encrypted whether it is a ciphertext tensor
+   * @param min lower bound (null for floats and unbounded nodes)
+   * @param max upper bound
+   * @param bitWidth assigned encoding width (0 if none)
+   * @param bootstraps bootstraps its lowering performs
+   * @param keyswitches keyswitches its lowering performs
+   * @param norm2Squared largest ν² entering one of its bootstraps (0 without bootstraps)
+   * @param tablePrecision largest table input width of its bootstraps (0 without)
+   * @param location where it came from
+   */
+  public record NodeRow(
+      int id,
+      String op,
+      int[] shape,
+      boolean encrypted,
+      Long min,
+      Long max,
+      int bitWidth,
+      long bootstraps,
+      long keyswitches,
+      double norm2Squared,
+      int tablePrecision,
+      String location) {}
+
+  /** The per-node rows of a lowered program. */
+  public static List<NodeRow> rows(Program program, Lowering.Lowered lowered) {
+    Circuit c = lowered.circuit();
+    double[] nu = Norm2Analysis.analyze(c);
+    int n = program.nodes().size();
+    long[] pbs = new long[n];
+    long[] ks = new long[n];
+    double[] norm = new double[n];
+    int[] prec = new int[n];
+    for (int i = 0; i < c.instructions().size(); i++) {
+      Instruction ins = c.instructions().get(i);
+      int origin = lowered.origins().get(i);
+      CircuitStatistics.Counts k = CircuitStatistics.of(c, ins);
+      pbs[origin] += k.bootstraps();
+      ks[origin] += k.keyswitches();
+      if (ins instanceof Instruction.Tlu t) {
+        norm[origin] = Math.max(norm[origin], nu[t.a()]);
+        prec[origin] = Math.max(prec[origin], CircuitStatistics.precision(c, t));
+      }
+    }
+    List<NodeRow> rows = new ArrayList<>();
+    for (Node node : program.nodes()) {
+      int id = node.id();
+      int width = node.type().element() instanceof ElementType.IntType it ? it.width() : 0;
+      rows.add(
+          new NodeRow(
+              id,
+              opName(node),
+              node.type().shape(),
+              node.type().encrypted(),
+              node.bounds().map(b -> b.min()).orElse(null),
+              node.bounds().map(b -> b.max()).orElse(null),
+              width,
+              pbs[id],
+              ks[id],
+              norm[id],
+              prec[id],
+              node.location().toString()));
+    }
+    return rows;
+  }
+
+  /** Lower-case op name, e.g. {@code table_lookup}, {@code mat_mul}. */
+  static String opName(Node node) {
+    String s = node.op().getClass().getSimpleName();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (Character.isUpperCase(ch) && i > 0) {
+        sb.append('_');
+      }
+      sb.append(Character.toLowerCase(ch));
+    }
+    if (node.op() instanceof dev.fhec.compiler.ir.Op.Binary b) {
+      return b.kind().name().toLowerCase(Locale.ROOT);
+    }
+    return sb.toString();
+  }
+}
