@@ -1,0 +1,156 @@
+"""Compiles the gpt2-head sample with concrete-python and prints its figures next to fhec's.
+
+The head is built by interpreting samples/gpt2-head/model.json node by node with numpy calls on
+concrete-python's tracers, so it mirrors fhec's input graph op for op (float chains between integer
+casts are fused into table lookups by concrete, as fhec's fuse pass does). Bench tooling only.
+
+Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE]   (FILE: output of `fhec compile ... --json`)
+"""
+import argparse
+import json
+import subprocess
+from importlib.metadata import version
+import os
+import re
+import sys
+import tempfile
+import time
+
+import numpy as np
+from concrete import fhe
+
+ap = argparse.ArgumentParser()
+ap.add_argument("sample_dir")
+ap.add_argument("--fhec-json", help="fhec's compile report (JSON) for the same model.json")
+ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+args = ap.parse_args()
+
+model = json.load(open(os.path.join(args.sample_dir, "model.json")))
+consts = {}
+for c in model["constants"]:
+    if "npz" in c:
+        consts[c["name"]] = np.load(os.path.join(args.sample_dir, c["npz"]))[c["key"]]
+    else:
+        consts[c["name"]] = c["data"]
+(inp,) = model["inputs"]
+
+
+def evaluate(x):
+    env = dict(consts)
+    env[inp["name"]] = x
+    for node in model["nodes"]:
+        a = [env[i] for i in node["inputs"]]
+        op = node["op"]
+        if op == "matmul":
+            r = np.matmul(a[0], a[1])
+        elif op == "astype":
+            r = a[0].astype(np.float64 if node["dtype"] == "float" else np.int64)
+        elif op == "mul":
+            r = a[0] * a[1]
+        elif op == "div":
+            r = a[0] / a[1]
+        elif op == "add":
+            r = a[0] + a[1]
+        elif op == "sub":
+            r = a[0] - a[1]
+        elif op == "rint":
+            r = np.rint(a[0])
+        elif op == "reshape":
+            r = a[0].reshape(tuple(node["shape"]))
+        elif op == "slice":
+            r = a[0][tuple(slice(s, e, st) for s, e, st in
+                           zip(node["starts"], node["stops"], node["steps"]))]
+        elif op == "transpose":
+            r = np.transpose(a[0], tuple(node["axes"]))
+        elif op == "where":
+            # constant boolean condition: select exactly (m·x + (1−m)·v is exact for finite x)
+            m = np.asarray(a[0]).astype(np.float64)
+            r = a[1] * m + a[2] * (1.0 - m)
+        elif op == "exp":
+            r = np.exp(a[0])
+        elif op == "reciprocal":
+            r = np.reciprocal(a[0])
+        elif op == "relu":
+            r = np.maximum(a[0], 0)
+        elif op == "sum":
+            r = np.sum(a[0], axis=tuple(node["axis"]), keepdims=node.get("keepdims", False))
+        else:
+            raise ValueError(f"node {node['name']}: op {op} not mirrored")
+        env[node["name"]] = r
+    (out,) = model["outputs"]
+    return env[out]
+
+
+z = np.load(os.path.join(args.sample_dir, "inputset.npz"))
+samples = z[inp["name"]]
+inputset = [s.reshape(inp["shape"]).astype(np.int64) for s in samples]
+
+compiler = fhe.Compiler(evaluate, {"x": "encrypted"})
+config = fhe.Configuration(global_p_error=1e-5, show_optimizer=True, single_precision=False)
+if args.child:
+    # Compile and print the statistics as the last line; the optimizer's display, written by
+    # native code with its own buffering, lands on this process's stdout before it exits.
+    t0 = time.perf_counter()
+    circuit = compiler.compile(inputset, configuration=config)
+    compile_s = time.perf_counter() - t0
+    stats = circuit.statistics
+    sys.stdout.flush()
+    print("\nRESULT " + json.dumps({
+        "compiler": "concrete-python " + version("concrete-python"),
+        "max_bit_width": circuit.graph.maximum_integer_bit_width(),
+        "pbs_count": stats.get("programmable_bootstrap_count"),
+        "ks_count": stats.get("key_switch_count"),
+        "complexity": stats.get("complexity"),
+        "global_p_error": stats.get("global_p_error"),
+        "compile_s": round(compile_s, 1),
+    }), flush=True)
+    sys.exit(0)
+
+# The child's stdout goes to a file (not a pipe): concrete writes the optimizer's display natively
+# only then, as measured with concrete-python 2.11.0.
+with tempfile.TemporaryFile(mode="w+") as captured:
+    subprocess.run([sys.executable, __file__, args.sample_dir, "--child"],
+                   stdout=captured, stderr=subprocess.STDOUT, check=True)
+    captured.seek(0)
+    display, _, result = captured.read().rpartition("\nRESULT ")
+ours = json.loads(result)
+
+
+def blocks(kind):
+    """(input size, output size, level, log2 base, description) of each key block of one kind."""
+    out = []
+    for start in [m.end() for m in re.finditer(kind + " {", display)]:
+        end = re.compile(r'description: "((?:pbs|ks|fks)\[[^"]*)"').search(display, start)
+        body = display[start : end.start()]
+        sizes = [int(x) for x in re.findall(r"polynomial_size: (\d+)", body)]
+        level = int(re.search(r"level: (\d+)", body).group(1))
+        base = int(re.search(r"log2_base: (\d+)", body).group(1))
+        out.append((sizes[0], sizes[1], level, base, end.group(1)))
+    return out
+
+print(json.dumps(ours))
+print("--- concrete's chosen parameters (k = 1 everywhere) ---")
+for n_in, n_out, level, base, desc in blocks("BootstrapKey"):
+    print(f"PBS {desc}: n = {n_in} -> N = {n_out}, B = 2^{base} x {level}")
+for n_in, n_out, level, base, desc in blocks("KeySwitchKey"):
+    print(f"KS  {desc}: {n_in} -> {n_out}, B = 2^{base} x {level}")
+print("--- concrete optimizer display ---")
+print(display.strip())
+if args.fhec_json:
+    f = json.load(open(args.fhec_json))
+    fp = f["parameters"]
+    print("--- side by side ---")
+    print("| figure | concrete-python | fhec |")
+    print("|---|---:|---:|")
+    print(f"| max bit-width | {ours['max_bit_width']} | {f['bitWidth']} |")
+    print(f"| PBS count | {ours['pbs_count']} | {f['pbsCount']} |")
+    print(f"| KS count | {ours['ks_count']} | {f['statistics']['keySwitchCount']} |")
+    print(f"| complexity (optimizer cost) | {ours['complexity']:.3e} | {fp['choice']['cost']:.3e} |")
+    print(f"| global p_error | {ours['global_p_error']:.2e} | {fp['choice']['globalPError']:.2e} |")
+    print(f"| compile time | {ours['compile_s']} s | {f['seconds']:.1f} s |")
+    print(f"| parameters | {len(blocks('BootstrapKey'))} PBS partitions (above) | {fp['description']} |")
+    print("--- fhec report ---")
+    print(json.dumps(f, indent=1))
+else:
+    print("--- fhec: no --fhec-json given (run `./fhec compile samples/gpt2-head/model.json --json`"
+          " once the CLI is on main and pass its output) ---")
