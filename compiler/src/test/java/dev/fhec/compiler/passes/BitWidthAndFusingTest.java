@@ -86,7 +86,7 @@ class BitWidthAndFusingTest {
     assertTrue(e.getMessage().contains("--round-to"), e.getMessage());
     // With rounding to 8 bits it compiles, and the lookup reads 8 bits.
     CompileOptions round8 =
-        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(8), false, 16);
+        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(8), false, 16, true);
     Program p = Fhec.analyse(b2.build(), round8, List.of());
     Node tlu =
         p.nodes().stream().filter(n -> n.op() instanceof Op.TableLookup).findFirst().orElseThrow();
@@ -109,7 +109,7 @@ class BitWidthAndFusingTest {
     int z = b2.input("z", new int[] {2}, new IntType(false, 10), true);
     int r = b2.unary(UnaryFn.Simple.RELU, b2.sub(z, b2.constant(Tensor.Ints.scalar(500))));
     CompileOptions exact =
-        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(4), true, 16);
+        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(4), true, 16, true);
     CompileException ex =
         assertThrows(
             CompileException.class,
