@@ -326,10 +326,17 @@ public final class ComposeTableLookups implements Pass {
 
   /**
    * A constant that broadcast against values of {@code at} shape, expressed for the values after
-   * {@code moves}: single values stay scalars, others are broadcast to {@code at} and moved.
+   * {@code moves}: single values become scalars, others are broadcast to {@code at} and moved.
    */
   private static Tensor move(Tensor c, int[] at, List<Op> moves) {
-    if (c.size() == 1 || moves.isEmpty()) {
+    if (c.size() == 1) {
+      // a scalar broadcasts against any shape the moves produce (a [1,1,1] would add dimensions)
+      return switch (c) {
+        case Tensor.Ints i -> Tensor.Ints.scalar(i.at(0));
+        case Tensor.Floats f -> Tensor.Floats.scalar(f.at(0));
+      };
+    }
+    if (moves.isEmpty()) {
       return c;
     }
     List<Node> sub = new ArrayList<>();
