@@ -74,6 +74,13 @@ final class CompileCommand implements Callable<Integer> {
       description = "Round exactly (one PBS per removed bit) instead of approximately (free).")
   boolean exactRounding;
 
+  @Option(
+      names = "--seed-compatible",
+      description =
+          "Skip the lookup optimizations (common subexpressions, composed lookups) to reproduce"
+              + " the bootstrap count of the seed's (and Concrete's) lowering.")
+  boolean seedCompatible;
+
   @ArgGroup(exclusive = true)
   ErrorTarget error;
 
@@ -129,7 +136,8 @@ final class CompileCommand implements Callable<Integer> {
                   : CompileOptions.DEFAULT_GLOBAL_P_ERROR,
               roundTo == null ? OptionalInt.empty() : OptionalInt.of(roundTo),
               exactRounding,
-              CompileOptions.MAX_TLU_WIDTH);
+              CompileOptions.MAX_TLU_WIDTH,
+              !seedCompatible);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
     }

@@ -11,13 +11,17 @@ import java.util.OptionalInt;
  * @param roundTo if present, table-lookup inputs wider than this are rounded to this many MSBs
  * @param exactRounding exact rounding (one PBS per removed bit) instead of approximate (none)
  * @param maxTluWidth the table-lookup input limit (16, as Concrete)
+ * @param optimizeLookups run {@code eliminate-common-subexpressions} and {@code
+ *     compose-table-lookups} after fusing (default); {@code false} reproduces the seed's lowering
+ *     bootstrap for bootstrap (see {@link #seedCompatible()})
  */
 public record CompileOptions(
     OptionalDouble pError,
     double globalPError,
     OptionalInt roundTo,
     boolean exactRounding,
-    int maxTluWidth) {
+    int maxTluWidth,
+    boolean optimizeLookups) {
 
   public static final double DEFAULT_GLOBAL_P_ERROR = 1e-5;
   public static final int MAX_TLU_WIDTH = 16;
@@ -37,12 +41,27 @@ public record CompileOptions(
 
   public static CompileOptions defaults() {
     return new CompileOptions(
-        OptionalDouble.empty(), DEFAULT_GLOBAL_P_ERROR, OptionalInt.empty(), false, MAX_TLU_WIDTH);
+        OptionalDouble.empty(),
+        DEFAULT_GLOBAL_P_ERROR,
+        OptionalInt.empty(),
+        false,
+        MAX_TLU_WIDTH,
+        true);
+  }
+
+  /** The defaults without the lookup optimizations: the seed's (and Concrete's) bootstrap count. */
+  public static CompileOptions seedCompatible() {
+    return defaults().withOptimizeLookups(false);
+  }
+
+  /** These options with {@code optimizeLookups} set to {@code on}. */
+  public CompileOptions withOptimizeLookups(boolean on) {
+    return new CompileOptions(pError, globalPError, roundTo, exactRounding, maxTluWidth, on);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
   public CompileOptions withRoundTo(int bits) {
     return new CompileOptions(
-        pError, globalPError, OptionalInt.of(bits), exactRounding, maxTluWidth);
+        pError, globalPError, OptionalInt.of(bits), exactRounding, maxTluWidth, optimizeLookups);
   }
 }

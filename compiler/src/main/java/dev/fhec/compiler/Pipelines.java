@@ -13,10 +13,19 @@ import java.util.List;
 public final class Pipelines {
   private Pipelines() {}
 
-  /** fuse → bounds → (round → bounds) → widths. */
+  /**
+   * fuse → (cse → compose → cse, unless {@code optimizeLookups} is off) → bounds → (round → bounds)
+   * → widths.
+   */
   public static List<Pass> defaultPipeline(CompileOptions options) {
     List<Pass> passes = new ArrayList<>();
     passes.add(Passes.FUSE_TABLE_LOOKUPS);
+    if (options.optimizeLookups()) {
+      passes.add(Passes.ELIMINATE_COMMON_SUBEXPRESSIONS);
+      passes.add(Passes.COMPOSE_TABLE_LOOKUPS);
+      // Composing moves data onto the same inputs from several consumers: merge the copies.
+      passes.add(Passes.ELIMINATE_COMMON_SUBEXPRESSIONS);
+    }
     passes.add(Passes.MEASURE_BOUNDS);
     if (options.roundTo().isPresent()) {
       passes.add(Passes.ROUND_TABLE_INPUTS);

@@ -146,7 +146,8 @@ public final class CompileMojo extends AbstractMojo {
           globalPError == null ? CompileOptions.DEFAULT_GLOBAL_P_ERROR : globalPError,
           roundTo == null ? OptionalInt.empty() : OptionalInt.of(roundTo),
           exactRounding,
-          CompileOptions.MAX_TLU_WIDTH);
+          CompileOptions.MAX_TLU_WIDTH,
+          true);
     } catch (IllegalArgumentException e) {
       throw new MojoFailureException("fhec: " + e.getMessage());
     }

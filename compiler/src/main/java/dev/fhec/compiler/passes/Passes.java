@@ -17,6 +17,12 @@ public final class Passes {
   /** Turns single-value elementwise chains needing a bootstrap into one table lookup each. */
   public static final Pass FUSE_TABLE_LOOKUPS = new FuseTableLookups();
 
+  /** Merges nodes computing the same op on the same operands (duplicated lookups). */
+  public static final Pass ELIMINATE_COMMON_SUBEXPRESSIONS = new EliminateCommonSubexpressions();
+
+  /** Absorbs a lookup that only feeds lookups (through leveled ops) into them: g ∘ … ∘ f. */
+  public static final Pass COMPOSE_TABLE_LOOKUPS = new ComposeTableLookups();
+
   /** Value ranges from the inputset, or interval analysis from declared input widths. */
   public static final Pass MEASURE_BOUNDS = new MeasureBounds();
 
@@ -33,6 +39,8 @@ public final class Passes {
       List.of(
           DEAD_CODE_ELIMINATION,
           FUSE_TABLE_LOOKUPS,
+          ELIMINATE_COMMON_SUBEXPRESSIONS,
+          COMPOSE_TABLE_LOOKUPS,
           MEASURE_BOUNDS,
           ROUND_TABLE_INPUTS,
           ASSIGN_BIT_WIDTHS,

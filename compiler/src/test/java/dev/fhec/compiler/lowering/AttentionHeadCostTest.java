@@ -117,12 +117,32 @@ class AttentionHeadCostTest {
   @Test
   void pbsCountIsTheSeedFormulaAndTheCircuitAgreesWithTheReference() {
     for (int n : new int[] {2, 6}) {
+      for (boolean optimize : new boolean[] {false, true}) {
+        checkHead(n, optimize);
+      }
+    }
+  }
+
+  /**
+   * Seed mode: 384n + 264n². Optimized: CSE merges the second score quantization and exp (2n²),
+   * composition absorbs the bias requantization into the q/k/v ones (3·64·n).
+   */
+  private static void checkHead(int n, boolean optimize) {
+    {
       Random rnd = new Random(7 + n);
       Program p = head(n, rnd);
       List<List<Tensor>> set = inputset(n, rnd, 4);
       CompiledCircuit cc =
-          Fhec.compile(p, CompileOptions.defaults(), set, DifferentialOracleTest.TOY);
-      assertEquals(384L * n + 264L * n * n, cc.pbsCount(), "PBS count at n = " + n);
+          Fhec.compile(
+              p,
+              CompileOptions.defaults().withOptimizeLookups(optimize),
+              set,
+              DifferentialOracleTest.TOY);
+      long seed = 384L * n + 264L * n * n;
+      assertEquals(
+          optimize ? seed - 2L * n * n - 3L * 64 * n : seed,
+          cc.pbsCount(),
+          "PBS count at n = " + n + ", optimize = " + optimize);
       // Inputs inside the calibrated ranges: the calibration samples themselves.
       for (List<Tensor> sample : set) {
         Tensor.Ints expected = (Tensor.Ints) ReferenceEvaluator.evaluate(p, sample).get(0);
@@ -137,8 +157,9 @@ class AttentionHeadCostTest {
       }
       long tlus =
           cc.program().nodes().stream().filter(x -> x.op() instanceof Op.TableLookup).count();
-      // bias requant, q/k/v requants, 2 score quantizations, n−1 relus, 2 exps, 1/sum, attn.
-      assertEquals(1 + 3 + 2 + (n - 1) + 2 + 1 + 1, tlus);
+      // bias requant, q/k/v requants, 2 score quantizations, n−1 relus, 2 exps, 1/sum, attn;
+      // optimized: composed q/k/v, one score quantization, n−1 relus, one exp, 1/sum, attn.
+      assertEquals(optimize ? 3 + 1 + (n - 1) + 1 + 1 + 1 : 1 + 3 + 2 + (n - 1) + 2 + 1 + 1, tlus);
     }
   }
 }

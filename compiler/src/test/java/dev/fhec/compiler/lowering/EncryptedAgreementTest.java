@@ -61,7 +61,7 @@ class EncryptedAgreementTest {
   @Test
   void decryptedRunEqualsSimulation() {
     CompileOptions round5 =
-        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(5), false, 16);
+        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(5), false, 16, true);
     CompiledCircuit cc = Fhec.compile(program(), round5, List.of(), ParameterSets.TOY_N512);
     Circuit c = cc.circuit();
     ClientKey ck = KeyGenerator.generateClientKey(c.parameters(), Seed.ofLong(11));

@@ -129,7 +129,7 @@ class ExactRoundingTest {
     Program p = b.output(r).build();
     int target = 4;
     CompileOptions exact =
-        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(target), true, 16);
+        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(target), true, 16, true);
     CompiledCircuit cc = Fhec.compile(p, exact, List.of(), DifferentialOracleTest.TOY);
     // relu(z − 500) is one fused lookup on z ∈ [0, 1023]; l = 7 keeps round(z)/2^7 ∈ [0, 8] in 4
     // bits (l = 6 would give [0, 16]), and z + 2^6 needs 11 bits.

@@ -42,14 +42,39 @@ class SampleHeadTest {
 
   @Test
   void compilesToTheSeedCostAndMatchesNumpyOnCalibrationSamples() throws Exception {
-    Program head = JsonGraphFrontend.load(DIR.resolve("model.json"));
+    checkHead(
+        JsonGraphFrontend.load(DIR.resolve("model.json")), CompileOptions.seedCompatible(), 11_808);
+  }
+
+  /**
+   * With the lookup optimizations (the defaults), CSE removes the duplicated score-quantize and exp
+   * lookups (2n²) and composition absorbs the bias requantization into the q/k/v requantization
+   * (3·n·d), for the JSON graph and the language form alike (n = 6, d = 64).
+   */
+  @Test
+  void optimizedJsonAndLanguageFormsConvergeAndStillMatchNumpy() throws Exception {
+    int n = 6;
+    int d = 64;
+    long optimized = 11_808 - 2L * n * n - 3L * n * d;
+    checkHead(
+        JsonGraphFrontend.load(DIR.resolve("model.json")), CompileOptions.defaults(), optimized);
+    Program lang =
+        new dev.fhec.compiler.frontend.lang.LangFrontend().compileFile(DIR.resolve("model.fhe"));
+    checkHead(lang, CompileOptions.defaults(), optimized);
+    // In seed mode the language form already spells the score quantization and exp once.
+    checkHead(lang, CompileOptions.seedCompatible(), 11_808 - 2L * n * n);
+  }
+
+  private static void checkHead(Program head, CompileOptions options, long expectedPbs)
+      throws Exception {
     Map<String, NpyArray> inputset = Npz.read(DIR.resolve("inputset.npz"));
     List<List<Tensor>> all = samples((NpyArray.Ints) inputset.get("q_x"));
     long start = System.nanoTime();
-    CompiledCircuit cc =
-        Fhec.compile(head, CompileOptions.defaults(), all, DifferentialOracleTest.TOY);
+    CompiledCircuit cc = Fhec.compile(head, options, all, DifferentialOracleTest.TOY);
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertEquals(11_808, cc.pbsCount());
+    assertEquals(expectedPbs, cc.pbsCount());
+    System.out.println(
+        expectedPbs + " PBS expected, " + cc.pbsCount() + " got, " + cc.bitWidthLine());
     assertEquals(cc.pbsCount(), cc.report().totals().bootstraps());
     assertTrue(seconds < 60, "compiled in " + seconds + " s");
     // The test vectors are the inputset's last 4 samples (samples/tools/make_head.py): their

@@ -203,7 +203,7 @@ class ParameterOptimizerTest {
   void compileOptionsChooseTheTarget() {
     assertEquals(new ErrorTarget.Global(1e-5), ErrorTarget.of(CompileOptions.defaults()));
     CompileOptions perLookup =
-        new CompileOptions(OptionalDouble.of(1e-3), 1e-5, OptionalInt.empty(), false, 16);
+        new CompileOptions(OptionalDouble.of(1e-3), 1e-5, OptionalInt.empty(), false, 16, true);
     assertEquals(new ErrorTarget.PerLookup(1e-3), ErrorTarget.of(perLookup));
   }
 

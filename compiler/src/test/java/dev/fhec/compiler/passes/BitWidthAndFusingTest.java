@@ -86,7 +86,7 @@ class BitWidthAndFusingTest {
     assertTrue(e.getMessage().contains("--round-to"), e.getMessage());
     // With rounding to 8 bits it compiles, and the lookup reads 8 bits.
     CompileOptions round8 =
-        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(8), false, 16);
+        new CompileOptions(OptionalDouble.empty(), 1e-5, OptionalInt.of(8), false, 16, true);
     Program p = Fhec.analyse(b2.build(), round8, List.of());
     Node tlu =
         p.nodes().stream().filter(n -> n.op() instanceof Op.TableLookup).findFirst().orElseThrow();

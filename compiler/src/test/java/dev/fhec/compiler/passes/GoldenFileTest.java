@@ -113,6 +113,7 @@ class GoldenFileTest {
     OptionalInt roundTo = d.roundTo();
     boolean exact = d.exactRounding();
     int maxTlu = d.maxTluWidth();
+    boolean optimize = d.optimizeLookups();
     List<String> unknown = new ArrayList<>();
     for (int i = 1; i < run.length; i++) {
       String[] kv = run[i].split("=", 2);
@@ -122,10 +123,11 @@ class GoldenFileTest {
         case "max-tlu-width" -> maxTlu = Integer.parseInt(kv[1]);
         case "p-error" -> pError = OptionalDouble.of(Double.parseDouble(kv[1]));
         case "global-p-error" -> global = Double.parseDouble(kv[1]);
+        case "seed-compatible" -> optimize = false;
         default -> unknown.add(run[i]);
       }
     }
     assertTrue(unknown.isEmpty(), file + ": unknown RUN options " + unknown);
-    return new CompileOptions(pError, global, roundTo, exact, maxTlu);
+    return new CompileOptions(pError, global, roundTo, exact, maxTlu, optimize);
   }
 }
