@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fhec.compiler.ir.NpyTensors;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.runtime.io.npy.Npy;
 import dev.fhec.runtime.io.npy.NpyArray;
@@ -62,10 +63,10 @@ public final class TensorFiles {
             file + ": a .npy file holds one array, there are " + tensors.size() + " outputs",
             "write to a .npz or .json file instead");
       }
-      Npy.write(array(tensors.values().iterator().next()), file);
+      Npy.write(NpyTensors.array(tensors.values().iterator().next()), file);
     } else if (name.endsWith(".npz")) {
       Map<String, NpyArray> arrays = new LinkedHashMap<>();
-      tensors.forEach((k, v) -> arrays.put(k, array(v)));
+      tensors.forEach((k, v) -> arrays.put(k, NpyTensors.array(v)));
       Npz.write(arrays, false, file);
     } else if (name.endsWith(".json")) {
       ObjectNode root = JSON.createObjectNode();
@@ -89,7 +90,7 @@ public final class TensorFiles {
     Map<String, Tensor> m = new LinkedHashMap<>();
     try {
       for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
-        m.put(e.getKey(), tensor(e.getValue()));
+        m.put(e.getKey(), NpyTensors.tensor(e.getValue()));
       }
     } catch (NpyFormatException e) {
       throw new UserException(e.getMessage(), "save arrays with numpy.savez");
@@ -102,24 +103,10 @@ public final class TensorFiles {
 
   private static Tensor readNpy(Path file) throws IOException {
     try {
-      return tensor(Npy.read(file));
+      return NpyTensors.tensor(Npy.read(file));
     } catch (NpyFormatException e) {
       throw new UserException(e.getMessage(), "save the array with numpy.save");
     }
-  }
-
-  static Tensor tensor(NpyArray a) {
-    return switch (a) {
-      case NpyArray.Ints x -> new Tensor.Ints(x.shape(), x.data());
-      case NpyArray.Floats x -> new Tensor.Floats(x.shape(), x.data());
-    };
-  }
-
-  static NpyArray array(Tensor t) {
-    return switch (t) {
-      case Tensor.Ints x -> new NpyArray.Ints(x.shape(), x.data());
-      case Tensor.Floats x -> new NpyArray.Floats(x.shape(), x.data());
-    };
   }
 
   private static Map<String, Tensor> readJson(Path file) throws IOException {

@@ -4,8 +4,8 @@ import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
-import dev.fhec.compiler.frontend.lang.ArrayFileReader;
 import dev.fhec.compiler.frontend.lang.LangFrontend;
+import dev.fhec.compiler.frontend.lang.NpyArrayFiles;
 import dev.fhec.compiler.frontend.onnx.OnnxFrontend;
 import dev.fhec.compiler.ir.IrParser;
 import dev.fhec.compiler.ir.IrPrinter;
@@ -102,31 +102,6 @@ public final class BundleCompiler {
         InspectionReport.of(cc, model.toString()));
   }
 
-  /** {@code np.load} for the language frontend, over the runtime's npy/npz codec. */
-  private static final ArrayFileReader NPY_ARRAYS =
-      new ArrayFileReader() {
-        @Override
-        public Tensor readNpy(Path file) throws IOException {
-          return tensor(Npy.read(file));
-        }
-
-        @Override
-        public Map<String, Tensor> readNpz(Path file) throws IOException {
-          Map<String, Tensor> m = new java.util.LinkedHashMap<>();
-          for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
-            m.put(e.getKey(), tensor(e.getValue()));
-          }
-          return m;
-        }
-      };
-
-  private static Tensor tensor(NpyArray a) {
-    return switch (a) {
-      case NpyArray.Ints x -> new Tensor.Ints(x.shape(), x.data());
-      case NpyArray.Floats x -> new Tensor.Floats(x.shape(), x.data());
-    };
-  }
-
   /** Quantization bits of float ONNX models when {@code --n-bits} is not given. */
   public static final int DEFAULT_ONNX_BITS = 6;
 
@@ -162,7 +137,7 @@ public final class BundleCompiler {
     return switch (ext) {
       case "ir" -> IrParser.parse(model.toString(), Files.readString(model));
       case "json" -> JsonGraphFrontend.load(model);
-      case "fhe" -> new LangFrontend(NPY_ARRAYS).compileFile(model);
+      case "fhe" -> new LangFrontend(new NpyArrayFiles()).compileFile(model);
       case "onnx" -> OnnxFrontend.importFloat(model).program();
       default ->
           throw new BundleException(

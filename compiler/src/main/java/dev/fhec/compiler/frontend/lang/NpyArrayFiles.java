@@ -1,5 +1,6 @@
 package dev.fhec.compiler.frontend.lang;
 
+import dev.fhec.compiler.ir.NpyTensors;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.runtime.io.npy.Npy;
 import dev.fhec.runtime.io.npy.NpyArray;
@@ -13,22 +14,15 @@ import java.util.Map;
 public final class NpyArrayFiles implements ArrayFileReader {
   @Override
   public Tensor readNpy(Path file) throws IOException {
-    return toTensor(Npy.read(file));
+    return NpyTensors.tensor(Npy.read(file));
   }
 
   @Override
   public Map<String, Tensor> readNpz(Path file) throws IOException {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Map.Entry<String, NpyArray> e : Npz.read(file).entrySet()) {
-      out.put(e.getKey(), toTensor(e.getValue()));
+      out.put(e.getKey(), NpyTensors.tensor(e.getValue()));
     }
     return out;
-  }
-
-  private static Tensor toTensor(NpyArray a) {
-    return switch (a) {
-      case NpyArray.Ints i -> new Tensor.Ints(i.shape(), i.data());
-      case NpyArray.Floats f -> new Tensor.Floats(f.shape(), f.data());
-    };
   }
 }
