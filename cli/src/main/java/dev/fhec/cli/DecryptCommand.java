@@ -58,16 +58,20 @@ final class DecryptCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    KeyDir k = KeyDir.read(keys);
-    Circuit circuit = k.circuit();
-    List<String> names = k.manifest().outputs();
+    Circuit circuit;
+    List<String> names;
     if (bundle != null) {
+      // An explicit bundle wins; the key directory then only has to hold the client key.
       Bundle b = Bundle.read(bundle);
       circuit = b.circuit();
       names = b.manifest().outputs();
+    } else {
+      KeyDir k = KeyDir.read(keys);
+      circuit = k.circuit();
+      names = k.manifest().outputs();
     }
     Io.requireFile(input, "ciphertext file", "the server writes it with 'fhec run'");
-    List<ClearTensor> result = root.engine().decrypt(circuit, k.clientKey(), input);
+    List<ClearTensor> result = root.engine().decrypt(circuit, KeyDir.clientKeyIn(keys), input);
     Io.createParent(output);
     TensorFiles.write(output, Io.named(names, result));
     spec.commandLine().getOut().println("Decrypted " + names + " -> " + output);

@@ -30,6 +30,11 @@ record KeyDir(Path dir, Circuit circuit, Bundle.Manifest manifest) {
   }
 
   Path clientKey() {
+    return clientKeyIn(dir);
+  }
+
+  /** The client key of a key directory, which need not hold the circuit copy. */
+  static Path clientKeyIn(Path dir) {
     Path p = dir.resolve(Io.CLIENT_KEY);
     Io.requireFile(p, "client key", "generate keys with 'fhec keygen BUNDLE -o " + dir + "'");
     return p;

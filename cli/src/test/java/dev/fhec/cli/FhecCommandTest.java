@@ -216,6 +216,24 @@ class FhecCommandTest {
     // 3·x mod 16 for x = 1, 7, 15
     assertArrayEquals(new long[] {3, 5, 13}, ((Tensor.Ints) y).data());
     assertArrayEquals(new int[] {3}, y.shape());
+
+    // With --bundle, a key directory that only holds the client key is enough.
+    Path bare = Files.createDirectories(tmp.resolve("bare-keys"));
+    Files.copy(keys.resolve("client.key"), bare.resolve("client.key"));
+    Path again = tmp.resolve("again.npy");
+    Result d2 =
+        run(
+            "decrypt",
+            "--keys",
+            bare.toString(),
+            "--bundle",
+            b.toString(),
+            outCt.toString(),
+            "-o",
+            again.toString());
+    assertEquals(0, d2.code(), d2.err());
+    assertArrayEquals(
+        new long[] {3, 5, 13}, ((Tensor.Ints) TensorFiles.read(again).get("again")).data());
   }
 
   @Test
