@@ -184,28 +184,41 @@ final class DemoCommand implements Callable<Integer> {
     fidelity.put("elements", got.length);
     fidelity.put("differFromSimulation", simDiff);
     fidelity.put("differFromQuantizedReference", refDiff);
+    // Approximate rounding reads lookup inputs through the noisy modulus switch, so values near a
+    // rounding boundary land on either side (Concrete documents the same off-by-one): then the
+    // check is that the encrypted result is as close to the float model as the simulation.
+    boolean approximate =
+        compileOptions().roundTo().isPresent() && !compileOptions().exactRounding();
+    boolean agrees = simDiff == 0;
     if (vec.containsKey("y_float") && !Double.isNaN(scale)) {
       Tensor yf = pick(vec, "y_float", vector, vectors);
-      double maxAbs = 0;
-      double num = 0;
-      double den = 0;
-      for (int i = 0; i < got.length && i < yf.size(); i++) {
-        double d = got[i] * scale - yf.asDouble(i);
-        maxAbs = Math.max(maxAbs, Math.abs(d));
-        num += d * d;
-        den += yf.asDouble(i) * yf.asDouble(i);
-      }
-      fidelity.put("floatMaxAbsError", maxAbs);
-      fidelity.put("floatRelativeL2Error", Math.sqrt(num / Math.max(den, 1e-300)));
+      double[] dec = floatError(got, scale, yf);
+      double[] simErr = floatError(sim, scale, yf);
+      fidelity.put("floatMaxAbsError", dec[0]);
+      fidelity.put("floatRelativeL2Error", dec[1]);
+      fidelity.put("simulationFloatRelativeL2Error", simErr[1]);
       fidelity.put("outputScale", scale);
+      agrees |= approximate && dec[1] <= simErr[1] * 1.25 + 0.02;
+    } else {
+      agrees |= approximate;
     }
+    fidelity.put("approximateRounding", approximate);
     out.println("6. compare");
     out.printf(
         Locale.ROOT,
         "   decrypted vs cleartext simulation: %s%n",
         simDiff == 0
             ? "identical (" + got.length + " values)"
-            : simDiff + " of " + got.length + " values differ");
+            : simDiff
+                + " of "
+                + got.length
+                + " values differ (max |Δ| "
+                + maxAbsDiff(got, sim)
+                + ")"
+                + (approximate
+                    ? "; expected with approximate rounding, which is pseudo-random near"
+                        + " rounding boundaries"
+                    : ""));
     out.printf(
         Locale.ROOT,
         "   decrypted vs quantized reference:  %s%n",
@@ -215,10 +228,12 @@ final class DemoCommand implements Callable<Integer> {
     if (fidelity.containsKey("floatMaxAbsError")) {
       out.printf(
           Locale.ROOT,
-          "   decrypted x %.4g vs float model:   max |error| %.4g, relative L2 error %.3g%n",
+          "   decrypted x %.4g vs float model:   max |error| %.4g, relative L2 error %.3g"
+              + " (simulation: %.3g)%n",
           scale,
           fidelity.get("floatMaxAbsError"),
-          fidelity.get("floatRelativeL2Error"));
+          fidelity.get("floatRelativeL2Error"),
+          fidelity.get("simulationFloatRelativeL2Error"));
     }
     out.println();
     out.printf(
@@ -248,7 +263,7 @@ final class DemoCommand implements Callable<Integer> {
       j.put("work", w.toString());
       Io.printJson(spec.commandLine().getOut(), j);
     }
-    return simDiff == 0 ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
+    return agrees ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
   }
 
   private CompileOptions compileOptions() {
@@ -258,6 +273,28 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double since(long t0) {
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** {max |q·scale − y|, ‖q·scale − y‖ / ‖y‖} of a dequantized result against the float model. */
+  static double[] floatError(long[] q, double scale, Tensor y) {
+    double maxAbs = 0;
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < q.length && i < y.size(); i++) {
+      double d = q[i] * scale - y.asDouble(i);
+      maxAbs = Math.max(maxAbs, Math.abs(d));
+      num += d * d;
+      den += y.asDouble(i) * y.asDouble(i);
+    }
+    return new double[] {maxAbs, Math.sqrt(num / Math.max(den, 1e-300))};
+  }
+
+  private static long maxAbsDiff(long[] a, long[] b) {
+    long m = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) {
+      m = Math.max(m, Math.abs(a[i] - b[i]));
+    }
+    return m;
   }
 
   private static int differing(long[] a, long[] b) {

@@ -40,4 +40,14 @@ class DemoCommandTest {
     Path p = DemoCommand.findSample("gpt2-head-tiny");
     assertTrue(Files.isRegularFile(p.resolve("model.json")), p.toString());
   }
+
+  @Test
+  void floatErrorDequantizesBeforeComparing() {
+    // q·0.5 = {1, -1, 2} against y = {1, -1, 1}: max |error| 1, ‖e‖/‖y‖ = 1/√3.
+    double[] e =
+        DemoCommand.floatError(
+            new long[] {2, -2, 4}, 0.5, new Tensor.Floats(new int[] {3}, new double[] {1, -1, 1}));
+    assertEquals(1.0, e[0], 1e-12);
+    assertEquals(1 / Math.sqrt(3), e[1], 1e-12);
+  }
 }
