@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -45,8 +45,7 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Key directory from keygen.")
   Path keys;
 
-  @Parameters(index = "0", paramLabel = "<input>", description = "Inputs: .npy, .npz or .json.")
-  Path input;
+  @Mixin InputTensors inputs;
 
   @Option(
       names = {"-o", "--output"},
@@ -55,25 +54,11 @@ final class EncryptCommand implements Callable<Integer> {
       description = "Ciphertext file to write.")
   Path output;
 
-  @Option(
-      names = "--sample",
-      paramLabel = "<i>",
-      description =
-          "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
-  Integer sample;
-
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
-    Path clientKey = keys.resolve(Io.CLIENT_KEY);
-    Io.requireFile(
-        clientKey, "client key", "generate keys with 'fhec keygen " + bundle + " -o " + keys + "'");
-    List<ClearTensor> in =
-        Io.inputsFor(
-            b.circuit(),
-            b.manifest().inputs(),
-            Io.sampled(TensorFiles.read(input), sample, input),
-            input);
+    Path clientKey = KeyDir.clientKeyIn(keys);
+    List<ClearTensor> in = inputs.readFor(b);
     Io.createParent(output);
     long t0 = System.nanoTime();
     root.engine().encrypt(b.circuit(), clientKey, in, output);

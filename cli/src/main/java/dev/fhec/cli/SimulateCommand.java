@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -32,8 +32,7 @@ final class SimulateCommand implements Callable<Integer> {
       description = "The compiled bundle.")
   Path bundle;
 
-  @Parameters(index = "0", paramLabel = "<input>", description = "Inputs: .npy, .npz or .json.")
-  Path input;
+  @Mixin InputTensors inputs;
 
   @Option(
       names = {"-o", "--output"},
@@ -42,22 +41,10 @@ final class SimulateCommand implements Callable<Integer> {
       description = "Result: .npy, .npz or .json.")
   Path output;
 
-  @Option(
-      names = "--sample",
-      paramLabel = "<i>",
-      description =
-          "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
-  Integer sample;
-
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
-    List<ClearTensor> in =
-        Io.inputsFor(
-            b.circuit(),
-            b.manifest().inputs(),
-            Io.sampled(TensorFiles.read(input), sample, input),
-            input);
+    List<ClearTensor> in = inputs.readFor(b);
     long t0 = System.nanoTime();
     List<ClearTensor> result = root.engine().simulate(b.circuit(), in);
     long nanos = System.nanoTime() - t0;
