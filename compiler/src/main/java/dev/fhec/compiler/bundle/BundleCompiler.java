@@ -115,7 +115,7 @@ public final class BundleCompiler {
   /** The seed's input quantizer: rint(x / scale) clipped to ±(2^(bits−1) − 1). */
   static List<List<Tensor>> quantizeSamples(
       List<List<Tensor>> floats, List<Double> scales, int bits) {
-    long qmax = (1L << (bits - 1)) - 1;
+    long qmax = QuantizationOptions.qmax(bits);
     List<List<Tensor>> out = new ArrayList<>();
     for (List<Tensor> sample : floats) {
       List<Tensor> q = new ArrayList<>();
