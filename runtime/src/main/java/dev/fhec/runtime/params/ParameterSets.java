@@ -35,6 +35,14 @@ public final class ParameterSets {
   public static final ParameterSet TOY_N512 =
       toy("TOY_N512", 10, 1, 512, 18, 1, 4, 4, Math.pow(2, -30), Math.pow(2, -45));
 
+  /**
+   * Tiny set for 7-bit lookups behind deep leveled sums (large ν²): N = 2048 quarters the modulus
+   * switch noise of TOY_N512, and two PBS levels of 2^12 shrink the blind-rotation term that ν²
+   * multiplies (NoiseModel: p_fail ≈ 1e-28 for a 7-bit lookup at ν² = 16).
+   */
+  public static final ParameterSet TOY_N2048 =
+      toy("TOY_N2048", 10, 1, 2048, 12, 2, 3, 6, Math.pow(2, -30), Math.pow(2, -45));
+
   /** Tiny set with k = 2 and two decomposition levels (exercises k > 1, ℓ > 1). */
   public static final ParameterSet TOY_K2_L2 =
       toy("TOY_K2_L2", 12, 2, 128, 9, 2, 3, 5, Math.pow(2, -30), Math.pow(2, -45));
