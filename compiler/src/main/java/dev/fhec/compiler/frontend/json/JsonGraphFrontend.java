@@ -262,9 +262,9 @@ public final class JsonGraphFrontend {
       throw error(ptr, "file constants need the graph to be loaded from a file");
     }
     try {
-      return baseDir.get().resolve(relative);
-    } catch (java.nio.file.InvalidPathException e) {
-      throw error(ptr, "invalid path '" + relative + "': " + e.getReason());
+      return dev.fhec.compiler.frontend.ModelFiles.resolveInside(baseDir.get(), relative);
+    } catch (dev.fhec.compiler.frontend.ModelFiles.EscapeException e) {
+      throw error(ptr, e.getMessage());
     }
   }
 

@@ -22,7 +22,12 @@ final class ConstantFiles {
   }
 
   Value load(String name, Span span) {
-    Path file = baseDir.resolve(name).normalize();
+    Path file;
+    try {
+      file = dev.fhec.compiler.frontend.ModelFiles.resolveInside(baseDir, name);
+    } catch (dev.fhec.compiler.frontend.ModelFiles.EscapeException e) {
+      throw Tracer.error(span, "cannot load: " + e.getMessage());
+    }
     Value cached = cache.get(file);
     if (cached != null) {
       return cached;

@@ -330,15 +330,11 @@ final class OnnxReader {
           "tensor '" + t.getName() + "' has external data but no location next to a model file",
           where);
     }
-    Path p = baseDir.resolve(location).normalize();
-    if (!p.startsWith(baseDir.normalize())) {
-      throw error(
-          "tensor '"
-              + t.getName()
-              + "': external data location '"
-              + location
-              + "' escapes the model's directory",
-          where);
+    Path p;
+    try {
+      p = dev.fhec.compiler.frontend.ModelFiles.resolveInside(baseDir, location);
+    } catch (dev.fhec.compiler.frontend.ModelFiles.EscapeException e) {
+      throw error("tensor '" + t.getName() + "': external data " + e.getMessage(), where);
     }
     try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "r")) {
       long size = f.length();
