@@ -32,8 +32,9 @@ import java.util.Map;
  *       (per-channel weights: the per-column rescale becomes a float chain);
  *   <li>matmul or product of two encrypted values: integer enc×enc on both operands quantized at
  *       their calibrated scales; division a / b = a × q(1/b), 1/b a float chain on b;
- *   <li>add/sub/max/min/where of two encrypted values with different roots: both requantized to one
- *       common scale, then the integer op (no table when they already share it, as x − max x);
+ *   <li>add/sub/max/min/where/concat and comparisons of encrypted values with different roots: all
+ *       requantized to one common scale, then the integer op (no table when they already share it,
+ *       as x − max x); a comparison's 0/1 result has scale 1;
  *   <li>elementwise float ops with a clear operand, and anything on values with the same root:
  *       float chains;
  *   <li>sums, max/min reductions and data movement: on integers, scale unchanged.
@@ -244,7 +245,12 @@ public final class PostTrainingQuantizer {
         Rep.Quant inv = quantizeFloat(recip, sr);
         yield new Rep.Quant(nb.mul(a.id(), inv.id()), a.scale() * sr);
       }
-      case POW, LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL ->
+      case LESS, LESS_EQUAL, GREATER, GREATER_EQUAL, EQUAL, NOT_EQUAL -> {
+        // compare on one scale (never the raw integers of two scales); the 0/1 result has scale 1
+        double s = commonScale(null, b.lhs(), b.rhs());
+        yield new Rep.Quant(nb.binary(b.kind(), onScale(b.lhs(), s), onScale(b.rhs(), s)), 1.0);
+      }
+      case POW ->
           throw unsupported(
               n,
               b.kind().name().toLowerCase(java.util.Locale.ROOT)
@@ -384,13 +390,18 @@ public final class PostTrainingQuantizer {
     return new Rep.Quant(nb.cast(clipped, INT), s);
   }
 
+  /**
+   * One scale for combining {@code a} and {@code b} (and holding the result {@code n}; null when
+   * the result is not on that scale, as for comparisons).
+   */
   private double commonScale(Node n, int a, int b) {
     Rep.Quant qa = existingQuant(a);
     Rep.Quant qb = existingQuant(b);
     if (qa != null && qb != null && qa.scale() == qb.scale()) {
       return qa.scale(); // e.g. x − max(x): both already integers on one scale, no table
     }
-    return scaleFor(Math.max(maxAbs[n.id()], Math.max(rangeOf(a), rangeOf(b))));
+    double result = n == null ? 0 : maxAbs[n.id()];
+    return scaleFor(Math.max(result, Math.max(rangeOf(a), rangeOf(b))));
   }
 
   private double rangeOf(int x) {

@@ -216,6 +216,24 @@ public final class OnnxFrontend {
                     + "); convert the model with onnx.version_converter",
                 n.location()));
       }
+      for (String attribute : new java.util.TreeSet<>(n.attributes().keySet())) {
+        if (!entry.attributes().contains(attribute)) {
+          throw new CompileException(
+              Diagnostic.error(
+                  "node '"
+                      + n.name()
+                      + "' ("
+                      + n.opType()
+                      + "): attribute '"
+                      + attribute
+                      + "' is not supported by the frontend's "
+                      + entry.version()
+                      + (entry.attributes().isEmpty()
+                          ? ", which takes no attributes"
+                          : " (it reads " + new java.util.TreeSet<>(entry.attributes()) + ")"),
+                  n.location()));
+        }
+      }
       List<Integer> ins = new ArrayList<>();
       for (String name : n.inputs()) {
         ins.add(name.isEmpty() ? -1 : resolve(name, values, m, b, n));

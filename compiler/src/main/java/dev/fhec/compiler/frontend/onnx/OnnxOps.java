@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,10 +32,20 @@ final class OnnxOps {
    * @param minOpset the oldest default-domain opset whose semantics the lowering also handles
    *     (older spellings such as axes as an attribute included); older models are rejected
    * @param lowering the lowering
+   * @param attributes the attributes the lowering reads (of {@code version} and the older spellings
+   *     it accepts); a node with any other attribute is refused, never half-honoured
    */
-  record Entry(String version, int minOpset, OnnxOpLowering lowering) {
-    Entry(String version, OnnxOpLowering lowering) {
-      this(version, DEFAULT_MIN_OPSET, lowering);
+  record Entry(String version, int minOpset, OnnxOpLowering lowering, Set<String> attributes) {
+    Entry {
+      attributes = Set.copyOf(attributes);
+    }
+
+    Entry(String version, OnnxOpLowering lowering, String... attributes) {
+      this(version, DEFAULT_MIN_OPSET, lowering, Set.of(attributes));
+    }
+
+    Entry(String version, int minOpset, OnnxOpLowering lowering, String... attributes) {
+      this(version, minOpset, lowering, Set.of(attributes));
     }
   }
 
@@ -44,22 +55,29 @@ final class OnnxOps {
   private static final ElementType FLOAT = new ElementType.FloatType();
   private static final ElementType INT = new ElementType.IntType(true, 0);
 
+  /** axes (an attribute before ReduceSum-13 / ReduceMax-18), keepdims, noop_with_empty_axes. */
+  private static final String[] REDUCE_ATTRIBUTES = {"axes", "keepdims", "noop_with_empty_axes"};
+
   static final Map<String, Entry> TABLE = table();
 
   private static Map<String, Entry> table() {
     Map<String, Entry> t = new TreeMap<>();
     t.put("MatMul", new Entry("MatMul-13", (c, n, in) -> one(c.b().matmul(in.get(0), in.get(1)))));
-    t.put("Gemm", new Entry("Gemm-13", OnnxOps::gemm));
+    t.put("Gemm", new Entry("Gemm-13", OnnxOps::gemm, "alpha", "beta", "transA", "transB"));
     t.put("Add", new Entry("Add-14", binary(BinaryKind.ADD)));
     t.put("Sub", new Entry("Sub-14", binary(BinaryKind.SUB)));
     t.put("Mul", new Entry("Mul-14", binary(BinaryKind.MUL)));
     t.put("Div", new Entry("Div-14", OnnxOps::div));
     t.put("Pow", new Entry("Pow-15", OnnxOps::pow));
-    t.put("Max", new Entry("Max-13", binary(BinaryKind.MAXIMUM)));
-    t.put("Min", new Entry("Min-13", binary(BinaryKind.MINIMUM)));
+    t.put("Max", new Entry("Max-13", variadic(BinaryKind.MAXIMUM)));
+    t.put("Min", new Entry("Min-13", variadic(BinaryKind.MINIMUM)));
+    t.put("Sum", new Entry("Sum-13", variadic(BinaryKind.ADD)));
+    t.put("Mean", new Entry("Mean-13", OnnxOps::mean));
     t.put("Equal", new Entry("Equal-13", binary(BinaryKind.EQUAL)));
     t.put("Less", new Entry("Less-13", binary(BinaryKind.LESS)));
+    t.put("LessOrEqual", new Entry("LessOrEqual-16", 12, binary(BinaryKind.LESS_EQUAL)));
     t.put("Greater", new Entry("Greater-13", binary(BinaryKind.GREATER)));
+    t.put("GreaterOrEqual", new Entry("GreaterOrEqual-16", 12, binary(BinaryKind.GREATER_EQUAL)));
     t.put("Neg", new Entry("Neg-13", (c, n, in) -> one(c.b().neg(in.get(0)))));
     t.put("Identity", new Entry("Identity-16", (c, n, in) -> one(in.get(0))));
     t.put("Exp", new Entry("Exp-13", unary(UnaryFn.Simple.EXP)));
@@ -71,29 +89,41 @@ final class OnnxOps {
     t.put("Erf", new Entry("Erf-13", unary(UnaryFn.Simple.ERF)));
     t.put("Relu", new Entry("Relu-14", unary(UnaryFn.Simple.RELU)));
     t.put("Abs", new Entry("Abs-13", unary(UnaryFn.Simple.ABS)));
-    t.put("Gelu", new Entry("Gelu-20", 20, OnnxOps::gelu));
-    t.put("Transpose", new Entry("Transpose-13", OnnxOps::transpose));
-    t.put("Reshape", new Entry("Reshape-14", 5, OnnxOps::reshape));
-    t.put("Flatten", new Entry("Flatten-13", OnnxOps::flatten));
-    t.put("Split", new Entry("Split-18", OnnxOps::split));
+    t.put("Gelu", new Entry("Gelu-20", 20, OnnxOps::gelu, "approximate"));
+    t.put("Transpose", new Entry("Transpose-13", OnnxOps::transpose, "perm"));
+    t.put("Reshape", new Entry("Reshape-14", 5, OnnxOps::reshape, "allowzero"));
+    t.put("Flatten", new Entry("Flatten-13", OnnxOps::flatten, "axis"));
+    t.put("Split", new Entry("Split-18", OnnxOps::split, "axis", "split", "num_outputs"));
     t.put("Slice", new Entry("Slice-13", OnnxOps::slice));
-    t.put("Gather", new Entry("Gather-13", OnnxOps::gather));
-    t.put("Concat", new Entry("Concat-13", OnnxOps::concat));
-    t.put("Unsqueeze", new Entry("Unsqueeze-13", OnnxOps::unsqueeze));
-    t.put("Squeeze", new Entry("Squeeze-13", OnnxOps::squeeze));
+    t.put("Gather", new Entry("Gather-13", OnnxOps::gather, "axis"));
+    t.put("Concat", new Entry("Concat-13", OnnxOps::concat, "axis"));
+    t.put("Unsqueeze", new Entry("Unsqueeze-13", OnnxOps::unsqueeze, "axes"));
+    t.put("Squeeze", new Entry("Squeeze-13", OnnxOps::squeeze, "axes"));
     t.put("Expand", new Entry("Expand-13", OnnxOps::expand));
-    t.put("Shape", new Entry("Shape-15", OnnxOps::shape));
-    t.put("Softmax", new Entry("Softmax-13", 13, OnnxOps::softmax));
-    t.put("ReduceMax", new Entry("ReduceMax-18", reduce(ReduceKind.MAX)));
-    t.put("ReduceMin", new Entry("ReduceMin-18", reduce(ReduceKind.MIN)));
-    t.put("ReduceSum", new Entry("ReduceSum-13", OnnxOps::reduceSum));
-    t.put("ReduceMean", new Entry("ReduceMean-18", OnnxOps::reduceMean));
+    t.put("Shape", new Entry("Shape-15", OnnxOps::shape, "start", "end"));
+    t.put("Softmax", new Entry("Softmax-13", 13, OnnxOps::softmax, "axis"));
+    t.put("ReduceMax", new Entry("ReduceMax-18", reduce(ReduceKind.MAX), REDUCE_ATTRIBUTES));
+    t.put("ReduceMin", new Entry("ReduceMin-18", reduce(ReduceKind.MIN), REDUCE_ATTRIBUTES));
+    t.put("ReduceSum", new Entry("ReduceSum-13", OnnxOps::reduceSum, REDUCE_ATTRIBUTES));
+    t.put("ReduceMean", new Entry("ReduceMean-18", OnnxOps::reduceMean, REDUCE_ATTRIBUTES));
     t.put("Where", new Entry("Where-16", OnnxOps::where));
-    t.put("Cast", new Entry("Cast-19", OnnxOps::cast));
-    t.put("Constant", new Entry("Constant-13", OnnxOps::constant));
-    t.put("LayerNormalization", new Entry("LayerNormalization-17", 17, OnnxOps::layerNorm));
-    t.put("QuantizeLinear", new Entry("QuantizeLinear-13", OnnxOps::quantizeLinear));
-    t.put("DequantizeLinear", new Entry("DequantizeLinear-13", OnnxOps::dequantizeLinear));
+    t.put("Cast", new Entry("Cast-19", OnnxOps::cast, "to", "saturate"));
+    t.put(
+        "Constant",
+        new Entry(
+            "Constant-13",
+            OnnxOps::constant,
+            "value",
+            "value_float",
+            "value_floats",
+            "value_int",
+            "value_ints"));
+    t.put(
+        "LayerNormalization",
+        new Entry(
+            "LayerNormalization-17", 17, OnnxOps::layerNorm, "axis", "epsilon", "stash_type"));
+    t.put("QuantizeLinear", new Entry("QuantizeLinear-13", OnnxOps::quantizeLinear, "axis"));
+    t.put("DequantizeLinear", new Entry("DequantizeLinear-13", OnnxOps::dequantizeLinear, "axis"));
     return java.util.Collections.unmodifiableMap(t);
   }
 
@@ -105,6 +135,34 @@ final class OnnxOps {
 
   private static OnnxOpLowering binary(BinaryKind kind) {
     return (c, n, in) -> one(c.b().binary(kind, in.get(0), in.get(1)));
+  }
+
+  /**
+   * Max-13, Min-13, Sum-13: one or more inputs with multidirectional broadcasting, folded pairwise
+   * (pairwise broadcasting reaches the same shape). The operands may be encrypted values on
+   * different quantization scales: the quantizer brings each pair to a common scale.
+   */
+  private static OnnxOpLowering variadic(BinaryKind kind) {
+    return (c, n, in) -> one(fold(c, kind, in));
+  }
+
+  private static int fold(OnnxLoweringContext c, BinaryKind kind, List<Integer> in) {
+    List<Integer> xs = in.stream().filter(i -> i >= 0).toList();
+    if (xs.isEmpty()) {
+      throw c.error("needs at least one input");
+    }
+    int acc = xs.get(0);
+    for (int i = 1; i < xs.size(); i++) {
+      acc = c.b().binary(kind, acc, xs.get(i));
+    }
+    return acc;
+  }
+
+  /** Mean-13: the sum of the inputs divided by their count. */
+  private static List<Integer> mean(OnnxLoweringContext c, OnnxNodeSpec n, List<Integer> in) {
+    int sum = fold(c, BinaryKind.ADD, in);
+    long count = in.stream().filter(i -> i >= 0).count();
+    return one(count == 1 ? sum : c.b().div(sum, c.b().constant((double) count)));
   }
 
   private static OnnxOpLowering unary(UnaryFn fn) {
@@ -438,6 +496,9 @@ final class OnnxOps {
       int r = rank(c, x);
       List<Long> axes = axesInputOrAttr(c, in, 1);
       List<Integer> ax = new ArrayList<>();
+      if ((axes == null || axes.isEmpty()) && c.attrInt("noop_with_empty_axes", 0) != 0) {
+        return one(x);
+      }
       if (axes == null || axes.isEmpty()) {
         for (int i = 0; i < r; i++) {
           ax.add(i);
@@ -475,6 +536,9 @@ final class OnnxOps {
 
   private static List<Integer> reduceMean(OnnxLoweringContext c, OnnxNodeSpec n, List<Integer> in) {
     List<Integer> ax = sumAxes(c, in);
+    if (ax.isEmpty() && c.attrInt("noop_with_empty_axes", 0) != 0) {
+      return one(in.get(0));
+    }
     int[] s = shapeOf(c, in.get(0));
     long count = 1;
     if (ax.isEmpty()) {
@@ -495,14 +559,107 @@ final class OnnxOps {
     return one(c.b().where(in.get(0), in.get(1), in.get(2)));
   }
 
+  /**
+   * Cast-19 to the element types the IR represents exactly: FLOAT and DOUBLE (float), INT32 and
+   * INT64 (truncation toward zero), BOOL (x ≠ 0). The narrow types (INT8/16, UINT8/16/32/64) wrap
+   * and FLOAT16/BFLOAT16 round: both are computed exactly on constants and refused on values that
+   * depend on the inputs. Every other type (STRING, COMPLEX, FLOAT8, INT4, FLOAT4…) is refused.
+   */
   private static List<Integer> cast(OnnxLoweringContext c, OnnxNodeSpec n, List<Integer> in) {
-    long to = c.attrInt("to", -1);
-    boolean toFloat = OnnxReader.isFloatType((int) to);
-    int x = in.get(0);
-    if (toFloat == c.b().type(x).isFloat()) {
-      return one(x);
+    long to = c.attrInt("to", Long.MIN_VALUE);
+    if (to == Long.MIN_VALUE) {
+      throw c.error("attribute 'to' is required");
     }
-    return one(c.b().cast(x, toFloat ? FLOAT : INT));
+    ProgramBuilder b = c.b();
+    int x = in.get(0);
+    Tensor k = b.node(x).op() instanceof dev.fhec.compiler.ir.Op.Constant kc ? kc.value() : null;
+    String name = OnnxReader.dataTypeName((int) to);
+    return switch ((int) to) {
+      case ONNX_FLOAT, ONNX_DOUBLE -> one(b.type(x).isFloat() ? x : b.cast(x, FLOAT));
+      case ONNX_INT32, ONNX_INT64 -> one(b.type(x).isFloat() ? b.cast(x, INT) : x);
+      case ONNX_BOOL -> one(b.binary(BinaryKind.NOT_EQUAL, x, b.constant(0L)));
+      case ONNX_UINT8, ONNX_INT8, ONNX_UINT16, ONNX_INT16, ONNX_UINT32, ONNX_UINT64 -> {
+        if (k == null) {
+          throw c.error(
+              "a Cast to "
+                  + name
+                  + " of a value computed from the inputs wraps values outside the type's range,"
+                  + " which the compiler does not model; cast to INT64 (or INT32) instead");
+        }
+        yield one(b.constant(wrap(k, (int) to)));
+      }
+      case ONNX_FLOAT16, ONNX_BFLOAT16 -> {
+        if (k == null) {
+          throw c.error(
+              "a Cast to "
+                  + name
+                  + " of a value computed from the inputs rounds to half precision, which the"
+                  + " compiler does not model; keep the model in FLOAT");
+        }
+        yield one(b.constant(roundHalf(k, to == ONNX_BFLOAT16)));
+      }
+      default ->
+          throw c.error(
+              "Cast to "
+                  + name
+                  + " is not supported; the frontend casts to FLOAT, DOUBLE, INT32, INT64 and BOOL"
+                  + " (and, on constants, the narrow integer and half-precision types)");
+    };
+  }
+
+  // TensorProto.DataType numbers (onnx.proto); stable across ONNX versions.
+  private static final int ONNX_FLOAT = 1;
+  private static final int ONNX_UINT8 = 2;
+  private static final int ONNX_INT8 = 3;
+  private static final int ONNX_UINT16 = 4;
+  private static final int ONNX_INT16 = 5;
+  private static final int ONNX_INT32 = 6;
+  private static final int ONNX_INT64 = 7;
+  private static final int ONNX_BOOL = 9;
+  private static final int ONNX_FLOAT16 = 10;
+  private static final int ONNX_DOUBLE = 11;
+  private static final int ONNX_UINT32 = 12;
+  private static final int ONNX_UINT64 = 13;
+  private static final int ONNX_BFLOAT16 = 16;
+
+  /** Truncation toward zero, then two's-complement wrapping to the target width (as C casts). */
+  private static Tensor wrap(Tensor k, int to) {
+    long[] v = new long[k.size()];
+    for (int i = 0; i < v.length; i++) {
+      double d = k.asDouble(i);
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException("cannot cast " + d + " to an integer type");
+      }
+      long t = k instanceof Tensor.Ints ints ? ints.data()[i] : (long) d;
+      v[i] =
+          switch (to) {
+            case ONNX_UINT8 -> t & 0xFF;
+            case ONNX_INT8 -> (byte) t;
+            case ONNX_UINT16 -> t & 0xFFFF;
+            case ONNX_INT16 -> (short) t;
+            case ONNX_UINT32 -> t & 0xFFFF_FFFFL;
+            default -> t; // UINT64: the IR's integers are 64-bit
+          };
+    }
+    return new Tensor.Ints(k.shape(), v);
+  }
+
+  /** Rounds to IEEE half (round to nearest even) or bfloat16 (the top 16 bits of a float32). */
+  private static Tensor roundHalf(Tensor k, boolean bfloat) {
+    double[] d = new double[k.size()];
+    for (int i = 0; i < d.length; i++) {
+      float f = (float) k.asDouble(i);
+      if (bfloat) {
+        int bits = Float.floatToRawIntBits(f);
+        if (!Float.isNaN(f)) {
+          bits += 0x7FFF + ((bits >>> 16) & 1); // round to nearest even on the dropped half
+        }
+        d[i] = Float.intBitsToFloat(bits & 0xFFFF0000);
+      } else {
+        d[i] = Float.float16ToFloat(Float.floatToFloat16(f));
+      }
+    }
+    return new Tensor.Floats(k.shape(), d);
   }
 
   private static List<Integer> constant(OnnxLoweringContext c, OnnxNodeSpec n, List<Integer> in) {

@@ -300,7 +300,7 @@ final class OnnxReader {
     };
   }
 
-  private static String dataTypeName(int dt) {
+  static String dataTypeName(int dt) {
     OnnxProto.TensorProto.DataType t = OnnxProto.TensorProto.DataType.forNumber(dt);
     return t == null ? "#" + dt : t.name();
   }

@@ -318,4 +318,134 @@ class OnnxOpsTest {
     assertTrue(e.getMessage().contains("bad_reshape"), e.getMessage());
     assertTrue(e.getMessage().contains("must be a constant"), e.getMessage());
   }
+
+  private static CompileException importFails(byte[] m) {
+    return assertThrows(CompileException.class, () -> OnnxFrontend.importFloat(m, "m.onnx"));
+  }
+
+  @Test
+  void castsOutsideTheRepresentedTypesAreRefusedAtTheNode() {
+    // INT4 = 22, STRING = 8, FLOAT8E4M3FN = 17, COMPLEX64 = 14
+    for (long to : new long[] {22, 8, 17, 14}) {
+      CompileException e =
+          importFails(
+              model(
+                  new int[] {2},
+                  List.of(node("Cast", "odd_cast", List.of("x"), List.of("y"), attr("to", to))),
+                  List.of()));
+      assertTrue(e.getMessage().contains("odd_cast"), e.getMessage());
+      assertTrue(e.getMessage().contains("is not supported"), e.getMessage());
+      assertEquals(new Location.OnnxNode("m.onnx", "odd_cast", "Cast"), e.first().location());
+    }
+    // a narrow integer or half-precision cast of an input-dependent value would wrap or round
+    for (long to : new long[] {3, 2, 10}) {
+      CompileException e =
+          importFails(
+              model(
+                  new int[] {2},
+                  List.of(node("Cast", "narrow", List.of("x"), List.of("y"), attr("to", to))),
+                  List.of()));
+      assertTrue(e.getMessage().contains("narrow"), e.getMessage());
+    }
+    CompileException missing =
+        importFails(
+            model(
+                new int[] {2},
+                List.of(node("Cast", "no_to", List.of("x"), List.of("y"))),
+                List.of()));
+    assertTrue(missing.getMessage().contains("'to' is required"), missing.getMessage());
+  }
+
+  @Test
+  void castsOfConstantsWrapRoundAndTestAsOnnxDefinesThem() {
+    // y = x + Cast<INT8>(c) + Cast<FLOAT16>(h) + Cast<BOOL>(z) ; c = 300 → 44, h = 0.1 →
+    // 0.0999755859375
+    byte[] m =
+        model(
+            new int[] {3},
+            List.of(
+                node("Cast", "c8", List.of("c"), List.of("c8"), attr("to", 3L)),
+                node("Cast", "cf", List.of("c8"), List.of("cf"), attr("to", 1L)),
+                node("Cast", "h16", List.of("h"), List.of("h16"), attr("to", 10L)),
+                node("Cast", "zb", List.of("z"), List.of("zb"), attr("to", 9L)),
+                node("Cast", "zf", List.of("zb"), List.of("zf"), attr("to", 1L)),
+                node("Sum", "s", List.of("x", "cf", "h16", "zf"), List.of("y"))),
+            List.of(
+                floats("c", new int[] {3}, new double[] {300, -129.75, 5}),
+                floats("h", new int[] {3}, new double[] {0.1, 1, -2.5}),
+                floats("z", new int[] {3}, new double[] {0, 0.25, -3})));
+    double[] y = run(m, new int[] {3}, new double[] {0, 0, 0});
+    double[] want = {
+      (byte) 300 + (double) Float.float16ToFloat(Float.floatToFloat16(0.1f)) + 0,
+      (byte) -129 + 1.0 + 1,
+      5 - 2.5 + 1
+    };
+    assertArrayEquals(want, y, 0);
+  }
+
+  @Test
+  void anAttributeTheLoweringDoesNotReadIsRefused() {
+    CompileException e =
+        importFails(
+            model(
+                new int[] {2, 3},
+                List.of(
+                    node(
+                        "Softmax",
+                        "sm",
+                        List.of("x"),
+                        List.of("y"),
+                        attr("axis", 1L),
+                        attr("legacy_mode", 1L))),
+                List.of()));
+    assertTrue(e.getMessage().contains("'legacy_mode'"), e.getMessage());
+    assertTrue(e.getMessage().contains("Softmax-13"), e.getMessage());
+    assertEquals(new Location.OnnxNode("m.onnx", "sm", "Softmax"), e.first().location());
+    CompileException none =
+        importFails(
+            model(
+                new int[] {2},
+                List.of(node("Relu", "r", List.of("x"), List.of("y"), attr("alpha", 0.5))),
+                List.of()));
+    assertTrue(none.getMessage().contains("takes no attributes"), none.getMessage());
+  }
+
+  @Test
+  void reductionsWithNoopWithEmptyAxesReturnTheirInput() {
+    for (String op : List.of("ReduceMax", "ReduceMean", "ReduceSum")) {
+      byte[] m =
+          model(
+              new int[] {2, 3},
+              List.of(node(op, "r", List.of("x"), List.of("y"), attr("noop_with_empty_axes", 1L))),
+              List.of());
+      double[] x = ramp(6, 0.5, -1);
+      assertArrayEquals(x, run(m, new int[] {2, 3}, x), 0, op);
+    }
+  }
+
+  @Test
+  void variadicMaxMinSumMeanUseEveryInput() {
+    double[] k1 = {3, -4, 0.5, 2};
+    double[] k2 = {-1, 6, 0.25, 2.5};
+    for (String op : List.of("Max", "Min", "Sum", "Mean")) {
+      byte[] m =
+          model(
+              new int[] {4},
+              List.of(node(op, "v", List.of("x", "k1", "k2"), List.of("y"))),
+              List.of(floats("k1", new int[] {4}, k1), floats("k2", new int[] {4}, k2)));
+      double[] x = {1, 2, -3, 2.25};
+      double[] y = run(m, new int[] {4}, x);
+      for (int i = 0; i < 4; i++) {
+        double[] v = {x[i], k1[i], k2[i]};
+        double want =
+            switch (op) {
+              case "Max" -> Math.max(v[0], Math.max(v[1], v[2]));
+              case "Min" -> Math.min(v[0], Math.min(v[1], v[2]));
+              case "Sum" -> v[0] + v[1] + v[2];
+              default -> (v[0] + v[1] + v[2]) / 3;
+            };
+        assertEquals(want, y[i], 1e-12, op + "[" + i + "]");
+      }
+    }
+  }
 }
