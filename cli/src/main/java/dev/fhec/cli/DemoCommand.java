@@ -28,11 +28,12 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the seed GPT-2 attention head end to end: compile, report, keygen, encrypt, encrypted"
+      "Runs a GPT-2 attention head end to end: compile, report, keygen, encrypt, encrypted"
           + " run, decrypt, and compares the result with the cleartext simulation, the quantized"
           + " reference and the float model.",
-      "The default is the reduced head (samples/gpt2-head-tiny, about two minutes on 2 cores);"
-          + " --full runs the full-size head (samples/gpt2-head).",
+      "By default the reduced 3-bit head (samples/gpt2-head-tiny); --full runs the seed's"
+          + " full-size head (samples/gpt2-head). Files go to a temporary directory that is"
+          + " deleted afterwards, unless --work is given.",
       ""
     },
     footer = {"", "Example:", "  fhec demo", "  fhec demo --full --work /tmp/head --json"})
@@ -91,6 +92,29 @@ final class DemoCommand implements Callable<Integer> {
       Io.requireFile(p, "sample file", "run from the fhec checkout, or pass --sample DIR");
     }
     Path w = work != null ? Files.createDirectories(work) : Files.createTempDirectory("fhec-demo");
+    try {
+      return demo(out, dir, model, inputset, vectors, w);
+    } finally {
+      if (work == null) {
+        deleteTree(w);
+      }
+    }
+  }
+
+  /** Deletes a temporary work directory (keys and ciphertexts: tens of MB per run). */
+  static void deleteTree(Path root) throws java.io.IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private int demo(PrintWriter out, Path dir, Path model, Path inputset, Path vectors, Path w)
+      throws Exception {
     Engine engine = root.engine();
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
@@ -111,7 +135,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("1. compile");
     CompileCommand.describe(out, r);
-    out.println("   report: " + html);
+    out.println("   report: " + (work != null ? html.toString() : "kept with --work DIR"));
 
     Io.requireHeapFor(c.circuit(), "the encrypted run of " + dir.getFileName());
     Path clientKey = w.resolve(Io.CLIENT_KEY);
@@ -130,7 +154,7 @@ final class DemoCommand implements Callable<Integer> {
 
     Map<String, Tensor> vec = TensorFiles.read(vectors);
     String inName = c.manifest().inputs().get(0);
-    Tensor qx = pick(vec, inName, vector, vectors);
+    Tensor qx = pick(vec, inName, vector, vectors, "--vector");
     List<ClearTensor> in =
         Io.inputsFor(c.circuit(), c.manifest().inputs(), Map.of(inName, qx), vectors);
     Path ct = w.resolve("input.ct");
@@ -176,7 +200,7 @@ final class DemoCommand implements Callable<Integer> {
     long[] got = decrypted.get(0).data();
     long[] sim = simulated.get(0).data();
     int simDiff = differing(got, sim);
-    Tensor yInt = pick(vec, "y_int", vector, vectors);
+    Tensor yInt = pick(vec, "y_int", vector, vectors, "--vector");
     long[] ref = ((Tensor.Ints) yInt).data();
     int refDiff = got.length == ref.length ? differing(got, ref) : -1;
     double scale = outputScale(model);
@@ -191,7 +215,7 @@ final class DemoCommand implements Callable<Integer> {
         compileOptions().roundTo().isPresent() && !compileOptions().exactRounding();
     boolean agrees = simDiff == 0;
     if (vec.containsKey("y_float") && !Double.isNaN(scale)) {
-      Tensor yf = pick(vec, "y_float", vector, vectors);
+      Tensor yf = pick(vec, "y_float", vector, vectors, "--vector");
       double[] dec = floatError(got, scale, yf);
       double[] simErr = floatError(sim, scale, yf);
       fidelity.put("floatMaxAbsError", dec[0]);
@@ -234,6 +258,12 @@ final class DemoCommand implements Callable<Integer> {
           fidelity.get("floatMaxAbsError"),
           fidelity.get("floatRelativeL2Error"),
           fidelity.get("simulationFloatRelativeL2Error"));
+      OptionalInt bits = quantizationBits(model);
+      out.printf(
+          Locale.ROOT,
+          "   (the float gap is the model's %squantization error, not encryption noise: the"
+              + " cleartext simulation has the same)%n",
+          bits.isPresent() ? bits.getAsInt() + "-bit " : "");
     }
     out.println();
     out.printf(
@@ -248,7 +278,7 @@ final class DemoCommand implements Callable<Integer> {
     times.forEach((k, v) -> steps.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
     steps.setLength(steps.length() - 1);
     out.println(steps);
-    out.println("files: " + w);
+    out.println(work != null ? "files: " + w : "files: deleted (keep them with --work DIR)");
     out.flush();
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();
@@ -260,7 +290,7 @@ final class DemoCommand implements Callable<Integer> {
       j.put("evaluationKeysBytes", Files.size(evalKeys));
       j.put("seconds", times);
       j.put("fidelity", fidelity);
-      j.put("work", w.toString());
+      j.put("work", work != null ? w.toString() : null);
       Io.printJson(spec.commandLine().getOut(), j);
     }
     return agrees ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
@@ -305,8 +335,11 @@ final class DemoCommand implements Callable<Integer> {
     return d;
   }
 
-  /** Vector {@code i} of array {@code name}: its slice along the leading (sample) axis. */
-  static Tensor pick(Map<String, Tensor> arrays, String name, int i, Path file) {
+  /**
+   * Vector {@code i} of array {@code name}: its slice along the leading (sample) axis; {@code
+   * option} is the option that chose {@code i}, named in the hint.
+   */
+  static Tensor pick(Map<String, Tensor> arrays, String name, int i, Path file, String option) {
     Tensor t = arrays.get(name);
     if (t == null) {
       throw new UserException(
@@ -317,7 +350,7 @@ final class DemoCommand implements Callable<Integer> {
     if (s.length == 0 || i < 0 || i >= s[0]) {
       throw new UserException(
           "vector " + i + " is out of range for '" + name + "' of shape " + Arrays.toString(s),
-          "choose --vector between 0 and " + (s.length == 0 ? 0 : s[0] - 1));
+          "choose " + option + " between 0 and " + (s.length == 0 ? 0 : s[0] - 1));
     }
     int[] rest = Arrays.copyOfRange(s, 1, s.length);
     int n = t.size() / s[0];
@@ -342,6 +375,18 @@ final class DemoCommand implements Callable<Integer> {
     }
     JsonNode s = Io.JSON.readTree(model.toFile()).path("metadata").path("output_scale");
     return s.isNumber() ? s.doubleValue() : Double.NaN;
+  }
+
+  /** The {@code n_bits} the sample was quantized with (its meta.json), if recorded. */
+  static OptionalInt quantizationBits(Path model) throws java.io.IOException {
+    Path meta = model.resolveSibling("meta.json");
+    if (Files.isRegularFile(meta)) {
+      JsonNode b = Io.JSON.readTree(meta.toFile()).path("n_bits");
+      if (b.isInt()) {
+        return OptionalInt.of(b.intValue());
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /** samples/NAME found from the working directory or the jar's checkout. */

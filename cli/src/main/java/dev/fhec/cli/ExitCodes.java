@@ -2,6 +2,7 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.BundleException;
 import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.runtime.io.CorruptFileException;
 import dev.fhec.runtime.params.InsecureParametersException;
 import java.io.PrintWriter;
@@ -31,6 +32,7 @@ final class ExitCodes
       case CorruptFileException c -> USER_ERROR;
       case InsecureParametersException i -> USER_ERROR;
       case CompileException c -> USER_ERROR;
+      case NoParametersException n -> USER_ERROR;
       case CommandLine.ParameterException p -> USER_ERROR;
       case NoSuchFileException n -> USER_ERROR;
       case AccessDeniedException a -> USER_ERROR;
@@ -66,6 +68,10 @@ final class ExitCodes
         err.println(c.rendered());
         err.println("hint: fix the model at the location above, then run '" + name + "' again");
       }
+      case NoParametersException n -> {
+        err.println("fhec: error: " + n.getMessage());
+        err.println(noParametersHint(n));
+      }
       case NoSuchFileException n -> {
         err.println("fhec: error: no such file: " + n.getFile());
         err.println("hint: check the path, or see '" + name + " --help'");
@@ -85,5 +91,21 @@ final class ExitCodes
     }
     err.flush();
     return code;
+  }
+
+  /** The options that fix a lookup too wide for any secure set, with the precision that fits. */
+  static String noParametersHint(NoParametersException n) {
+    StringBuilder h = new StringBuilder("hint: ");
+    if (n.group() != null) {
+      h.append("the widest lookups have ").append(n.group().precision()).append(" bits; ");
+    }
+    if (n.largestPrecision().isPresent()) {
+      h.append("compile with --round-to ").append(n.largestPrecision().getAsInt()).append(" (or ");
+      h.append("fewer bits with --n-bits), ");
+    } else {
+      h.append("use fewer bits (--n-bits, --round-to), ");
+    }
+    h.append("or allow a larger error (--p-error / --global-p-error)");
+    return h.toString();
   }
 }

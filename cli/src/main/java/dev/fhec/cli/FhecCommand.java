@@ -3,6 +3,8 @@ package dev.fhec.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,7 +90,103 @@ public final class FhecCommand implements Runnable {
           cmd.getErr().flush();
           return USER_ERROR;
         });
+    cl.setExecutionStrategy(FhecCommand::refuseUnknownWords);
+    wrapExamples(cl);
     return cl;
+  }
+
+  /**
+   * Picocli lets {@code --help} win over words it does not know, so {@code fhec serve --help}
+   * printed the top-level help with exit 0. A word that is neither a command nor a parameter is a
+   * mistake, help or not.
+   */
+  private static int refuseUnknownWords(CommandLine.ParseResult parsed) {
+    CommandLine.ParseResult last = parsed;
+    while (true) {
+      if (!last.unmatched().isEmpty()) {
+        CommandLine cmd = last.commandSpec().commandLine();
+        String word = last.unmatched().get(0);
+        boolean isRoot = cmd.getCommandSpec().parent() == null;
+        String what =
+            isRoot && !word.startsWith("-") ? "unknown command '" + word + "'" : "unknown argument";
+        cmd.getErr()
+            .println(
+                "fhec: error: "
+                    + what
+                    + (what.startsWith("unknown argument") ? " '" + word + "'" : "")
+                    + " for '"
+                    + cmd.getCommandSpec().qualifiedName()
+                    + "'");
+        cmd.getErr()
+            .println(
+                isRoot
+                    ? "hint: the commands are "
+                        + String.join(", ", cmd.getSubcommands().keySet())
+                        + "; see 'fhec --help'"
+                    : "hint: see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
+        cmd.getErr().flush();
+        return USER_ERROR;
+      }
+      if (!last.hasSubcommand()) {
+        break;
+      }
+      last = last.subcommand();
+    }
+    return new CommandLine.RunLast().execute(parsed);
+  }
+
+  /** Usage text width; example lines longer than this are continued with a backslash. */
+  static final int HELP_WIDTH = 80;
+
+  /**
+   * Help wraps footer lines at the usage width, so a long example pasted from {@code --help} became
+   * two broken commands. Long example commands are split into shell continuation lines instead.
+   */
+  private static void wrapExamples(CommandLine cl) {
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      var usage = sub.getCommandSpec().usageMessage();
+      List<String> footer = new ArrayList<>();
+      for (String line : usage.footer()) {
+        footer.addAll(continued(line));
+      }
+      usage.footer(footer.toArray(String[]::new));
+      wrapExamples(sub);
+    }
+  }
+
+  /** {@code line} as shell continuation lines of at most {@link #HELP_WIDTH} - 2 characters. */
+  static List<String> continued(String line) {
+    java.util.regex.Matcher remark =
+        java.util.regex.Pattern.compile("^(\\s*fhec .*?)\\s{2,}\\((.*)\\)$").matcher(line);
+    if (remark.matches()) {
+      // "fhec x   (what it does)" is a shell syntax error when pasted; a comment is not
+      String indent = line.substring(0, line.length() - line.stripLeading().length());
+      List<String> out = new ArrayList<>(List.of(indent + "# " + remark.group(2)));
+      out.addAll(continued(remark.group(1)));
+      return out;
+    }
+    String trimmed = line.stripLeading();
+    int limit = HELP_WIDTH - 2;
+    if (line.length() <= limit || !trimmed.startsWith("fhec ")) {
+      return List.of(line);
+    }
+    String indent = line.substring(0, line.length() - trimmed.length());
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder(indent);
+    for (String word : trimmed.split(" ")) {
+      boolean fresh = cur.length() == indent.length() || cur.toString().isBlank();
+      if (!fresh && cur.length() + 1 + word.length() + 2 > limit) {
+        out.add(cur + " \\");
+        cur = new StringBuilder(indent + "    ");
+        fresh = true;
+      }
+      if (!fresh) {
+        cur.append(' ');
+      }
+      cur.append(word);
+    }
+    out.add(cur.toString());
+    return out;
   }
 
   @Override

@@ -132,7 +132,7 @@ final class Io {
     }
     Map<String, Tensor> m = new LinkedHashMap<>();
     for (String name : arrays.keySet()) {
-      m.put(name, DemoCommand.pick(arrays, name, sample, file));
+      m.put(name, DemoCommand.pick(arrays, name, sample, file, "--sample"));
     }
     return m;
   }

@@ -18,12 +18,14 @@ class DemoCommandTest {
   @Test
   void picksOneVectorAlongTheLeadingAxis() {
     Tensor t = new Tensor.Ints(new int[] {3, 2}, new long[] {1, 2, 3, 4, 5, 6});
-    Tensor v = DemoCommand.pick(Map.of("a", t), "a", 1, tmp);
+    Tensor v = DemoCommand.pick(Map.of("a", t), "a", 1, tmp, "--vector");
     assertArrayEquals(new int[] {2}, v.shape());
     assertArrayEquals(new long[] {3, 4}, ((Tensor.Ints) v).data());
     UserException e =
-        assertThrows(UserException.class, () -> DemoCommand.pick(Map.of("a", t), "a", 3, tmp));
+        assertThrows(
+            UserException.class, () -> DemoCommand.pick(Map.of("a", t), "a", 3, tmp, "--sample"));
     assertTrue(e.getMessage().contains("vector 3 is out of range"), e.getMessage());
+    assertTrue(e.hint().startsWith("choose --sample between 0 and 2"), e.hint());
   }
 
   @Test

@@ -1,0 +1,135 @@
+package dev.fhec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.compiler.optimizer.CircuitProfile;
+import dev.fhec.compiler.optimizer.LookupGroup;
+import dev.fhec.compiler.optimizer.NoParametersException;
+import dev.fhec.compiler.optimizer.ParameterOptimizer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Mistakes a user makes end in exit 1 with a one-line cause and a hint, never a stack trace. */
+class UserMistakesTest {
+  record Result(int code, String out, String err) {}
+
+  @TempDir Path tmp;
+  final FakeEngine engine = new FakeEngine();
+
+  Result run(String... args) {
+    CommandLine cl = FhecCommand.newCommandLine(engine);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  static void assertUserError(Result r, String... expected) {
+    assertEquals(FhecCommand.USER_ERROR, r.code(), r.err());
+    for (String e : expected) {
+      assertTrue(r.err().contains(e), "'" + e + "' missing from: " + r.err());
+    }
+    assertTrue(r.err().contains("hint:"), r.err());
+    assertFalse(r.err().contains("\tat "), "user errors print no stack trace: " + r.err());
+  }
+
+  @Test
+  void aSixteenBitLookupWithoutSecureParametersNamesThePrecisionThatFitsAndTheOptions()
+      throws Exception {
+    NoParametersException real =
+        assertThrows(
+            NoParametersException.class,
+            () ->
+                new ParameterOptimizer()
+                    .optimize(CircuitProfile.of(LookupGroup.ofNorm2(16, 1, 1))));
+    engine.failWith = real;
+    Path m = tmp.resolve("model.json");
+    Files.writeString(m, "{\"nodes\": []}");
+    Result r = run("compile", m.toString(), "-o", tmp.resolve("b").toString());
+    int fits = real.largestPrecision().orElseThrow();
+    assertUserError(
+        r,
+        "16-bit",
+        "the widest lookups have 16 bits",
+        "--round-to " + fits,
+        "--p-error / --global-p-error");
+    assertTrue(fits < 16 && fits >= 8, "a precision that fits: " + fits);
+  }
+
+  @Test
+  void anUnknownCommandIsAnErrorEvenWithHelp() {
+    Result r = run("serve", "--help");
+    assertUserError(r, "unknown command 'serve'", "compile");
+    assertFalse(r.out().contains("Usage: fhec"), r.out());
+    Result sub = run("compile", "--help", "extra", "words");
+    assertEquals(FhecCommand.USER_ERROR, sub.code(), sub.err() + sub.out());
+    assertEquals(0, run("compile", "--help").code());
+    assertEquals(0, run("help", "compile").code());
+    assertUserError(run("serve"), "serve");
+  }
+
+  @Test
+  void helpExamplesSurvivePastingIntoAShell() {
+    CommandLine cl = FhecCommand.newCommandLine(engine);
+    for (String name : cl.getSubcommands().keySet()) {
+      String out = run(name, "--help").out();
+      int at = out.indexOf("Example");
+      if (at < 0) {
+        continue;
+      }
+      List<String> commands = new ArrayList<>();
+      StringBuilder cur = null;
+      for (String line : out.substring(at).split("\n")) {
+        assertTrue(line.length() <= FhecCommand.HELP_WIDTH, name + ": too long: " + line);
+        String t = line.strip();
+        if (t.startsWith("#")) {
+          continue;
+        }
+        if (cur != null) {
+          cur.append(' ').append(t.replaceAll("\\\\$", "").strip());
+        } else if (t.startsWith("fhec ")) {
+          cur = new StringBuilder(t.replaceAll("\\\\$", "").strip());
+        }
+        if (cur != null && !t.endsWith("\\")) {
+          commands.add(cur.toString());
+          cur = null;
+        }
+      }
+      for (String pasted : commands) {
+        String c = pasted.replaceAll(" [|>].*$", ""); // the fhec part of a pipeline
+        // each pasted command parses: no wrapped fragment left over as a stray word
+        assertTrue(c.startsWith("fhec " + name) || c.startsWith("fhec "), c);
+        CommandLine.ParseResult p =
+            FhecCommand.newCommandLine(engine).parseArgs(c.substring("fhec ".length()).split(" +"));
+        assertTrue(p.hasSubcommand(), c);
+        CommandLine.ParseResult last = p;
+        while (last.hasSubcommand()) {
+          last = last.subcommand();
+        }
+        assertTrue(last.unmatched().isEmpty(), c + " leaves " + last.unmatched());
+      }
+    }
+    String longLine = "  fhec compile " + "word ".repeat(30).strip();
+    List<String> lines = FhecCommand.continued(longLine);
+    assertTrue(lines.size() > 1, lines.toString());
+    StringBuilder joined = new StringBuilder();
+    for (String l : lines) {
+      assertTrue(l.length() <= FhecCommand.HELP_WIDTH - 2, l);
+      joined.append(' ').append(l.replaceAll("\\\\$", "").strip());
+    }
+    assertEquals(longLine.strip(), joined.toString().strip());
+    assertEquals(List.of("  short"), FhecCommand.continued("  short"));
+  }
+}
