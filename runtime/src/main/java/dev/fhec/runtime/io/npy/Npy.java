@@ -30,7 +30,33 @@ public final class Npy {
 
   private Npy() {}
 
+  /**
+   * The most elements one array may have (system property {@code fhec.npy.maxElements}, default
+   * 2^26 = 67,108,864: 512 MiB decoded). A header announcing more is refused before any data is
+   * read or allocated, so a damaged or hostile file ends in an error instead of an out-of-memory.
+   */
+  public static long maxElements() {
+    return Long.getLong("fhec.npy.maxElements", 1L << 26);
+  }
+
+  /** The most bytes one {@code .npy} image may have: the element limit at 8 bytes, plus header. */
+  public static long maxBytes() {
+    return maxElements() * 8 + (1 << 20);
+  }
+
   public static NpyArray read(Path file) throws IOException {
+    long size = Files.size(file);
+    if (size > maxBytes()) {
+      throw new NpyFormatException(
+          file
+              + ": "
+              + size
+              + " bytes is larger than the "
+              + maxBytes()
+              + "-byte limit of a .npy array ("
+              + maxElements()
+              + " elements; raise it with -Dfhec.npy.maxElements=N)");
+    }
     return read(Files.readAllBytes(file), file.toString());
   }
 
@@ -115,10 +141,19 @@ public final class Npy {
         throw new NpyFormatException(name + ": bad dimension " + dim + " in shape " + s);
       }
       shape[i] = (int) dim;
-      count *= dim;
-      if (count > Integer.MAX_VALUE) {
-        throw new NpyFormatException(name + ": shape " + s + " has too many elements");
+      count = dim == 0 ? 0 : Math.multiplyHigh(count, dim) != 0 ? Long.MAX_VALUE : count * dim;
+      if (count > Integer.MAX_VALUE || count > maxElements()) {
+        break; // reported below, before anything is allocated
       }
+    }
+    if (count > Integer.MAX_VALUE || count > maxElements()) {
+      throw new NpyFormatException(
+          name
+              + ": shape "
+              + s
+              + " has more elements than the limit of "
+              + maxElements()
+              + " (raise it with -Dfhec.npy.maxElements=N)");
     }
     long dataStart = headerStart + headerLen;
     long need = count * dtype.bytes();

@@ -20,9 +20,12 @@ import java.util.zip.ZipOutputStream;
  */
 public final class Npz {
   /**
-   * Members larger than this are refused, so a damaged or hostile archive cannot exhaust memory.
+   * Members, and all members together, larger than {@link Npy#maxBytes()} once decompressed are
+   * refused while inflating, so a zip bomb cannot exhaust memory.
    */
-  static final int MAX_MEMBER_BYTES = Integer.MAX_VALUE - 16;
+  static long maxBytes() {
+    return Math.min(Npy.maxBytes(), Integer.MAX_VALUE - 16);
+  }
 
   private Npz() {}
 
@@ -39,6 +42,7 @@ public final class Npz {
 
   private static Map<String, NpyArray> read(InputStream raw, String name) throws IOException {
     Map<String, NpyArray> out = new LinkedHashMap<>();
+    long total = 0;
     try (ZipInputStream zip = new ZipInputStream(raw)) {
       ZipEntry e;
       while ((e = zip.getNextEntry()) != null) {
@@ -47,10 +51,15 @@ public final class Npz {
         }
         String member = e.getName();
         String key = member.endsWith(".npy") ? member.substring(0, member.length() - 4) : member;
-        byte[] data = zip.readNBytes(MAX_MEMBER_BYTES);
-        if (zip.read() >= 0) {
-          throw new NpyFormatException(name + ": member " + member + " is too large");
+        long left = maxBytes() - total;
+        if (e.getSize() > left) {
+          throw tooLarge(name, member, e.getSize());
         }
+        byte[] data = zip.readNBytes((int) Math.min(left, Integer.MAX_VALUE - 16));
+        if (zip.read() >= 0) {
+          throw tooLarge(name, member, -1);
+        }
+        total += data.length;
         if (out.put(key, Npy.read(data, name + ":" + member)) != null) {
           throw new NpyFormatException(name + ": member " + member + " appears twice");
         }
@@ -64,6 +73,19 @@ public final class Npz {
       throw new NpyFormatException(name + ": not a .npz archive (no .npy members found)");
     }
     return out;
+  }
+
+  private static NpyFormatException tooLarge(String name, String member, long size) {
+    return new NpyFormatException(
+        name
+            + ": member "
+            + member
+            + (size >= 0 ? " (" + size + " bytes)" : "")
+            + " inflates past the "
+            + maxBytes()
+            + "-byte limit of an archive ("
+            + Npy.maxElements()
+            + " elements; raise it with -Dfhec.npy.maxElements=N)");
   }
 
   /** Writes {@code arrays} as {@code <key>.npy} members, deflated when {@code compressed}. */
