@@ -90,6 +90,8 @@ expr_stmt
 compound_stmt
   : funcdef
   | for_stmt
+  | if_stmt
+  | while_stmt
   ;
 
 funcdef
@@ -106,6 +108,16 @@ parameter
 
 for_stmt
   : FOR testlist IN testlist COLON block
+  ;
+
+// if/elif/else and while are parsed so that the frontend can say why they are (or are not)
+// supported: on compile-time constants they run at compile time, on encrypted values never.
+if_stmt
+  : IF test COLON block (ELIF test COLON block)* (ELSE COLON block)?
+  ;
+
+while_stmt
+  : WHILE test COLON block
   ;
 
 block
@@ -180,6 +192,10 @@ testlist
 DEF : 'def';
 RETURN : 'return';
 FOR : 'for';
+IF : 'if';
+ELIF : 'elif';
+ELSE : 'else';
+WHILE : 'while';
 IN : 'in';
 PASS : 'pass';
 IMPORT : 'import';

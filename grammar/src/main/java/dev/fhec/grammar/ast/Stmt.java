@@ -34,6 +34,24 @@ public sealed interface Stmt {
     }
   }
 
+  /**
+   * {@code if condition: body else: orElse}; an {@code elif} chain is a nested {@code If} as the
+   * only statement of {@code orElse}.
+   */
+  record If(Expr condition, List<Stmt> body, List<Stmt> orElse, Span span) implements Stmt {
+    public If {
+      body = List.copyOf(body);
+      orElse = List.copyOf(orElse);
+    }
+  }
+
+  /** {@code while condition:} with its body. */
+  record While(Expr condition, List<Stmt> body, Span span) implements Stmt {
+    public While {
+      body = List.copyOf(body);
+    }
+  }
+
   /** {@code pass}. */
   record Pass(Span span) implements Stmt {}
 

@@ -33,7 +33,29 @@ final class StatementBuilder {
     if (c.funcdef() != null) {
       return List.of(functions.apply(c.funcdef()));
     }
+    if (c.if_stmt() != null) {
+      return List.of(ifStatement(c.if_stmt(), 0));
+    }
+    if (c.while_stmt() != null) {
+      FhePyGrammarParser.While_stmtContext w = c.while_stmt();
+      return List.of(new Stmt.While(expressions.visit(w.test()), block(w.block()), spans.of(w)));
+    }
     return List.of(forStatement(c.for_stmt()));
+  }
+
+  /** The {@code if} (k = 0) or the k-th {@code elif} of {@code ctx}, with what follows as else. */
+  private Stmt ifStatement(FhePyGrammarParser.If_stmtContext ctx, int k) {
+    int conditions = ctx.test().size();
+    List<Stmt> orElse;
+    if (k + 1 < conditions) {
+      orElse = List.of(ifStatement(ctx, k + 1));
+    } else if (ctx.ELSE() != null) {
+      orElse = block(ctx.block(conditions));
+    } else {
+      orElse = List.of();
+    }
+    return new Stmt.If(
+        expressions.visit(ctx.test(k)), block(ctx.block(k)), orElse, spans.of(ctx.test(k)));
   }
 
   /** The statements of an indented block or of a one-line body. */

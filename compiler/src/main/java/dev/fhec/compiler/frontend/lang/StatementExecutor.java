@@ -12,12 +12,23 @@ import java.util.Optional;
 
 /**
  * Runs statements symbolically: assignments bind values, {@code for} loops over constant ranges are
- * unrolled, helper functions are inlined at each call (recursion is rejected), {@code return} ends
- * the current function.
+ * unrolled (within a budget for the whole program), {@code if} and {@code while} on compile-time
+ * conditions run at compile time (on encrypted ones they are refused), helper functions are inlined
+ * at each call (recursion is rejected), {@code return} ends the current function.
  */
 final class StatementExecutor {
   /** Most iterations one loop may unroll to, so that a typo cannot build a huge program. */
   static final long MAX_UNROLL = 1 << 16;
+
+  /**
+   * Most loop-body runs in one compilation, all loops together: nested loops multiply (60000 ×
+   * 60000 passes the per-loop limit but would never finish), so the product of the enclosing loops'
+   * sizes is checked when a loop starts, and every body run is counted.
+   */
+  static final long MAX_TOTAL_UNROLL = 1 << 20;
+
+  private long unrolled;
+  private long enclosing = 1;
 
   /** Deepest helper nesting. */
   static final int MAX_CALL_DEPTH = 64;
@@ -75,6 +86,12 @@ final class StatementExecutor {
       case Stmt.For f -> {
         return loop(f, scope);
       }
+      case Stmt.If i -> {
+        return run(truth(i.condition(), scope, "if") ? i.body() : i.orElse(), scope);
+      }
+      case Stmt.While w -> {
+        return whileLoop(w, scope);
+      }
       case Stmt.Pass p -> {
         // nothing to do
       }
@@ -129,14 +146,92 @@ final class StatementExecutor {
                   + "a tuple, a list or the rows of a tensor, not "
                   + Value.describe(it));
     }
-    for (Value item : items) {
-      bind(f.target(), item, scope, f.iterable().span());
-      Optional<Value> r = run(f.body(), scope);
+    long outer = enclosing;
+    if (outer * items.size() > MAX_TOTAL_UNROLL) {
+      throw Tracer.error(
+          f.iterable().span(),
+          "nested loops would unroll to "
+              + outer * items.size()
+              + " iterations (this loop's "
+              + items.size()
+              + " times "
+              + outer
+              + " from the loops around it); the budget for a whole program is "
+              + MAX_TOTAL_UNROLL
+              + ". Loops are unrolled at compile time: use tensor operations (@, np.sum, slicing)"
+              + " instead of element loops");
+    }
+    enclosing = outer * Math.max(1, items.size());
+    try {
+      for (Value item : items) {
+        count(f.iterable().span());
+        bind(f.target(), item, scope, f.iterable().span());
+        Optional<Value> r = run(f.body(), scope);
+        if (r.isPresent()) {
+          return r;
+        }
+      }
+    } finally {
+      enclosing = outer;
+    }
+    return Optional.empty();
+  }
+
+  /** Counts one loop-body run against {@link #MAX_TOTAL_UNROLL}. */
+  private void count(Span loop) {
+    if (++unrolled > MAX_TOTAL_UNROLL) {
+      throw Tracer.error(
+          loop,
+          "the program unrolls more than "
+              + MAX_TOTAL_UNROLL
+              + " loop iterations in all; use tensor operations instead of element loops");
+    }
+  }
+
+  /** A while loop runs at compile time, on a condition that must not depend on encrypted data. */
+  private Optional<Value> whileLoop(Stmt.While w, Scope scope) {
+    while (truth(w.condition(), scope, "while")) {
+      count(w.condition().span());
+      Optional<Value> r = run(w.body(), scope);
       if (r.isPresent()) {
         return r;
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The truth of a condition known at compile time. An encrypted condition cannot steer control
+   * flow: the server evaluates a fixed circuit on ciphertexts and never learns the condition.
+   */
+  private boolean truth(Expr condition, Scope scope, String keyword) {
+    Value v = exprs.eval(condition, scope);
+    return switch (v) {
+      case Value.Bool b -> b.value();
+      case Value.Int i -> i.value() != 0;
+      case Value.Float f -> f.value() != 0;
+      case Value.None n -> false;
+      case Value.Str str -> !str.value().isEmpty();
+      case Value.Tuple tu -> !tu.items().isEmpty();
+      case Value.PyList l -> !l.items().isEmpty();
+      case Value.Traced tr ->
+          throw Tracer.error(
+              condition.span(),
+              keyword.equals("if")
+                  ? "'if' on an encrypted value is not supported: the server computes on"
+                      + " ciphertexts and cannot see the condition to choose a branch; compute"
+                      + " both branches and select with np.where(condition, a, b)"
+                  : "'while' on an encrypted condition is not supported: the number of"
+                      + " iterations would depend on encrypted data the server cannot see; loop"
+                      + " over range(n) with a constant n and select with np.where");
+      default ->
+          throw Tracer.error(
+              condition.span(),
+              "the condition of '"
+                  + keyword
+                  + "' must be a compile-time bool or number, not "
+                  + Value.describe(v));
+    };
   }
 
   /** The rows x[0], x[1], ... of a tensor (Python iteration over an array). */
