@@ -63,10 +63,30 @@ public final class LangFrontend {
     return new LangFrontend(reader, Optional.of(name));
   }
 
-  /** Compiles a file; constants are loaded relative to its directory. */
+  /**
+   * Compiles a file into a program for a circuit; constants are loaded relative to its directory.
+   * The circuit format has no clear runtime inputs yet, so a {@code Clear[...]} parameter is
+   * refused here, at the parameter, instead of failing later inside lowering.
+   */
   public Program compileFile(Path file) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    return compile(Files.readString(file), file.toString(), dir);
+    String source = Files.readString(file);
+    Program p = compile(source, file.toString(), dir);
+    for (dev.fhec.compiler.ir.Node n : p.nodes()) {
+      if (n.op() instanceof Op.Input in && !n.type().encrypted()) {
+        throw rendered(
+            List.of(
+                dev.fhec.compiler.diag.Diagnostic.error(
+                    "parameter '"
+                        + in.name()
+                        + "' is Clear[...]: circuits take only encrypted inputs for now; make it a"
+                        + " module-level constant (a literal or np.load) or an Encrypted[...]"
+                        + " parameter",
+                    n.location())),
+            SourceText.of(source));
+      }
+    }
+    return p;
   }
 
   /**

@@ -104,4 +104,23 @@ class LangControlFlowTest {
     assertEquals(2, line(loop));
     assertTrue(loop.getMessage().contains("'while' on an encrypted condition is not supported"));
   }
+
+  @Test
+  void aClearParameterIsTracedButRefusedForACircuitAtTheParameter(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    String src =
+        """
+        def f(x: Encrypted[int4, (2,)], m: Clear[uint2, (2,)]):
+            return x + m
+        """;
+    Program traced = LangTesting.compile(src);
+    assertEquals(2, traced.inputs().size());
+    java.nio.file.Path file = dir.resolve("m.fhe");
+    java.nio.file.Files.writeString(file, src);
+    CompileException e =
+        assertThrows(CompileException.class, () -> new LangFrontend().compileFile(file));
+    assertEquals(1, line(e));
+    assertTrue(e.getMessage().contains("parameter 'm' is Clear[...]"), e.getMessage());
+    assertTrue(e.getMessage().contains("module-level constant"), e.getMessage());
+  }
 }
