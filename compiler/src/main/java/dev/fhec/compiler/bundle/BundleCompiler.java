@@ -13,6 +13,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.compiler.quant.QuantizationOptions;
 import dev.fhec.compiler.quant.QuantizedProgram;
 import dev.fhec.compiler.report.InspectionReport;
@@ -89,6 +90,31 @@ public final class BundleCompiler {
     for (int i = 0; i < cc.circuit().outputs().size(); i++) {
       outputs.add(cc.circuit().outputs().size() == 1 ? "y" : "y" + i);
     }
+    BoundsAudit.Result audit = BoundsAudit.of(program, cc.program());
+    BoundsManifest bounds =
+        new BoundsManifest(
+            options.bounds().name().toLowerCase(Locale.ROOT),
+            options.calibrationMargin(),
+            audit.inputs(),
+            audit.calibrated(),
+            cc.instructionOrigins());
+    InspectionReport report = InspectionReport.of(cc, model.toString());
+    List<String> notes = new ArrayList<>(report.notes());
+    notes.addAll(boundsNotes(audit));
+    report =
+        new InspectionReport(
+            report.formatVersion(),
+            report.name(),
+            report.source(),
+            report.maxBitWidth(),
+            report.pbsCount(),
+            report.nodes(),
+            report.parameters(),
+            report.keySizes(),
+            report.statistics(),
+            report.precision(),
+            report.pbsByOp(),
+            notes);
     return new Bundle(
         new Bundle.Manifest(
             Bundle.FORMAT_VERSION,
@@ -96,10 +122,29 @@ public final class BundleCompiler {
             model.toString(),
             inputs,
             outputs,
-            metadata),
+            metadata,
+            bounds),
         cc.circuit(),
         IrPrinter.print(cc.program()),
-        InspectionReport.of(cc, model.toString()));
+        report);
+  }
+
+  /** The bounds policy's outcome in words: sound, or which nodes rely on calibration. */
+  public static List<String> boundsNotes(BoundsAudit.Result audit) {
+    List<String> notes = new ArrayList<>();
+    if (audit.sound()) {
+      notes.add("bounds: sound for every input in its declared range (no overflow possible)");
+      return notes;
+    }
+    notes.add(
+        "bounds: "
+            + audit.calibrated().size()
+            + " node(s) rely on calibration; inputs unlike the inputset can overflow them"
+            + " (fhec simulate reports it)");
+    for (BoundsAudit.Reliance r : audit.calibrated()) {
+      notes.add("  " + r.describe());
+    }
+    return notes;
   }
 
   /** Quantization bits of float ONNX models when {@code --n-bits} is not given. */
