@@ -58,6 +58,13 @@ final class CompileCommand implements Callable<Integer> {
   Path inputset;
 
   @Option(
+      names = "--no-inputset",
+      description =
+          "Ignore any inputset beside the model: bound every value from the declared input"
+              + " ranges alone (sound for every accepted input).")
+  boolean noInputset;
+
+  @Option(
       names = "--n-bits",
       paramLabel = "<bits>",
       description = "Quantization bits for float models (ONNX).")
@@ -137,7 +144,12 @@ final class CompileCommand implements Callable<Integer> {
           "cannot tell the model format of " + model + " (extension '." + ext + "')",
           "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
     }
-    Optional<Path> calib = Optional.ofNullable(inputset).or(() -> besideModel(model));
+    if (noInputset && inputset != null) {
+      throw new UserException(
+          "--no-inputset and --inputset exclude each other", "give one of them");
+    }
+    Optional<Path> calib =
+        noInputset ? Optional.empty() : Optional.ofNullable(inputset).or(() -> besideModel(model));
     calib.ifPresent(p -> Io.requireFile(p, "inputset", "give a .npz/.npy/.json file of samples"));
     if (inputset == null && calib.isPresent() && !json) {
       err.println("fhec: using inputset " + calib.get());

@@ -175,7 +175,13 @@ final class SimulateCommand implements Callable<Integer> {
   /** The simulator's own overflow, named by the IR node of the instruction that met it. */
   static String describe(Bundle b, ClearSimulator.OverflowException e) {
     BoundsManifest bm = b.manifest().bounds();
-    int i = e.instructionIndex();
+    // The node that produced the value read out of range: the last instruction writing it.
+    int i = -1;
+    for (int k = 0; k < b.circuit().instructions().size(); k++) {
+      if (b.circuit().instructions().get(k).out() == e.valueId()) {
+        i = k;
+      }
+    }
     if (bm != null && i >= 0 && i < bm.instructionOrigins().size()) {
       int node = bm.instructionOrigins().get(i);
       for (InspectionReport.NodeRow r : b.report().nodes()) {

@@ -84,7 +84,20 @@ public final class BundleCompiler {
       program = load(model);
       samples = inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
     }
-    CompiledCircuit cc = Fhec.compile(program, options, samples);
+    return bundle(
+        program, Fhec.compile(program, options, samples), model.toString(), metadata, options);
+  }
+
+  /**
+   * The bundle of {@code cc}, compiled from {@code program} with {@code options}: names, the bounds
+   * guarantee ({@link BoundsAudit}) in the manifest and as report notes.
+   */
+  public static Bundle bundle(
+      Program program,
+      CompiledCircuit cc,
+      String source,
+      Map<String, String> metadata,
+      CompileOptions options) {
     List<String> inputs = program.inputs().stream().map(n -> ((Op.Input) n.op()).name()).toList();
     List<String> outputs = new ArrayList<>();
     for (int i = 0; i < cc.circuit().outputs().size(); i++) {
@@ -98,7 +111,7 @@ public final class BundleCompiler {
             audit.inputs(),
             audit.calibrated(),
             cc.instructionOrigins());
-    InspectionReport report = InspectionReport.of(cc, model.toString());
+    InspectionReport report = InspectionReport.of(cc, source);
     List<String> notes = new ArrayList<>(report.notes());
     notes.addAll(boundsNotes(audit));
     report =
@@ -117,13 +130,7 @@ public final class BundleCompiler {
             notes);
     return new Bundle(
         new Bundle.Manifest(
-            Bundle.FORMAT_VERSION,
-            cc.circuit().name(),
-            model.toString(),
-            inputs,
-            outputs,
-            metadata,
-            bounds),
+            Bundle.FORMAT_VERSION, cc.circuit().name(), source, inputs, outputs, metadata, bounds),
         cc.circuit(),
         IrPrinter.print(cc.program()),
         report);

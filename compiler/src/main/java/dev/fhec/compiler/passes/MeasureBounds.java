@@ -197,7 +197,11 @@ public final class MeasureBounds implements Pass {
     try {
       return interval(p, n, b, clear);
     } catch (ArithmeticException e) {
-      throw PassErrors.at(NAME, n, "range overflows 64 bits: " + e.getMessage());
+      throw PassErrors.at(
+          NAME,
+          n,
+          "the declared input ranges do not bound this value (its range overflows 64 bits); give"
+              + " a calibration inputset or narrower input ranges");
     }
   }
 
