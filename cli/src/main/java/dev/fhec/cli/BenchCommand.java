@@ -1,6 +1,7 @@
 package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.bundle.OverflowCheck;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.ValueInfo;
 import java.io.PrintWriter;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Times every step of a bundle's life: keygen, encrypt, encrypted runs, decrypt, simulate."
-          + " Inputs are random integers in each input's range unless --input is given. Checks that"
+          + " Inputs are random integers the bundle computes exactly (in each input's range, no"
+          + " overflow) unless --input is given. Checks that"
           + " every decrypted run equals the simulation.",
       ""
     },
@@ -159,27 +161,50 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Random inputs the bundle computes exactly: uniform in each input's accepted range, checked with
+   * {@link OverflowCheck}; when draws keep overflowing nodes that rely on calibration, the range
+   * shrinks around its centre (calibration data is rarely uniform over the declared range).
+   */
   static List<ClearTensor> randomInputs(Bundle b) {
     SecureRandom rnd = new SecureRandom();
-    List<ClearTensor> in = new ArrayList<>();
-    // The calibrated input bounds (not the whole width): values beyond them may overflow later
-    // nodes.
     List<dev.fhec.compiler.report.InspectionReport.NodeRow> inputRows =
         b.report().nodes().stream().filter(n -> n.op().equals("input")).toList();
-    for (int k = 0; k < b.circuit().inputs().size(); k++) {
-      ValueInfo v = b.circuit().value(b.circuit().inputs().get(k));
-      long lo = v.min();
-      long hi = v.max();
-      if (k < inputRows.size() && inputRows.get(k).min() != null) {
-        lo = Math.max(lo, inputRows.get(k).min());
-        hi = Math.min(hi, inputRows.get(k).max());
+    int k = b.circuit().inputs().size();
+    long[] lo = new long[k];
+    long[] hi = new long[k];
+    for (int i = 0; i < k; i++) {
+      ValueInfo v = b.circuit().value(b.circuit().inputs().get(i));
+      lo[i] = v.min();
+      hi[i] = v.max();
+      if (i < inputRows.size() && inputRows.get(i).min() != null) {
+        lo[i] = Math.max(lo[i], inputRows.get(i).min());
+        hi[i] = Math.min(hi[i], inputRows.get(i).max());
       }
-      long[] data = new long[v.size()];
-      for (int i = 0; i < data.length; i++) {
-        data[i] = lo + (long) (rnd.nextDouble() * (hi - lo + 1));
-      }
-      in.add(new ClearTensor(v.shape(), data));
     }
-    return in;
+    for (int shrink = 0; shrink < 8; shrink++) {
+      for (int attempt = 0; attempt < 32; attempt++) {
+        List<ClearTensor> in = new ArrayList<>();
+        for (int i = 0; i < k; i++) {
+          ValueInfo v = b.circuit().value(b.circuit().inputs().get(i));
+          long mid = Math.floorDiv(lo[i] + hi[i], 2);
+          long a = mid - ((mid - lo[i]) >> shrink);
+          long z = mid + ((hi[i] - mid) >> shrink);
+          long[] data = new long[v.size()];
+          for (int e = 0; e < data.length; e++) {
+            data[e] = a + (long) (rnd.nextDouble() * (z - a + 1));
+          }
+          in.add(new ClearTensor(v.shape(), data));
+        }
+        if (OverflowCheck.first(b, SimulateCommand.flat(in)).isEmpty()) {
+          return in;
+        }
+      }
+    }
+    throw new UserException(
+        "random inputs keep overflowing the nodes of "
+            + b.manifest().name()
+            + " that rely on calibration",
+        "give representative inputs with --input, or recompile with --bounds sound");
   }
 }

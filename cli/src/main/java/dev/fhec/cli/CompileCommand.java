@@ -58,6 +58,13 @@ final class CompileCommand implements Callable<Integer> {
   Path inputset;
 
   @Option(
+      names = "--no-inputset",
+      description =
+          "Ignore any inputset beside the model: bound every value from the declared input"
+              + " ranges alone (sound for every accepted input).")
+  boolean noInputset;
+
+  @Option(
       names = "--n-bits",
       paramLabel = "<bits>",
       description = "Quantization bits for float models (ONNX).")
@@ -105,6 +112,24 @@ final class CompileCommand implements Callable<Integer> {
       description = "Output bundle: a directory, or a .zip file.")
   Path output;
 
+  @Option(
+      names = "--bounds",
+      paramLabel = "<policy>",
+      description =
+          "Where value ranges come from: sound (interval analysis of the declared input ranges),"
+              + " calibrated (the inputset's), or auto (default: sound wherever it fits the"
+              + " calibrated lookup precision, calibrated elsewhere; the nodes relying on"
+              + " calibration are listed).")
+  String bounds;
+
+  @Option(
+      names = "--calibration-margin",
+      paramLabel = "<f>",
+      description =
+          "Widen every calibrated range by this fraction of its span on each side (default 0),"
+              + " within the sound range: headroom for inputs beyond the inputset.")
+  Double calibrationMargin;
+
   @Option(names = "--json", description = "Print the statistics as JSON instead of text.")
   boolean json;
 
@@ -119,7 +144,12 @@ final class CompileCommand implements Callable<Integer> {
           "cannot tell the model format of " + model + " (extension '." + ext + "')",
           "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
     }
-    Optional<Path> calib = Optional.ofNullable(inputset).or(() -> besideModel(model));
+    if (noInputset && inputset != null) {
+      throw new UserException(
+          "--no-inputset and --inputset exclude each other", "give one of them");
+    }
+    Optional<Path> calib =
+        noInputset ? Optional.empty() : Optional.ofNullable(inputset).or(() -> besideModel(model));
     calib.ifPresent(p -> Io.requireFile(p, "inputset", "give a .npz/.npy/.json file of samples"));
     if (inputset == null && calib.isPresent() && !json) {
       err.println("fhec: using inputset " + calib.get());
@@ -138,6 +168,19 @@ final class CompileCommand implements Callable<Integer> {
               exactRounding,
               CompileOptions.MAX_TLU_WIDTH,
               !seedCompatible);
+      CompileOptions.BoundsPolicy policy = CompileOptions.BoundsPolicy.AUTO;
+      if (bounds != null) {
+        try {
+          policy = CompileOptions.BoundsPolicy.valueOf(bounds.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+          throw new UserException(
+              "--bounds must be sound, calibrated or auto, got '" + bounds + "'",
+              "auto is sound wherever that costs no lookup precision");
+        }
+      }
+      options =
+          options.withBounds(
+              policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue());
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
     }
@@ -156,7 +199,7 @@ final class CompileCommand implements Callable<Integer> {
                     nBits == null ? OptionalInt.empty() : OptionalInt.of(nBits),
                     options));
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Map<String, String> opts = new LinkedHashMap<>();
+    Map<String, String> opts = new LinkedHashMap<>(c.manifest().options()); // e.g. ONNX scales
     calib.ifPresent(p -> opts.put("inputset", p.toString()));
     if (nBits != null) {
       opts.put("n-bits", nBits.toString());
@@ -166,11 +209,23 @@ final class CompileCommand implements Callable<Integer> {
     }
     options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
     opts.put("global-p-error", Double.toString(options.globalPError()));
+    if (bounds != null) {
+      opts.put("bounds", options.bounds().name().toLowerCase(Locale.ROOT));
+    }
+    if (calibrationMargin != null) {
+      opts.put("calibration-margin", calibrationMargin.toString());
+    }
     Bundle.Manifest m = c.manifest();
     Bundle bundle =
         c.withManifest(
             new Bundle.Manifest(
-                m.formatVersion(), m.name(), model.toString(), m.inputs(), m.outputs(), opts));
+                m.formatVersion(),
+                m.name(),
+                model.toString(),
+                m.inputs(),
+                m.outputs(),
+                opts,
+                m.bounds()));
     if (Files.exists(output) && !Files.isDirectory(output) && !Bundle.isZip(output)) {
       throw new UserException(
           output + " exists and is not a bundle directory", "choose another -o path");
@@ -189,6 +244,18 @@ final class CompileCommand implements Callable<Integer> {
       Io.printJson(out, j);
     } else {
       printSummary(out, c.report(), output, seconds);
+      if (m.bounds() != null && !m.bounds().calibrated().isEmpty()) {
+        err.println(
+            "fhec: warning: "
+                + m.bounds().calibrated().size()
+                + " node(s) rely on calibration (inputs unlike the inputset can overflow them;"
+                + " fhec simulate reports it):");
+        for (var r : m.bounds().calibrated()) {
+          err.println("  " + r.describe());
+        }
+        err.println(
+            "  use --bounds sound, --calibration-margin F or --round-to R for more headroom");
+      }
     }
     return ExitCodes.OK;
   }

@@ -59,6 +59,7 @@ final class EncryptCommand implements Callable<Integer> {
     Bundle b = Bundle.read(bundle);
     Path clientKey = KeyDir.clientKeyIn(keys);
     List<ClearTensor> in = inputs.readFor(b);
+    InputTensors.requireInRange(b, in);
     Io.createParent(output);
     long t0 = System.nanoTime();
     root.engine().encrypt(b.circuit(), clientKey, in, output);

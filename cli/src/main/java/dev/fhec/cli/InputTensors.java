@@ -1,6 +1,8 @@
 package dev.fhec.cli;
 
+import dev.fhec.compiler.bundle.BoundsManifest;
 import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +21,39 @@ final class InputTensors {
       description =
           "Take sample i along the leading axis of every array (e.g. of a test-vector file).")
   Integer sample;
+
+  /**
+   * Refuses inputs outside the ranges the bundle guarantees (manifest "bounds"): the circuit is
+   * exact only inside them, and an encrypted run cannot tell.
+   */
+  static void requireInRange(Bundle bundle, List<ClearTensor> in) {
+    BoundsManifest b = bundle.manifest().bounds();
+    if (b == null || b.inputs().size() != in.size()) {
+      return;
+    }
+    for (int i = 0; i < in.size(); i++) {
+      BoundsAudit.InputRange r = b.inputs().get(i);
+      long[] d = in.get(i).data();
+      for (int e = 0; e < d.length; e++) {
+        if (d[e] < r.min() || d[e] > r.max()) {
+          throw new UserException(
+              "input '"
+                  + r.name()
+                  + "' element "
+                  + e
+                  + " = "
+                  + d[e]
+                  + " is outside its allowed range ["
+                  + r.min()
+                  + ", "
+                  + r.max()
+                  + "]"
+                  + (r.declared() ? "" : " (from the inputset: the model declares no range)"),
+              "quantize the input into that range, or recompile with a wider declared range");
+        }
+      }
+    }
+  }
 
   /** The inputs of {@code bundle}'s circuit, matched by name, in circuit order. */
   List<ClearTensor> readFor(Bundle bundle) throws IOException {

@@ -14,6 +14,10 @@ import java.util.OptionalInt;
  * @param optimizeLookups run {@code eliminate-common-subexpressions} and {@code
  *     compose-table-lookups} after fusing (default); {@code false} reproduces the seed's lowering
  *     bootstrap for bootstrap (see {@link #seedCompatible()})
+ * @param bounds where value ranges come from: sound interval analysis, the calibration inputset, or
+ *     sound where it fits the lookup limit and calibrated elsewhere (default)
+ * @param calibrationMargin calibrated ranges are widened by this fraction of their span on each
+ *     side (clipped to the sound range), headroom for inputs beyond the inputset
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -21,7 +25,19 @@ public record CompileOptions(
     OptionalInt roundTo,
     boolean exactRounding,
     int maxTluWidth,
-    boolean optimizeLookups) {
+    boolean optimizeLookups,
+    BoundsPolicy bounds,
+    double calibrationMargin) {
+
+  /** Where value ranges come from ({@code --bounds}). */
+  public enum BoundsPolicy {
+    /** Interval analysis from the declared input ranges, joined with the inputset's. */
+    SOUND,
+    /** The inputset's ranges only (widened by the margin), as Concrete does. */
+    CALIBRATED,
+    /** Sound for every node whose sound range fits the lookup limit, calibrated elsewhere. */
+    AUTO
+  }
 
   public static final double DEFAULT_GLOBAL_P_ERROR = 1e-5;
   public static final int MAX_TLU_WIDTH = 16;
@@ -37,6 +53,30 @@ public record CompileOptions(
       throw new IllegalArgumentException(
           "round-to must be in 1.." + maxTluWidth + ", got " + roundTo.getAsInt());
     }
+    java.util.Objects.requireNonNull(bounds, "bounds");
+    if (!(calibrationMargin >= 0 && calibrationMargin <= 1000)) {
+      throw new IllegalArgumentException(
+          "calibration margin must be in [0, 1000], got " + calibrationMargin);
+    }
+  }
+
+  /** The options with the default bounds policy ({@link BoundsPolicy#AUTO}, no margin). */
+  public CompileOptions(
+      OptionalDouble pError,
+      double globalPError,
+      OptionalInt roundTo,
+      boolean exactRounding,
+      int maxTluWidth,
+      boolean optimizeLookups) {
+    this(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        BoundsPolicy.AUTO,
+        0);
   }
 
   public static CompileOptions defaults() {
@@ -56,12 +96,39 @@ public record CompileOptions(
 
   /** These options with {@code optimizeLookups} set to {@code on}. */
   public CompileOptions withOptimizeLookups(boolean on) {
-    return new CompileOptions(pError, globalPError, roundTo, exactRounding, maxTluWidth, on);
+    return new CompileOptions(
+        pError, globalPError, roundTo, exactRounding, maxTluWidth, on, bounds, calibrationMargin);
+  }
+
+  /** These options with another table-lookup input limit. */
+  public CompileOptions withMaxTluWidth(int bits) {
+    return new CompileOptions(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        bits,
+        optimizeLookups,
+        bounds,
+        calibrationMargin);
+  }
+
+  /** These options with another bounds policy and calibration margin. */
+  public CompileOptions withBounds(BoundsPolicy policy, double margin) {
+    return new CompileOptions(
+        pError, globalPError, roundTo, exactRounding, maxTluWidth, optimizeLookups, policy, margin);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
   public CompileOptions withRoundTo(int bits) {
     return new CompileOptions(
-        pError, globalPError, OptionalInt.of(bits), exactRounding, maxTluWidth, optimizeLookups);
+        pError,
+        globalPError,
+        OptionalInt.of(bits),
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin);
   }
 }

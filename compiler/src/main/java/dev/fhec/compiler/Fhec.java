@@ -44,6 +44,10 @@ public final class Fhec {
   /** Runs the passes of the default pipeline only. */
   public static Program analyse(
       Program program, CompileOptions options, List<List<Tensor>> inputset) {
+    return run(program, effective(program, options, inputset), inputset);
+  }
+
+  private static Program run(Program program, CompileOptions options, List<List<Tensor>> inputset) {
     PassContext ctx = new PassContext(options, inputset);
     return new PassManager(Pipelines.defaultPipeline(options), PassManager.Options.defaults())
         .run(program, ctx, Set.of())
@@ -55,7 +59,71 @@ public final class Fhec {
       CompileOptions options,
       List<List<Tensor>> inputset,
       Optional<ParameterSet> fixed) {
-    Program p = analyse(program, options, inputset);
+    return compileOnce(program, effective(program, options, inputset), inputset, fixed);
+  }
+
+  /**
+   * Under {@link CompileOptions.BoundsPolicy#AUTO} with an inputset, the lookup precision the
+   * calibrated ranges need becomes the limit of sound ranges: every node whose sound range fits it
+   * is sound, at no cost in parameters (sound ranges of the tiny head would need 10-bit lookups and
+   * 17 GB of evaluation keys instead of 5-bit ones); the rest rely on calibration, named by {@link
+   * dev.fhec.compiler.passes.BoundsAudit}.
+   */
+  static CompileOptions effective(
+      Program program, CompileOptions options, List<List<Tensor>> inputset) {
+    if (options.bounds() != CompileOptions.BoundsPolicy.AUTO || inputset.isEmpty()) {
+      return options;
+    }
+    Program calibrated =
+        run(
+            program,
+            options.withBounds(CompileOptions.BoundsPolicy.CALIBRATED, options.calibrationMargin()),
+            inputset);
+    int widest = Math.max(widestLookup(calibrated), options.roundTo().orElse(1));
+    return options.withMaxTluWidth(Math.min(options.maxTluWidth(), widest));
+  }
+
+  /** The widest bootstrap input: table lookups, and operands of bootstrapped arithmetic. */
+  private static int widestLookup(Program p) {
+    int w = 1;
+    for (dev.fhec.compiler.ir.Node n : p.nodes()) {
+      if (n.op() instanceof dev.fhec.compiler.ir.Op.TableLookup t) {
+        w = Math.max(w, AssignBitWidths.tableInputWidth(p, t));
+      } else if (n.type().encrypted()
+          && !(n.op() instanceof dev.fhec.compiler.ir.Op.Input)
+          && !(n.op() instanceof dev.fhec.compiler.ir.Op.TableLookup)) {
+        for (int x : n.op().operands()) {
+          if (p.type(x).encrypted() && bootstraps(n.op(), p)) {
+            w =
+                Math.max(
+                    w, ((dev.fhec.compiler.ir.ElementType.IntType) p.type(x).element()).width());
+          }
+        }
+      }
+    }
+    return w;
+  }
+
+  private static boolean bootstraps(dev.fhec.compiler.ir.Op op, Program p) {
+    if (op instanceof dev.fhec.compiler.ir.Op.MatMul m) {
+      return p.type(m.lhs()).encrypted() && p.type(m.rhs()).encrypted();
+    }
+    if (op instanceof dev.fhec.compiler.ir.Op.Binary b) {
+      return p.type(b.lhs()).encrypted()
+          && p.type(b.rhs()).encrypted()
+          && b.kind() != dev.fhec.compiler.ir.Op.BinaryKind.ADD
+          && b.kind() != dev.fhec.compiler.ir.Op.BinaryKind.SUB;
+    }
+    return op instanceof dev.fhec.compiler.ir.Op.Reduce
+        || (op instanceof dev.fhec.compiler.ir.Op.RoundBits r && r.exact());
+  }
+
+  private static CompiledCircuit compileOnce(
+      Program program,
+      CompileOptions options,
+      List<List<Tensor>> inputset,
+      Optional<ParameterSet> fixed) {
+    Program p = run(program, options, inputset);
     int maxWidth = AssignBitWidths.maximumIntegerBitWidth(p);
     // Lowering does not depend on the parameters: lower once, profile, then attach the choice.
     ParameterSet placeholder = fixed.orElse(PLACEHOLDER);

@@ -55,6 +55,7 @@ public record Bundle(
    * @param inputs input names, in circuit order
    * @param outputs output names, in circuit order
    * @param options the compile options, as the user gave them
+   * @param bounds what the bundle guarantees about values (null in bundles from older versions)
    */
   public record Manifest(
       int formatVersion,
@@ -62,11 +63,23 @@ public record Bundle(
       String source,
       List<String> inputs,
       List<String> outputs,
-      Map<String, String> options) {
+      Map<String, String> options,
+      BoundsManifest bounds) {
     public Manifest {
       inputs = List.copyOf(inputs);
       outputs = List.copyOf(outputs);
       options = Map.copyOf(options);
+    }
+
+    /** A manifest without bounds information. */
+    public Manifest(
+        int formatVersion,
+        String name,
+        String source,
+        List<String> inputs,
+        List<String> outputs,
+        Map<String, String> options) {
+      this(formatVersion, name, source, inputs, outputs, options, null);
     }
   }
 

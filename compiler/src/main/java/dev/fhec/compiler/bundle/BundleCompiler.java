@@ -13,6 +13,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.compiler.quant.QuantizationOptions;
 import dev.fhec.compiler.quant.QuantizedProgram;
 import dev.fhec.compiler.report.InspectionReport;
@@ -83,23 +84,74 @@ public final class BundleCompiler {
       program = load(model);
       samples = inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
     }
-    CompiledCircuit cc = Fhec.compile(program, options, samples);
+    return bundle(
+        program, Fhec.compile(program, options, samples), model.toString(), metadata, options);
+  }
+
+  /**
+   * The bundle of {@code cc}, compiled from {@code program} with {@code options}: names, the bounds
+   * guarantee ({@link BoundsAudit}) in the manifest and as report notes.
+   */
+  public static Bundle bundle(
+      Program program,
+      CompiledCircuit cc,
+      String source,
+      Map<String, String> metadata,
+      CompileOptions options) {
     List<String> inputs = program.inputs().stream().map(n -> ((Op.Input) n.op()).name()).toList();
     List<String> outputs = new ArrayList<>();
     for (int i = 0; i < cc.circuit().outputs().size(); i++) {
       outputs.add(cc.circuit().outputs().size() == 1 ? "y" : "y" + i);
     }
+    BoundsAudit.Result audit = BoundsAudit.of(program, cc.program());
+    BoundsManifest bounds =
+        new BoundsManifest(
+            options.bounds().name().toLowerCase(Locale.ROOT),
+            options.calibrationMargin(),
+            audit.inputs(),
+            audit.calibrated(),
+            cc.instructionOrigins());
+    InspectionReport report = InspectionReport.of(cc, source);
+    List<String> notes = new ArrayList<>(report.notes());
+    notes.addAll(boundsNotes(audit));
+    report =
+        new InspectionReport(
+            report.formatVersion(),
+            report.name(),
+            report.source(),
+            report.maxBitWidth(),
+            report.pbsCount(),
+            report.nodes(),
+            report.parameters(),
+            report.keySizes(),
+            report.statistics(),
+            report.precision(),
+            report.pbsByOp(),
+            notes);
     return new Bundle(
         new Bundle.Manifest(
-            Bundle.FORMAT_VERSION,
-            cc.circuit().name(),
-            model.toString(),
-            inputs,
-            outputs,
-            metadata),
+            Bundle.FORMAT_VERSION, cc.circuit().name(), source, inputs, outputs, metadata, bounds),
         cc.circuit(),
         IrPrinter.print(cc.program()),
-        InspectionReport.of(cc, model.toString()));
+        report);
+  }
+
+  /** The bounds policy's outcome in words: sound, or which nodes rely on calibration. */
+  public static List<String> boundsNotes(BoundsAudit.Result audit) {
+    List<String> notes = new ArrayList<>();
+    if (audit.sound()) {
+      notes.add("bounds: sound for every input in its declared range (no overflow possible)");
+      return notes;
+    }
+    notes.add(
+        "bounds: "
+            + audit.calibrated().size()
+            + " node(s) rely on calibration; inputs unlike the inputset can overflow them"
+            + " (fhec simulate reports it)");
+    for (BoundsAudit.Reliance r : audit.calibrated()) {
+      notes.add("  " + r.describe());
+    }
+    return notes;
   }
 
   /** Quantization bits of float ONNX models when {@code --n-bits} is not given. */

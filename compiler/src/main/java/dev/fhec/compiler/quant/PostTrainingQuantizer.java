@@ -160,7 +160,15 @@ public final class PostTrainingQuantizer {
       case Op.Input in -> {
         double s = scaleOf(n.id());
         inScales.add(s);
-        yield new Rep.Quant(nb.input(in.name(), n.type().shape(), INT, true), s);
+        // The client quantizer clips to ±qmax: that is the input's declared range.
+        yield new Rep.Quant(
+            nb.input(
+                in.name(),
+                n.type().shape(),
+                INT,
+                true,
+                java.util.Optional.of(new dev.fhec.compiler.ir.Bounds(-qmax, qmax))),
+            s);
       }
       case Op.Constant c -> throw unsupported(n, "an encrypted constant");
       case Op.Unary u -> new Rep.Flt(nb.unary(u.fn(), flt(u.x())), root(u.x()));

@@ -176,9 +176,20 @@ class BitWidthAndFusingTest {
     }
     // Column 0 of x@w: 2a + 0b − 4c, worst case [−8·6, 7·6]·… computed per column.
     assertEquals(new Bounds(-8 * 2 + 7 * -4, 7 * 2 + -8 * -4), bounded.node(m).bounds().get());
-    Program measured = new MeasureBounds().run(fused, new PassContext(OPTS, set));
+    Program measured =
+        new MeasureBounds()
+            .run(
+                fused,
+                new PassContext(
+                    OPTS.withBounds(dev.fhec.compiler.CompileOptions.BoundsPolicy.CALIBRATED, 0),
+                    set));
     for (Node n : measured.nodes()) {
       assertEquals(new Bounds(lo[n.id()], hi[n.id()]), n.bounds().orElseThrow(), "%" + n.id());
+    }
+    // The default policy joins the sound ranges in wherever they fit the lookup limit: here all.
+    Program auto = new MeasureBounds().run(fused, new PassContext(OPTS, set));
+    for (Node n : auto.nodes()) {
+      assertEquals(bounded.node(n.id()).bounds(), n.bounds(), "%" + n.id());
     }
   }
 

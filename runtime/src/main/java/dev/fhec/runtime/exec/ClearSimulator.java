@@ -68,14 +68,22 @@ public final class ClearSimulator {
   /** A value read outside its width's range, with the instruction that read or produced it. */
   public static final class OverflowException extends RuntimeException {
     private final int instructionIndex;
+    private final int valueId;
 
-    OverflowException(int instructionIndex, String message) {
+    OverflowException(int instructionIndex, int valueId, String message) {
       super(message);
       this.instructionIndex = instructionIndex;
+      this.valueId = valueId;
     }
 
+    /** The instruction that read the value, or −1 for an output. */
     public int instructionIndex() {
       return instructionIndex;
+    }
+
+    /** The circuit value out of range (to name its IR node through the lowering's origins). */
+    public int valueId() {
+      return valueId;
     }
   }
 
@@ -201,6 +209,7 @@ public final class ClearSimulator {
             if (options.detectOverflow() && (x[i] < in.min() || x[i] > in.max())) {
               throw new OverflowException(
                   ii,
+                  t.a(),
                   "instruction "
                       + ii
                       + " ("
@@ -241,7 +250,9 @@ public final class ClearSimulator {
         for (int i = 0; i < v.length; i++) {
           if (v[i] < info.min() || v[i] > info.max()) {
             throw new OverflowException(
-                -1, "output value " + o + " element " + i + " = " + v[i] + " is outside " + info);
+                -1,
+                o,
+                "output value " + o + " element " + i + " = " + v[i] + " is outside " + info);
           }
         }
       }

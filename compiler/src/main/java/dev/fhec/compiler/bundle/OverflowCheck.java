@@ -1,0 +1,133 @@
+package dev.fhec.compiler.bundle;
+
+import dev.fhec.compiler.report.InspectionReport;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.exec.ClearSimulator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Finds where a run leaves the ranges the circuit was built for. A value outside its node's range
+ * is wrong in the encrypted run even inside its encoding width (a lookup table is tabulated over
+ * the range only), so the simulator's own check (the padding bit) is not enough: this one simulates
+ * the circuit once more with every node's value as an output and compares each with the node's
+ * range, in SSA order, so the first one named is the cause.
+ */
+public final class OverflowCheck {
+  private OverflowCheck() {}
+
+  /**
+   * One overflow.
+   *
+   * @param node IR node id (as in report.json and program.ir)
+   * @param op its op kind
+   * @param location where it came from in the user's source
+   * @param element flat index of the first element out of range
+   * @param value that element's value
+   * @param min the node's range
+   * @param max the node's range
+   */
+  public record Overflow(
+      int node, String op, String location, int element, long value, long min, long max) {
+    /** One line for the user, ending with the ways out. */
+    public String message() {
+      return "overflow at %"
+          + node
+          + " ("
+          + op
+          + " at "
+          + location
+          + "): element "
+          + element
+          + " = "
+          + value
+          + " is outside the range ["
+          + min
+          + ", "
+          + max
+          + "] the circuit was compiled for";
+    }
+  }
+
+  /** The hint every overflow message ends with. */
+  public static final String HINT =
+      "recompile with a representative inputset, a wider --calibration-margin, --bounds sound,"
+          + " or --round-to R; 'fhec inspect' lists the nodes that rely on calibration";
+
+  /** The circuit value holding each checked node's result, from the bundle; empty if unknown. */
+  public static Map<Integer, Integer> nodeValues(Bundle b) {
+    Map<Integer, Integer> out = new LinkedHashMap<>();
+    BoundsManifest bm = b.manifest().bounds();
+    if (bm == null || bm.instructionOrigins().size() != b.circuit().instructions().size()) {
+      return out;
+    }
+    List<Instruction> ins = b.circuit().instructions();
+    for (int i = 0; i < ins.size(); i++) {
+      out.put(bm.instructionOrigins().get(i), ins.get(i).out()); // the node's last instruction
+    }
+    return out;
+  }
+
+  /** The first overflow of the run on {@code inputs} (flat, circuit order), if any. */
+  public static Optional<Overflow> first(Bundle b, List<long[]> inputs) {
+    List<Overflow> all = all(b, inputs, true);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+  }
+
+  /** Every node out of its range in the run on {@code inputs} (first element each, SSA order). */
+  public static List<Overflow> all(Bundle b, List<long[]> inputs) {
+    return all(b, inputs, false);
+  }
+
+  private static List<Overflow> all(Bundle b, List<long[]> inputs, boolean firstOnly) {
+    Map<Integer, Integer> nodeValue = nodeValues(b);
+    List<InspectionReport.NodeRow> rows = new ArrayList<>();
+    List<Integer> outputs = new ArrayList<>();
+    for (InspectionReport.NodeRow r : b.report().nodes()) {
+      Integer v = nodeValue.get(r.id());
+      if (r.encrypted() && r.min() != null && v != null) {
+        rows.add(r);
+        outputs.add(v);
+      }
+    }
+    List<Overflow> found = new ArrayList<>();
+    if (rows.isEmpty()) {
+      return found;
+    }
+    Circuit c = b.circuit();
+    Circuit probe =
+        new Circuit(
+            c.formatVersion(),
+            c.name(),
+            c.parameters(),
+            c.values(),
+            c.constants(),
+            c.tables(),
+            c.instructions(),
+            c.inputs(),
+            outputs);
+    ClearSimulator.Result r =
+        ClearSimulator.run(
+            probe, inputs, new ClearSimulator.Options(0, OptionalLong.empty(), false));
+    for (int i = 0; i < rows.size(); i++) {
+      InspectionReport.NodeRow row = rows.get(i);
+      long[] v = r.outputs().get(i);
+      for (int e = 0; e < v.length; e++) {
+        if (v[e] < row.min() || v[e] > row.max()) {
+          found.add(
+              new Overflow(row.id(), row.op(), row.location(), e, v[e], row.min(), row.max()));
+          if (firstOnly) {
+            return found;
+          }
+          break;
+        }
+      }
+    }
+    return found;
+  }
+}
