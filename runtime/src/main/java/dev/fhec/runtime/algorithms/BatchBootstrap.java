@@ -6,6 +6,7 @@ import dev.fhec.runtime.entities.LweCiphertext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
@@ -106,8 +107,12 @@ public final class BatchBootstrap {
       LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
     LweCiphertext[] out = new LweCiphertext[in.length];
     AtomicLong done = new AtomicLong();
-    // Chunks no larger than needed to give every core work.
-    int cores = Math.max(1, ForkJoinPool.getCommonPoolParallelism());
+    // Chunks no larger than needed to give every thread work: the pool this runs in (a parallel
+    // stream runs in the caller's pool) or the common pool plus the calling thread.
+    int cores =
+        ForkJoinTask.inForkJoinPool()
+            ? ForkJoinTask.getPool().getParallelism()
+            : ForkJoinPool.getCommonPoolParallelism() + 1;
     int chunk = Math.max(1, Math.min(batchSize, (in.length + cores - 1) / cores));
     int chunks = (in.length + chunk - 1) / chunk;
     IntStream.range(0, chunks)
