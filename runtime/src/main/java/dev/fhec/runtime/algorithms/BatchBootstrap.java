@@ -101,7 +101,8 @@ public final class BatchBootstrap {
 
   /**
    * outs[i] = KS + PBS of {@code in[i]} with table {@code lutOf.apply(i)} (one table each). {@code
-   * progress}, if not null, receives the number of bootstraps done so far (from any thread).
+   * progress}, if not null, is called once per bootstrap (from any thread, after its batch) with
+   * the number of bootstraps done so far.
    */
   public LweCiphertext[] apply(
       LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
@@ -136,9 +137,12 @@ public final class BatchBootstrap {
                 }
                 worker.applyBatch(ins, luts, outs, count);
               }
-              long d = done.addAndGet(count);
-              if (progress != null) {
-                progress.accept(d);
+              // Once per bootstrap, as callers count the calls.
+              for (int j = 0; j < count; j++) {
+                long d = done.incrementAndGet();
+                if (progress != null) {
+                  progress.accept(d);
+                }
               }
             });
     return out;

@@ -153,7 +153,19 @@ class BatchBootstrapTest {
       assertEquals((x * x + i) % (1 << width), LweEncryption.decrypt(big, expected[i], width));
     }
     for (int b : batchSizes) {
-      LweCiphertext[] got = new BatchBootstrap(ksk, bsk, b).apply(in, i -> luts[i], null);
+      java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicLong maxDone = new java.util.concurrent.atomic.AtomicLong();
+      LweCiphertext[] got =
+          new BatchBootstrap(ksk, bsk, b)
+              .apply(
+                  in,
+                  i -> luts[i],
+                  d -> {
+                    calls.incrementAndGet();
+                    maxDone.accumulateAndGet(d, Math::max);
+                  });
+      assertEquals(count, calls.get(), "progress calls, B=" + b);
+      assertEquals(count, maxDone.get(), "progress total, B=" + b);
       // A worker's direct batch too (the parallel split may shrink chunks).
       LweCiphertext[][] outs = new LweCiphertext[Math.min(b, count)][];
       for (int j = 0; j < outs.length; j++) {
