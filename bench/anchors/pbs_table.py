@@ -6,6 +6,8 @@ from collections import defaultdict
 
 ap = argparse.ArgumentParser()
 ap.add_argument("raw")
+ap.add_argument("--heading", default="## PBS vs tfhe-rs")
+ap.add_argument("--raw-name", default="bench/anchors/last-pbs-comparison.jsonl")
 for flag in ("--command", "--date", "--machine", "--jdk", "--rustc", "--tfhe", "--rounds"):
     ap.add_argument(flag, required=True)
 a = ap.parse_args()
@@ -19,6 +21,8 @@ with open(a.raw) as f:
         if not line.startswith("{"):
             continue
         r = json.loads(line)
+        if r.get("mode") == "throughput":
+            continue
         if r["set"] not in order:
             order.append(r["set"])
         runs[(r["set"], r["impl"])]["ks"].append(r["ks_us"])
@@ -38,13 +42,13 @@ def fmt_us(us):
     return f"{us / 1000:.2f} ms" if us >= 1000 else f"{us:.0f} µs"
 
 
-print("## PBS vs tfhe-rs\n")
+print(f"{a.heading}\n")
 print(f"- Command: `{a.command.strip()}`")
 print(f"- Date: {a.date}; machine: {a.machine}")
 print(f"- JDK: {a.jdk}; rustc: {a.rustc}; tfhe crate {a.tfhe} (core_crypto, FFT64 PBS, "
       "`programmable_bootstrap_lwe_ciphertext_mem_optimized`, `keyswitch_lwe_ciphertext`)")
 print(f"- Single thread each; {a.rounds} rounds alternating ours/theirs (see the raw lines in "
-      "`bench/anchors/last-pbs-comparison.jsonl`); each cell is the median over runs of a run's "
+      f"`{a.raw_name}`); each cell is the median over runs of a run's "
       "median **thread CPU time** per operation (the VM's 2 cores were shared with other jobs, so "
       "wall time mostly measured them; the last column gives the KS+PBS wall-time ratio anyway).\n")
 print("| set | KS ours | KS tfhe-rs | KS ratio | PBS ours | PBS tfhe-rs | PBS ratio | "

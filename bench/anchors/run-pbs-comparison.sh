@@ -9,8 +9,15 @@
 # time mostly measures the other tenants.
 #
 # Usage: bench/anchors/run-pbs-comparison.sh [--rounds R] [--sets "SET:width:iters ..."] [--no-build]
-#        [--append]   (keep the previous runs' lines in bench/anchors/last-pbs-comparison.jsonl and
-#                      tabulate old and new together, e.g. to add the slow N >= 8192 sets later)
+#        [--append]   (keep the previous runs' lines in the raw file and tabulate old and new
+#                      together, e.g. to add the slow N >= 8192 sets later)
+#        [--raw FILE] (raw JSON lines; default bench/anchors/last-pbs-comparison.jsonl)
+#        [--section "## HEADING"] (the RESULTS.md section of the latency table; default
+#                      "## PBS vs tfhe-rs")
+#        [--throughput "SET:width:count ..."] (also, or with --sets "" only: batch throughput of
+#                      `count` KS+PBS on 1 and 2 threads, ours (batched, and one at a time) vs
+#                      tfhe-rs's rayon par_iter; writes "## Batch throughput vs tfhe-rs (...)")
+#        [--tp-rounds R] (timed rounds of the whole batch inside each throughput process; default 3)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -19,6 +26,10 @@ COMMAND="bench/anchors/run-pbs-comparison.sh $*"
 ROUNDS=3
 BUILD=1
 APPEND=0
+RAW="$ROOT/bench/anchors/last-pbs-comparison.jsonl"
+SECTION="## PBS vs tfhe-rs"
+THROUGHPUT=""
+TP_ROUNDS=3  # timed rounds of the whole batch inside each throughput process
 # set:message width:timed iterations (N >= 8192 sets: few iterations; keygen dominates there).
 SETS="CONCRETE_V0_P1:1:40 CONCRETE_V0_P2:2:40 CONCRETE_V0_P3:3:40 CONCRETE_V0_P4:4:30 \
 CONCRETE_V0_P5:5:20 CONCRETE_V0_P6:6:10 CONCRETE_V0_P7:7:5 CONCRETE_V0_P8:8:3 \
@@ -29,6 +40,10 @@ while [[ $# -gt 0 ]]; do
     --sets) SETS="$2"; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --append) APPEND=1; shift ;;
+    --raw) RAW="$(realpath -m "$2")"; shift 2 ;;
+    --section) SECTION="$2"; shift 2 ;;
+    --throughput) THROUGHPUT="$2"; shift 2 ;;
+    --tp-rounds) TP_ROUNDS="$2"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -41,11 +56,10 @@ RUST_BIN="$RUST_DIR/target/release/fhec-tfhe-rs-anchor"
 
 if [[ $BUILD == 1 ]]; then
   ./mvnw -B -q -pl bench -am package -Pfast -DskipTests
-  (cd "$RUST_DIR" && cargo build --release --locked -q)
+  (cd "$RUST_DIR" && cargo build --release --locked -q)  # target/ is git-ignored
 fi
 
 OUT="$(mktemp -d)"
-RAW="$ROOT/bench/anchors/last-pbs-comparison.jsonl"
 if [[ $APPEND == 0 ]]; then : > "$RAW"; fi
 echo "# $(date -u '+%F %T') $COMMAND" >> "$RAW"
 ours() { # set width iters
@@ -57,6 +71,33 @@ theirs() { # set width iters
   "$RUST_BIN" $("$JAVA" -cp "$JAR" dev.fhec.bench.PbsAnchor --print-params "$1") \
     --width "$2" --iters "$3" --warmup 3 | tee -a "$RAW"
 }
+
+# Throughput: count KS+PBS on T threads; the 1-thread runs use a quarter of the batch (≥ 100).
+ours_tp() { # set width count threads [batch]
+  "$JAVA" -Xmx10g --add-modules jdk.incubator.vector -cp "$JAR" dev.fhec.bench.ThroughputAnchor \
+    "$1" "$2" "$3" "$4" "$TP_ROUNDS" ${5:-} 2> >(grep -v 'WARNING' >&2) | tee -a "$RAW"
+}
+theirs_tp() { # set width count threads
+  # shellcheck disable=SC2046
+  "$RUST_BIN" $("$JAVA" -cp "$JAR" dev.fhec.bench.PbsAnchor --print-params "$1") \
+    --width "$2" --mode throughput --count "$3" --threads "$4" --rounds "$TP_ROUNDS" | tee -a "$RAW"
+}
+for ((r = 1; r <= ROUNDS; r++)); do
+  for spec in $THROUGHPUT; do
+    IFS=: read -r set width count <<< "$spec"
+    one=$(( count / 4 > 100 ? count / 4 : 100 ))
+    echo "# throughput round $r/$ROUNDS $set" >&2
+    if (( r % 2 == 1 )); then
+      ours_tp "$set" "$width" "$count" 2; theirs_tp "$set" "$width" "$count" 2
+      ours_tp "$set" "$width" "$one" 1; theirs_tp "$set" "$width" "$one" 1
+      ours_tp "$set" "$width" "$count" 2 1; ours_tp "$set" "$width" "$one" 1 1
+    else
+      theirs_tp "$set" "$width" "$count" 2; ours_tp "$set" "$width" "$count" 2
+      theirs_tp "$set" "$width" "$one" 1; ours_tp "$set" "$width" "$one" 1
+      ours_tp "$set" "$width" "$one" 1 1; ours_tp "$set" "$width" "$count" 2 1
+    fi
+  done
+done
 
 for ((r = 1; r <= ROUNDS; r++)); do
   for spec in $SETS; do
@@ -78,9 +119,19 @@ TFHE="$(sed -n '/name = "tfhe"/{n;p}' "$RUST_DIR/Cargo.lock" | tr -d ' "' | sed 
 DATE="$(date -u '+%Y-%m-%d %H:%M UTC')"
 LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 "$ROOT/bench/anchors/pbs_table.py" "$RAW" \
-  --command "$COMMAND" --date "$DATE" --machine "$CORES-core VM, $CPU (load average at end: $LOAD)" \
-  --jdk "$JDK" --rustc "$RUSTC" --tfhe "$TFHE" --rounds "$ROUNDS" > "$OUT/section.md"
-python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" "## PBS vs tfhe-rs" \
-  "$OUT/section.md"
-cat "$OUT/section.md"
+RAW_NAME="${RAW#"$ROOT"/}"
+COMMON=(--command "$COMMAND" --date "$DATE" --machine "$CORES-core VM, $CPU (load average at end: $LOAD)"
+  --jdk "$JDK" --rustc "$RUSTC" --tfhe "$TFHE" --rounds "$ROUNDS" --raw-name "$RAW_NAME")
+if grep -q '"ks_pbs_us"' "$RAW"; then
+  python3 "$ROOT/bench/anchors/pbs_table.py" "$RAW" --heading "$SECTION" "${COMMON[@]}" \
+    > "$OUT/section.md"
+  python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" "$SECTION" \
+    "$OUT/section.md"
+  cat "$OUT/section.md"
+fi
+if grep -q '"mode":"throughput"' "$RAW"; then
+  python3 "$ROOT/bench/anchors/pbs_throughput_table.py" "$RAW" "${COMMON[@]}" --tp-rounds "$TP_ROUNDS" > "$OUT/tp.md"
+  python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" \
+    "$(head -1 "$OUT/tp.md")" "$OUT/tp.md"
+  cat "$OUT/tp.md"
+fi

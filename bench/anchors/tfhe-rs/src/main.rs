@@ -1,8 +1,12 @@
 //! Anchor harness: times tfhe-rs core_crypto keyswitch, PBS and KS+PBS on one thread for a
 //! parameter set given on the command line (the same numbers as fhec's ParameterSets), and prints
 //! one JSON line per measurement. Written against the documented core_crypto API (docs.rs tfhe).
+//! `--mode throughput --count C --threads T --rounds R` instead times C KS+PBS of distinct
+//! ciphertexts spread over T threads with rayon's `par_iter` (one set of buffers per worker, the
+//! keys shared), the way a tfhe-rs user parallelizes a batch of independent bootstraps on the CPU.
 //! Bench tooling only; never on fhec's product path.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::time::Instant;
 use tfhe::core_crypto::prelude::*;
@@ -72,6 +76,15 @@ fn time_median<F: FnMut()>(warmup: usize, iters: usize, mut op: F) -> (f64, f64)
         wall.push(start.elapsed().as_secs_f64() * 1e6);
     }
     (median(&mut cpu), median(&mut wall))
+}
+
+/// CPU time consumed by the whole process (all threads), in seconds.
+fn process_cpu_s() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime only writes the timespec we pass.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_PROCESS_CPUTIME_ID) failed");
+    ts.tv_sec as f64 + ts.tv_nsec as f64 / 1e9
 }
 
 fn main() {
@@ -155,6 +168,72 @@ fn main() {
     let got = (decrypted.wrapping_add(rounding) / delta) % p;
     let expected = (message * message + 1) % p;
     assert_eq!(got, expected, "tfhe-rs PBS decrypted {got}, expected {expected}");
+
+    if args.0.get("mode").map(String::as_str) == Some("throughput") {
+        let count = args.usize("count");
+        let threads = args.usize("threads");
+        let rounds = args.usize_or("rounds", 3);
+        let inputs: Vec<_> = (0..count as u64)
+            .map(|i| {
+                allocate_and_encrypt_new_lwe_ciphertext(
+                    &big_sk, Plaintext((i % p) * delta), glwe_noise, modulus, &mut enc_rng,
+                )
+            })
+            .collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let requirement = programmable_bootstrap_lwe_ciphertext_mem_optimized_requirement::<u64>(
+            k.to_glwe_size(), big_n, fft,
+        )
+        .unaligned_bytes_required();
+        let big_size = big_sk.lwe_dimension().to_lwe_size();
+        let run = |batch: &[LweCiphertextOwned<u64>]| -> Vec<LweCiphertextOwned<u64>> {
+            pool.install(|| {
+                batch
+                    .par_iter()
+                    .map_init(
+                        || {
+                            let mut b = ComputationBuffers::new();
+                            b.resize(requirement);
+                            (b, LweCiphertext::new(0u64, n.to_lwe_size(), modulus))
+                        },
+                        |(buf, small), ct| {
+                            let mut out = LweCiphertext::new(0u64, big_size, modulus);
+                            keyswitch_lwe_ciphertext(&ksk, ct, small);
+                            programmable_bootstrap_lwe_ciphertext_mem_optimized(
+                                small, &mut out, &lut, &fourier_bsk, fft, buf.stack(),
+                            );
+                            out
+                        },
+                    )
+                    .collect()
+            })
+        };
+        run(&inputs[..count.min(4 * threads)]);
+        let mut wall = Vec::new();
+        let mut cpu = Vec::new();
+        for r in 0..rounds {
+            let c0 = process_cpu_s();
+            let t0 = Instant::now();
+            let outs = run(&inputs);
+            wall.push(t0.elapsed().as_secs_f64());
+            cpu.push(process_cpu_s() - c0);
+            if r == 0 {
+                for (i, out) in outs.iter().enumerate() {
+                    let x = i as u64 % p;
+                    let d = decrypt_lwe_ciphertext(&big_sk, out).0;
+                    let got = (d.wrapping_add(rounding) / delta) % p;
+                    assert_eq!(got, (x * x + 1) % p, "tfhe-rs bootstrap {i} decrypted {got}");
+                }
+            }
+        }
+        let w = median(&mut wall);
+        let c = median(&mut cpu);
+        println!(
+            "{{\"impl\":\"tfhe-rs\",\"mode\":\"throughput\",\"set\":\"{name}\",\"count\":{count},\"threads\":{threads},\"rounds\":{rounds},\"wall_s\":{w:.3},\"cpu_s\":{c:.3},\"pbs_per_s\":{:.2},\"bsk_bytes\":{bsk_bytes},\"ksk_bytes\":{ksk_bytes}}}",
+            count as f64 / w
+        );
+        return;
+    }
 
     let ks_us = time_median(warmup, iters, || {
         keyswitch_lwe_ciphertext(&ksk, &input, &mut small_ct);

@@ -6,9 +6,15 @@ import java.util.Arrays;
 
 /**
  * Blind rotation with the bootstrapping key in the Fourier domain (tfhe.md §2.4). Each CMux is
- * inlined: tmp = X^ã·ACC − ACC in one pass, balanced decomposition of tmp, forward FFT of each
- * digit polynomial, Fourier-domain accumulation against the GGSW rows into (k+1) buffers, and only
- * (k+1) inverse FFTs added into ACC.
+ * inlined: balanced decomposition of X^ã·ACC − ACC computed on the fly, forward FFT of each digit
+ * polynomial, Fourier-domain accumulation against the GGSW rows into (k+1) buffers (the first
+ * product stores, the rest add), and only (k+1) inverse FFTs added into ACC.
+ *
+ * <p>Batched ({@link #rotateBatch}, tfhe.md §7.5): B accumulators advance together through one pass
+ * over the key: GGSW i is read from memory once and serves all B CMuxes while it is in cache, so a
+ * key larger than the cache is streamed once per B bootstraps instead of once per bootstrap. Each
+ * accumulator goes through exactly the operations of {@link #rotate}, in the same order, so the
+ * results are bit-identical.
  *
  * <p>One instance per thread: it owns its FFT and every buffer, so the hot loop allocates nothing.
  */
@@ -21,10 +27,10 @@ public final class BlindRotation {
   private final int levels;
   private final int log2TwoN;
   private final long[] accumulator;
-  private final long[] difference;
   private final long[] digits;
   private final double[] fourierDigit;
   private final double[] fourierSum;
+  private long[][] batch = new long[0][];
 
   public BlindRotation(FourierBootstrapKey bsk, NegacyclicFft fft) {
     if (fft.polynomialSize() != bsk.polynomialSize()) {
@@ -39,7 +45,6 @@ public final class BlindRotation {
     this.levels = bsk.decomposition().levels();
     this.log2TwoN = Integer.numberOfTrailingZeros(2 * n);
     this.accumulator = new long[(k + 1) * n];
-    this.difference = new long[(k + 1) * n];
     this.digits = new long[levels * n];
     this.fourierDigit = new double[n];
     this.fourierSum = new double[(k + 1) * n];
@@ -54,25 +59,84 @@ public final class BlindRotation {
     return accumulator;
   }
 
+  /** Accumulator {@code j} of the last {@link #rotateBatch}. */
+  public long[] batchAccumulator(int j) {
+    return batch[j];
+  }
+
   /**
    * ACC = X^(−b̃ + Σ ã_i·s_i)·(0, …, 0, testPolynomial) for the small LWE at {@code lwe[off .. off
    * + n]} (after adding {@code bodyOffset} to its body).
    */
   public void rotate(long[] lwe, int off, long bodyOffset, long[] testPolynomial) {
-    int lweDim = bsk.lweDimension();
-    Arrays.fill(accumulator, 0, k * n, 0L);
-    int b = ModulusSwitch.toTwoN(lwe[off + lweDim] + bodyOffset, log2TwoN);
-    Polynomials.monomialMul(testPolynomial, 0, accumulator, k * n, n, (2 * n - b) & (2 * n - 1));
-    for (int i = 0; i < lweDim; i++) {
+    initialize(accumulator, lwe[off + bsk.lweDimension()] + bodyOffset, testPolynomial);
+    for (int i = 0; i < bsk.lweDimension(); i++) {
       int a = ModulusSwitch.toTwoN(lwe[off + i], log2TwoN);
-      if (a == 0) {
-        continue;
+      if (a != 0) {
+        cmux(i, accumulator, a);
       }
-      for (int p = 0; p <= k; p++) {
-        Polynomials.monomialMulMinusOne(accumulator, p * n, difference, p * n, n, a);
-      }
-      addExternalProduct(i, difference, accumulator);
     }
+  }
+
+  /**
+   * {@link #rotate} of {@code count} small LWEs at once, GGSW by GGSW: accumulator j (read with
+   * {@link #batchAccumulator}) gets the rotation of {@code lwes[j]} (offset 0, body offset {@code
+   * bodyOffsets[j]}) of {@code testPolynomials[j]}, bit-identical to {@link #rotate}.
+   */
+  public void rotateBatch(long[][] lwes, long[] bodyOffsets, long[][] testPolynomials, int count) {
+    if (batch.length < count) {
+      long[][] grown = Arrays.copyOf(batch, count);
+      for (int j = batch.length; j < count; j++) {
+        grown[j] = new long[(k + 1) * n];
+      }
+      batch = grown;
+    }
+    int lweDim = bsk.lweDimension();
+    for (int j = 0; j < count; j++) {
+      initialize(batch[j], lwes[j][lweDim] + bodyOffsets[j], testPolynomials[j]);
+    }
+    for (int i = 0; i < lweDim; i++) {
+      for (int j = 0; j < count; j++) {
+        int a = ModulusSwitch.toTwoN(lwes[j][i], log2TwoN);
+        if (a != 0) {
+          cmux(i, batch[j], a);
+        }
+      }
+    }
+  }
+
+  private void initialize(long[] acc, long body, long[] testPolynomial) {
+    Arrays.fill(acc, 0, k * n, 0L);
+    int b = ModulusSwitch.toTwoN(body, log2TwoN);
+    Polynomials.monomialMul(testPolynomial, 0, acc, k * n, n, (2 * n - b) & (2 * n - 1));
+  }
+
+  /** acc += GGSW_i ⊡ (X^a·acc − acc): one CMux step of the blind rotation. */
+  private void cmux(int i, long[] acc, int a) {
+    double[] key = bsk.data();
+    boolean first = true;
+    for (int p = 0; p <= k; p++) {
+      decomposer.decomposeRotationDifference(acc, p * n, n, a, digits, 0);
+      first = accumulateDigits(i, p, key, first);
+    }
+    for (int c = 0; c <= k; c++) {
+      fft.backwardAddTorus(fourierSum, c * n, acc, c * n);
+    }
+  }
+
+  private boolean accumulateDigits(int i, int p, double[] key, boolean first) {
+    for (int level = 0; level < levels; level++) {
+      fft.forwardIntegers(digits, level * n, fourierDigit, 0);
+      for (int c = 0; c <= k; c++) {
+        if (first) {
+          fft.mul(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
+        } else {
+          fft.mulAccumulate(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
+        }
+      }
+      first = false;
+    }
+    return first;
   }
 
   /**
@@ -84,16 +148,7 @@ public final class BlindRotation {
     boolean first = true;
     for (int p = 0; p <= k; p++) {
       decomposer.decomposePolynomial(glwe, p * n, n, digits, 0);
-      for (int level = 0; level < levels; level++) {
-        fft.forwardIntegers(digits, level * n, fourierDigit, 0);
-        if (first) {
-          Arrays.fill(fourierSum, 0.0);
-          first = false;
-        }
-        for (int c = 0; c <= k; c++) {
-          fft.mulAccumulate(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
-        }
-      }
+      first = accumulateDigits(i, p, key, first);
     }
     for (int c = 0; c <= k; c++) {
       fft.backwardAddTorus(fourierSum, c * n, acc, c * n);

@@ -105,6 +105,89 @@ public final class Decomposer {
     digitsFromState(state, n, out, outOff);
   }
 
+  /**
+   * Digit polynomials of X^t·P − P for the polynomial P at {@code in[inOff..inOff+N)}, t ∈ [0, 2N),
+   * computed coefficient by coefficient on the fly (the CMux difference of a blind rotation,
+   * without writing it out and reading it back). Equal to {@link Polynomials#monomialMulMinusOne}
+   * followed by {@link #decomposePolynomial}. Same scratch caveat as {@link #decomposePolynomial}.
+   */
+  public void decomposeRotationDifference(
+      long[] in, int inOff, int n, int t, long[] out, int outOff) {
+    boolean negate = t >= n;
+    int s = negate ? t - n : t;
+    // Coefficient j of X^t·P: ±P[j − s + N] for j < s, ±P[j − s] for j ≥ s, the sign flipping
+    // between the two ranges and with negate; (x ^ m) − m negates x when m = −1.
+    long lowSign = negate ? 0L : -1L;
+    decomposeDifferenceRange(in, inOff, 0, s, n - s, lowSign, n, out, outOff);
+    decomposeDifferenceRange(in, inOff, s, n, -s, ~lowSign, n, out, outOff);
+  }
+
+  /** Coefficients j ∈ [from, to) of the digits of ((P[j + delta] ^ m) − m) − P[j]. */
+  private void decomposeDifferenceRange(
+      long[] in, int inOff, int from, int to, int delta, long m, int n, long[] out, int outOff) {
+    int b = baseLog;
+    int bm1 = b - 1;
+    int s = shift;
+    int src = inOff + delta;
+    if (s != 0 && levels == 1) {
+      long half = 1L << (s - 1);
+      for (int j = from; j < to; j++) {
+        long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+        long st = (v + half) >>> s;
+        long carry = ((st - 1) & st) >>> bm1;
+        out[outOff + j] = st - (carry << b);
+      }
+      return;
+    }
+    if (s != 0 && levels == 2) {
+      long half = 1L << (s - 1);
+      long mk = mask;
+      int o1 = outOff + n;
+      for (int j = from; j < to; j++) {
+        long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+        long st = (v + half) >>> s;
+        long low = st & mk;
+        long high = st >>> b;
+        long carry = (((low - 1) | high) & low) >>> bm1;
+        out[o1 + j] = low - (carry << b);
+        high += carry;
+        long top = high & mk;
+        long carryTop = ((top - 1) & top) >>> bm1;
+        out[outOff + j] = top - (carryTop << b);
+      }
+      return;
+    }
+    long[] state = scratch(n);
+    if (s == 0) {
+      for (int j = from; j < to; j++) {
+        state[j] = ((in[src + j] ^ m) - m) - in[inOff + j];
+      }
+    } else {
+      long half = 1L << (s - 1);
+      for (int j = from; j < to; j++) {
+        state[j] = ((((in[src + j] ^ m) - m) - in[inOff + j]) + half) >>> s;
+      }
+    }
+    digitsFromStateRange(state, from, to, n, out, outOff);
+  }
+
+  private void digitsFromStateRange(long[] state, int from, int to, int n, long[] out, int outOff) {
+    int b = baseLog;
+    long m = mask;
+    int bm1 = b - 1;
+    for (int level = levels - 1; level >= 0; level--) {
+      int o = outOff + level * n;
+      for (int i = from; i < to; i++) {
+        long st = state[i];
+        long digit = st & m;
+        st >>>= b;
+        long carry = (((digit - 1) | st) & digit) >>> bm1;
+        state[i] = st + carry;
+        out[o + i] = digit - (carry << b);
+      }
+    }
+  }
+
   private void decomposeFullWidth(long[] in, int inOff, int n, long[] out, int outOff) {
     long[] state = scratch(n);
     System.arraycopy(in, inOff, state, 0, n);

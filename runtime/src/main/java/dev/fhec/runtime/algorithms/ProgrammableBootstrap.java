@@ -11,7 +11,9 @@ import dev.fhec.runtime.fft.NegacyclicFft;
  * table under the big key.
  *
  * <p>One instance per thread (it owns an FFT and every scratch buffer); the steps are public so a
- * benchmark can time keyswitch and bootstrap separately on preallocated buffers.
+ * benchmark can time keyswitch and bootstrap separately on preallocated buffers. {@link
+ * #applyBatch} runs a batch of KS + PBS as a batched keyswitch and a batched blind rotation (one
+ * pass over each key per batch), bit-identical to one {@link #apply} after another.
  */
 public final class ProgrammableBootstrap {
   private final Keyswitch keyswitch;
@@ -19,6 +21,7 @@ public final class ProgrammableBootstrap {
   private final int k;
   private final int n;
   private final long[] small;
+  private long[][] smallBatch = new long[0][];
 
   public ProgrammableBootstrap(KeyswitchKey ksk, FourierBootstrapKey bsk, NegacyclicFft fft) {
     if (ksk.outputDimension() != bsk.lweDimension()
@@ -101,5 +104,51 @@ public final class ProgrammableBootstrap {
     }
     apply(in, lut, outs);
     return outs;
+  }
+
+  /**
+   * KS + PBS of {@code in[j]} with {@code luts[j]} into the preallocated {@code outs[j]} (one per
+   * table of {@code luts[j]}), j < {@code count}, as one batch: bit-identical to {@link
+   * #apply(LweCiphertext, LutAccumulator, LweCiphertext[])} on each.
+   */
+  public void applyBatch(
+      LweCiphertext[] in, LutAccumulator[] luts, LweCiphertext[][] outs, int count) {
+    long[][] inputs = new long[count][];
+    long[] bodyOffsets = new long[count];
+    long[][] tests = new long[count][];
+    for (int j = 0; j < count; j++) {
+      if (in[j].dimension() != k * n) {
+        throw new IllegalArgumentException(
+            "bootstrap input has dimension " + in[j].dimension() + ", expected k·N = " + k * n);
+      }
+      LutAccumulator lut = luts[j];
+      if (lut.raw().length != n) {
+        throw new IllegalArgumentException(
+            "test polynomial of size " + lut.raw().length + " for N = " + n);
+      }
+      if (outs[j].length != lut.rawIndices().length) {
+        throw new IllegalArgumentException(
+            outs[j].length + " outputs for a bootstrap of " + lut.rawIndices().length + " tables");
+      }
+      inputs[j] = in[j].data();
+      bodyOffsets[j] = lut.inputOffset();
+      tests[j] = lut.raw();
+    }
+    if (smallBatch.length < count) {
+      long[][] grown = java.util.Arrays.copyOf(smallBatch, count);
+      for (int j = smallBatch.length; j < count; j++) {
+        grown[j] = new long[small.length];
+      }
+      smallBatch = grown;
+    }
+    keyswitch.applyBatch(inputs, smallBatch, count);
+    rotation.rotateBatch(smallBatch, bodyOffsets, tests, count);
+    for (int j = 0; j < count; j++) {
+      long[] acc = rotation.batchAccumulator(j);
+      int[] indices = luts[j].rawIndices();
+      for (int t = 0; t < indices.length; t++) {
+        SampleExtraction.extract(acc, k, n, indices[t], outs[j][t].data(), 0);
+      }
+    }
   }
 }

@@ -32,6 +32,16 @@ public interface NegacyclicFft {
   void mulAccumulate(double[] acc, int accOffset, double[] a, int aOffset, double[] b, int bOffset);
 
   /**
+   * out = a ⊙ b: the first term of a sum, which saves zeroing {@code out} and reading it back.
+   * Equal to {@link #mulAccumulate} into zeros up to the sign of exact zeros, which no later add,
+   * subtract or multiply turns into a different nonzero value.
+   */
+  default void mul(double[] out, int outOffset, double[] a, int aOffset, double[] b, int bOffset) {
+    java.util.Arrays.fill(out, outOffset, outOffset + polynomialSize(), 0.0);
+    mulAccumulate(out, outOffset, a, aOffset, b, bOffset);
+  }
+
+  /**
    * Inverse transform of {@code fourier} (a sum of integer × torus products), reduced to the torus
    * (fractional part × 2^64, rounded), added coefficient-wise with wrap-around into {@code poly}.
    */

@@ -59,6 +59,19 @@ public final class ScalarNegacyclicFft implements NegacyclicFft {
   }
 
   @Override
+  public void mul(double[] out, int outOffset, double[] a, int aOffset, double[] b, int bOffset) {
+    int m = tables.m;
+    for (int k = 0; k < m; k++) {
+      double ar = a[aOffset + k];
+      double ai = a[aOffset + m + k];
+      double br = b[bOffset + k];
+      double bi = b[bOffset + m + k];
+      out[outOffset + k] = ar * br - ai * bi;
+      out[outOffset + m + k] = ar * bi + ai * br;
+    }
+  }
+
+  @Override
   public void backwardAddTorus(double[] fourier, int fourierOffset, long[] poly, int polyOffset) {
     System.arraycopy(fourier, fourierOffset, scratch, 0, tables.n);
     inverseInPlace(tables, scratch, 0);

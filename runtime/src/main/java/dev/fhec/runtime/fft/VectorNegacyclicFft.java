@@ -115,6 +115,28 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   }
 
   @Override
+  public void mul(double[] out, int outOffset, double[] a, int aOffset, double[] b, int bOffset) {
+    int m = tables.m;
+    int k = 0;
+    for (; k <= m - LANES; k += LANES) {
+      DoubleVector ar = DoubleVector.fromArray(SPECIES, a, aOffset + k);
+      DoubleVector ai = DoubleVector.fromArray(SPECIES, a, aOffset + m + k);
+      DoubleVector br = DoubleVector.fromArray(SPECIES, b, bOffset + k);
+      DoubleVector bi = DoubleVector.fromArray(SPECIES, b, bOffset + m + k);
+      ar.mul(br).sub(ai.mul(bi)).intoArray(out, outOffset + k);
+      ar.mul(bi).add(ai.mul(br)).intoArray(out, outOffset + m + k);
+    }
+    for (; k < m; k++) {
+      double ar = a[aOffset + k];
+      double ai = a[aOffset + m + k];
+      double br = b[bOffset + k];
+      double bi = b[bOffset + m + k];
+      out[outOffset + k] = ar * br - ai * bi;
+      out[outOffset + m + k] = ar * bi + ai * br;
+    }
+  }
+
+  @Override
   public void backwardAddTorus(double[] fourier, int fourierOffset, long[] poly, int polyOffset) {
     inverseUntwisted(tables, fourier, fourierOffset, scratch);
     int n = tables.n;
