@@ -4,6 +4,7 @@ import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.HtmlReport;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.ReportJson;
+import dev.fhec.runtime.circuit.CircuitText;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
       "Example:",
       "  fhec inspect head.fhec",
       "  fhec inspect head.fhec --html head.html   (one self-contained page: graph, tables, charts)",
-      "  fhec inspect head.fhec --json | jq .pbsCount"
+      "  fhec inspect head.fhec --json | jq .pbsCount",
+      "  fhec inspect head.fhec --circuit   (the lowered circuit as text)"
     })
 final class InspectCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,6 +49,13 @@ final class InspectCommand implements Callable<Integer> {
   boolean ir;
 
   @Option(
+      names = "--circuit",
+      description =
+          "Print the lowered TFHE circuit instead: parameter plan, partitions, keyswitches,"
+              + " tables and instructions, in the text form 'CircuitText' parses.")
+  boolean circuit;
+
+  @Option(
       names = "--top",
       paramLabel = "<n>",
       defaultValue = "10",
@@ -57,6 +66,11 @@ final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     Bundle b = Bundle.read(bundle);
+    if (circuit) {
+      out.print(CircuitText.print(b.circuit()));
+      out.flush();
+      return ExitCodes.OK;
+    }
     InspectionReport r = b.report();
     if (html != null) {
       Io.createParent(html);

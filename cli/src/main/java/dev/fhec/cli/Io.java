@@ -146,11 +146,12 @@ final class Io {
   }
 
   /**
-   * Fails early, with the numbers, when the evaluation keys of {@code circuit} cannot fit in this
-   * JVM's heap, instead of an OutOfMemoryError minutes into key generation or a run.
+   * Fails early, with the numbers, when the evaluation keys of {@code circuit} (every partition's
+   * bootstrapping key and every keyswitching key of its plan) cannot fit in this JVM's heap,
+   * instead of an OutOfMemoryError minutes into key generation or a run.
    */
   static void requireHeapFor(dev.fhec.runtime.circuit.Circuit circuit, String what) {
-    long need = dev.fhec.compiler.report.KeySizes.of(circuit.parameters()).evaluationKeys();
+    long need = dev.fhec.compiler.report.KeySizes.of(circuit.plan()).evaluationKeys();
     long max = Runtime.getRuntime().maxMemory();
     if (need > max * 0.9) {
       throw new UserException(

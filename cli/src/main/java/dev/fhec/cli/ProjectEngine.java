@@ -4,14 +4,16 @@ import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.bundle.BundleCompiler;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
 import dev.fhec.runtime.exec.ClientTensors;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.FhecFiles;
-import dev.fhec.runtime.key.ClientKey;
-import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.ClientKeySet;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.key.KeySetIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,46 +34,47 @@ final class ProjectEngine implements Engine {
   @Override
   public void keygen(
       Circuit circuit, Path clientKey, Path evaluationKeys, ProgressReporter progress) {
-    progress.start("keygen", 3, "steps");
-    ClientKey ck = KeyGenerator.generateClientKey(circuit.parameters().requireUsable());
-    progress.advance(1);
-    EvaluationKeys ek = KeyGenerator.generateEvaluationKeys(ck);
-    progress.advance(1);
-    FhecFiles.writeClientKey(clientKey, ck);
-    FhecFiles.writeEvaluationKeys(evaluationKeys, ek, true);
+    ParameterPlan plan = circuit.plan().requireUsable();
+    progress.start("keygen", KeyGenerator.keyCount(plan) + 1L, "keys");
+    KeyGenerator.KeySet keys =
+        KeyGenerator.generate(
+            plan, KeySetIdentity.fresh(circuit), (what, done, total) -> progress.update(done));
+    FhecFiles.writeClientKey(clientKey, keys.client());
+    FhecFiles.writeEvaluationKeys(evaluationKeys, keys.evaluation(), true);
     progress.advance(1);
     progress.finish();
   }
 
   @Override
   public void encrypt(Circuit circuit, Path clientKey, List<ClearTensor> inputs, Path out) {
-    ClientKey ck = FhecFiles.readClientKey(clientKey);
-    requireSameParameters(circuit, ck.parameters().fingerprint(), clientKey);
+    ClientKeySet ck = FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit));
     List<EncryptedTensor> cts = new ArrayList<>();
     for (int i = 0; i < inputs.size(); i++) {
       cts.add(
           ClientTensors.encrypt(ck, inputs.get(i).data(), circuit.value(circuit.inputs().get(i))));
     }
-    FhecFiles.writeCiphertexts(out, circuit.parameters(), cts, true);
+    FhecFiles.writeCiphertexts(out, ck.identity(), circuit.plan(), cts, true);
   }
 
   @Override
   public void run(
       Circuit circuit, Path evaluationKeys, Path in, Path out, ProgressReporter progress) {
-    EvaluationKeys ek = FhecFiles.readEvaluationKeys(evaluationKeys, circuit.parameters());
-    List<EncryptedTensor> inputs = FhecFiles.readCiphertexts(in, circuit.parameters());
+    EvaluationKeySet ek =
+        FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit));
+    List<EncryptedTensor> inputs =
+        FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ek.identity()));
     progress.start("run", circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs =
         new CircuitExecutor(ek).run(circuit, inputs, (done, total) -> progress.update(done));
     progress.finish();
-    FhecFiles.writeCiphertexts(out, circuit.parameters(), outputs, false);
+    FhecFiles.writeCiphertexts(out, ek.identity(), circuit.plan(), outputs, false);
   }
 
   @Override
   public List<ClearTensor> decrypt(Circuit circuit, Path clientKey, Path in) {
-    ClientKey ck = FhecFiles.readClientKey(clientKey);
-    requireSameParameters(circuit, ck.parameters().fingerprint(), clientKey);
-    List<EncryptedTensor> cts = FhecFiles.readCiphertexts(in, circuit.parameters());
+    ClientKeySet ck = FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit));
+    List<EncryptedTensor> cts =
+        FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ck.identity()));
     if (cts.size() != circuit.outputs().size()) {
       throw new UserException(
           in
@@ -87,14 +90,6 @@ final class ProjectEngine implements Engine {
       out.add(new ClearTensor(t.shape(), ClientTensors.decrypt(ck, t)));
     }
     return out;
-  }
-
-  private static void requireSameParameters(Circuit circuit, long fingerprint, Path key) {
-    if (circuit.parameters().fingerprint() != fingerprint) {
-      throw new UserException(
-          key + " was generated for other parameters than " + circuit.parameters().name(),
-          "generate keys for this bundle with 'fhec keygen'");
-    }
   }
 
   @Override

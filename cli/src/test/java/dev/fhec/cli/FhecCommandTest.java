@@ -356,6 +356,25 @@ class FhecCommandTest {
   }
 
   @Test
+  void inspectCircuitPrintsTheLoweredCircuitAsParseableText() throws Exception {
+    Path b = compile("b");
+    Result r = run("inspect", b.toString(), "--circuit");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("circuit \"fake\" format 2\n"), r.out());
+    assertTrue(r.out().contains("%1 = tlu %0 tables=[t0] @0\n"), r.out());
+    dev.fhec.runtime.circuit.Circuit parsed = dev.fhec.runtime.circuit.CircuitText.parse(r.out());
+    assertArrayEquals(dev.fhec.compiler.bundle.Bundle.read(b).circuit().digest(), parsed.digest());
+  }
+
+  @Test
+  void anEditedCircuitInABundleIsAUserError() throws Exception {
+    Path b = compile("b");
+    Path c = b.resolve("circuit.json");
+    Files.writeString(c, Files.readString(c).replace("\"fake\"", "\"edited\""));
+    assertUserError(run("inspect", b.toString()), "circuit.json does not match its checksum");
+  }
+
+  @Test
   void inspectOfAnIncompleteBundleNamesTheMissingFile() throws Exception {
     Path b = compile("b");
     Files.delete(b.resolve("circuit.json"));

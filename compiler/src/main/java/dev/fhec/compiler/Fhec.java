@@ -14,6 +14,7 @@ import dev.fhec.compiler.passes.PassManager;
 import dev.fhec.compiler.stats.CircuitStatistics;
 import dev.fhec.compiler.stats.CompilationReport;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.List;
@@ -140,17 +141,7 @@ public final class Fhec {
       OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
       opt = Optional.of(o);
       params = o.parameters();
-      c =
-          new Circuit(
-              c.formatVersion(),
-              c.name(),
-              params,
-              c.values(),
-              c.constants(),
-              c.tables(),
-              c.instructions(),
-              c.inputs(),
-              c.outputs());
+      c = c.withPlan(ParameterPlan.single(params));
     }
     CircuitStatistics.Counts totals = CircuitStatistics.total(c);
     double complexity =

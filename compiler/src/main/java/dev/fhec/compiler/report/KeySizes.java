@@ -1,5 +1,8 @@
 package dev.fhec.compiler.report;
 
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.params.ParameterSet;
 
 /**
@@ -40,6 +43,33 @@ public record KeySizes(
         Math.multiplyExact(Math.multiplyExact(kn, lKs), (n + 1) * 8),
         Math.multiplyExact(Math.multiplyExact(n * (k + 1), lPbs), bigN * 8) + SEED_BYTES,
         Math.multiplyExact(kn * lKs, 8) + SEED_BYTES);
+  }
+
+  /**
+   * Key sizes of a whole plan: every partition's secret and bootstrapping keys plus one
+   * keyswitching key per spec (k_from·N_from·ℓ·(n_out+1)·8, n_out the small or big dimension of the
+   * target). Equals {@link #of(ParameterSet)} for a single-partition plan.
+   */
+  public static KeySizes of(ParameterPlan plan) {
+    long secret = 0;
+    long bsk = 0;
+    long bskSeeded = 0;
+    for (ParameterSet p : plan.partitions()) {
+      KeySizes one = of(p);
+      secret += one.secretKeys();
+      bsk += one.bootstrapKey();
+      bskSeeded += one.bootstrapKeySeeded();
+    }
+    long ksk = 0;
+    long kskSeeded = 0;
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      long in = EvaluationKeySet.inputDimension(plan, s);
+      long out = EvaluationKeySet.outputDimension(plan, s);
+      long levels = s.decomposition().levels();
+      ksk += Math.multiplyExact(Math.multiplyExact(in, levels), (out + 1) * 8);
+      kskSeeded += Math.multiplyExact(in * levels, 8) + SEED_BYTES;
+    }
+    return new KeySizes(secret, bsk, ksk, bskSeeded, kskSeeded);
   }
 
   /** What the server holds: bootstrapping plus keyswitching key. */

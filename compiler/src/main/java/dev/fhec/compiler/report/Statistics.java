@@ -62,6 +62,7 @@ public record Statistics(
         }
         case Instruction.Gather g -> {}
         case Instruction.Tlu t -> pbs += outSize;
+        case Instruction.Keyswitch k -> {}
       }
     }
     long ct = (long) circuit.parameters().bigLweDimension() + 1;

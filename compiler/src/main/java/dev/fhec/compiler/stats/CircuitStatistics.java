@@ -77,6 +77,7 @@ public final class CircuitStatistics {
         yield new Counts(0, 0, in - out, 0, 0, 0);
       }
       case Instruction.Tlu t -> new Counts(out, out, 0, 0, 0, 0);
+      case Instruction.Keyswitch k -> new Counts(0, out, 0, 0, 0, 0);
     };
   }
 

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * @param formatVersion {@link #FORMAT_VERSION} when written by this runtime
  * @param name circuit name (for reports and file headers)
- * @param parameters the single parameter set used by every bootstrap
+ * @param plan the partitions (parameter sets) and keyswitches between them
  * @param values type of every SSA value
  * @param constants clear tensors referenced by leveled instructions
  * @param tables lookup tables referenced by {@link Instruction.Tlu}
@@ -25,7 +25,7 @@ import java.util.Objects;
 public record Circuit(
     int formatVersion,
     String name,
-    ParameterSet parameters,
+    ParameterPlan plan,
     List<ValueInfo> values,
     List<ClearTensor> constants,
     List<LookupTable> tables,
@@ -33,21 +33,76 @@ public record Circuit(
     List<Integer> inputs,
     List<Integer> outputs) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** 2: parameter plans (partitions, keyswitches), value partitions, Keyswitch instructions. */
+  public static final int FORMAT_VERSION = 2;
 
   public Circuit {
     Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(parameters, "parameters");
+    Objects.requireNonNull(plan, "plan");
     values = List.copyOf(values);
     constants = List.copyOf(constants);
     tables = List.copyOf(tables);
     instructions = List.copyOf(instructions);
     inputs = List.copyOf(inputs);
     outputs = List.copyOf(outputs);
+    PlanCheck.check(plan, values, instructions);
+  }
+
+  /** A single-partition circuit: every value and bootstrap under {@code parameters}. */
+  public Circuit(
+      int formatVersion,
+      String name,
+      ParameterSet parameters,
+      List<ValueInfo> values,
+      List<ClearTensor> constants,
+      List<LookupTable> tables,
+      List<Instruction> instructions,
+      List<Integer> inputs,
+      List<Integer> outputs) {
+    this(
+        formatVersion,
+        name,
+        ParameterPlan.single(parameters),
+        values,
+        constants,
+        tables,
+        instructions,
+        inputs,
+        outputs);
+  }
+
+  /**
+   * The parameter set of partition 0: the only one of a single-partition circuit. Code that handles
+   * several partitions reads {@link #plan()}.
+   */
+  public ParameterSet parameters() {
+    return plan.partition(0);
+  }
+
+  /** The same circuit under another plan (same partition numbering). */
+  public Circuit withPlan(ParameterPlan p) {
+    return new Circuit(
+        formatVersion, name, p, values, constants, tables, instructions, inputs, outputs);
+  }
+
+  /** SHA-256 of the circuit's content: what keys and ciphertexts name as their circuit. */
+  public byte[] digest() {
+    return CircuitDigest.of(this);
   }
 
   public ValueInfo value(int id) {
     return values.get(id);
+  }
+
+  /** Number of programmable bootstraps one execution performs in partition {@code p}. */
+  public long pbsCount(int p) {
+    long count = 0;
+    for (Instruction i : instructions) {
+      if (i instanceof Instruction.Tlu t && t.partition() == p) {
+        count += values.get(t.out()).size();
+      }
+    }
+    return count;
   }
 
   /** Number of programmable bootstraps one execution performs. */

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Instruction.Sum.class, name = "sum"),
   @JsonSubTypes.Type(value = Instruction.Gather.class, name = "gather"),
   @JsonSubTypes.Type(value = Instruction.Tlu.class, name = "tlu"),
+  @JsonSubTypes.Type(value = Instruction.Keyswitch.class, name = "keyswitch"),
 })
 public sealed interface Instruction {
   /** The value this instruction defines. */
@@ -151,24 +152,46 @@ public sealed interface Instruction {
   }
 
   /**
-   * out[i] = T_{table[i]}(a[i]): one keyswitch + programmable bootstrap per element. {@code tables}
-   * has one entry (same table everywhere) or one per element of a (a mapped lookup, e.g. a causal
-   * mask folded into the table). The input width and signedness are a's; the output width and
-   * signedness are out's. A table has 2^r entries with r ≤ a's width w (all tables of one Tlu the
-   * same size). When r = w the bootstrap reads a exactly. When r &lt; w (approximate rounding,
-   * Concrete's round_bit_pattern APPROXIMATE) it reads a's r most significant message bits: the
-   * phase (a, plus 2^(w−1) when signed) in units of 2^(w−r), rounded to nearest by the modulus
-   * switch — so encode the bootstrap's input with Δ = 2^(63−r) instead of 2^(63−w); a value within
-   * the noise of a tie may round either way (the cleartext simulator rounds ties up). Table entries
-   * of width-w outputs lie in [−2^w, 2^w) (the residue modulo 2^(w+1) the torus keeps, message plus
-   * padding bit): the two-squares product's tables use the padding range for intermediate values
-   * whose difference is in range.
+   * out = a converted from the big key of a's partition to the big key of out's partition (a {@link
+   * KeyswitchSpec.Kind#BIG_TO_BIG} keyswitch per element); same shape, width and signedness.
+   * Inserted where a leveled operation mixes values of different partitions.
    */
-  record Tlu(int out, int a, int[] tables) implements Instruction {
+  record Keyswitch(int out, int a) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * out[i] = T_{table[i]}(a[i]): one keyswitch + programmable bootstrap per element, in {@code
+   * partition} (which is also out's partition): the keyswitch goes from the big key of a's
+   * partition to the small key of {@code partition}. {@code tables} has one entry (same table
+   * everywhere) or one per element of a (a mapped lookup, e.g. a causal mask folded into the
+   * table). The input width and signedness are a's; the output width and signedness are out's. A
+   * table has 2^r entries with r ≤ a's width w (all tables of one Tlu the same size). When r = w
+   * the bootstrap reads a exactly. When r &lt; w (approximate rounding, Concrete's
+   * round_bit_pattern APPROXIMATE) it reads a's r most significant message bits: the phase (a, plus
+   * 2^(w−1) when signed) in units of 2^(w−r), rounded to nearest by the modulus switch — so encode
+   * the bootstrap's input with Δ = 2^(63−r) instead of 2^(63−w); a value within the noise of a tie
+   * may round either way (the cleartext simulator rounds ties up). Table entries of width-w outputs
+   * lie in [−2^w, 2^w) (the residue modulo 2^(w+1) the torus keeps, message plus padding bit): the
+   * two-squares product's tables use the padding range for intermediate values whose difference is
+   * in range.
+   */
+  record Tlu(int out, int a, int[] tables, int partition) implements Instruction {
+    /** A lookup bootstrapping in partition 0. */
+    public Tlu(int out, int a, int[] tables) {
+      this(out, a, tables, 0);
+    }
+
     public Tlu {
       tables = tables.clone();
       if (tables.length == 0) {
         throw new IllegalArgumentException("tlu needs at least one table");
+      }
+      if (partition < 0) {
+        throw new IllegalArgumentException("tlu partition " + partition);
       }
     }
 

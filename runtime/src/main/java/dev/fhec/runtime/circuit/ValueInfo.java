@@ -6,21 +6,32 @@ import java.util.Arrays;
  * Type of one SSA value of a {@link Circuit}: a tensor of integers, encrypted or clear.
  *
  * <p>Encoding of an encrypted value of width w: each element m is an LWE ciphertext (under the big
- * key, dimension k·N) of the torus value m·Δ with Δ = 2^(63−w); the one bit above the message is
- * the padding bit. Signed values are in [−2^(w−1), 2^(w−1)) and wrap into the padding half of the
- * torus; unsigned values are in [0, 2^w). Leveled instructions require their encrypted operands to
- * share width and produce that width.
+ * key of its partition, dimension k·N) of the torus value m·Δ with Δ = 2^(63−w); the one bit above
+ * the message is the padding bit. Signed values are in [−2^(w−1), 2^(w−1)) and wrap into the
+ * padding half of the torus; unsigned values are in [0, 2^w). Leveled instructions require their
+ * encrypted operands to share width and produce that width.
  *
  * @param shape tensor shape (row-major); {@code []} is a scalar
  * @param width message bits w (1..16 for TLU inputs; leveled values may be wider up to 62)
  * @param signed whether elements are interpreted in two's complement of {@code width} bits
  * @param encrypted whether the value is a tensor of ciphertexts (otherwise clear integers)
+ * @param partition the {@link ParameterPlan} partition whose big key an encrypted value lives under
+ *     (0 for clear values and single-partition circuits)
  */
-public record ValueInfo(int[] shape, int width, boolean signed, boolean encrypted) {
+public record ValueInfo(int[] shape, int width, boolean signed, boolean encrypted, int partition) {
   public static final int MAX_WIDTH = 62;
+
+  /** A value of partition 0 (every value of a single-partition circuit). */
+  public ValueInfo(int[] shape, int width, boolean signed, boolean encrypted) {
+    this(shape, width, signed, encrypted, 0);
+  }
 
   public ValueInfo {
     shape = shape.clone();
+    if (partition < 0 || (!encrypted && partition != 0)) {
+      throw new IllegalArgumentException(
+          "partition " + partition + " for " + (encrypted ? "an encrypted" : "a clear") + " value");
+    }
     for (int d : shape) {
       if (d < 1) {
         throw new IllegalArgumentException(
@@ -30,6 +41,11 @@ public record ValueInfo(int[] shape, int width, boolean signed, boolean encrypte
     if (width < 1 || width > MAX_WIDTH) {
       throw new IllegalArgumentException("width must be in 1.." + MAX_WIDTH + ", got " + width);
     }
+  }
+
+  /** The same value type under partition {@code p}'s big key. */
+  public ValueInfo inPartition(int p) {
+    return new ValueInfo(shape, width, signed, encrypted, p);
   }
 
   public int size() {
@@ -61,12 +77,14 @@ public record ValueInfo(int[] shape, int width, boolean signed, boolean encrypte
         && Arrays.equals(shape, v.shape)
         && width == v.width
         && signed == v.signed
-        && encrypted == v.encrypted;
+        && encrypted == v.encrypted
+        && partition == v.partition;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(shape) * 31 + width * 4 + (signed ? 2 : 0) + (encrypted ? 1 : 0);
+    return (Arrays.hashCode(shape) * 31 + width * 4 + (signed ? 2 : 0) + (encrypted ? 1 : 0)) * 31
+        + partition;
   }
 
   @Override
@@ -75,6 +93,7 @@ public record ValueInfo(int[] shape, int width, boolean signed, boolean encrypte
         + (signed ? "Int<" : "UInt<")
         + width
         + ">"
-        + Arrays.toString(shape);
+        + Arrays.toString(shape)
+        + (partition == 0 ? "" : "@p" + partition);
   }
 }

@@ -2,20 +2,28 @@ package dev.fhec.runtime.exec;
 
 import dev.fhec.runtime.algorithms.BatchBootstrap;
 import dev.fhec.runtime.algorithms.Encoding;
+import dev.fhec.runtime.algorithms.Keyswitch;
 import dev.fhec.runtime.algorithms.LutAccumulator;
 import dev.fhec.runtime.algorithms.LweOps;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.CircuitDigest;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.LookupTable;
 import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.entities.KeyswitchKey;
 import dev.fhec.runtime.entities.LweCiphertext;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.KeySetIdentity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -33,12 +41,21 @@ public final class CircuitExecutor {
     void update(long done, long total);
   }
 
-  private final EvaluationKeys keys;
-  private final BatchBootstrap bootstrap;
+  private final EvaluationKeySet keys;
 
+  /** Keyswitch + bootstrap per BIG_TO_SMALL key of the plan (index into its keyswitches). */
+  private final Map<Integer, BatchBootstrap> bootstraps = new ConcurrentHashMap<>();
+
+  /** Conversion keyswitches per BIG_TO_BIG key of the plan, one scratch per thread. */
+  private final Map<Integer, ThreadLocal<Keyswitch>> conversions = new ConcurrentHashMap<>();
+
+  /** An executor for single-partition circuits with classic evaluation keys. */
   public CircuitExecutor(EvaluationKeys keys) {
+    this(EvaluationKeySet.of(keys));
+  }
+
+  public CircuitExecutor(EvaluationKeySet keys) {
     this.keys = keys;
-    this.bootstrap = new BatchBootstrap(keys.keyswitchKey(), keys.bootstrapKey());
   }
 
   /** One-shot convenience: {@code new CircuitExecutor(keys).run(circuit, inputs, null)}. */
@@ -47,17 +64,40 @@ public final class CircuitExecutor {
     return new CircuitExecutor(keys).run(circuit, inputs, null);
   }
 
-  /** Executes {@code circuit}; {@code progress} may be null. */
-  public List<EncryptedTensor> run(
-      Circuit circuit, List<EncryptedTensor> inputs, Progress progress) {
-    if (circuit.parameters().fingerprint() != keys.parameters().fingerprint()) {
-      throw new IllegalArgumentException(
+  /**
+   * Why {@code keys} cannot run {@code circuit}, or empty: keys bound to a circuit run only that
+   * circuit; unbound keys (library use) run any circuit of the same plan.
+   */
+  public static Optional<String> mismatch(Circuit circuit, EvaluationKeySet keys) {
+    if (!keys.plan().equals(circuit.plan())) {
+      return Optional.of(
           "circuit "
               + circuit.name()
               + " was compiled for "
-              + circuit.parameters().name()
+              + circuit.plan().describe()
               + " but the evaluation keys are for "
-              + keys.parameters().name());
+              + keys.plan().describe());
+    }
+    byte[] none = new byte[CircuitDigest.LENGTH];
+    if (!Arrays.equals(keys.identity().circuitDigest(), none) && !keys.identity().isFor(circuit)) {
+      return Optional.of(
+          "the evaluation keys ("
+              + keys.identity()
+              + ") were generated for another circuit than "
+              + circuit.name()
+              + " ("
+              + KeySetIdentity.shortDigest(circuit.digest())
+              + ")");
+    }
+    return Optional.empty();
+  }
+
+  /** Executes {@code circuit}; {@code progress} may be null. */
+  public List<EncryptedTensor> run(
+      Circuit circuit, List<EncryptedTensor> inputs, Progress progress) {
+    Optional<String> why = mismatch(circuit, keys);
+    if (why.isPresent()) {
+      throw new IllegalArgumentException(why.get());
     }
     if (inputs.size() != circuit.inputs().size()) {
       throw new IllegalArgumentException(
@@ -68,7 +108,6 @@ public final class CircuitExecutor {
               + " inputs, got "
               + inputs.size());
     }
-    int dim = keys.parameters().bigLweDimension();
     EncryptedTensor[] values = new EncryptedTensor[circuit.values().size()];
     long total = circuit.pbsCount();
     AtomicLong done = new AtomicLong();
@@ -79,6 +118,7 @@ public final class CircuitExecutor {
           switch (ins) {
             case Instruction.Input in -> {
               EncryptedTensor t = inputs.get(in.index());
+              int dim = circuit.plan().partition(info.partition()).bigLweDimension();
               if (!t.matches(info) || t.lweDimension() != dim) {
                 throw new IllegalArgumentException(
                     "input "
@@ -126,6 +166,7 @@ public final class CircuitExecutor {
             case Instruction.Gather op -> gather(info, values, op);
             case Instruction.Tlu op ->
                 tlu(circuit, info, values[op.a()], op, luts, done, total, progress);
+            case Instruction.Keyswitch op -> convert(circuit, info, values[op.a()]);
           };
       values[ins.out()] = result;
     }
@@ -136,8 +177,33 @@ public final class CircuitExecutor {
     return out;
   }
 
-  /** A table encoded for one input encoding and one output width. */
-  private record LutKey(int table, int inputWidth, boolean signedInput, int outputWidth) {}
+  /** A table encoded for one input encoding and one output width, in one partition. */
+  private record LutKey(
+      int table, int inputWidth, boolean signedInput, int outputWidth, int partition) {}
+
+  /** Converts {@code a} to the big key of {@code info}'s partition, element by element. */
+  private EncryptedTensor convert(Circuit circuit, ValueInfo info, EncryptedTensor a) {
+    int spec =
+        circuit
+            .plan()
+            .keyswitch(a.partition(), info.partition(), KeyswitchSpec.Kind.BIG_TO_BIG)
+            .orElseThrow();
+    KeyswitchKey key =
+        keys.keyswitchKey(a.partition(), info.partition(), KeyswitchSpec.Kind.BIG_TO_BIG);
+    ThreadLocal<Keyswitch> ks =
+        conversions.computeIfAbsent(spec, s -> ThreadLocal.withInitial(() -> new Keyswitch(key)));
+    int dim = key.outputDimension();
+    LweCiphertext[] out = new LweCiphertext[a.size()];
+    IntStream.range(0, out.length)
+        .parallel()
+        .forEach(
+            i -> {
+              LweCiphertext c = new LweCiphertext(dim);
+              ks.get().apply(a.element(i).data(), 0, c.data(), 0);
+              out[i] = c;
+            });
+    return EncryptedTensor.of(info, out);
+  }
 
   private interface ElementOp {
     LweCiphertext apply(LweCiphertext c, int index);
@@ -150,7 +216,7 @@ public final class CircuitExecutor {
   private static EncryptedTensor map(ValueInfo info, EncryptedTensor a, ElementOp op) {
     LweCiphertext[] out = new LweCiphertext[a.size()];
     IntStream.range(0, out.length).parallel().forEach(i -> out[i] = op.apply(a.element(i), i));
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 
   private static EncryptedTensor elementwise(
@@ -166,7 +232,7 @@ public final class CircuitExecutor {
     IntStream.range(0, out.length)
         .parallel()
         .forEach(i -> out[i] = op.apply(a.element(i), b.element(i)));
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 
   private static long[] broadcastConstant(ClearTensor c, ValueInfo info) {
@@ -230,7 +296,7 @@ public final class CircuitExecutor {
               }
               out[o] = acc;
             });
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 
   private static EncryptedTensor sum(ValueInfo info, EncryptedTensor a, int[] axes, boolean keep) {
@@ -269,7 +335,7 @@ public final class CircuitExecutor {
       }
       LweOps.addAssign(out[o], a.element(flat));
     }
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 
   private static EncryptedTensor gather(
@@ -286,7 +352,7 @@ public final class CircuitExecutor {
       int s = sources.length == 1 && source.length == 0 ? 0 : source[i];
       out[i] = values[sources[s]].element(element[i]);
     }
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 
   private EncryptedTensor tlu(
@@ -309,13 +375,23 @@ public final class CircuitExecutor {
               + a.size()
               + " elements");
     }
-    int n = keys.parameters().bigN();
+    int p = op.partition();
+    int n = circuit.plan().partition(p).bigN();
+    int spec =
+        circuit.plan().keyswitch(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
+    BatchBootstrap bootstrap =
+        bootstraps.computeIfAbsent(
+            spec,
+            s ->
+                new BatchBootstrap(
+                    keys.keyswitchKey(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL),
+                    keys.bootstrapKey(p).fourier()));
     LutAccumulator[] luts = new LutAccumulator[tables.length];
     for (int i = 0; i < tables.length; i++) {
       int t = tables[i];
       luts[i] =
           cache.computeIfAbsent(
-              new LutKey(t, a.width(), a.signed(), info.width()),
+              new LutKey(t, a.width(), a.signed(), info.width(), p),
               key -> {
                 LookupTable table = circuit.tables().get(t);
                 // A table of 2^r entries, r < w, reads the r most significant message bits
@@ -340,6 +416,6 @@ public final class CircuitExecutor {
             a.elements(),
             i -> luts[tables.length == 1 ? 0 : i],
             progress == null ? null : d -> progress.update(done.incrementAndGet(), total));
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), out);
+    return EncryptedTensor.of(info, out);
   }
 }

@@ -25,25 +25,61 @@ import java.util.OptionalLong;
  * reported where it matters: when a bootstrap reads a value outside its input range, or an output
  * does not decode in its range.
  *
- * <p>Error injection: with probability {@code pbsErrorProbability} per bootstrap, the looked-up
- * index moves by ±1 (the blind rotation landing in a neighbouring box, the failure mode the noise
- * model bounds).
+ * <p>Error injection: with its partition's error probability per bootstrap, the looked-up index
+ * moves by ±1 (the blind rotation landing in a neighbouring box, the failure mode the noise model
+ * bounds).
  */
 public final class ClearSimulator {
 
   /**
    * How to run.
    *
-   * @param pbsErrorProbability probability that one bootstrap returns a neighbouring entry
+   * @param partitionErrorProbabilities per parameter-plan partition, the probability that one
+   *     bootstrap in it returns a neighbouring entry; a single entry applies to every partition
    * @param seed seed of the error-injection generator (tests); empty = fresh system entropy
    * @param detectOverflow throw {@link OverflowException} on the first out-of-range read
    */
-  public record Options(double pbsErrorProbability, OptionalLong seed, boolean detectOverflow) {
+  public record Options(
+      List<Double> partitionErrorProbabilities, OptionalLong seed, boolean detectOverflow) {
     public Options {
-      if (!(pbsErrorProbability >= 0 && pbsErrorProbability <= 1)) {
-        throw new IllegalArgumentException(
-            "error probability must be in [0, 1], got " + pbsErrorProbability);
+      partitionErrorProbabilities = List.copyOf(partitionErrorProbabilities);
+      if (partitionErrorProbabilities.isEmpty()) {
+        throw new IllegalArgumentException("no error probability given");
       }
+      for (double p : partitionErrorProbabilities) {
+        if (!(p >= 0 && p <= 1)) {
+          throw new IllegalArgumentException("error probability must be in [0, 1], got " + p);
+        }
+      }
+    }
+
+    /** One error probability for every bootstrap (single-partition circuits). */
+    public Options(double pbsErrorProbability, OptionalLong seed, boolean detectOverflow) {
+      this(List.of(pbsErrorProbability), seed, detectOverflow);
+    }
+
+    /** The error probability of partition 0 (of every partition when only one is given). */
+    public double pbsErrorProbability() {
+      return partitionErrorProbabilities.get(0);
+    }
+
+    /** The error probability of a bootstrap in {@code partition}. */
+    public double errorProbability(int partition) {
+      if (partitionErrorProbabilities.size() == 1) {
+        return partitionErrorProbabilities.get(0);
+      }
+      if (partition >= partitionErrorProbabilities.size()) {
+        throw new IllegalArgumentException(
+            "no error probability for partition "
+                + partition
+                + " among "
+                + partitionErrorProbabilities.size());
+      }
+      return partitionErrorProbabilities.get(partition);
+    }
+
+    boolean injects() {
+      return partitionErrorProbabilities.stream().anyMatch(p -> p > 0);
     }
 
     /** Exact execution with overflow detection. */
@@ -100,7 +136,7 @@ public final class ClearSimulator {
               + " inputs, got "
               + inputs.size());
     }
-    SecureRandom rng = options.pbsErrorProbability() > 0 ? random(options.seed()) : null;
+    SecureRandom rng = options.injects() ? random(options.seed()) : null;
     long[][] vals = new long[circuit.values().size()][];
     long pbs = 0;
     long injected = 0;
@@ -201,9 +237,11 @@ public final class ClearSimulator {
             r[i] = vals[src][g.element()[i]];
           }
         }
+        case Instruction.Keyswitch k -> r = vals[k.a()].clone();
         case Instruction.Tlu t -> {
           ValueInfo in = circuit.value(t.a());
           long[] x = vals[t.a()];
+          double pError = options.errorProbability(t.partition());
           r = new long[x.length];
           for (int i = 0; i < x.length; i++) {
             if (options.detectOverflow() && (x[i] < in.min() || x[i] > in.max())) {
@@ -228,7 +266,7 @@ public final class ClearSimulator {
             }
             LookupTable table = circuit.tables().get(t.tables()[t.tables().length == 1 ? 0 : i]);
             long phase = x[i] + (in.signed() ? 1L << (in.width() - 1) : 0);
-            if (rng != null && rng.nextDouble() < options.pbsErrorProbability()) {
+            if (rng != null && pError > 0 && rng.nextDouble() < pError) {
               phase += rng.nextBoolean() ? 1 : -1;
               injected++;
             }

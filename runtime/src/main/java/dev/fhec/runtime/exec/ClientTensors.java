@@ -6,6 +6,7 @@ import dev.fhec.runtime.circuit.ValueInfo;
 import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.entities.LweSecretKey;
 import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.ClientKeySet;
 import dev.fhec.runtime.random.Csprng;
 import dev.fhec.runtime.random.Seed;
 import java.util.stream.IntStream;
@@ -52,7 +53,22 @@ public final class ClientTensors {
                         std,
                         Csprng.of(maskSeed, i),
                         Csprng.of(noiseSeed, i)));
-    return new EncryptedTensor(info.shape(), info.width(), info.signed(), cts, maskSeed);
+    return new EncryptedTensor(
+        info.shape(), info.width(), info.signed(), info.partition(), cts, maskSeed);
+  }
+
+  /** Encrypts under the key of {@code info}'s partition, with fresh seeds. */
+  public static EncryptedTensor encrypt(ClientKeySet keys, long[] values, ValueInfo info) {
+    return encrypt(keys.key(info.partition()), values, info);
+  }
+
+  /** Decrypts with the key of the tensor's partition. */
+  public static long[] decrypt(ClientKeySet keys, EncryptedTensor tensor) {
+    if (tensor.partition() >= keys.plan().size()) {
+      throw new IllegalArgumentException(
+          "tensor of partition " + tensor.partition() + " for a key set of " + keys.plan().size());
+    }
+    return decrypt(keys.key(tensor.partition()), tensor);
   }
 
   /**

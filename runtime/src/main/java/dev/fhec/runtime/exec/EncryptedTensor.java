@@ -21,9 +21,23 @@ public final class EncryptedTensor {
   private final boolean signed;
   private final LweCiphertext[] elements;
   private final Seed maskSeed;
+  private final int partition;
 
+  /**
+   * @param partition the parameter-plan partition whose big key the elements are under
+   * @param maskSeed seed of the masks of a fresh encryption, or null
+   */
   public EncryptedTensor(
-      int[] shape, int width, boolean signed, LweCiphertext[] elements, Seed maskSeed) {
+      int[] shape,
+      int width,
+      boolean signed,
+      int partition,
+      LweCiphertext[] elements,
+      Seed maskSeed) {
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition " + partition);
+    }
+    this.partition = partition;
     this.shape = shape.clone();
     long size = 1;
     for (int d : shape) {
@@ -57,8 +71,26 @@ public final class EncryptedTensor {
     this.maskSeed = maskSeed;
   }
 
+  /** A tensor of partition 0. */
+  public EncryptedTensor(
+      int[] shape, int width, boolean signed, LweCiphertext[] elements, Seed maskSeed) {
+    this(shape, width, signed, 0, elements, maskSeed);
+  }
+
+  /** A tensor of partition 0 that is not a fresh encryption. */
   public EncryptedTensor(int[] shape, int width, boolean signed, LweCiphertext[] elements) {
-    this(shape, width, signed, elements, null);
+    this(shape, width, signed, 0, elements, null);
+  }
+
+  /** A computed tensor of the type {@code info} (its partition included). */
+  public static EncryptedTensor of(ValueInfo info, LweCiphertext[] elements) {
+    return new EncryptedTensor(
+        info.shape(), info.width(), info.signed(), info.partition(), elements, null);
+  }
+
+  /** The parameter-plan partition whose big key the elements are under. */
+  public int partition() {
+    return partition;
   }
 
   public int[] shape() {
@@ -96,14 +128,17 @@ public final class EncryptedTensor {
     return Optional.ofNullable(maskSeed);
   }
 
-  /** Whether this tensor's encoding matches {@code info} (shape, width, signedness). */
+  /** Whether this tensor's encoding matches {@code info} (shape, width, signedness, partition). */
   public boolean matches(ValueInfo info) {
-    return Arrays.equals(shape, info.shape()) && width == info.width() && signed == info.signed();
+    return Arrays.equals(shape, info.shape())
+        && width == info.width()
+        && signed == info.signed()
+        && partition == info.partition();
   }
 
   /** The encrypted {@link ValueInfo} of this tensor. */
   public ValueInfo info() {
-    return new ValueInfo(shape, width, signed, true);
+    return new ValueInfo(shape, width, signed, true, partition);
   }
 
   @Override

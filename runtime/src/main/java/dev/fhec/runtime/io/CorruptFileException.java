@@ -2,8 +2,9 @@ package dev.fhec.runtime.io;
 
 /**
  * A key or ciphertext file that cannot be used: truncated, damaged, of another kind or format
- * version, or made for other parameters. The message is one line naming the file, what is wrong and
- * where (byte offset or fingerprints), meant to be shown to users as is.
+ * version, or made for other parameters, another circuit or another key set. The message is one
+ * line naming the file, what is wrong and where (byte offset or fingerprints), meant to be shown to
+ * users as is.
  */
 public final class CorruptFileException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -16,6 +17,10 @@ public final class CorruptFileException extends RuntimeException {
     WRONG_KIND,
     CHECKSUM_MISMATCH,
     PARAMETER_MISMATCH,
+    /** Keys or ciphertexts of another circuit than the one given. */
+    CIRCUIT_MISMATCH,
+    /** Ciphertexts or keys of another key set (another 'fhec keygen') than the one given. */
+    KEY_SET_MISMATCH,
     MALFORMED
   }
 

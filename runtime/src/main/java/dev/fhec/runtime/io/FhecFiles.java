@@ -1,5 +1,9 @@
 package dev.fhec.runtime.io;
 
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.CircuitDigest;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.entities.FourierBootstrapKey;
 import dev.fhec.runtime.entities.GlweSecretKey;
 import dev.fhec.runtime.entities.KeyswitchKey;
@@ -7,8 +11,11 @@ import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.entities.LweSecretKey;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.ClientKeySet;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.EvaluationKeys;
 import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.GlweDimension;
 import dev.fhec.runtime.params.LweDimension;
@@ -23,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -32,159 +40,267 @@ import java.util.zip.CRC32C;
  * Binary files for client keys, evaluation keys and ciphertext tensors.
  *
  * <p>Layout (big-endian): magic {@code "FHEC"}, format version (int), kind (int, {@link FileKind}),
- * parameter fingerprint (long, {@link ParameterSet#fingerprint()}), payload length (long), payload,
- * CRC32C of everything before it (int). Every payload starts with the full parameter set. Seeded
- * (compressed) forms store a mask seed and only the bodies: evaluation keys (BSK and KSK masks) and
- * fresh ciphertexts (element e's mask is stream e of the seed). The Fourier-domain BSK is never
- * stored (its layout belongs to the FFT implementation); it is recomputed on load.
+ * plan fingerprint (long, {@link #fingerprint(ParameterPlan)}), key-set id (16 bytes), circuit
+ * digest (32 bytes) — together the {@link KeySetIdentity} the file belongs to — payload length
+ * (long), payload, CRC32C of everything before it (int). Every payload starts with the full {@link
+ * ParameterPlan}. Client keys hold each partition's small and big key bits; evaluation keys each
+ * partition's bootstrapping key, then each keyswitch's key. Seeded (compressed) forms store a mask
+ * seed and only the bodies: evaluation keys (BSK and KSK masks) and fresh ciphertexts (element e's
+ * mask is stream e of the seed). The Fourier-domain BSK is never stored (its layout belongs to the
+ * FFT implementation); it is recomputed on load.
  *
- * <p>Every failure to read a file is a {@link CorruptFileException} with a one-line message.
+ * <p>Every failure to read a file is a {@link CorruptFileException} with a one-line message; so is
+ * a file of another key set or circuit than the caller expects.
  */
 public final class FhecFiles {
-  public static final int FORMAT_VERSION = 1;
+  /** 2: parameter plans and key-set identities (version 1 held one parameter set). */
+  public static final int FORMAT_VERSION = 2;
+
   private static final byte[] MAGIC = {'F', 'H', 'E', 'C'};
-  private static final int HEADER = 4 + 4 + 4 + 8 + 8;
+  private static final int IDENTITY = KeySetIdentity.ID_LENGTH + CircuitDigest.LENGTH;
+  private static final int HEADER = 4 + 4 + 4 + 8 + IDENTITY + 8;
   private static final int TRAILER = 4;
 
   private FhecFiles() {}
 
-  // ---- public API ---------------------------------------------------------------------------
+  /**
+   * What a reader expects of a file; null fields are not checked.
+   *
+   * @param circuit the circuit the file must belong to (its plan and digest)
+   * @param keySet the key set the file must belong to (ciphertexts of a run, keys of a pair)
+   */
+  public record Expect(Circuit circuit, KeySetIdentity keySet) {
+    public static final Expect ANY = new Expect(null, null);
 
-  public static void writeClientKey(Path file, ClientKey key) {
-    write(file, clientKeyBytes(key));
+    public static Expect circuit(Circuit c) {
+      return new Expect(c, null);
+    }
   }
 
-  public static ClientKey readClientKey(Path file) {
-    return clientKeyFromBytes(read(file), file.toString());
+  // ---- public API ---------------------------------------------------------------------------
+
+  /** Writes the client key readable by its owner only where the file system allows. */
+  public static void writeClientKey(Path file, ClientKeySet key) {
+    writePrivate(file, clientKeyBytes(key));
+  }
+
+  public static ClientKeySet readClientKey(Path file, Expect expect) {
+    return clientKeyFromBytes(read(file), file.toString(), expect);
   }
 
   /** {@code compressed}: store mask seeds and bodies only (needs keys generated from seeds). */
-  public static void writeEvaluationKeys(Path file, EvaluationKeys keys, boolean compressed) {
+  public static void writeEvaluationKeys(Path file, EvaluationKeySet keys, boolean compressed) {
     write(file, evaluationKeysBytes(keys, compressed));
   }
 
-  /** {@code expected} may be null; otherwise the file's parameters must have its fingerprint. */
-  public static EvaluationKeys readEvaluationKeys(Path file, ParameterSet expected) {
-    return evaluationKeysFromBytes(read(file), file.toString(), expected);
+  public static EvaluationKeySet readEvaluationKeys(Path file, Expect expect) {
+    return evaluationKeysFromBytes(read(file), file.toString(), expect);
   }
 
   /** {@code compressed}: tensors that remember their mask seed are stored as seed + bodies. */
   public static void writeCiphertexts(
-      Path file, ParameterSet parameters, List<EncryptedTensor> tensors, boolean compressed) {
-    write(file, ciphertextsBytes(parameters, tensors, compressed));
+      Path file,
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      List<EncryptedTensor> tensors,
+      boolean compressed) {
+    write(file, ciphertextsBytes(identity, plan, tensors, compressed));
   }
 
-  public static List<EncryptedTensor> readCiphertexts(Path file, ParameterSet expected) {
-    return ciphertextsFromBytes(read(file), file.toString(), expected);
+  public static List<EncryptedTensor> readCiphertexts(Path file, Expect expect) {
+    return ciphertextsFromBytes(read(file), file.toString(), expect);
+  }
+
+  /** The identity a file's header names, after checking magic, version and checksum. */
+  public static KeySetIdentity identityOf(Path file) {
+    byte[] bytes = read(file);
+    return header(bytes, file.toString()).identity;
+  }
+
+  /** A stable 64-bit fingerprint of a plan: its partitions' fingerprints and its keyswitches. */
+  public static long fingerprint(ParameterPlan plan) {
+    long h = 0x9E3779B97F4A7C15L;
+    for (ParameterSet p : plan.partitions()) {
+      h = h * 31 + p.fingerprint();
+    }
+    for (KeyswitchSpec k : plan.keyswitches()) {
+      h = h * 31 + k.from();
+      h = h * 31 + k.to();
+      h = h * 31 + k.kind().ordinal();
+      h = h * 31 + k.decomposition().baseLog();
+      h = h * 31 + k.decomposition().levels();
+    }
+    return plan.size() == 1 && plan.keyswitches().size() == 1 ? plan.partition(0).fingerprint() : h;
   }
 
   // ---- byte-level forms (streams, tests) ----------------------------------------------------
 
-  public static byte[] clientKeyBytes(ClientKey key) {
+  public static byte[] clientKeyBytes(ClientKeySet keys) {
     Out out = new Out();
-    writeParameters(out, key.parameters());
-    long[] small = key.lweKey().bits();
-    long[] big = key.glweKey().bits();
-    out.bits(small);
-    out.bits(big);
-    return frame(FileKind.CLIENT_KEY, key.parameters(), out);
+    writePlan(out, keys.plan());
+    for (ClientKey key : keys.keys()) {
+      out.bits(key.lweKey().bits());
+      out.bits(key.glweKey().bits());
+    }
+    return frame(FileKind.CLIENT_KEY, keys.identity(), keys.plan(), out);
   }
 
-  public static ClientKey clientKeyFromBytes(byte[] bytes, String source) {
-    In in = open(bytes, source, FileKind.CLIENT_KEY, null);
-    ParameterSet p = in.parameters;
+  public static ClientKeySet clientKeyFromBytes(byte[] bytes, String source, Expect expect) {
+    In in = open(bytes, source, FileKind.CLIENT_KEY, expect);
+    ParameterPlan plan = in.plan;
     return in.parse(
         () -> {
-          long[] small = in.bits(p.n());
-          long[] big = in.bits(p.bigLweDimension());
+          List<ClientKey> keys = new ArrayList<>();
+          for (ParameterSet p : plan.partitions()) {
+            long[] small = in.bits(p.n());
+            long[] big = in.bits(p.bigLweDimension());
+            keys.add(
+                new ClientKey(p, new LweSecretKey(small), new GlweSecretKey(p.k(), p.bigN(), big)));
+          }
           in.end();
-          return new ClientKey(p, new LweSecretKey(small), new GlweSecretKey(p.k(), p.bigN(), big));
+          return new ClientKeySet(in.identity, plan, keys);
         });
   }
 
+  /** Classic single-partition keys (benchmarks): framed as an unbound key set. */
   public static byte[] evaluationKeysBytes(EvaluationKeys keys, boolean compressed) {
-    ParameterSet p = keys.parameters();
-    if (compressed && (keys.bootstrapMaskSeed().isEmpty() || keys.keyswitchMaskSeed().isEmpty())) {
+    return evaluationKeysBytes(EvaluationKeySet.of(keys), compressed);
+  }
+
+  public static byte[] evaluationKeysBytes(EvaluationKeySet keys, boolean compressed) {
+    ParameterPlan plan = keys.plan();
+    boolean seeded =
+        keys.bootstrapKeys().stream().allMatch(b -> b.seed().isPresent())
+            && keys.keyswitchKeys().stream().allMatch(k -> k.seed().isPresent());
+    if (compressed && !seeded) {
       throw new IllegalArgumentException(
           "these evaluation keys were not generated from mask seeds; write them uncompressed");
     }
     Out out = new Out();
-    writeParameters(out, p);
+    writePlan(out, plan);
     out.b(compressed ? 1 : 0);
-    long[] bsk = keys.standardBootstrapKey();
-    long[] ksk = keys.keyswitchKey().data();
-    int n = p.bigN();
-    int k = p.k();
-    if (compressed) {
-      out.bytes(keys.bootstrapMaskSeed().orElseThrow().bytes());
-      int rowLength = (k + 1) * n;
-      for (int row = 0; row < bsk.length / rowLength; row++) {
-        out.longs(bsk, row * rowLength + k * n, n);
+    for (int part = 0; part < plan.size(); part++) {
+      ParameterSet p = plan.partition(part);
+      EvaluationKeySet.BootstrapKey b = keys.bootstrapKey(part);
+      long[] bsk = b.standard();
+      if (compressed) {
+        int n = p.bigN();
+        int k = p.k();
+        out.bytes(b.seed().orElseThrow().bytes());
+        int rowLength = (k + 1) * n;
+        for (int row = 0; row < bsk.length / rowLength; row++) {
+          out.longs(bsk, row * rowLength + k * n, n);
+        }
+      } else {
+        out.longs(bsk, 0, bsk.length);
       }
-      out.bytes(keys.keyswitchMaskSeed().orElseThrow().bytes());
-      int kskRow = p.n() + 1;
-      for (int row = 0; row < ksk.length / kskRow; row++) {
-        out.l(ksk[row * kskRow + p.n()]);
-      }
-    } else {
-      out.longs(bsk, 0, bsk.length);
-      out.longs(ksk, 0, ksk.length);
     }
-    return frame(FileKind.EVALUATION_KEYS, p, out);
+    for (EvaluationKeySet.SwitchKey s : keys.keyswitchKeys()) {
+      long[] ksk = s.key().data();
+      if (compressed) {
+        out.bytes(s.seed().orElseThrow().bytes());
+        int nOut = s.key().outputDimension();
+        int kskRow = nOut + 1;
+        for (int row = 0; row < ksk.length / kskRow; row++) {
+          out.l(ksk[row * kskRow + nOut]);
+        }
+      } else {
+        out.longs(ksk, 0, ksk.length);
+      }
+    }
+    return frame(FileKind.EVALUATION_KEYS, keys.identity(), plan, out);
   }
 
-  public static EvaluationKeys evaluationKeysFromBytes(
-      byte[] bytes, String source, ParameterSet expected) {
-    In in = open(bytes, source, FileKind.EVALUATION_KEYS, expected);
-    ParameterSet p = in.parameters;
+  public static EvaluationKeySet evaluationKeysFromBytes(
+      byte[] bytes, String source, Expect expect) {
+    In in = open(bytes, source, FileKind.EVALUATION_KEYS, expect);
+    ParameterPlan plan = in.plan;
     return in.parse(
         () -> {
           int flags = in.b();
-          int n = p.bigN();
-          int k = p.k();
-          int bskLength = FourierBootstrapKey.length(p.n(), k, n, p.pbs());
-          long[] bsk = new long[bskLength];
-          long[] ksk =
-              new long[Math.toIntExact((long) p.bigLweDimension() * p.ks().levels() * (p.n() + 1))];
-          Seed bskSeed = null;
-          Seed kskSeed = null;
-          if (flags == 1) {
-            bskSeed = new Seed(in.bytes(Seed.LENGTH));
-            int rowLength = (k + 1) * n;
-            for (int row = 0; row < bskLength / rowLength; row++) {
-              in.longs(bsk, row * rowLength + k * n, n);
-            }
-            kskSeed = new Seed(in.bytes(Seed.LENGTH));
-            int kskRow = p.n() + 1;
-            for (int row = 0; row < ksk.length / kskRow; row++) {
-              ksk[row * kskRow + p.n()] = in.l();
-            }
-          } else if (flags == 0) {
-            in.longs(bsk, 0, bsk.length);
-            in.longs(ksk, 0, ksk.length);
-          } else {
+          if (flags > 1) {
             throw in.malformed("unknown evaluation-key flags " + flags);
           }
-          in.end();
-          KeyswitchKey kswitch = new KeyswitchKey(p.bigLweDimension(), p.n(), p.ks(), ksk);
-          if (bskSeed != null) {
-            KeyGenerator.expandBootstrapMasks(p, bsk, bskSeed);
-            KeyGenerator.expandKeyswitchMasks(kswitch, kskSeed);
+          boolean seeded = flags == 1;
+          List<long[]> standards = new ArrayList<>();
+          List<Seed> bskSeeds = new ArrayList<>();
+          for (ParameterSet p : plan.partitions()) {
+            int n = p.bigN();
+            int k = p.k();
+            long[] bsk = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
+            Seed seed = null;
+            if (seeded) {
+              seed = new Seed(in.bytes(Seed.LENGTH));
+              int rowLength = (k + 1) * n;
+              for (int row = 0; row < bsk.length / rowLength; row++) {
+                in.longs(bsk, row * rowLength + k * n, n);
+              }
+            } else {
+              in.longs(bsk, 0, bsk.length);
+            }
+            standards.add(bsk);
+            bskSeeds.add(seed);
           }
-          return new EvaluationKeys(
-              p, bsk, KeyGenerator.toFourier(p, bsk), kswitch, bskSeed, kskSeed);
+          List<KeyswitchKey> ksks = new ArrayList<>();
+          List<Seed> kskSeeds = new ArrayList<>();
+          for (KeyswitchSpec s : plan.keyswitches()) {
+            int nIn = EvaluationKeySet.inputDimension(plan, s);
+            int nOut = EvaluationKeySet.outputDimension(plan, s);
+            long[] ksk =
+                new long[Math.toIntExact((long) nIn * s.decomposition().levels() * (nOut + 1))];
+            Seed seed = null;
+            if (seeded) {
+              seed = new Seed(in.bytes(Seed.LENGTH));
+              for (int row = 0; row < ksk.length / (nOut + 1); row++) {
+                ksk[row * (nOut + 1) + nOut] = in.l();
+              }
+            } else {
+              in.longs(ksk, 0, ksk.length);
+            }
+            ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
+            kskSeeds.add(seed);
+          }
+          in.end();
+          List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
+          for (int part = 0; part < plan.size(); part++) {
+            ParameterSet p = plan.partition(part);
+            long[] bsk = standards.get(part);
+            if (seeded) {
+              KeyGenerator.expandBootstrapMasks(p, bsk, bskSeeds.get(part));
+            }
+            bsks.add(
+                new EvaluationKeySet.BootstrapKey(
+                    bsk, KeyGenerator.toFourier(p, bsk), bskSeeds.get(part)));
+          }
+          List<EvaluationKeySet.SwitchKey> switches = new ArrayList<>();
+          for (int i = 0; i < ksks.size(); i++) {
+            if (seeded) {
+              KeyGenerator.expandKeyswitchMasks(ksks.get(i), kskSeeds.get(i));
+            }
+            switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
+          }
+          return new EvaluationKeySet(in.identity, plan, bsks, switches);
         });
   }
 
   public static byte[] ciphertextsBytes(
-      ParameterSet p, List<EncryptedTensor> tensors, boolean compressed) {
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      List<EncryptedTensor> tensors,
+      boolean compressed) {
     Out out = new Out();
-    writeParameters(out, p);
+    writePlan(out, plan);
     out.i(tensors.size());
     for (EncryptedTensor t : tensors) {
-      if (t.lweDimension() != p.bigLweDimension()) {
+      if (t.partition() >= plan.size()
+          || t.lweDimension() != plan.partition(t.partition()).bigLweDimension()) {
         throw new IllegalArgumentException(
-            "tensor of LWE dimension " + t.lweDimension() + " does not belong to " + p.name());
+            "tensor of partition "
+                + t.partition()
+                + " and LWE dimension "
+                + t.lweDimension()
+                + " does not belong to "
+                + plan.describe());
       }
       int[] shape = t.shape();
       out.i(shape.length);
@@ -193,6 +309,7 @@ public final class FhecFiles {
       }
       out.i(t.width());
       out.b(t.signed() ? 1 : 0);
+      out.i(t.partition());
       boolean seeded = compressed && t.maskSeed().isPresent();
       out.b(seeded ? 1 : 0);
       if (seeded) {
@@ -207,14 +324,13 @@ public final class FhecFiles {
         }
       }
     }
-    return frame(FileKind.CIPHERTEXTS, p, out);
+    return frame(FileKind.CIPHERTEXTS, identity, plan, out);
   }
 
   public static List<EncryptedTensor> ciphertextsFromBytes(
-      byte[] bytes, String source, ParameterSet expected) {
-    In in = open(bytes, source, FileKind.CIPHERTEXTS, expected);
-    ParameterSet p = in.parameters;
-    int dim = p.bigLweDimension();
+      byte[] bytes, String source, Expect expect) {
+    In in = open(bytes, source, FileKind.CIPHERTEXTS, expect);
+    ParameterPlan plan = in.plan;
     return in.parse(
         () -> {
           int count = in.count("tensor count");
@@ -229,6 +345,11 @@ public final class FhecFiles {
             }
             int width = in.i();
             boolean signed = in.b() == 1;
+            int partition = in.i();
+            if (partition < 0 || partition >= plan.size()) {
+              throw in.malformed("tensor " + t + " of partition " + partition);
+            }
+            int dim = plan.partition(partition).bigLweDimension();
             int seeded = in.b();
             if (size > in.remaining() / 8) {
               throw in.truncated("tensor " + t + " needs " + size + " ciphertexts");
@@ -257,7 +378,7 @@ public final class FhecFiles {
             } else {
               throw in.malformed("unknown ciphertext flags " + seeded);
             }
-            tensors.add(new EncryptedTensor(shape, width, signed, cts, seed));
+            tensors.add(new EncryptedTensor(shape, width, signed, partition, cts, seed));
           }
           in.end();
           return tensors;
@@ -265,6 +386,21 @@ public final class FhecFiles {
   }
 
   // ---- framing ------------------------------------------------------------------------------
+
+  private static void writePlan(Out out, ParameterPlan plan) {
+    out.i(plan.size());
+    for (ParameterSet p : plan.partitions()) {
+      writeParameters(out, p);
+    }
+    out.i(plan.keyswitches().size());
+    for (KeyswitchSpec k : plan.keyswitches()) {
+      out.i(k.from());
+      out.i(k.to());
+      out.i(k.kind().ordinal());
+      out.i(k.decomposition().baseLog());
+      out.i(k.decomposition().levels());
+    }
+  }
 
   private static void writeParameters(Out out, ParameterSet p) {
     out.utf(p.name());
@@ -279,10 +415,12 @@ public final class FhecFiles {
     out.d(p.glweNoiseStd());
   }
 
-  private static byte[] frame(FileKind kind, ParameterSet p, Out payload) {
+  private static byte[] frame(
+      FileKind kind, KeySetIdentity identity, ParameterPlan plan, Out payload) {
     int length = payload.size();
     ByteBuffer b = ByteBuffer.allocate(HEADER + length + TRAILER);
-    b.put(MAGIC).putInt(FORMAT_VERSION).putInt(kind.code()).putLong(p.fingerprint());
+    b.put(MAGIC).putInt(FORMAT_VERSION).putInt(kind.code()).putLong(fingerprint(plan));
+    b.put(identity.keySetId()).put(identity.circuitDigest());
     b.putLong(length);
     b.put(payload.buffer(), 0, length);
     CRC32C crc = new CRC32C();
@@ -291,8 +429,12 @@ public final class FhecFiles {
     return b.array();
   }
 
-  private static In open(byte[] bytes, String source, FileKind kind, ParameterSet expected) {
-    if (bytes.length < HEADER) {
+  /** A checked header: kind, plan fingerprint, identity, payload length. */
+  private record Header(
+      FileKind kind, int code, long fingerprint, KeySetIdentity identity, int length) {}
+
+  private static Header header(byte[] bytes, String source) {
+    if (bytes.length < 12) {
       throw new CorruptFileException(
           CorruptFileException.Reason.TRUNCATED,
           source,
@@ -312,21 +454,25 @@ public final class FhecFiles {
           CorruptFileException.Reason.UNSUPPORTED_VERSION,
           source,
           4,
-          "format version " + version + ", this runtime reads version " + FORMAT_VERSION);
+          "format version "
+              + version
+              + ", this fhec reads version "
+              + FORMAT_VERSION
+              + "; regenerate the keys with 'fhec keygen' and encrypt again");
+    }
+    if (bytes.length < HEADER) {
+      throw new CorruptFileException(
+          CorruptFileException.Reason.TRUNCATED,
+          source,
+          bytes.length,
+          "truncated header: " + bytes.length + " bytes, a header needs " + HEADER);
     }
     int code = b.getInt();
-    FileKind found = FileKind.ofCode(code);
-    if (found != kind) {
-      throw new CorruptFileException(
-          CorruptFileException.Reason.WRONG_KIND,
-          source,
-          8,
-          "expected "
-              + kind.description()
-              + ", the file holds "
-              + (found == null ? "an unknown kind " + code : found.description()));
-    }
     long fingerprint = b.getLong();
+    byte[] id = new byte[KeySetIdentity.ID_LENGTH];
+    b.get(id);
+    byte[] digest = new byte[CircuitDigest.LENGTH];
+    b.get(digest);
     long length = b.getLong();
     long expectedSize = HEADER + length + TRAILER;
     if (length < 0 || expectedSize != bytes.length) {
@@ -352,28 +498,94 @@ public final class FhecFiles {
           -1,
           "checksum mismatch: the file is damaged");
     }
-    if (expected != null && expected.fingerprint() != fingerprint) {
+    return new Header(
+        FileKind.ofCode(code), code, fingerprint, new KeySetIdentity(id, digest), (int) length);
+  }
+
+  private static In open(byte[] bytes, String source, FileKind kind, Expect expect) {
+    Header h = header(bytes, source);
+    if (h.kind() != kind) {
+      throw new CorruptFileException(
+          CorruptFileException.Reason.WRONG_KIND,
+          source,
+          8,
+          "expected "
+              + kind.description()
+              + ", the file holds "
+              + (h.kind() == null ? "an unknown kind " + h.code() : h.kind().description()));
+    }
+    Circuit circuit = expect.circuit();
+    if (circuit != null && fingerprint(circuit.plan()) != h.fingerprint()) {
       throw new CorruptFileException(
           CorruptFileException.Reason.PARAMETER_MISMATCH,
           source,
           12,
           String.format(
               "made for parameters with fingerprint %016x, expected %s (%016x)",
-              fingerprint, expected.name(), expected.fingerprint()));
+              h.fingerprint(), circuit.plan().describe(), fingerprint(circuit.plan())));
     }
-    In in = new In(ByteBuffer.wrap(bytes, HEADER, (int) length).slice(), source, HEADER);
-    in.parameters = in.parse(in::parameters);
-    if (in.parameters.fingerprint() != fingerprint) {
+    if (circuit != null && !h.identity().isFor(circuit)) {
+      throw new CorruptFileException(
+          CorruptFileException.Reason.CIRCUIT_MISMATCH,
+          source,
+          -1,
+          "belongs to "
+              + h.identity()
+              + ", not to circuit "
+              + circuit.name()
+              + " ("
+              + KeySetIdentity.shortDigest(circuit.digest())
+              + "); use the keys generated for this bundle");
+    }
+    if (expect.keySet() != null && !expect.keySet().sameKeySet(h.identity())) {
+      throw new CorruptFileException(
+          CorruptFileException.Reason.KEY_SET_MISMATCH,
+          source,
+          -1,
+          "belongs to "
+              + h.identity()
+              + ", not to "
+              + expect.keySet()
+              + "; encrypt and decrypt with the keys of one 'fhec keygen'");
+    }
+    In in = new In(ByteBuffer.wrap(bytes, HEADER, h.length()).slice(), source, HEADER);
+    in.identity = h.identity();
+    in.plan = in.parse(in::plan);
+    if (fingerprint(in.plan) != h.fingerprint()) {
       throw new CorruptFileException(
           CorruptFileException.Reason.MALFORMED,
           source,
           12,
           String.format(
               "header fingerprint %016x does not match the stored parameters %s (%016x)",
-              fingerprint, in.parameters.name(), in.parameters.fingerprint()));
+              h.fingerprint(), in.plan.describe(), fingerprint(in.plan)));
     }
-    in.parameters.requireUsable();
+    if (circuit != null && !in.plan.equals(circuit.plan())) {
+      throw new CorruptFileException(
+          CorruptFileException.Reason.PARAMETER_MISMATCH,
+          source,
+          -1,
+          "made for " + in.plan.describe() + ", expected " + circuit.plan().describe());
+    }
+    in.plan.requireUsable();
     return in;
+  }
+
+  /** Writes {@code bytes} to a new file readable by its owner only (POSIX 600) where supported. */
+  private static void writePrivate(Path file, byte[] bytes) {
+    try {
+      Files.deleteIfExists(file);
+      try {
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(file);
+      }
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
   }
 
   private static void write(Path file, byte[] bytes) {
@@ -467,7 +679,8 @@ public final class FhecFiles {
     private final ByteBuffer buf;
     private final String source;
     private final int base;
-    ParameterSet parameters;
+    ParameterPlan plan;
+    KeySetIdentity identity;
 
     In(ByteBuffer buf, String source, int base) {
       this.buf = buf;
@@ -559,6 +772,27 @@ public final class FhecFiles {
       if (buf.hasRemaining()) {
         throw malformed(buf.remaining() + " unexpected trailing bytes");
       }
+    }
+
+    ParameterPlan plan() {
+      int count = count("partition count");
+      List<ParameterSet> parts = new ArrayList<>();
+      for (int p = 0; p < count; p++) {
+        parts.add(parameters());
+      }
+      int switches = count("keyswitch count");
+      List<KeyswitchSpec> specs = new ArrayList<>();
+      KeyswitchSpec.Kind[] kinds = KeyswitchSpec.Kind.values();
+      for (int k = 0; k < switches; k++) {
+        int from = i();
+        int to = i();
+        int kind = i();
+        if (kind < 0 || kind >= kinds.length) {
+          throw malformed("keyswitch kind " + kind);
+        }
+        specs.add(new KeyswitchSpec(from, to, kinds[kind], new Decomposition(i(), i())));
+      }
+      return new ParameterPlan(parts, specs);
     }
 
     ParameterSet parameters() {

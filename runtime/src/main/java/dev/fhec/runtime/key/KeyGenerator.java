@@ -4,14 +4,19 @@ import dev.fhec.runtime.algorithms.Decomposer;
 import dev.fhec.runtime.algorithms.FftProvider;
 import dev.fhec.runtime.algorithms.GlweEncryption;
 import dev.fhec.runtime.algorithms.GlweKeyProduct;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.entities.FourierBootstrapKey;
 import dev.fhec.runtime.entities.GlweSecretKey;
 import dev.fhec.runtime.entities.KeyswitchKey;
 import dev.fhec.runtime.entities.LweSecretKey;
 import dev.fhec.runtime.fft.NegacyclicFft;
+import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.random.Csprng;
 import dev.fhec.runtime.random.Seed;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -24,6 +29,77 @@ public final class KeyGenerator {
   private static final long KSK_NOISE_STREAMS = 1L << 40;
 
   private KeyGenerator() {}
+
+  /** Told after each key of a key set is generated, from the generating thread. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param what the key just made, e.g. "bootstrapping key of partition 0"
+     * @param done keys made so far
+     * @param total keys in the set
+     */
+    void keyDone(String what, int done, int total);
+  }
+
+  /** The client and evaluation keys of one key set. */
+  public record KeySet(ClientKeySet client, EvaluationKeySet evaluation) {}
+
+  /**
+   * Keys generated so far over the whole set: one client key and one BSK per partition, a KSK each.
+   */
+  public static int keyCount(ParameterPlan plan) {
+    return 2 * plan.size() + plan.keyswitches().size();
+  }
+
+  /**
+   * Every key of {@code plan} from the system DRBG: a client key and a bootstrapping key per
+   * partition, a keyswitching key per spec, each with its own seeds; {@code progress} may be null.
+   */
+  public static KeySet generate(ParameterPlan plan, KeySetIdentity identity, Progress progress) {
+    plan.requireUsable();
+    int total = keyCount(plan);
+    int done = 0;
+    List<ClientKey> clients = new ArrayList<>();
+    for (int p = 0; p < plan.size(); p++) {
+      clients.add(generateClientKey(plan.partition(p)));
+      done = tell(progress, "client key of partition " + p, done, total);
+    }
+    List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
+    for (int p = 0; p < plan.size(); p++) {
+      ParameterSet ps = plan.partition(p);
+      Seed mask = Seed.random();
+      long[] standard = generateBootstrapKey(clients.get(p), Seed.random(), mask);
+      bsks.add(new EvaluationKeySet.BootstrapKey(standard, toFourier(ps, standard), mask));
+      done = tell(progress, "bootstrapping key of partition " + p, done, total);
+    }
+    List<EvaluationKeySet.SwitchKey> ksks = new ArrayList<>();
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      ClientKey from = clients.get(s.from());
+      ClientKey to = clients.get(s.to());
+      boolean small = s.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL;
+      Seed mask = Seed.random();
+      KeyswitchKey k =
+          generateKeyswitchKey(
+              from.bigLweKey().bits(),
+              small ? to.lweKey() : to.bigLweKey(),
+              s.decomposition(),
+              small ? to.parameters().lweNoiseStd() : to.parameters().glweNoiseStd(),
+              Seed.random(),
+              mask);
+      ksks.add(new EvaluationKeySet.SwitchKey(k, mask));
+      done = tell(progress, "keyswitching key " + s, done, total);
+    }
+    return new KeySet(
+        new ClientKeySet(identity, plan, clients),
+        new EvaluationKeySet(identity, plan, bsks, ksks));
+  }
+
+  private static int tell(Progress progress, String what, int done, int total) {
+    if (progress != null) {
+      progress.keyDone(what, done + 1, total);
+    }
+    return done + 1;
+  }
 
   /** A client key for {@code parameters} from the system DRBG. */
   public static ClientKey generateClientKey(ParameterSet parameters) {
@@ -110,14 +186,27 @@ public final class KeyGenerator {
   /** The KSK, rows of each input coefficient generated in parallel. */
   public static KeyswitchKey generateKeyswitchKey(ClientKey ck, Seed noiseSeed, Seed maskSeed) {
     ParameterSet p = ck.parameters();
-    int nIn = p.bigLweDimension();
-    int nOut = p.n();
-    int levels = p.ks().levels();
-    Decomposer dec = new Decomposer(p.ks());
+    return generateKeyswitchKey(
+        ck.bigLweKey().bits(), ck.lweKey(), p.ks(), p.lweNoiseStd(), noiseSeed, maskSeed);
+  }
+
+  /**
+   * A KSK from the key of bits {@code big} to {@code small} (any output key: a small key, or the
+   * big key of another partition for a conversion), with output noise {@code std}.
+   */
+  public static KeyswitchKey generateKeyswitchKey(
+      long[] big,
+      LweSecretKey small,
+      Decomposition decomposition,
+      double std,
+      Seed noiseSeed,
+      Seed maskSeed) {
+    int nIn = big.length;
+    int nOut = small.dimension();
+    int levels = decomposition.levels();
+    Decomposer dec = new Decomposer(decomposition);
     long[] data = new long[Math.toIntExact((long) nIn * levels * (nOut + 1))];
-    KeyswitchKey ksk = new KeyswitchKey(nIn, nOut, p.ks(), data);
-    long[] big = ck.bigLweKey().bits();
-    LweSecretKey small = ck.lweKey();
+    KeyswitchKey ksk = new KeyswitchKey(nIn, nOut, decomposition, data);
     IntStream.range(0, nIn)
         .parallel()
         .forEach(
@@ -130,7 +219,7 @@ public final class KeyGenerator {
                 data[row + nOut] =
                     small.dot(data, row)
                         + big[i] * dec.factor(level)
-                        + noise.nextTorusGaussian(p.lweNoiseStd());
+                        + noise.nextTorusGaussian(std);
               }
             });
     return ksk;

@@ -1,0 +1,123 @@
+package dev.fhec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.compiler.CompileOptions;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.ClearTensor;
+import dev.fhec.runtime.io.CorruptFileException;
+import dev.fhec.runtime.params.ParameterSets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real engine's encrypted steps on TOY parameters: the round trip computes the table, and keys
+ * or ciphertexts of another circuit or key set are refused even under the same parameters.
+ */
+class ProjectEngineTest {
+  @TempDir Path tmp;
+  private final ProjectEngine engine = new ProjectEngine();
+
+  private static Circuit circuit(String name) throws Exception {
+    FakeEngine fake = new FakeEngine();
+    fake.parameters = ParameterSets.TOY_N512;
+    Circuit c =
+        fake.compile(
+                new Engine.CompileRequest(
+                    Path.of("src/test/resources/models/sq.ir"),
+                    Optional.empty(),
+                    OptionalInt.empty(),
+                    CompileOptions.defaults()))
+            .circuit();
+    return new Circuit(
+        c.formatVersion(),
+        name,
+        c.plan(),
+        c.values(),
+        c.constants(),
+        c.tables(),
+        c.instructions(),
+        c.inputs(),
+        c.outputs());
+  }
+
+  private Path[] keygen(Circuit c, String dir) throws Exception {
+    Path d = Files.createDirectories(tmp.resolve(dir));
+    Path ck = d.resolve(Io.CLIENT_KEY);
+    Path ek = d.resolve(Io.EVAL_KEYS);
+    engine.keygen(c, ck, ek, ProgressReporter.silent());
+    return new Path[] {ck, ek};
+  }
+
+  @Test
+  void roundTripComputesTheTableAndTheClientKeyIsPrivate() throws Exception {
+    Circuit c = circuit("a");
+    Path[] keys = keygen(c, "keys");
+    Path in = tmp.resolve("in.ct");
+    Path out = tmp.resolve("out.ct");
+    engine.encrypt(c, keys[0], List.of(new ClearTensor(new int[] {3}, new long[] {1, 5, 7})), in);
+    engine.run(c, keys[1], in, out, ProgressReporter.silent());
+    List<ClearTensor> y = engine.decrypt(c, keys[0], out);
+    assertArrayEquals(
+        new long[] {FakeEngine.TABLE[1], FakeEngine.TABLE[5], FakeEngine.TABLE[7]},
+        y.get(0).data());
+    if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(keys[0])));
+    }
+  }
+
+  @Test
+  void anotherCircuitsKeysAreRefusedUnderTheSameParameters() throws Exception {
+    Circuit a = circuit("a");
+    Circuit b = circuit("b");
+    assertEquals(a.plan(), b.plan());
+    Path[] keysA = keygen(a, "a");
+    Path in = tmp.resolve("in.ct");
+    CorruptFileException e =
+        assertThrows(
+            CorruptFileException.class,
+            () ->
+                engine.encrypt(
+                    b,
+                    keysA[0],
+                    List.of(new ClearTensor(new int[] {3}, new long[] {1, 2, 3})),
+                    in));
+    assertEquals(CorruptFileException.Reason.CIRCUIT_MISMATCH, e.reason());
+    assertFalse(e.getMessage().contains("\n"));
+    assertThrows(
+        CorruptFileException.class,
+        () -> engine.run(b, keysA[1], in, tmp.resolve("o"), ProgressReporter.silent()));
+  }
+
+  @Test
+  void anotherKeySetsCiphertextsAreRefused() throws Exception {
+    Circuit a = circuit("a");
+    Path[] first = keygen(a, "first");
+    Path[] second = keygen(a, "second");
+    Path in = tmp.resolve("in.ct");
+    engine.encrypt(a, first[0], List.of(new ClearTensor(new int[] {3}, new long[] {1, 2, 3})), in);
+    CorruptFileException run =
+        assertThrows(
+            CorruptFileException.class,
+            () -> engine.run(a, second[1], in, tmp.resolve("o"), ProgressReporter.silent()));
+    assertEquals(CorruptFileException.Reason.KEY_SET_MISMATCH, run.reason());
+    Path out = tmp.resolve("out.ct");
+    engine.run(a, first[1], in, out, ProgressReporter.silent());
+    CorruptFileException dec =
+        assertThrows(CorruptFileException.class, () -> engine.decrypt(a, second[0], out));
+    assertEquals(CorruptFileException.Reason.KEY_SET_MISMATCH, dec.reason());
+    assertTrue(dec.getMessage().contains("keys of one 'fhec keygen'"), dec.getMessage());
+  }
+}

@@ -1,0 +1,182 @@
+package dev.fhec.compiler.lowering;
+
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Attaches a multi-parameter plan to a lowered circuit: tags every encrypted value with the
+ * partition the optimizer chose for it, makes every lookup bootstrap in its output's partition, and
+ * inserts a conversion {@link Instruction.Keyswitch} wherever a leveled instruction reads a value
+ * of another partition than its output's (one conversion per value and target partition, reused by
+ * later readers). Lookups need no conversion: their implicit keyswitch goes from the input's
+ * partition to the small key of their own ({@link KeyswitchSpec.Kind#BIG_TO_SMALL}).
+ *
+ * <p>The plan's keyswitch list must hold every key the result uses; the {@link Circuit} constructor
+ * checks it and names a missing one.
+ */
+public final class PlanApplication {
+  private PlanApplication() {}
+
+  /**
+   * The lowered circuit under the plan, with origins extended: an inserted conversion has the
+   * origin of the instruction that reads it.
+   *
+   * @param valuePartition partition of each value of {@code lowered} (ignored for clear values)
+   */
+  public static Lowering.Lowered apply(
+      Lowering.Lowered lowered,
+      List<ParameterSet> partitions,
+      int[] valuePartition,
+      List<KeyswitchSpec> specs) {
+    Circuit c = lowered.circuit();
+    if (valuePartition.length != c.values().size()) {
+      throw new IllegalArgumentException(
+          valuePartition.length + " partitions for " + c.values().size() + " values");
+    }
+    ParameterPlan plan = new ParameterPlan(partitions, specs);
+    List<ValueInfo> values = new ArrayList<>();
+    for (int v = 0; v < c.values().size(); v++) {
+      ValueInfo info = c.values().get(v);
+      int p = valuePartition[v];
+      if (info.encrypted() && (p < 0 || p >= plan.size())) {
+        throw new IllegalArgumentException(
+            "value %" + v + " assigned partition " + p + " of " + plan.size());
+      }
+      values.add(info.encrypted() ? info.inPartition(p) : info);
+    }
+    List<Instruction> out = new ArrayList<>();
+    List<Integer> origins = new ArrayList<>();
+    // (value, target partition) → id of its converted copy.
+    Map<Long, Integer> converted = new HashMap<>();
+    for (int i = 0; i < c.instructions().size(); i++) {
+      Instruction ins = c.instructions().get(i);
+      int origin = lowered.origins().get(i);
+      int target = values.get(ins.out()).partition();
+      Instruction rewritten =
+          switch (ins) {
+            case Instruction.Tlu t -> new Instruction.Tlu(t.out(), t.a(), t.tables(), target);
+            case Instruction.Input in -> in;
+            case Instruction.Keyswitch k -> k;
+            case Instruction.AddEE op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.SubEE op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.Neg op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.AddEC op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.SubCE op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.MulEC op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.MatMulEC op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.MatMulCE op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.Sum op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.Gather op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+          };
+      out.add(rewritten);
+      origins.add(origin);
+    }
+    Circuit applied =
+        new Circuit(
+            c.formatVersion(),
+            c.name(),
+            plan,
+            values,
+            c.constants(),
+            c.tables(),
+            out,
+            c.inputs(),
+            c.outputs());
+    return new Lowering.Lowered(applied, origins);
+  }
+
+  /** {@link #apply(Lowering.Lowered, List, int[], List)} without origins. */
+  public static Circuit apply(
+      Circuit lowered,
+      List<ParameterSet> partitions,
+      int[] valuePartition,
+      List<KeyswitchSpec> specs) {
+    List<Integer> origins = new ArrayList<>();
+    for (int i = 0; i < lowered.instructions().size(); i++) {
+      origins.add(-1);
+    }
+    return apply(new Lowering.Lowered(lowered, origins), partitions, valuePartition, specs)
+        .circuit();
+  }
+
+  /**
+   * A renaming that sends each encrypted operand of another partition than {@code target} to its
+   * conversion, emitting the conversion (into {@code out}) the first time it is needed.
+   */
+  private static IntUnaryOperator convert(
+      List<ValueInfo> values,
+      Map<Long, Integer> converted,
+      List<Instruction> out,
+      List<Integer> origins,
+      int origin,
+      int target) {
+    return a -> {
+      ValueInfo info = values.get(a);
+      if (!info.encrypted() || info.partition() == target) {
+        return a;
+      }
+      return converted.computeIfAbsent(
+          ((long) a << 32) | target,
+          key -> {
+            int id = values.size();
+            values.add(info.inPartition(target));
+            out.add(new Instruction.Keyswitch(id, a));
+            origins.add(origin);
+            return id;
+          });
+    };
+  }
+
+  /** {@code ins} with every operand renamed by {@code r}. */
+  static Instruction rename(Instruction ins, IntUnaryOperator r) {
+    return switch (ins) {
+      case Instruction.Input in -> in;
+      case Instruction.AddEE op ->
+          new Instruction.AddEE(op.out(), r.applyAsInt(op.a()), r.applyAsInt(op.b()));
+      case Instruction.SubEE op ->
+          new Instruction.SubEE(op.out(), r.applyAsInt(op.a()), r.applyAsInt(op.b()));
+      case Instruction.Neg op -> new Instruction.Neg(op.out(), r.applyAsInt(op.a()));
+      case Instruction.AddEC op ->
+          new Instruction.AddEC(op.out(), r.applyAsInt(op.a()), op.constant());
+      case Instruction.SubCE op ->
+          new Instruction.SubCE(op.out(), op.constant(), r.applyAsInt(op.a()));
+      case Instruction.MulEC op ->
+          new Instruction.MulEC(op.out(), r.applyAsInt(op.a()), op.constant());
+      case Instruction.MatMulEC op ->
+          new Instruction.MatMulEC(op.out(), r.applyAsInt(op.a()), op.constant());
+      case Instruction.MatMulCE op ->
+          new Instruction.MatMulCE(op.out(), op.constant(), r.applyAsInt(op.a()));
+      case Instruction.Sum op ->
+          new Instruction.Sum(op.out(), r.applyAsInt(op.a()), op.axes(), op.keepDims());
+      case Instruction.Gather op -> {
+        int[] sources = op.sources().clone();
+        for (int i = 0; i < sources.length; i++) {
+          sources[i] = r.applyAsInt(sources[i]);
+        }
+        yield new Instruction.Gather(op.out(), sources, op.source(), op.element());
+      }
+      case Instruction.Tlu op ->
+          new Instruction.Tlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
+      case Instruction.Keyswitch op -> new Instruction.Keyswitch(op.out(), r.applyAsInt(op.a()));
+    };
+  }
+}

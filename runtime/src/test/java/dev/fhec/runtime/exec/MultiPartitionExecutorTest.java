@@ -1,0 +1,139 @@
+package dev.fhec.runtime.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.KeyswitchSpec.Kind;
+import dev.fhec.runtime.circuit.LookupTable;
+import dev.fhec.runtime.circuit.ParameterPlan;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.key.KeySetIdentity;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.ParameterSets;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A two-partition circuit: a lookup in partition 1 of a partition-0 input, a conversion of the
+ * input to partition 1, their sum, and a lookup back in partition 0. Checked against integer math.
+ */
+class MultiPartitionExecutorTest {
+  private static final ParameterSet P0 = ParameterSets.TOY_N256;
+  private static final ParameterSet P1 = ParameterSets.TOY_K2_L2;
+  static final ParameterPlan PLAN =
+      new ParameterPlan(
+          List.of(P0, P1),
+          List.of(
+              new KeyswitchSpec(0, 1, Kind.BIG_TO_SMALL, P1.ks()),
+              new KeyswitchSpec(0, 1, Kind.BIG_TO_BIG, new Decomposition(4, 6)),
+              new KeyswitchSpec(1, 0, Kind.BIG_TO_SMALL, P0.ks())));
+
+  static Circuit circuit() {
+    long[] triple = new long[16];
+    long[] flip = new long[16];
+    for (int i = 0; i < 16; i++) {
+      triple[i] = (i * 3) % 8;
+      flip[i] = 15 - i;
+    }
+    return new Circuit(
+        Circuit.FORMAT_VERSION,
+        "two-partitions",
+        PLAN,
+        List.of(
+            new ValueInfo(new int[] {8}, 4, false, true, 0),
+            new ValueInfo(new int[] {8}, 4, false, true, 1),
+            new ValueInfo(new int[] {8}, 4, false, true, 1),
+            new ValueInfo(new int[] {8}, 4, false, true, 1),
+            new ValueInfo(new int[] {8}, 4, false, true, 0)),
+        List.of(),
+        List.of(new LookupTable(triple), new LookupTable(flip)),
+        List.of(
+            new Instruction.Input(0, 0),
+            new Instruction.Tlu(1, 0, new int[] {0}, 1),
+            new Instruction.Keyswitch(2, 0),
+            new Instruction.AddEE(3, 1, 2),
+            new Instruction.Tlu(4, 3, new int[] {1}, 0)),
+        List.of(0),
+        List.of(3, 4));
+  }
+
+  @Test
+  void convertsAndBootstrapsAcrossPartitions() {
+    Circuit c = circuit();
+    KeyGenerator.KeySet keys = KeyGenerator.generate(PLAN, KeySetIdentity.fresh(c), null);
+    long[] x = {0, 1, 2, 3, 4, 5, 6, 7};
+    EncryptedTensor in = ClientTensors.encrypt(keys.client(), x, c.value(0));
+    assertEquals(P0.bigLweDimension(), in.lweDimension());
+    List<EncryptedTensor> out = new CircuitExecutor(keys.evaluation()).run(c, List.of(in), null);
+    long[] sum = new long[8];
+    long[] flipped = new long[8];
+    for (int i = 0; i < 8; i++) {
+      sum[i] = (x[i] * 3) % 8 + x[i];
+      flipped[i] = 15 - sum[i];
+    }
+    assertEquals(1, out.get(0).partition());
+    assertEquals(P1.bigLweDimension(), out.get(0).lweDimension());
+    assertArrayEquals(sum, ClientTensors.decrypt(keys.client(), out.get(0)));
+    assertArrayEquals(flipped, ClientTensors.decrypt(keys.client(), out.get(1)));
+    ClearSimulator.Result sim = ClearSimulator.run(c, List.of(x), ClearSimulator.Options.exact());
+    assertArrayEquals(sum, sim.outputs().get(0));
+    assertArrayEquals(flipped, sim.outputs().get(1));
+    assertEquals(8, c.pbsCount(0));
+    assertEquals(8, c.pbsCount(1));
+  }
+
+  @Test
+  void simulatorInjectsEachPartitionsOwnErrorRate() {
+    Circuit c = circuit();
+    long[] x = {0, 1, 2, 3, 4, 5, 6, 7};
+    // Errors only in partition 0: the partition-1 sum stays exact, the last lookup moves.
+    ClearSimulator.Result r =
+        ClearSimulator.run(
+            c,
+            List.of(x),
+            new ClearSimulator.Options(List.of(1.0, 0.0), OptionalLong.of(3), false));
+    assertEquals(8, r.injectedErrors());
+    long[] sum = new long[8];
+    for (int i = 0; i < 8; i++) {
+      sum[i] = (x[i] * 3) % 8 + x[i];
+    }
+    assertArrayEquals(sum, r.outputs().get(0));
+  }
+
+  @Test
+  void aPlanMissingAKeyswitchIsRefused() {
+    ParameterPlan noConversion =
+        new ParameterPlan(
+            List.of(P0, P1), List.of(PLAN.keyswitches().get(0), PLAN.keyswitches().get(2)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> circuit().withPlan(noConversion));
+    assertTrue(e.getMessage().contains("conversion key from partition 0 to 1"), e.getMessage());
+  }
+
+  @Test
+  void keysOfAnotherCircuitAreRefused() {
+    Circuit c = circuit();
+    Circuit other =
+        new Circuit(
+            c.formatVersion(),
+            "other",
+            c.plan(),
+            c.values(),
+            c.constants(),
+            c.tables(),
+            c.instructions(),
+            c.inputs(),
+            c.outputs());
+    KeyGenerator.KeySet keys = KeyGenerator.generate(PLAN, KeySetIdentity.fresh(other), null);
+    assertTrue(CircuitExecutor.mismatch(c, keys.evaluation()).isPresent());
+    assertTrue(CircuitExecutor.mismatch(other, keys.evaluation()).isEmpty());
+  }
+}
