@@ -2,6 +2,7 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.BundleException;
 import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.runtime.io.CorruptFileException;
 import dev.fhec.runtime.params.InsecureParametersException;
@@ -33,6 +34,7 @@ final class ExitCodes
       case InsecureParametersException i -> USER_ERROR;
       case CompileException c -> USER_ERROR;
       case NoParametersException n -> USER_ERROR;
+      case ReferenceEvaluator.EvaluationException e -> USER_ERROR;
       case CommandLine.ParameterException p -> USER_ERROR;
       case NoSuchFileException n -> USER_ERROR;
       case AccessDeniedException a -> USER_ERROR;
@@ -71,6 +73,16 @@ final class ExitCodes
       case NoParametersException n -> {
         err.println("fhec: error: " + n.getMessage());
         err.println(noParametersHint(n));
+      }
+      case ReferenceEvaluator.EvaluationException e -> {
+        // the model's own arithmetic failed on the user's values (overflow, division by zero)
+        err.println("fhec: error: evaluating the model on the inputset failed: " + e.getMessage());
+        err.println(
+            "hint: "
+                + (String.valueOf(e.getMessage()).contains("overflow")
+                    ? "an intermediate value overflows 64-bit integers; use smaller constants or"
+                        + " inputs (or rescale the model)"
+                    : "check the inputset's values and the model at that node"));
       }
       case NoSuchFileException n -> {
         err.println("fhec: error: no such file: " + n.getFile());

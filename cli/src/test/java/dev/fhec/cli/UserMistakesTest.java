@@ -132,4 +132,24 @@ class UserMistakesTest {
     assertEquals(longLine.strip(), joined.toString().strip());
     assertEquals(List.of("  short"), FhecCommand.continued("  short"));
   }
+
+  @Test
+  void anInt64OverflowOnTheInputsetIsAUserError() throws Exception {
+    dev.fhec.compiler.ir.ProgramBuilder b = new dev.fhec.compiler.ir.ProgramBuilder("p");
+    int x =
+        b.input("x", new int[] {1}, new dev.fhec.compiler.ir.ElementType.IntType(true, 0), true);
+    b.output(b.mul(x, b.constant(Long.MAX_VALUE)));
+    RuntimeException overflow =
+        assertThrows(
+            dev.fhec.compiler.eval.ReferenceEvaluator.EvaluationException.class,
+            () ->
+                dev.fhec.compiler.eval.ReferenceEvaluator.evaluate(
+                    b.build(),
+                    List.of(new dev.fhec.compiler.ir.Tensor.Ints(new int[] {1}, new long[] {3}))));
+    engine.failWith = overflow;
+    Path m = tmp.resolve("model.json");
+    Files.writeString(m, "{\"nodes\": []}");
+    assertUserError(
+        run("compile", m.toString(), "-o", tmp.resolve("b").toString()), "overflow", "64-bit");
+  }
 }

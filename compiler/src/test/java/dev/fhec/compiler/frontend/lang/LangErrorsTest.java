@@ -195,4 +195,17 @@ class LangErrorsTest {
         <unknown>: error: elsewhere""",
         msg);
   }
+
+  @Test
+  void divisionByAConstantZeroIsLocated() {
+    for (String op : new String[] {"//", "%", "/"}) {
+      String msg =
+          error(
+              "import numpy as np\ndef f(x: Encrypted[int4, (2,)]):\n    return x "
+                  + op
+                  + " np.array([3, 0])\n");
+      assertTrue(msg.startsWith("t.fhe:3:12: division by zero"), msg);
+      assertTrue(msg.contains("'" + op + "' is 0 at element 1"), msg);
+    }
+  }
 }
