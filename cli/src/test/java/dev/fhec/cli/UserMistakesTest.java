@@ -152,4 +152,19 @@ class UserMistakesTest {
     assertUserError(
         run("compile", m.toString(), "-o", tmp.resolve("b").toString()), "overflow", "64-bit");
   }
+
+  @Test
+  void damagedFilesAreUserErrors() throws Exception {
+    Path m = tmp.resolve("model.json");
+    Files.writeString(m, "{\"nodes\": []}");
+    for (Exception e :
+        List.of(
+            new java.util.zip.ZipException("invalid END header"),
+            new java.io.EOFException("Unexpected end of ZLIB input stream"),
+            new dev.fhec.runtime.io.npy.NpyFormatException("x.npy: bad magic"))) {
+      engine.failWith = new java.io.UncheckedIOException((java.io.IOException) e);
+      Result r = run("compile", m.toString(), "-o", tmp.resolve("b").toString());
+      assertUserError(r, e.getMessage());
+    }
+  }
 }
