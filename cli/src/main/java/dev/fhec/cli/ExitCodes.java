@@ -2,8 +2,10 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.BundleException;
 import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.runtime.io.CorruptFileException;
+import dev.fhec.runtime.io.npy.NpyFormatException;
 import dev.fhec.runtime.params.InsecureParametersException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,7 +27,8 @@ final class ExitCodes
   static final int INTERNAL_ERROR = 2;
 
   @Override
-  public int getExitCode(Throwable t) {
+  public int getExitCode(Throwable thrown) {
+    Throwable t = unwrap(thrown);
     return switch (t) {
       case UserException u -> USER_ERROR;
       case BundleException b -> USER_ERROR;
@@ -33,7 +36,11 @@ final class ExitCodes
       case InsecureParametersException i -> USER_ERROR;
       case CompileException c -> USER_ERROR;
       case NoParametersException n -> USER_ERROR;
+      case ReferenceEvaluator.EvaluationException e -> USER_ERROR;
       case CommandLine.ParameterException p -> USER_ERROR;
+      case NpyFormatException n -> USER_ERROR;
+      case java.util.zip.ZipException z -> USER_ERROR;
+      case java.io.EOFException e -> USER_ERROR;
       case NoSuchFileException n -> USER_ERROR;
       case AccessDeniedException a -> USER_ERROR;
       case FileAlreadyExistsException f -> USER_ERROR;
@@ -43,7 +50,8 @@ final class ExitCodes
 
   @Override
   public int handleExecutionException(
-      Exception ex, CommandLine cmd, CommandLine.ParseResult parseResult) {
+      Exception thrown, CommandLine cmd, CommandLine.ParseResult parseResult) {
+    Exception ex = unwrap(thrown) instanceof Exception e ? e : thrown;
     PrintWriter err = cmd.getErr();
     String name = cmd.getCommandSpec().qualifiedName();
     int code = getExitCode(ex);
@@ -71,6 +79,30 @@ final class ExitCodes
       case NoParametersException n -> {
         err.println("fhec: error: " + n.getMessage());
         err.println(noParametersHint(n));
+      }
+      case ReferenceEvaluator.EvaluationException e -> {
+        // the model's own arithmetic failed on the user's values (overflow, division by zero)
+        err.println("fhec: error: evaluating the model on the inputset failed: " + e.getMessage());
+        err.println(
+            "hint: "
+                + (String.valueOf(e.getMessage()).contains("overflow")
+                    ? "an intermediate value overflows 64-bit integers; use smaller constants or"
+                        + " inputs (or rescale the model)"
+                    : "check the inputset's values and the model at that node"));
+      }
+      case NpyFormatException n -> {
+        err.println("fhec: error: " + n.getMessage());
+        err.println("hint: write arrays with numpy's np.save / np.savez (or fhec's own outputs)");
+      }
+      case java.util.zip.ZipException z -> {
+        err.println("fhec: error: damaged archive: " + z.getMessage());
+        err.println("hint: the file is truncated or not what this command reads; copy it again");
+      }
+      case java.io.EOFException e -> {
+        err.println(
+            "fhec: error: the file ends early"
+                + (e.getMessage() != null ? ": " + e.getMessage() : ""));
+        err.println("hint: the file is truncated or not what this command reads; copy it again");
       }
       case NoSuchFileException n -> {
         err.println("fhec: error: no such file: " + n.getFile());
@@ -107,5 +139,10 @@ final class ExitCodes
     }
     h.append("or allow a larger error (--p-error / --global-p-error)");
     return h.toString();
+  }
+
+  /** An I/O failure wrapped to cross a lambda is classified by its cause. */
+  private static Throwable unwrap(Throwable t) {
+    return t instanceof java.io.UncheckedIOException u && u.getCause() != null ? u.getCause() : t;
   }
 }

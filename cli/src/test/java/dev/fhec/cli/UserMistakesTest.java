@@ -132,4 +132,39 @@ class UserMistakesTest {
     assertEquals(longLine.strip(), joined.toString().strip());
     assertEquals(List.of("  short"), FhecCommand.continued("  short"));
   }
+
+  @Test
+  void anInt64OverflowOnTheInputsetIsAUserError() throws Exception {
+    dev.fhec.compiler.ir.ProgramBuilder b = new dev.fhec.compiler.ir.ProgramBuilder("p");
+    int x =
+        b.input("x", new int[] {1}, new dev.fhec.compiler.ir.ElementType.IntType(true, 0), true);
+    b.output(b.mul(x, b.constant(Long.MAX_VALUE)));
+    RuntimeException overflow =
+        assertThrows(
+            dev.fhec.compiler.eval.ReferenceEvaluator.EvaluationException.class,
+            () ->
+                dev.fhec.compiler.eval.ReferenceEvaluator.evaluate(
+                    b.build(),
+                    List.of(new dev.fhec.compiler.ir.Tensor.Ints(new int[] {1}, new long[] {3}))));
+    engine.failWith = overflow;
+    Path m = tmp.resolve("model.json");
+    Files.writeString(m, "{\"nodes\": []}");
+    assertUserError(
+        run("compile", m.toString(), "-o", tmp.resolve("b").toString()), "overflow", "64-bit");
+  }
+
+  @Test
+  void damagedFilesAreUserErrors() throws Exception {
+    Path m = tmp.resolve("model.json");
+    Files.writeString(m, "{\"nodes\": []}");
+    for (Exception e :
+        List.of(
+            new java.util.zip.ZipException("invalid END header"),
+            new java.io.EOFException("Unexpected end of ZLIB input stream"),
+            new dev.fhec.runtime.io.npy.NpyFormatException("x.npy: bad magic"))) {
+      engine.failWith = new java.io.UncheckedIOException((java.io.IOException) e);
+      Result r = run("compile", m.toString(), "-o", tmp.resolve("b").toString());
+      assertUserError(r, e.getMessage());
+    }
+  }
 }

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
  * exception, never a hang.
  */
 class FhePyParserFuzzTest {
-  private static final int ITERATIONS = 2_000;
+  /** Inputs per run: 2_000 in the default tiers; the soak profile sets fhec.fuzz.iterations. */
+  private static final int ITERATIONS = Integer.getInteger("fhec.fuzz.iterations", 2_000);
+
   private static final long SEED = 0x5EED_F4E0L;
 
   private static final String BASE =

@@ -26,10 +26,10 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Compiles every model under {@code src/main/fhe/} ({@code .fhe}, {@code .json}, {@code .onnx},
  * {@code .ir}) into a bundle under {@code target/fhec/<path>/}, as {@code fhec compile} would. A
- * calibration inputset {@code <model>.inputset.npz} beside a model is used when present. Models
- * whose inputs (model, inputset, numpy files beside it, options, fhec version) have not changed
- * since the last build are skipped. A model that does not compile fails the build with the
- * compiler's located message.
+ * calibration inputset {@code <model>.inputset.npz} (else {@code inputset.npz}) beside a model is
+ * used when present. Models whose inputs (model, inputset, numpy files beside it, options, fhec
+ * version) have not changed since the last build are skipped. A model that does not compile fails
+ * the build with the compiler's located message.
  */
 @Mojo(name = "compile", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
 public final class CompileMojo extends AbstractMojo {
@@ -178,9 +178,19 @@ public final class CompileMojo extends AbstractMojo {
     }
   }
 
+  /**
+   * The calibration inputset beside {@code model}, found as {@code fhec compile} finds it: {@code
+   * <model>.inputset.npz}, else {@code inputset.npz} (the layout of the samples).
+   */
   static Optional<Path> inputset(Path model) {
-    Path p = model.resolveSibling(stripExtension(model.getFileName().toString()) + ".inputset.npz");
-    return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
+    String stem = stripExtension(model.getFileName().toString());
+    for (String candidate : java.util.List.of(stem + ".inputset.npz", "inputset.npz")) {
+      Path p = model.resolveSibling(candidate);
+      if (Files.isRegularFile(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
   }
 
   static String stripExtension(String s) {

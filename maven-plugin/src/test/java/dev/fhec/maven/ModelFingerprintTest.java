@@ -45,4 +45,15 @@ class ModelFingerprintTest {
         Optional.of(tmp.resolve("a.inputset.npz")), CompileMojo.inputset(tmp.resolve("a.json")));
     assertEquals("sub/b", CompileMojo.stripExtension("sub/b.fhe"));
   }
+
+  @Test
+  void findsTheInputsetBesideAModelAsTheCliDoes() throws Exception {
+    Path model = tmp.resolve("model.json");
+    Files.writeString(model, "{}");
+    assertEquals(Optional.empty(), CompileMojo.inputset(model));
+    Files.writeString(tmp.resolve("inputset.npz"), "shared");
+    assertEquals(Optional.of(tmp.resolve("inputset.npz")), CompileMojo.inputset(model));
+    Files.writeString(tmp.resolve("model.inputset.npz"), "own");
+    assertEquals(Optional.of(tmp.resolve("model.inputset.npz")), CompileMojo.inputset(model));
+  }
 }

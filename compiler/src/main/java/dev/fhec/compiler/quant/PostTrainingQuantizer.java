@@ -112,6 +112,25 @@ public final class PostTrainingQuantizer {
   }
 
   private void calibrate(List<List<Tensor>> inputset) {
+    for (int k = 0; k < inputset.size(); k++) {
+      List<Tensor> sample = inputset.get(k);
+      for (int i = 0; i < sample.size() && i < source.inputs().size(); i++) {
+        Tensor t = sample.get(i);
+        for (int j = 0; j < t.size(); j++) {
+          if (!Double.isFinite(t.asDouble(j))) {
+            throw inputsetError(
+                i,
+                "sample "
+                    + k
+                    + " holds "
+                    + t.asDouble(j)
+                    + " at element "
+                    + j
+                    + "; calibration needs finite values");
+          }
+        }
+      }
+    }
     for (List<Tensor> sample : inputset) {
       Tensor[] all;
       try {
@@ -136,7 +155,26 @@ public final class PostTrainingQuantizer {
     }
   }
 
+  private CompileException inputsetError(int input, String what) {
+    Node n = source.inputs().get(input);
+    return new CompileException(
+        Diagnostic.error(
+            "inputset for input '" + ((Op.Input) n.op()).name() + "': " + what,
+            n.location(),
+            n.id()));
+  }
+
   private QuantizedProgram run() {
+    for (int i = 0; i < source.inputs().size(); i++) {
+      Node in = source.inputs().get(i);
+      if (in.type().encrypted() && maxAbs[in.id()] == 0 && !fixedScales.containsKey(in.id())) {
+        // a zero range gives a scale on which every real input rounds to 0
+        throw inputsetError(
+            i,
+            "every value is 0, so calibration finds no range (the circuit could only take 0);"
+                + " give samples of real inputs");
+      }
+    }
     List<Double> inScales = new ArrayList<>();
     for (Node n : source.nodes()) {
       nb.at(n.location());

@@ -17,14 +17,18 @@ import org.junit.jupiter.api.Test;
  * parses must print and re-parse to the same program.
  */
 class IrParserFuzzTest {
-  private static final int ITERATIONS = 2000;
+  /** Inputs per run: 2000 in the default tiers; the soak profile sets fhec.fuzz.iterations. */
+  private static final int ITERATIONS = Integer.getInteger("fhec.fuzz.iterations", 2000);
+
+  /** The time limit grows with the iteration count (60 s per default-tier run). */
+  private static final Duration LIMIT = Duration.ofSeconds(60L * Math.max(1, ITERATIONS / 2000));
 
   @Test
   void mutatedTextGivesLocatedErrors() {
     String seed = IrPrinter.print(IrTextTest.everyOp(), IrPrinter.Options.ROUND_TRIP);
     String alphabet = "%=(),[]{}<>#@∈-0123456789.eabcxyz\"\\\n tlu Int UInt Encrypted Clear";
     assertTimeoutPreemptively(
-        Duration.ofSeconds(60),
+        LIMIT,
         () -> {
           Random r = new Random(7);
           int errors = 0;

@@ -87,9 +87,36 @@ final class ConstArrays {
     return n;
   }
 
+  /** Most elements a constant array built in the source may have (2^26, as a loaded one). */
+  static final long MAX_ELEMENTS = 1L << 26;
+
+  /**
+   * The element count of a shape written in the source: positive dimensions, bounded size (the
+   * caller reports the exception at the call, prefixed with the function's name).
+   */
+  static int checkedSize(int[] shape, Span span) {
+    long n = 1;
+    for (int d : shape) {
+      if (d < 1) {
+        throw new IllegalArgumentException(
+            "dimensions must be >= 1: " + java.util.Arrays.toString(shape));
+      }
+      n *= d;
+      if (n > MAX_ELEMENTS) {
+        throw new IllegalArgumentException(
+            "shape "
+                + java.util.Arrays.toString(shape)
+                + " has more than "
+                + MAX_ELEMENTS
+                + " elements");
+      }
+    }
+    return (int) n;
+  }
+
   /** np.ones / np.zeros / np.full. */
   static Tensor full(int[] shape, Value fill, Span span) {
-    int n = size(shape);
+    int n = checkedSize(shape, span);
     if (fill instanceof Value.Float f) {
       double[] d = new double[n];
       java.util.Arrays.fill(d, f.value());

@@ -55,6 +55,20 @@ final class Operators {
     int a = t.node(l, span);
     int c = t.node(r, span);
     boolean ints = !b.type(a).isFloat() && !b.type(c).isFloat();
+    if ((op == BinaryOp.DIV || op == BinaryOp.FLOOR_DIV || op == BinaryOp.MOD)
+        && b.node(c).op() instanceof dev.fhec.compiler.ir.Op.Constant k) {
+      for (int i = 0; i < k.value().size(); i++) {
+        if (k.value().asDouble(i) == 0) {
+          throw Tracer.error(
+              span,
+              "division by zero: the divisor of '"
+                  + op.symbol()
+                  + "' is 0"
+                  + (k.value().size() > 1 ? " at element " + i : "")
+                  + "; a circuit cannot represent the result (inf or an error in Python)");
+        }
+      }
+    }
     return new Value.Traced(
         switch (op) {
           case ADD -> b.add(a, c);

@@ -57,7 +57,12 @@ class JsonGraphFuzzTest {
       """;
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final int ITERATIONS = 1000;
+
+  /** Inputs per run: 1000 in the default tiers; the soak profile sets fhec.fuzz.iterations. */
+  private static final int ITERATIONS = Integer.getInteger("fhec.fuzz.iterations", 1000);
+
+  /** The time limit grows with the iteration count (60 s per default-tier run). */
+  private static final Duration LIMIT = Duration.ofSeconds(60L * Math.max(1, ITERATIONS / 1000));
 
   @Test
   void seedIsValid() {
@@ -67,7 +72,7 @@ class JsonGraphFuzzTest {
   @Test
   void mutatedGraphsGiveLocatedErrors() {
     assertTimeoutPreemptively(
-        Duration.ofSeconds(60),
+        LIMIT,
         () -> {
           Random r = new Random(20261122);
           JsonNode seed = MAPPER.readTree(SEED);

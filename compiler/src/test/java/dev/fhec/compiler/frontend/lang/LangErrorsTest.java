@@ -195,4 +195,35 @@ class LangErrorsTest {
         <unknown>: error: elsewhere""",
         msg);
   }
+
+  @Test
+  void divisionByAConstantZeroIsLocated() {
+    for (String op : new String[] {"//", "%", "/"}) {
+      String msg =
+          error(
+              "import numpy as np\ndef f(x: Encrypted[int4, (2,)]):\n    return x "
+                  + op
+                  + " np.array([3, 0])\n");
+      assertTrue(msg.startsWith("t.fhe:3:12: division by zero"), msg);
+      assertTrue(msg.contains("'" + op + "' is 0 at element 1"), msg);
+    }
+  }
+
+  @Test
+  void constantArrayShapesMustBePositiveAndBounded() {
+    // found by the soak fuzz: np.ones((4, -14)) threw NegativeArraySizeException
+    String negative =
+        error(
+            "import numpy as np\ndef f(x: Encrypted[int4, (4, 4)]):\n"
+                + "    return x + np.ones((4, -14))\n");
+    assertTrue(
+        negative.startsWith("t.fhe:3:16: np.ones(): dimensions must be >= 1: [4, -14]"), negative);
+    String huge =
+        error(
+            "import numpy as np\ndef f(x: Encrypted[int4, (4, 4)]):\n"
+                + "    return x + np.zeros((100000, 100000))\n");
+    assertTrue(
+        huge.startsWith("t.fhe:3:16: np.zeros(): shape [100000, 100000] has more than 67108864"),
+        huge);
+  }
 }

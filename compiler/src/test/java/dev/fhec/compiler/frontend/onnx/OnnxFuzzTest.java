@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 class OnnxFuzzTest {
   private static final String FILE = "fuzz.onnx";
 
+  /**
+   * Garbled models per run: 2000 in the default tiers; the soak profile sets fhec.fuzz.iterations.
+   */
+  private static final int ITERATIONS = Integer.getInteger("fhec.fuzz.iterations", 2000);
+
   private static byte[] seedModel() {
     double[] w = new double[12];
     for (int i = 0; i < w.length; i++) {
@@ -71,9 +76,9 @@ class OnnxFuzzTest {
     SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
     random.setSeed(20261122L);
     assertTimeoutPreemptively(
-        Duration.ofSeconds(60),
+        Duration.ofSeconds(60L * Math.max(1, ITERATIONS / 2000)),
         () -> {
-          for (int iter = 0; iter < 2000; iter++) {
+          for (int iter = 0; iter < ITERATIONS; iter++) {
             byte[] g = model.clone();
             int flips = 1 + random.nextInt(4);
             for (int k = 0; k < flips; k++) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes a headless Chromium available for the HTML report test; prints its path on stdout.
-# Exit 0 with the path, or exit 3 with the reason on stderr when it cannot be installed.
+# Installs a headless Chromium for the HTML report test (HtmlReportBrowserTest), which never
+# installs anything itself; .ci/run calls this before the tests. Prints the browser's path on
+# stdout; exit 3 with the reason on stderr when it cannot be installed.
 set -uo pipefail
 for c in chromium chromium-browser google-chrome; do
   if p="$(command -v "$c" 2>/dev/null)"; then echo "$p"; exit 0; fi
