@@ -182,6 +182,7 @@ final class BenchCommand implements Callable<Integer> {
         hi[i] = Math.min(hi[i], inputRows.get(i).max());
       }
     }
+    OverflowCheck.Checker checker = OverflowCheck.of(b);
     for (int shrink = 0; shrink < 8; shrink++) {
       for (int attempt = 0; attempt < 32; attempt++) {
         List<ClearTensor> in = new ArrayList<>();
@@ -196,7 +197,7 @@ final class BenchCommand implements Callable<Integer> {
           }
           in.add(new ClearTensor(v.shape(), data));
         }
-        if (OverflowCheck.first(b, SimulateCommand.flat(in)).isEmpty()) {
+        if (checker.check(SimulateCommand.flat(in), true).isEmpty()) {
           return in;
         }
       }

@@ -3,6 +3,7 @@ package dev.fhec.cli;
 import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.bundle.BundleCompiler;
+import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.KeySizes;
 import java.io.PrintWriter;
@@ -190,14 +191,26 @@ final class CompileCommand implements Callable<Integer> {
           "8 bits or fewer keeps table lookups cheap");
     }
     long t0 = System.nanoTime();
-    Bundle c =
-        root.engine()
-            .compile(
-                new Engine.CompileRequest(
-                    model,
-                    calib,
-                    nBits == null ? OptionalInt.empty() : OptionalInt.of(nBits),
-                    options));
+    Bundle c;
+    try {
+      c =
+          root.engine()
+              .compile(
+                  new Engine.CompileRequest(
+                      model,
+                      calib,
+                      nBits == null ? OptionalInt.empty() : OptionalInt.of(nBits),
+                      options));
+    } catch (NoParametersException e) {
+      throw new UserException(e.getMessage(), e.hint().substring("hint: ".length()));
+    }
+    if (c.manifest().options().containsKey("round_to_auto") && !json) {
+      err.println(
+          "fhec: no parameters exist for the float model's full-width lookups: rounded their"
+              + " inputs to "
+              + c.manifest().options().get("round_to_auto")
+              + " bits (give --round-to R or fewer --n-bits to choose)");
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     Map<String, String> opts = new LinkedHashMap<>(c.manifest().options()); // e.g. ONNX scales
     calib.ifPresent(p -> opts.put("inputset", p.toString()));

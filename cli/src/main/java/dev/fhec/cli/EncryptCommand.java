@@ -57,9 +57,9 @@ final class EncryptCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
-    Path clientKey = KeyDir.clientKeyIn(keys);
     List<ClearTensor> in = inputs.readFor(b);
-    InputTensors.requireInRange(b, in);
+    InputTensors.requireInRange(b, in); // before anything secret is touched
+    Path clientKey = KeyDir.clientKeyIn(keys);
     Io.createParent(output);
     long t0 = System.nanoTime();
     root.engine().encrypt(b.circuit(), clientKey, in, output);

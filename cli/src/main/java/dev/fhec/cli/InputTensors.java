@@ -2,11 +2,15 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.BoundsManifest;
 import dev.fhec.compiler.bundle.Bundle;
+import dev.fhec.compiler.bundle.BundleCompiler;
+import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -60,7 +64,34 @@ final class InputTensors {
     return Io.inputsFor(
         bundle.circuit(),
         bundle.manifest().inputs(),
-        Io.sampled(TensorFiles.read(input), sample, input),
+        quantized(bundle, Io.sampled(TensorFiles.read(input), sample, input)),
         input);
+  }
+
+  /**
+   * Float arrays quantized with the scales the bundle records (a float ONNX model: manifest options
+   * {@code n_bits} and {@code input_scale_<i>}); integer arrays, and every array of other bundles,
+   * unchanged.
+   */
+  static Map<String, Tensor> quantized(Bundle bundle, Map<String, Tensor> arrays) {
+    Map<String, String> o = bundle.manifest().options();
+    if (!o.containsKey("n_bits")) {
+      return arrays;
+    }
+    int bits = Integer.parseInt(o.get("n_bits"));
+    List<String> names = bundle.manifest().inputs();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    int position = 0;
+    for (Map.Entry<String, Tensor> e : arrays.entrySet()) {
+      int i = names.contains(e.getKey()) ? names.indexOf(e.getKey()) : position;
+      position++;
+      String scale = o.get("input_scale_" + i);
+      out.put(
+          e.getKey(),
+          e.getValue() instanceof Tensor.Floats f && scale != null
+              ? BundleCompiler.quantize(f, Double.parseDouble(scale), bits)
+              : e.getValue());
+    }
+    return out;
   }
 }

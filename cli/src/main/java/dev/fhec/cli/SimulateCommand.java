@@ -120,6 +120,7 @@ final class SimulateCommand implements Callable<Integer> {
     Map<Integer, OverflowCheck.Overflow> example = new TreeMap<>();
     int overflowed = 0;
     int outOfRange = 0;
+    OverflowCheck.Checker checker = OverflowCheck.of(b);
     for (int s = 0; s < count; s++) {
       List<ClearTensor> in =
           Io.inputsFor(
@@ -130,7 +131,7 @@ final class SimulateCommand implements Callable<Integer> {
         outOfRange++;
         continue;
       }
-      List<OverflowCheck.Overflow> found = OverflowCheck.all(b, flat(in));
+      List<OverflowCheck.Overflow> found = checker.check(flat(in), false);
       if (!found.isEmpty()) {
         overflowed++;
       }

@@ -33,7 +33,10 @@ public record CompileOptions(
   public enum BoundsPolicy {
     /** Interval analysis from the declared input ranges, joined with the inputset's. */
     SOUND,
-    /** The inputset's ranges only (widened by the margin), as Concrete does. */
+    /**
+     * The inputset's ranges (widened by the margin) for every computed value, as Concrete does;
+     * inputs keep their declared range.
+     */
     CALIBRATED,
     /** Sound for every node whose sound range fits the lookup limit, calibrated elsewhere. */
     AUTO

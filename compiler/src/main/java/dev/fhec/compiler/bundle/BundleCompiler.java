@@ -13,6 +13,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.compiler.quant.QuantizationOptions;
 import dev.fhec.compiler.quant.QuantizedProgram;
@@ -84,8 +85,23 @@ public final class BundleCompiler {
       program = load(model);
       samples = inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
     }
-    return bundle(
-        program, Fhec.compile(program, options, samples), model.toString(), metadata, options);
+    CompiledCircuit cc;
+    try {
+      cc = Fhec.compile(program, options, samples);
+    } catch (NoParametersException e) {
+      // A float model's accumulators are as wide as its quantization makes them (6-bit weights and
+      // inputs: 11+ bits); round its lookup inputs to the widest precision parameters exist for,
+      // as Concrete ML's rounding threshold does, unless the user chose a rounding.
+      if (!metadata.containsKey("n_bits")
+          || options.roundTo().isPresent()
+          || e.largestPrecision().isEmpty()) {
+        throw e;
+      }
+      options = options.withRoundTo(e.largestPrecision().getAsInt());
+      cc = Fhec.compile(program, options, samples);
+      metadata.put("round_to_auto", Integer.toString(options.roundTo().getAsInt()));
+    }
+    return bundle(program, cc, model.toString(), metadata, options);
   }
 
   /**
@@ -167,21 +183,28 @@ public final class BundleCompiler {
   /** The seed's input quantizer: rint(x / scale) clipped to ±(2^(bits−1) − 1). */
   static List<List<Tensor>> quantizeSamples(
       List<List<Tensor>> floats, List<Double> scales, int bits) {
-    long qmax = QuantizationOptions.qmax(bits);
     List<List<Tensor>> out = new ArrayList<>();
     for (List<Tensor> sample : floats) {
       List<Tensor> q = new ArrayList<>();
       for (int i = 0; i < sample.size(); i++) {
-        Tensor t = sample.get(i);
-        long[] v = new long[t.size()];
-        for (int j = 0; j < v.length; j++) {
-          v[j] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(t.asDouble(j) / scales.get(i))));
-        }
-        q.add(new Tensor.Ints(t.shape(), v));
+        q.add(quantize(sample.get(i), scales.get(i), bits));
       }
       out.add(q);
     }
     return out;
+  }
+
+  /**
+   * The client's input quantizer for a bundle compiled from a float model: rint(x / scale) clipped
+   * to ±(2^(bits−1) − 1), exactly as the calibration samples were quantized.
+   */
+  public static Tensor.Ints quantize(Tensor t, double scale, int bits) {
+    long qmax = QuantizationOptions.qmax(bits);
+    long[] v = new long[t.size()];
+    for (int j = 0; j < v.length; j++) {
+      v[j] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(t.asDouble(j) / scale)));
+    }
+    return new Tensor.Ints(t.shape(), v);
   }
 
   static Program load(Path model) throws IOException {

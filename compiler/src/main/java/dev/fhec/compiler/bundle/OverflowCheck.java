@@ -1,5 +1,9 @@
 package dev.fhec.compiler.bundle;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
@@ -75,16 +79,17 @@ public final class OverflowCheck {
 
   /** The first overflow of the run on {@code inputs} (flat, circuit order), if any. */
   public static Optional<Overflow> first(Bundle b, List<long[]> inputs) {
-    List<Overflow> all = all(b, inputs, true);
+    List<Overflow> all = of(b).check(inputs, true);
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
   }
 
   /** Every node out of its range in the run on {@code inputs} (first element each, SSA order). */
   public static List<Overflow> all(Bundle b, List<long[]> inputs) {
-    return all(b, inputs, false);
+    return of(b).check(inputs, false);
   }
 
-  private static List<Overflow> all(Bundle b, List<long[]> inputs, boolean firstOnly) {
+  /** A checker for many runs of one bundle (the probe circuit is built once). */
+  public static Checker of(Bundle b) {
     Map<Integer, Integer> nodeValue = nodeValues(b);
     List<InspectionReport.NodeRow> rows = new ArrayList<>();
     List<Integer> outputs = new ArrayList<>();
@@ -95,39 +100,59 @@ public final class OverflowCheck {
         outputs.add(v);
       }
     }
-    List<Overflow> found = new ArrayList<>();
-    if (rows.isEmpty()) {
-      return found;
+    return new Checker(rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows);
+  }
+
+  /**
+   * The circuit with other outputs. Through its JSON form, so that every component of the circuit
+   * (its parameters, whatever else a newer format adds) is kept as it is.
+   */
+  private static Circuit withOutputs(Circuit c, List<Integer> outputs) {
+    ObjectMapper json = BundleJson.mapper();
+    ObjectNode tree = json.valueToTree(c);
+    ArrayNode out = tree.putArray("outputs");
+    outputs.forEach(out::add);
+    try {
+      return json.treeToValue(tree, Circuit.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("circuit does not round-trip through JSON", e);
     }
-    Circuit c = b.circuit();
-    Circuit probe =
-        new Circuit(
-            c.formatVersion(),
-            c.name(),
-            c.parameters(),
-            c.values(),
-            c.constants(),
-            c.tables(),
-            c.instructions(),
-            c.inputs(),
-            outputs);
-    ClearSimulator.Result r =
-        ClearSimulator.run(
-            probe, inputs, new ClearSimulator.Options(0, OptionalLong.empty(), false));
-    for (int i = 0; i < rows.size(); i++) {
-      InspectionReport.NodeRow row = rows.get(i);
-      long[] v = r.outputs().get(i);
-      for (int e = 0; e < v.length; e++) {
-        if (v[e] < row.min() || v[e] > row.max()) {
-          found.add(
-              new Overflow(row.id(), row.op(), row.location(), e, v[e], row.min(), row.max()));
-          if (firstOnly) {
-            return found;
+  }
+
+  /** Checks runs of one bundle against its nodes' ranges. */
+  public static final class Checker {
+    private final Circuit probe;
+    private final List<InspectionReport.NodeRow> rows;
+
+    private Checker(Circuit probe, List<InspectionReport.NodeRow> rows) {
+      this.probe = probe;
+      this.rows = List.copyOf(rows);
+    }
+
+    /** The nodes out of range in the run on {@code inputs}; only the first when asked. */
+    public List<Overflow> check(List<long[]> inputs, boolean firstOnly) {
+      List<Overflow> found = new ArrayList<>();
+      if (probe == null) {
+        return found;
+      }
+      ClearSimulator.Result r =
+          ClearSimulator.run(
+              probe, inputs, new ClearSimulator.Options(0, OptionalLong.empty(), false));
+      for (int i = 0; i < rows.size(); i++) {
+        InspectionReport.NodeRow row = rows.get(i);
+        long[] v = r.outputs().get(i);
+        for (int e = 0; e < v.length; e++) {
+          if (v[e] < row.min() || v[e] > row.max()) {
+            found.add(
+                new Overflow(row.id(), row.op(), row.location(), e, v[e], row.min(), row.max()));
+            if (firstOnly) {
+              return found;
+            }
+            break;
           }
-          break;
         }
       }
+      return found;
     }
-    return found;
   }
 }

@@ -104,9 +104,11 @@ public final class MeasureBounds implements Pass {
       }
       Bounds joined = s == null ? c : c == null ? s : s.union(c);
       int limit = o.maxTluWidth() - (bootstrapped[n.id()] ? 1 : 0);
+      // A declared input range is the client's contract: kept under every policy that can.
+      boolean declaredInput = n.op() instanceof Op.Input && s != null;
       boolean calibrate =
           c != null
-              && (policy == BoundsPolicy.CALIBRATED
+              && ((policy == BoundsPolicy.CALIBRATED && !declaredInput)
                   || (policy == BoundsPolicy.AUTO && joined.bitWidth() > limit));
       b[n.id()] = calibrate ? widen(c, o.calibrationMargin(), s) : joined;
     }

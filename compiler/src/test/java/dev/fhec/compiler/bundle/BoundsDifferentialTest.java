@@ -15,7 +15,19 @@ import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.passes.BoundsAudit;
 import dev.fhec.compiler.passes.MeasureBounds;
+import dev.fhec.compiler.stats.Norm2Analysis;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.exec.ClientTensors;
+import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.key.ClientKey;
+import dev.fhec.runtime.key.EvaluationKeys;
+import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.params.NoiseModel;
+import dev.fhec.runtime.params.ParameterSets;
+import dev.fhec.runtime.random.Seed;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +140,47 @@ class BoundsDifferentialTest {
     Optional<OverflowCheck.Overflow> o = OverflowCheck.first(r.bundle, List.of(threes));
     assertTrue(o.isPresent());
     assertTrue(o.get().location().contains("model.json#/nodes/"), o.get().message());
+  }
+
+  @Test
+  void anEncryptedRunAtTheEdgesOfTheDeclaredRangeGivesTheProgramsMath() {
+    // Σx² over x ∈ [-7, 7]: a 4-bit lookup (TOY_N2048 serves it with margin), an 8-bit sum.
+    String json =
+        """
+        {"name": "squares", "inputs": [{"name": "x", "shape": [5], "dtype": "int",
+          "encrypted": true, "range": [-7, 7]}],
+         "nodes": [{"name": "p", "op": "power", "inputs": ["x"], "exponent": 2},
+                   {"name": "q", "op": "astype", "inputs": ["p"], "dtype": "int"},
+                   {"name": "s", "op": "sum", "inputs": ["q"]}],
+         "outputs": ["s"]}
+        """;
+    Program p = JsonGraphFrontend.parse(json, "t.json", Optional.empty());
+    CompiledCircuit cc =
+        Fhec.compile(p, CompileOptions.defaults(), List.of(), ParameterSets.TOY_N2048);
+    assertTrue(BoundsAudit.of(p, cc.program()).sound());
+    Circuit c = cc.circuit();
+    double[] nu2 = Norm2Analysis.analyze(c);
+    for (Instruction i : c.instructions()) {
+      if (i instanceof Instruction.Tlu t) {
+        double pFail =
+            NoiseModel.errorProbability(c.parameters(), c.value(t.a()).width(), nu2[t.a()]);
+        assertTrue(pFail < 1e-6, "lookup fails with probability " + pFail);
+      }
+    }
+    ClientKey ck = KeyGenerator.generateClientKey(c.parameters(), Seed.ofLong(21));
+    EvaluationKeys ek =
+        KeyGenerator.generateEvaluationKeys(ck, Seed.ofLong(22), Seed.ofLong(23), Seed.ofLong(24));
+    long[] x = {-7, 7, 0, -6, 6}; // the declared range's edges
+    List<Tensor> ref = ReferenceEvaluator.evaluate(p, List.of(new Tensor.Ints(new int[] {5}, x)));
+    List<EncryptedTensor> out =
+        CircuitExecutor.run(
+            c, ek, List.of(ClientTensors.encrypt(ck, x, c.value(c.inputs().get(0)))));
+    long[] got = ClientTensors.decrypt(ck, out.get(0));
+    Tensor.Ints want = (Tensor.Ints) ref.get(0);
+    for (int i = 0; i < got.length; i++) {
+      assertEquals(want.at(i), got[i], "element " + i);
+    }
+    assertEquals(49 + 49 + 36 + 36, got[0]);
   }
 
   private record Run(
