@@ -211,6 +211,7 @@ fn main() {
         run(&inputs[..count.min(4 * threads)]);
         let mut wall = Vec::new();
         let mut cpu = Vec::new();
+        let mut failures = 0usize;
         for r in 0..rounds {
             let c0 = process_cpu_s();
             let t0 = Instant::now();
@@ -218,18 +219,22 @@ fn main() {
             wall.push(t0.elapsed().as_secs_f64());
             cpu.push(process_cpu_s() - c0);
             if r == 0 {
+                // Count wrong decryptions (a per-lookup error probability near 2^-14 on some
+                // sets makes one in thousands possible); more than 1 % fails the run.
                 for (i, out) in outs.iter().enumerate() {
                     let x = i as u64 % p;
                     let d = decrypt_lwe_ciphertext(&big_sk, out).0;
-                    let got = (d.wrapping_add(rounding) / delta) % p;
-                    assert_eq!(got, (x * x + 1) % p, "tfhe-rs bootstrap {i} decrypted {got}");
+                    if (d.wrapping_add(rounding) / delta) % p != (x * x + 1) % p {
+                        failures += 1;
+                    }
                 }
+                assert!(failures <= (count / 100).max(1), "tfhe-rs: {failures} of {count} wrong");
             }
         }
         let w = median(&mut wall);
         let c = median(&mut cpu);
         println!(
-            "{{\"impl\":\"tfhe-rs\",\"mode\":\"throughput\",\"set\":\"{name}\",\"count\":{count},\"threads\":{threads},\"rounds\":{rounds},\"wall_s\":{w:.3},\"cpu_s\":{c:.3},\"pbs_per_s\":{:.2},\"bsk_bytes\":{bsk_bytes},\"ksk_bytes\":{ksk_bytes}}}",
+            "{{\"impl\":\"tfhe-rs\",\"mode\":\"throughput\",\"set\":\"{name}\",\"count\":{count},\"threads\":{threads},\"rounds\":{rounds},\"wall_s\":{w:.3},\"cpu_s\":{c:.3},\"pbs_per_s\":{:.2},\"bsk_bytes\":{bsk_bytes},\"ksk_bytes\":{ksk_bytes},\"failures\":{failures}}}",
             count as f64 / w
         );
         return;

@@ -13,13 +13,17 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * Throughput counterpart of the tfhe-rs harness's {@code --mode throughput}: {@code count} KS+PBS
- * of distinct ciphertexts through {@link BatchBootstrap} on a pool of {@code threads} threads
- * (batch size from the cache, or {@code batch} when given; 1 = one bootstrap at a time), wall time
- * per round after one untimed warm-up round, plus the process CPU time. Every output of the first
- * round is decrypted and checked. Prints one JSON line with the median round.
+ * of distinct ciphertexts through {@link BatchBootstrap} on a pool of {@code threads} threads, wall
+ * time per round after a warm-up, plus the process CPU time. {@code batches}: a comma-separated
+ * list of batch sizes ({@code auto} = from the cache, the default; 1 = one bootstrap at a time);
+ * with several, one process (one key generation) alternates them round by round, rotating the
+ * order, for an in-process A/B. Every output of each size's first round is decrypted and the wrong
+ * ones counted ({@code failures}: sets like Concrete's v0 table have a per-lookup error probability
+ * near 2^−14, so a batch of thousands may see one); more than 1 % fails the run. Prints one JSON
+ * line per batch size with its median round.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.fhec.bench.ThroughputAnchor SET width count threads
- * rounds [batch]}.
+ * rounds [batches]}.
  */
 public final class ThroughputAnchor {
   private ThroughputAnchor() {}
@@ -27,18 +31,22 @@ public final class ThroughputAnchor {
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
       throw new IllegalArgumentException(
-          "usage: ThroughputAnchor SET width count threads rounds [batch]");
+          "usage: ThroughputAnchor SET width count threads rounds [batches, e.g. 1,auto]");
     }
     int width = Integer.parseInt(args[1]);
     int count = Integer.parseInt(args[2]);
     int threads = Integer.parseInt(args[3]);
     int rounds = Integer.parseInt(args[4]);
+    String[] sizes = (args.length > 5 ? args[5] : "auto").split(",");
     PbsFixture f = new PbsFixture(args[0], width);
-    BatchBootstrap batch =
-        args.length > 5
-            ? new BatchBootstrap(
-                f.keys.keyswitchKey(), f.keys.bootstrapKey(), Integer.parseInt(args[5]))
-            : new BatchBootstrap(f.keys.keyswitchKey(), f.keys.bootstrapKey());
+    BatchBootstrap[] batches = new BatchBootstrap[sizes.length];
+    for (int s = 0; s < sizes.length; s++) {
+      batches[s] =
+          sizes[s].equals("auto")
+              ? new BatchBootstrap(f.keys.keyswitchKey(), f.keys.bootstrapKey())
+              : new BatchBootstrap(
+                  f.keys.keyswitchKey(), f.keys.bootstrapKey(), Integer.parseInt(sizes[s]));
+    }
     int p = 1 << width;
     Csprng mask = Csprng.of(Seed.random(), 0);
     Csprng noise = Csprng.of(Seed.random(), 1);
@@ -56,52 +64,71 @@ public final class ThroughputAnchor {
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
-      // Warm-up: JIT of the batched paths on every worker (at least 3 s, as PbsAnchor).
+      // Warm-up: JIT of the batched paths on every worker (at least 3 s each, as PbsAnchor).
       LweCiphertext[] warm = Arrays.copyOf(in, Math.min(count, Math.max(4 * threads, 32)));
-      long warmStart = System.nanoTime();
-      do {
-        pool.submit(() -> batch.apply(warm, i -> f.lut, null)).get();
-      } while (System.nanoTime() - warmStart < PbsAnchor.MIN_WARMUP_NANOS);
-      double[] wall = new double[rounds];
-      double[] cpu = new double[rounds];
+      for (BatchBootstrap batch : batches) {
+        long warmStart = System.nanoTime();
+        do {
+          pool.submit(() -> batch.apply(warm, i -> f.lut, null)).get();
+        } while (System.nanoTime() - warmStart < PbsAnchor.MIN_WARMUP_NANOS);
+      }
+      double[][] wall = new double[sizes.length][rounds];
+      double[][] cpu = new double[sizes.length][rounds];
+      int[] failures = new int[sizes.length];
       for (int r = 0; r < rounds; r++) {
-        long c0 = os.getProcessCpuTime();
-        long t0 = System.nanoTime();
-        LweCiphertext[] out = pool.submit(() -> batch.apply(in, i -> f.lut, null)).get();
-        wall[r] = (System.nanoTime() - t0) / 1e9;
-        cpu[r] = (os.getProcessCpuTime() - c0) / 1e9;
-        if (r == 0) {
-          for (int i = 0; i < count; i++) {
-            long x = i % p;
-            long got = LweEncryption.decrypt(f.client.bigLweKey(), out[i], width);
-            if (got != (x * x + 1) % p) {
-              throw new IllegalStateException(
-                  f.params.name() + ": bootstrap " + i + " decrypted " + got);
+        for (int j = 0; j < sizes.length; j++) {
+          int s = (j + r) % sizes.length;
+          BatchBootstrap batch = batches[s];
+          long c0 = os.getProcessCpuTime();
+          long t0 = System.nanoTime();
+          LweCiphertext[] out = pool.submit(() -> batch.apply(in, i -> f.lut, null)).get();
+          wall[s][r] = (System.nanoTime() - t0) / 1e9;
+          cpu[s][r] = (os.getProcessCpuTime() - c0) / 1e9;
+          if (r == 0) {
+            for (int i = 0; i < count; i++) {
+              long x = i % p;
+              if (LweEncryption.decrypt(f.client.bigLweKey(), out[i], width) != (x * x + 1) % p) {
+                failures[s]++;
+              }
             }
           }
         }
       }
-      Arrays.sort(wall);
-      Arrays.sort(cpu);
-      double w = wall[rounds / 2];
       long bsk = 8L * f.keys.bootstrapKey().data().length;
       long ksk = 8L * f.keys.keyswitchKey().data().length;
-      System.out.println(
-          String.format(
-              Locale.ROOT,
-              "{\"impl\":\"fhec\",\"mode\":\"throughput\",\"set\":\"%s\",\"count\":%d,"
-                  + "\"threads\":%d,\"batch\":%d,\"rounds\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
-                  + "\"pbs_per_s\":%.2f,\"bsk_bytes\":%d,\"ksk_bytes\":%d}",
-              f.params.name(),
-              count,
-              threads,
-              batch.batchSize(),
-              rounds,
-              w,
-              cpu[rounds / 2],
-              count / w,
-              bsk,
-              ksk));
+      for (int s = 0; s < sizes.length; s++) {
+        Arrays.sort(wall[s]);
+        Arrays.sort(cpu[s]);
+        double w = wall[s][rounds / 2];
+        System.out.println(
+            String.format(
+                Locale.ROOT,
+                "{\"impl\":\"fhec\",\"mode\":\"throughput\",\"set\":\"%s\",\"count\":%d,"
+                    + "\"threads\":%d,\"batch\":%d,\"rounds\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+                    + "\"pbs_per_s\":%.2f,\"bsk_bytes\":%d,\"ksk_bytes\":%d,\"failures\":%d}",
+                f.params.name(),
+                count,
+                threads,
+                batches[s].batchSize(),
+                rounds,
+                w,
+                cpu[s][rounds / 2],
+                count / w,
+                bsk,
+                ksk,
+                failures[s]));
+      }
+      for (int s = 0; s < sizes.length; s++) {
+        if (failures[s] > Math.max(1, count / 100)) {
+          throw new IllegalStateException(
+              f.params.name()
+                  + ": "
+                  + failures[s]
+                  + " of "
+                  + count
+                  + " bootstraps decrypted wrong");
+        }
+      }
     } finally {
       pool.shutdown();
     }

@@ -282,6 +282,20 @@ class NegacyclicFftTest {
     long[] outV = fftSumOfProducts(vector, digits, torus, start.clone());
     assertTrue(log2(maxAbsError(outV, outS)) < 42, "vector vs scalar N=" + n);
     assertArrayEquals(outS, outV, "backwardAddTorus N=" + n);
+    // mul (the first term of a Fourier sum): the same products as mulAccumulate into zeros, on
+    // both paths.
+    double[] ft = new double[n];
+    scalar.forwardTorus(torus[1], 0, ft, 0);
+    double[] mulS = new double[n];
+    double[] mulV = new double[n];
+    double[] accumulated = new double[n];
+    java.util.Arrays.fill(mulS, Double.NaN);
+    java.util.Arrays.fill(mulV, Double.NaN);
+    scalar.mul(mulS, 0, fs, 0, ft, 0);
+    vector.mul(mulV, 0, fs, 0, ft, 0);
+    scalar.mulAccumulate(accumulated, 0, fs, 0, ft, 0);
+    assertArrayEquals(mulS, mulV, "mul N=" + n);
+    assertArrayEquals(accumulated, mulS, "mul vs mulAccumulate into zeros N=" + n);
   }
 
   static IntStream sizes() {
