@@ -120,4 +120,37 @@ class ProjectEngineTest {
     assertEquals(CorruptFileException.Reason.KEY_SET_MISMATCH, dec.reason());
     assertTrue(dec.getMessage().contains("keys of one 'fhec keygen'"), dec.getMessage());
   }
+
+  @Test
+  void inspectListsPartitionsAndKeyswitchesOfATwoPartitionCircuit() throws Exception {
+    Circuit single = circuit("a");
+    Circuit two =
+        dev.fhec.compiler.lowering.PlanApplication.apply(
+            single,
+            List.of(single.parameters(), ParameterSets.TOY_N256),
+            new int[] {0, 1},
+            List.of(
+                new dev.fhec.runtime.circuit.KeyswitchSpec(
+                    0,
+                    1,
+                    dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                    ParameterSets.TOY_N256.ks())));
+    dev.fhec.compiler.report.InspectionReport r =
+        dev.fhec.compiler.report.InspectionReport.of(
+            new dev.fhec.compiler.ir.Program("a", List.of(), List.of()),
+            two,
+            "",
+            dev.fhec.compiler.report.ParameterChoice.fixed("test"),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            List.of());
+    java.io.StringWriter text = new java.io.StringWriter();
+    InspectCommand.partitions(new java.io.PrintWriter(text, true), r);
+    assertTrue(text.toString().contains("Partitions:"), text.toString());
+    assertTrue(
+        text.toString().matches("(?s).*\\n  1 +TOY_N256 +1 lookups +3 PBS.*"), text.toString());
+    assertTrue(
+        text.toString().matches("(?s).*0 -> 1 big_to_small +2\\^4 x 4 +3 per run.*"),
+        text.toString());
+  }
 }
