@@ -29,9 +29,11 @@ import java.util.stream.IntStream;
 
 /**
  * Runs a {@link Circuit} on encrypted inputs with the evaluation keys only (server side). Leveled
- * instructions act on LWE ciphertexts under the big key; {@link Instruction.Gather} moves
- * references; {@link Instruction.Tlu} is KS + PBS per element, in parallel over the elements of the
- * tensor. Agrees bit for bit with the contract of {@link Instruction} (and so with the cleartext
+ * instructions act on LWE ciphertexts under the big key of their partition; {@link
+ * Instruction.Gather} moves references; {@link Instruction.Tlu} is KS (from its input's partition
+ * to the small key of its own) + PBS (its partition's bootstrapping key) per element, in parallel
+ * over the elements of the tensor; {@link Instruction.Keyswitch} converts between partitions' big
+ * keys. Agrees bit for bit with the contract of {@link Instruction} (and so with the cleartext
  * simulator) whenever no bootstrap fails.
  */
 public final class CircuitExecutor {
