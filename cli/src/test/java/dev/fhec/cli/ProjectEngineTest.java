@@ -121,6 +121,34 @@ class ProjectEngineTest {
     assertTrue(dec.getMessage().contains("keys of one 'fhec keygen'"), dec.getMessage());
   }
 
+  /** {@link #circuit} with its lookup bootstrapping in a second partition (TOY_N256). */
+  private static Circuit twoPartitions() throws Exception {
+    Circuit single = circuit("a");
+    return dev.fhec.compiler.lowering.PlanApplication.apply(
+        single,
+        List.of(single.parameters(), ParameterSets.TOY_N256),
+        new int[] {0, 1},
+        List.of(
+            new dev.fhec.runtime.circuit.KeyswitchSpec(
+                0,
+                1,
+                dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                ParameterSets.TOY_N256.ks())));
+  }
+
+  @Test
+  void aTwoPartitionCircuitRunsThroughKeyAndCiphertextFiles() throws Exception {
+    Circuit c = twoPartitions();
+    Path[] keys = keygen(c, "keys");
+    Path in = tmp.resolve("in.ct");
+    Path out = tmp.resolve("out.ct");
+    engine.encrypt(c, keys[0], List.of(new ClearTensor(new int[] {3}, new long[] {2, 9, 15})), in);
+    engine.run(c, keys[1], in, out, ProgressReporter.silent());
+    assertArrayEquals(
+        new long[] {FakeEngine.TABLE[2], FakeEngine.TABLE[9], FakeEngine.TABLE[15]},
+        engine.decrypt(c, keys[0], out).get(0).data());
+  }
+
   @Test
   void inspectListsPartitionsAndKeyswitchesOfATwoPartitionCircuit() throws Exception {
     Circuit single = circuit("a");
