@@ -66,7 +66,18 @@ final class ExitCodes
       }
       case CorruptFileException c -> {
         err.println("fhec: error: " + c.getMessage());
-        err.println("hint: the file is damaged or of another kind; regenerate it with fhec");
+        err.println(
+            "hint: "
+                + switch (c.reason()) {
+                  case UNSUPPORTED_VERSION ->
+                      "regenerate the keys with 'fhec keygen' and encrypt again";
+                  case CIRCUIT_MISMATCH, PARAMETER_MISMATCH ->
+                      "use the keys 'fhec keygen' generated for this bundle";
+                  case KEY_SET_MISMATCH ->
+                      "encrypt, run and decrypt with the keys of one 'fhec keygen'";
+                  case TRUNCATED, NOT_AN_FHEC_FILE, WRONG_KIND, CHECKSUM_MISMATCH, MALFORMED ->
+                      "the file is damaged or of another kind; regenerate it with fhec";
+                });
       }
       case InsecureParametersException i -> {
         err.println("fhec: error: " + i.getMessage());

@@ -3,6 +3,7 @@ package dev.fhec.cli;
 import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.HtmlReport;
 import dev.fhec.compiler.report.InspectionReport;
+import dev.fhec.compiler.report.KeySizes;
 import dev.fhec.compiler.report.ReportJson;
 import dev.fhec.runtime.circuit.CircuitText;
 import java.io.PrintWriter;
@@ -62,6 +63,38 @@ final class InspectCommand implements Callable<Integer> {
       description = "How many of the costliest nodes to list (default ${DEFAULT-VALUE}).")
   int top;
 
+  /** A multi-parameter circuit's partitions and keyswitches (nothing for a single partition). */
+  static void partitions(PrintWriter out, InspectionReport r) {
+    if (r.partitions().size() < 2) {
+      return;
+    }
+    out.println();
+    out.println("Partitions:");
+    for (InspectionReport.Partition p : r.partitions()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-3d %-20s %4d lookups %,12d PBS   BSK %s%n",
+          p.index(),
+          p.parameters().name(),
+          p.lookups(),
+          p.pbs(),
+          KeySizes.human(p.keySizes().bootstrapKey()));
+    }
+    out.println("Keyswitching keys:");
+    for (InspectionReport.KeyswitchRow k : r.keyswitches()) {
+      out.printf(
+          Locale.ROOT,
+          "  %d -> %d %-12s 2^%d x %d  %,12d per run   %s%n",
+          k.from(),
+          k.to(),
+          k.kind(),
+          k.baseLog(),
+          k.levels(),
+          k.perRun(),
+          KeySizes.human(k.bytes()));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -91,6 +124,7 @@ final class InspectCommand implements Callable<Integer> {
     out.println(r.name() + "  (" + b.manifest().source() + ")");
     out.println("  inputs       " + b.manifest().inputs() + "   outputs " + b.manifest().outputs());
     CompileCommand.describe(out, r);
+    partitions(out, r);
     out.println();
     out.println("Precision (bit-width: nodes / elements):");
     for (InspectionReport.PrecisionBin p : r.precision()) {

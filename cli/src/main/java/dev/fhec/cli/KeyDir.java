@@ -18,6 +18,12 @@ record KeyDir(Path dir, Circuit circuit, Bundle.Manifest manifest) {
     Io.requireFile(c, "circuit copy", "regenerate the keys with 'fhec keygen', or pass --bundle");
     Io.requireFile(m, "manifest copy", "regenerate the keys with 'fhec keygen', or pass --bundle");
     try {
+      int version = Io.JSON.readTree(c.toFile()).path("formatVersion").asInt(-1);
+      if (version != Circuit.FORMAT_VERSION) {
+        throw new UserException(
+            dir + " was written by another fhec (circuit format " + version + ")",
+            "recompile the model and regenerate the keys with 'fhec keygen'");
+      }
       return new KeyDir(
           dir,
           Io.JSON.readValue(c.toFile(), Circuit.class),

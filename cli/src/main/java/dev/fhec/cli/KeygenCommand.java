@@ -74,6 +74,8 @@ final class KeygenCommand implements Callable<Integer> {
       j.put("evaluationKeysBytes", es);
       j.put("seconds", took.toNanos() / 1e9);
       j.put("parameters", b.circuit().parameters().name());
+      j.put("partitions", b.circuit().plan().size());
+      j.put("keyswitchingKeys", b.circuit().plan().keyswitches().size());
       Io.printJson(out, j);
     } else {
       out.println(
@@ -81,7 +83,15 @@ final class KeygenCommand implements Callable<Integer> {
               + b.manifest().name()
               + " in "
               + ProgressReporter.seconds(took.toNanos()));
-      out.println("  parameters  " + b.circuit().parameters());
+      if (b.circuit().plan().size() == 1) {
+        out.println("  parameters  " + b.circuit().parameters());
+      } else {
+        for (int p = 0; p < b.circuit().plan().size(); p++) {
+          out.println("  partition " + p + "  " + b.circuit().plan().partition(p));
+        }
+        out.println(
+            "  keyswitching keys  " + b.circuit().plan().keyswitches().size() + " (one per spec)");
+      }
       out.println("  " + client + "  " + KeySizes.human(cs) + "  (secret: stays with the client)");
       out.println("  " + eval + "  " + KeySizes.human(es) + "  (evaluation keys: for the server)");
       out.flush();

@@ -237,6 +237,27 @@ class FhecCommandTest {
   }
 
   @Test
+  void aKeyDirectoryOfAnOlderFormatAsksToRegenerate() throws Exception {
+    Path b = compile("b");
+    Path keys = tmp.resolve("keys");
+    assertEquals(0, run("keygen", b.toString(), "-o", keys.toString()).code());
+    Path copy = keys.resolve("circuit.json");
+    Files.writeString(
+        copy,
+        Files.readString(copy).replaceFirst("\"formatVersion\" : 2", "\"formatVersion\" : 1"));
+    Files.writeString(tmp.resolve("out.ct"), "x");
+    assertUserError(
+        run(
+            "decrypt",
+            "--keys",
+            keys.toString(),
+            tmp.resolve("out.ct").toString(),
+            "-o",
+            tmp.resolve("y.npy").toString()),
+        "circuit format 1");
+  }
+
+  @Test
   void simulateWritesJsonByOutputName() throws Exception {
     Path b = compile("b");
     Path input = tmp.resolve("in.npy");

@@ -120,4 +120,170 @@ class ProjectEngineTest {
     assertEquals(CorruptFileException.Reason.KEY_SET_MISMATCH, dec.reason());
     assertTrue(dec.getMessage().contains("keys of one 'fhec keygen'"), dec.getMessage());
   }
+
+  /** {@link #circuit} with its lookup bootstrapping in a second partition (TOY_N256). */
+  private static Circuit twoPartitions() throws Exception {
+    Circuit single = circuit("a");
+    return dev.fhec.compiler.lowering.PlanApplication.apply(
+        single,
+        List.of(single.parameters(), ParameterSets.TOY_N256),
+        new int[] {0, 1},
+        List.of(
+            new dev.fhec.runtime.circuit.KeyswitchSpec(
+                0,
+                1,
+                dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                ParameterSets.TOY_N256.ks())));
+  }
+
+  @Test
+  void aTwoPartitionCircuitRunsThroughKeyAndCiphertextFiles() throws Exception {
+    Circuit c = twoPartitions();
+    Path[] keys = keygen(c, "keys");
+    Path in = tmp.resolve("in.ct");
+    Path out = tmp.resolve("out.ct");
+    engine.encrypt(c, keys[0], List.of(new ClearTensor(new int[] {3}, new long[] {2, 9, 15})), in);
+    engine.run(c, keys[1], in, out, ProgressReporter.silent());
+    assertArrayEquals(
+        new long[] {FakeEngine.TABLE[2], FakeEngine.TABLE[9], FakeEngine.TABLE[15]},
+        engine.decrypt(c, keys[0], out).get(0).data());
+  }
+
+  @Test
+  void inspectListsPartitionsAndKeyswitchesOfATwoPartitionCircuit() throws Exception {
+    Circuit single = circuit("a");
+    Circuit two =
+        dev.fhec.compiler.lowering.PlanApplication.apply(
+            single,
+            List.of(single.parameters(), ParameterSets.TOY_N256),
+            new int[] {0, 1},
+            List.of(
+                new dev.fhec.runtime.circuit.KeyswitchSpec(
+                    0,
+                    1,
+                    dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                    ParameterSets.TOY_N256.ks())));
+    dev.fhec.compiler.report.InspectionReport r =
+        dev.fhec.compiler.report.InspectionReport.of(
+            new dev.fhec.compiler.ir.Program("a", List.of(), List.of()),
+            two,
+            "",
+            dev.fhec.compiler.report.ParameterChoice.fixed("test"),
+            java.util.Map.of(),
+            java.util.Map.of(),
+            List.of());
+    java.io.StringWriter text = new java.io.StringWriter();
+    InspectCommand.partitions(new java.io.PrintWriter(text, true), r);
+    assertTrue(text.toString().contains("Partitions:"), text.toString());
+    assertTrue(
+        text.toString().matches("(?s).*\\n  1 +TOY_N256 +1 lookups +3 PBS.*"), text.toString());
+    assertTrue(
+        text.toString().matches("(?s).*0 -> 1 big_to_small +2\\^4 x 4 +3 per run.*"),
+        text.toString());
+  }
+
+  /** The real engine for keys and ciphertexts, the fake compiler (TOY_N512) for bundles. */
+  private static Engine toyEngine() {
+    FakeEngine fake = new FakeEngine();
+    fake.parameters = ParameterSets.TOY_N512;
+    ProjectEngine real = new ProjectEngine();
+    return new Engine() {
+      @Override
+      public dev.fhec.compiler.bundle.Bundle compile(CompileRequest r) throws java.io.IOException {
+        return fake.compile(r);
+      }
+
+      @Override
+      public void keygen(Circuit c, Path ck, Path ek, ProgressReporter p)
+          throws java.io.IOException {
+        real.keygen(c, ck, ek, p);
+      }
+
+      @Override
+      public void encrypt(Circuit c, Path ck, List<ClearTensor> in, Path out)
+          throws java.io.IOException {
+        real.encrypt(c, ck, in, out);
+      }
+
+      @Override
+      public void run(Circuit c, Path ek, Path in, Path out, ProgressReporter p)
+          throws java.io.IOException {
+        real.run(c, ek, in, out, p);
+      }
+
+      @Override
+      public List<ClearTensor> decrypt(Circuit c, Path ck, Path in) throws java.io.IOException {
+        return real.decrypt(c, ck, in);
+      }
+
+      @Override
+      public List<ClearTensor> simulate(Circuit c, List<ClearTensor> in) {
+        return real.simulate(c, in);
+      }
+    };
+  }
+
+  private int fhec(java.io.StringWriter err, Engine engine, String... args) {
+    picocli.CommandLine cl = FhecCommand.newCommandLine(engine);
+    cl.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    return cl.execute(args);
+  }
+
+  @Test
+  void theCommandsRefuseAnotherKeySetWithOneLineAndAHint() throws Exception {
+    Engine engine = toyEngine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    Path model = tmp.resolve("m.json");
+    Files.writeString(model, "{}");
+    Path b = tmp.resolve("b");
+    assertEquals(
+        0, fhec(err, engine, "compile", model.toString(), "-o", b.toString()), err.toString());
+    Path k1 = tmp.resolve("k1");
+    Path k2 = tmp.resolve("k2");
+    assertEquals(0, fhec(err, engine, "keygen", b.toString(), "-o", k1.toString()), err.toString());
+    assertEquals(0, fhec(err, engine, "keygen", b.toString(), "-o", k2.toString()), err.toString());
+    Path x = tmp.resolve("x.npy");
+    TensorFiles.write(
+        x,
+        java.util.Map.of(
+            "x", new dev.fhec.compiler.ir.Tensor.Ints(new int[] {3}, new long[] {1, 2, 3})));
+    Path ct = tmp.resolve("in.ct");
+    assertEquals(
+        0,
+        fhec(
+            err,
+            engine,
+            "encrypt",
+            "--bundle",
+            b.toString(),
+            "--keys",
+            k1.toString(),
+            x.toString(),
+            "-o",
+            ct.toString()),
+        err.toString());
+    // The server side needs only eval.keys: a directory without the client key works.
+    Path server = Files.createDirectories(tmp.resolve("server"));
+    Files.copy(k1.resolve(Io.EVAL_KEYS), server.resolve(Io.EVAL_KEYS));
+    String[] run = {
+      "run",
+      "--bundle",
+      b.toString(),
+      "--eval-keys",
+      "",
+      ct.toString(),
+      "-o",
+      tmp.resolve("out.ct").toString()
+    };
+    run[4] = server.resolve(Io.EVAL_KEYS).toString();
+    assertEquals(0, fhec(err, engine, run), err.toString());
+    run[4] = k2.resolve(Io.EVAL_KEYS).toString();
+    java.io.StringWriter refused = new java.io.StringWriter();
+    assertEquals(FhecCommand.USER_ERROR, fhec(refused, engine, run));
+    List<String> lines = refused.toString().lines().toList();
+    assertEquals(2, lines.size(), refused.toString());
+    assertTrue(lines.get(0).contains("belongs to key set"), lines.get(0));
+    assertEquals("hint: encrypt, run and decrypt with the keys of one 'fhec keygen'", lines.get(1));
+  }
 }

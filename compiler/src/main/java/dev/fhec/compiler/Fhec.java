@@ -156,12 +156,14 @@ public final class Fhec {
             maxWidth,
             params,
             totals,
-            CircuitStatistics.KeySizes.of(params),
+            CircuitStatistics.KeySizes.of(c.plan()),
             complexity,
             pError,
             global,
             opt.map(OptimizedParameters::why).orElse(""),
-            CompilationReport.rows(p, lowered));
+            CompilationReport.rows(p, lowered),
+            c.plan(),
+            CompilationReport.bootstrapsPerPartition(c));
     return new CompiledCircuit(p, c, report, opt, lowered.origins());
   }
 

@@ -21,7 +21,8 @@ import java.util.function.IntUnaryOperator;
  * partition to the small key of their own ({@link KeyswitchSpec.Kind#BIG_TO_SMALL}).
  *
  * <p>The plan's keyswitch list must hold every key the result uses; the {@link Circuit} constructor
- * checks it and names a missing one.
+ * checks it and names a missing one. Keys no instruction uses are dropped from a multi-partition
+ * plan, so that only the keys actually used are generated.
  */
 public final class PlanApplication {
   private PlanApplication() {}
@@ -94,7 +95,7 @@ public final class PlanApplication {
         new Circuit(
             c.formatVersion(),
             c.name(),
-            plan,
+            used(plan, values, out),
             values,
             c.constants(),
             c.tables(),
@@ -102,6 +103,38 @@ public final class PlanApplication {
             c.inputs(),
             c.outputs());
     return new Lowering.Lowered(applied, origins);
+  }
+
+  /**
+   * The plan without the keyswitches no instruction uses, so that key generation makes only the
+   * keys the circuit needs. A single-partition plan is kept whole (it always has its own key).
+   */
+  private static ParameterPlan used(
+      ParameterPlan plan, List<ValueInfo> values, List<Instruction> instructions) {
+    if (plan.size() == 1) {
+      return plan;
+    }
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (Instruction ins : instructions) {
+      if (ins instanceof Instruction.Tlu t) {
+        plan.keyswitch(
+                values.get(t.a()).partition(), t.partition(), KeyswitchSpec.Kind.BIG_TO_SMALL)
+            .ifPresent(used::add);
+      } else if (ins instanceof Instruction.Keyswitch k) {
+        plan.keyswitch(
+                values.get(k.a()).partition(),
+                values.get(k.out()).partition(),
+                KeyswitchSpec.Kind.BIG_TO_BIG)
+            .ifPresent(used::add);
+      }
+    }
+    List<KeyswitchSpec> kept = new ArrayList<>();
+    for (int i = 0; i < plan.keyswitches().size(); i++) {
+      if (used.contains(i)) {
+        kept.add(plan.keyswitches().get(i));
+      }
+    }
+    return new ParameterPlan(plan.partitions(), kept);
   }
 
   /** {@link #apply(Lowering.Lowered, List, int[], List)} without origins. */

@@ -5,6 +5,11 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.SecurityCurve;
 import java.util.ArrayList;
@@ -26,12 +31,15 @@ import java.util.TreeMap;
  * @param maxBitWidth the largest integer width of any node ("compiled with N bit-width")
  * @param pbsCount programmable bootstraps per execution, from the compiled circuit
  * @param nodes one row per IR node, in SSA order
- * @param parameters the chosen parameter set, its security check and why it was chosen
- * @param keySizes key sizes implied by the parameters
+ * @param parameters the parameter set of partition 0 (the only one of a single-partition circuit),
+ *     its security check and why it was chosen
+ * @param keySizes key sizes of the whole key set (every partition, every keyswitching key)
  * @param statistics operation counts of the compiled circuit
  * @param precision how many nodes (and elements) use each bit-width
  * @param pbsByOp where the bootstraps go, by op kind, largest first
  * @param notes remarks the compiler wants the user to see (may be empty)
+ * @param partitions the circuit's parameter-plan partitions: parameters, bootstraps, key sizes
+ * @param keyswitches the keyswitching keys of the plan and how many keyswitches each does per run
  */
 public record InspectionReport(
     int formatVersion,
@@ -45,9 +53,12 @@ public record InspectionReport(
     Statistics statistics,
     List<PrecisionBin> precision,
     List<PbsShare> pbsByOp,
-    List<String> notes) {
+    List<String> notes,
+    List<Partition> partitions,
+    List<KeyswitchRow> keyswitches) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** 2: partitions, keyswitches and each node's partition. */
+  public static final int FORMAT_VERSION = 2;
 
   /** Op kind under which {@link #pbsByOp} lists bootstraps that no IR node accounts for. */
   public static final String LOWERING = "(lowering)";
@@ -62,7 +73,36 @@ public record InspectionReport(
     precision = List.copyOf(precision);
     pbsByOp = List.copyOf(pbsByOp);
     notes = List.copyOf(notes);
+    partitions = partitions == null ? List.of() : List.copyOf(partitions);
+    keyswitches = keyswitches == null ? List.of() : List.copyOf(keyswitches);
   }
+
+  /**
+   * One partition of the parameter plan.
+   *
+   * @param index partition number (values and lookups name it)
+   * @param parameters its parameter set and security check
+   * @param lookups lookup instructions bootstrapping in it
+   * @param pbs bootstraps per run in it
+   * @param keySizes its own secret and bootstrapping keys (keyswitching keys: {@link
+   *     KeyswitchRow#bytes})
+   */
+  public record Partition(
+      int index, Parameters parameters, int lookups, long pbs, KeySizes keySizes) {}
+
+  /**
+   * One keyswitching key of the plan.
+   *
+   * @param from partition whose big key it reads
+   * @param to partition whose key it writes
+   * @param kind "big_to_small" (before a bootstrap in {@code to}) or "big_to_big" (a conversion)
+   * @param baseLog decomposition base log
+   * @param levels decomposition levels
+   * @param bytes size of the key in memory
+   * @param perRun keyswitches it does per run
+   */
+  public record KeyswitchRow(
+      int from, int to, String kind, int baseLog, int levels, long bytes, long perRun) {}
 
   /**
    * One IR node.
@@ -80,6 +120,7 @@ public record InspectionReport(
    * @param pbs bootstraps this node costs per execution
    * @param norm2 the node's norm2 (MANP) if computed, else null
    * @param location where it came from in the user's source
+   * @param partition the partition its encrypted result lives in, or null when unknown or clear
    */
   public record NodeRow(
       int id,
@@ -94,7 +135,8 @@ public record InspectionReport(
       Long max,
       long pbs,
       Double norm2,
-      String location) {
+      String location,
+      Integer partition) {
     public NodeRow {
       operands = List.copyOf(operands);
       shape = List.copyOf(shape);
@@ -214,6 +256,22 @@ public record InspectionReport(
       Map<Integer, Long> pbsPerNode,
       Map<Integer, Double> norm2,
       List<String> notes) {
+    return of(program, circuit, source, choice, pbsPerNode, norm2, notes, Map.of());
+  }
+
+  /**
+   * As above, with {@code nodePartition}: for each node, the partition its lowering's result lives
+   * in (see {@link #nodePartitions}).
+   */
+  public static InspectionReport of(
+      Program program,
+      Circuit circuit,
+      String source,
+      ParameterChoice choice,
+      Map<Integer, Long> pbsPerNode,
+      Map<Integer, Double> norm2,
+      List<String> notes,
+      Map<Integer, Integer> nodePartition) {
     List<NodeRow> rows = new ArrayList<>();
     int maxWidth = 0;
     for (Node node : program.nodes()) {
@@ -243,7 +301,8 @@ public record InspectionReport(
               node.bounds().map(b -> b.max()).orElse(null),
               pbs,
               norm2.get(node.id()),
-              node.location().toString()));
+              node.location().toString(),
+              nodePartition.get(node.id())));
     }
     long total = circuit.pbsCount();
     return new InspectionReport(
@@ -254,11 +313,82 @@ public record InspectionReport(
         total,
         rows,
         Parameters.of(circuit.parameters(), choice),
-        KeySizes.of(circuit.parameters()),
+        KeySizes.of(circuit.plan()),
         Statistics.of(circuit),
         precisionOf(rows),
         pbsByOpOf(rows, total),
-        notes);
+        notes,
+        partitionsOf(circuit, choice),
+        keyswitchesOf(circuit));
+  }
+
+  /** For each node with lowered instructions, the partition of the last one's encrypted result. */
+  public static Map<Integer, Integer> nodePartitions(Circuit circuit, List<Integer> origins) {
+    Map<Integer, Integer> m = new java.util.HashMap<>();
+    for (int i = 0; i < circuit.instructions().size() && i < origins.size(); i++) {
+      ValueInfo v = circuit.value(circuit.instructions().get(i).out());
+      if (v.encrypted() && origins.get(i) >= 0) {
+        m.put(origins.get(i), v.partition());
+      }
+    }
+    return m;
+  }
+
+  private static List<Partition> partitionsOf(Circuit c, ParameterChoice choice) {
+    List<Partition> out = new ArrayList<>();
+    for (int p = 0; p < c.plan().size(); p++) {
+      int lookups = 0;
+      for (Instruction ins : c.instructions()) {
+        if (ins instanceof Instruction.Tlu t && t.partition() == p) {
+          lookups++;
+        }
+      }
+      ParameterSet set = c.plan().partition(p);
+      KeySizes own = KeySizes.of(set);
+      out.add(
+          new Partition(
+              p,
+              Parameters.of(set, choice),
+              lookups,
+              c.pbsCount(p),
+              new KeySizes(own.secretKeys(), own.bootstrapKey(), 0, own.bootstrapKeySeeded(), 0)));
+    }
+    return out;
+  }
+
+  private static List<KeyswitchRow> keyswitchesOf(Circuit c) {
+    List<KeyswitchRow> out = new ArrayList<>();
+    ParameterPlan plan = c.plan();
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      long perRun = 0;
+      for (Instruction ins : c.instructions()) {
+        int from = -1;
+        if (s.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL
+            && ins instanceof Instruction.Tlu t
+            && t.partition() == s.to()) {
+          from = c.value(t.a()).partition();
+        } else if (s.kind() == KeyswitchSpec.Kind.BIG_TO_BIG
+            && ins instanceof Instruction.Keyswitch k
+            && c.value(k.out()).partition() == s.to()) {
+          from = c.value(k.a()).partition();
+        }
+        if (from == s.from()) {
+          perRun += c.value(ins.out()).size();
+        }
+      }
+      long in = EvaluationKeySet.inputDimension(plan, s);
+      long outDim = EvaluationKeySet.outputDimension(plan, s);
+      out.add(
+          new KeyswitchRow(
+              s.from(),
+              s.to(),
+              s.kind().name().toLowerCase(java.util.Locale.ROOT),
+              s.decomposition().baseLog(),
+              s.decomposition().levels(),
+              in * s.decomposition().levels() * (outDim + 1) * 8,
+              perRun));
+    }
+    return out;
   }
 
   /**
@@ -286,7 +416,15 @@ public record InspectionReport(
                         o.why(),
                         List.of()))
             .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
-    return of(cc.program(), cc.circuit(), source, choice, pbs, norm2, List.of());
+    return of(
+        cc.program(),
+        cc.circuit(),
+        source,
+        choice,
+        pbs,
+        norm2,
+        List.of(),
+        nodePartitions(cc.circuit(), cc.instructionOrigins()));
   }
 
   private static String targetText(dev.fhec.compiler.optimizer.ErrorTarget t) {

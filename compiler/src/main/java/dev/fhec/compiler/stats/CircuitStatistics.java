@@ -4,7 +4,10 @@ import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.LookupGroup;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -123,6 +126,28 @@ public final class CircuitStatistics {
    * n·(k+1)²·ℓ·N·8, keyswitching key (k·N + 1)·ℓ_ks·(n+1)·8 (compiler.md §11).
    */
   public record KeySizes(long secretKeys, long bootstrapKey, long keyswitchKey) {
+    /**
+     * The whole key set of a plan: every partition's secret and bootstrapping keys, one
+     * keyswitching key per spec ((k·N_from + 1)·ℓ·(n_out + 1)·8). Equals {@link #of(ParameterSet)}
+     * for a single-partition plan.
+     */
+    public static KeySizes of(ParameterPlan plan) {
+      long secret = 0;
+      long bsk = 0;
+      for (ParameterSet p : plan.partitions()) {
+        KeySizes one = of(p);
+        secret += one.secretKeys();
+        bsk += one.bootstrapKey();
+      }
+      long ksk = 0;
+      for (KeyswitchSpec s : plan.keyswitches()) {
+        long in = EvaluationKeySet.inputDimension(plan, s);
+        long out = EvaluationKeySet.outputDimension(plan, s);
+        ksk += (in + 1) * s.decomposition().levels() * (out + 1) * 8;
+      }
+      return new KeySizes(secret, bsk, ksk);
+    }
+
     public static KeySizes of(ParameterSet p) {
       long n = p.n();
       long k = p.k();

@@ -7,6 +7,7 @@ import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.passes.ComputeNorm2;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
+import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +20,17 @@ import java.util.Locale;
  * @param name circuit name
  * @param bitWidthLine "Circuit compiled with N bit-width"
  * @param maximumBitWidth N: the largest bounds-derived integer width, clear constants included
- * @param parameters the parameter set used by every bootstrap
+ * @param parameters the parameter set of partition 0 (used by every bootstrap of a single-partition
+ *     circuit)
  * @param totals circuit-wide counters (bootstraps, keyswitches, additions, multiplications)
- * @param keySizes secret, bootstrapping and keyswitching key sizes in bytes
+ * @param keySizes secret, bootstrapping and keyswitching key sizes in bytes, whole key set
  * @param complexity Concrete's cost-model complexity of one execution
  * @param pError largest predicted per-bootstrap error probability
  * @param globalPError predicted probability that any bootstrap of one execution fails
  * @param parameterChoice the optimizer's account of its choice (empty for fixed parameters)
  * @param nodes one row per IR node of the compiled program
+ * @param plan the circuit's partitions and keyswitches
+ * @param bootstrapsPerPartition bootstraps per execution in each partition, by partition number
  */
 public record CompilationReport(
     String name,
@@ -39,10 +43,22 @@ public record CompilationReport(
     double pError,
     double globalPError,
     String parameterChoice,
-    List<NodeRow> nodes) {
+    List<NodeRow> nodes,
+    ParameterPlan plan,
+    List<Long> bootstrapsPerPartition) {
 
   public CompilationReport {
     nodes = List.copyOf(nodes);
+    bootstrapsPerPartition = List.copyOf(bootstrapsPerPartition);
+  }
+
+  /** Bootstraps per execution in each partition of {@code c}'s plan. */
+  public static List<Long> bootstrapsPerPartition(Circuit c) {
+    List<Long> out = new java.util.ArrayList<>();
+    for (int p = 0; p < c.plan().size(); p++) {
+      out.add(c.pbsCount(p));
+    }
+    return out;
   }
 
   /**

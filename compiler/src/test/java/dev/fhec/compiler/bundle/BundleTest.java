@@ -48,6 +48,18 @@ class BundleTest {
   }
 
   @Test
+  void theCircuitFileHoldsThePlanAndNoDerivedProperties() throws IOException {
+    Path p = tmp.resolve("b");
+    bundle.write(p);
+    var tree = BundleJson.mapper().readTree(p.resolve(Bundle.CIRCUIT).toFile());
+    assertEquals(2, tree.get("formatVersion").asInt());
+    assertTrue(tree.has("plan"), tree.toString());
+    assertFalse(tree.has("parameters"), "parameters() is derived from the plan");
+    assertEquals(1, tree.get("plan").get("partitions").size());
+    assertEquals("BIG_TO_SMALL", tree.get("plan").get("keyswitches").get(0).get("kind").asText());
+  }
+
+  @Test
   void anEditedTableIsRefused() throws IOException {
     Path p = tmp.resolve("b");
     bundle.write(p);

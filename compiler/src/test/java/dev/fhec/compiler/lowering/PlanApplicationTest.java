@@ -111,6 +111,15 @@ class PlanApplicationTest {
   }
 
   @Test
+  void keysNoInstructionUsesAreDropped() {
+    KeyswitchSpec unused = new KeyswitchSpec(1, 1, Kind.BIG_TO_SMALL, P1.ks());
+    List<KeyswitchSpec> more = new java.util.ArrayList<>(SPECS);
+    more.add(unused);
+    Circuit c = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, more);
+    assertEquals(SPECS, c.plan().keyswitches());
+  }
+
+  @Test
   void aMissingKeyIsNamed() {
     IllegalArgumentException e =
         assertThrows(

@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.report.InspectionReport.PbsShare;
 import dev.fhec.compiler.report.InspectionReport.PrecisionBin;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.ParameterSets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -110,13 +116,68 @@ class InspectionReportTest {
     assertTrue(json.contains("\"programmableBootstrapCount\" : 4"), json);
   }
 
+  /** {@link ReportFixtures#smallCircuit} with its lookup and the last add in partition 1. */
+  private static InspectionReport twoPartitions() {
+    ParameterSet p1 = ParameterSets.TOY_N512;
+    Circuit c =
+        PlanApplication.apply(
+            ReportFixtures.smallCircuit(),
+            List.of(ReportFixtures.docsParameters(), p1),
+            new int[] {0, 0, 1, 1},
+            List.of(
+                new KeyswitchSpec(0, 1, KeyswitchSpec.Kind.BIG_TO_SMALL, new Decomposition(3, 5))));
+    return InspectionReport.of(
+        ReportFixtures.small(),
+        c,
+        "small.fhe",
+        ParameterChoice.fixed("given by the test"),
+        Map.of(),
+        Map.of(),
+        List.of(),
+        Map.of(3, 1, 5, 1));
+  }
+
+  @Test
+  void eachPartitionShowsItsLookupsKeysAndKeyswitches() throws Exception {
+    InspectionReport r = twoPartitions();
+    assertEquals(2, r.partitions().size());
+    assertEquals(0, r.partitions().get(0).pbs());
+    assertEquals(4, r.partitions().get(1).pbs());
+    assertEquals(1, r.partitions().get(1).lookups());
+    assertEquals("TOY_N512", r.partitions().get(1).parameters().name());
+    assertEquals(
+        KeySizes.of(ParameterSets.TOY_N512).bootstrapKey(),
+        r.partitions().get(1).keySizes().bootstrapKey());
+    InspectionReport.KeyswitchRow ks = r.keyswitches().get(0);
+    assertEquals(List.of(0, 1, 4L), List.of(ks.from(), ks.to(), ks.perRun()));
+    // 2048·1 inputs × 5 levels × (n1 + 1) outputs × 8 bytes.
+    long bytes = 2048L * 5 * (ParameterSets.TOY_N512.n() + 1) * 8;
+    assertEquals(bytes, ks.bytes());
+    assertEquals(
+        KeySizes.of(ReportFixtures.docsParameters()).bootstrapKey()
+            + KeySizes.of(ParameterSets.TOY_N512).bootstrapKey()
+            + bytes,
+        r.keySizes().evaluationKeys());
+    assertEquals(1, r.nodes().get(3).partition());
+    assertEquals(r, ReportJson.read(ReportJson.write(r)));
+    String html = HtmlReport.render(r);
+    assertTrue(html.contains("<h2>Partitions</h2>"), html);
+    assertTrue(html.contains("fill=\"" + HtmlReport.partitionColour(1) + "\""), html);
+    assertTrue(html.contains("partition 1 TOY_N512"), html);
+  }
+
   @Test
   void newerReportFormatIsRejectedWithBothVersions() {
     String json =
-        ReportJson.write(small()).replace("\"formatVersion\" : 1", "\"formatVersion\" : 9");
+        ReportJson.write(small())
+            .replace(
+                "\"formatVersion\" : " + InspectionReport.FORMAT_VERSION, "\"formatVersion\" : 9");
     Exception e =
         org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> ReportJson.read(json));
-    assertTrue(e.getMessage().contains("9") && e.getMessage().contains("1"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("9")
+            && e.getMessage().contains(Integer.toString(InspectionReport.FORMAT_VERSION)),
+        e.getMessage());
     assertFalse(e.getMessage().isEmpty());
   }
 }

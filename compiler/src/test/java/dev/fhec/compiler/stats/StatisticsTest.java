@@ -38,6 +38,8 @@ class StatisticsTest {
     assertEquals(64_092_720L, k.keyswitchKey(), "Concrete reports 64,092,720 B");
     assertEquals(51_183_616L, k.bootstrapKey(), "plain n·(k+1)²·ℓ·N·8");
     assertEquals((781L + 2048) * 8, k.secretKeys());
+    assertEquals(
+        k, CircuitStatistics.KeySizes.of(dev.fhec.runtime.circuit.ParameterPlan.single(docs)));
   }
 
   @Test

@@ -2,9 +2,11 @@ package dev.fhec.runtime.exec;
 
 import dev.fhec.runtime.algorithms.BatchBootstrap;
 import dev.fhec.runtime.algorithms.Encoding;
+import dev.fhec.runtime.algorithms.FftProvider;
 import dev.fhec.runtime.algorithms.Keyswitch;
 import dev.fhec.runtime.algorithms.LutAccumulator;
 import dev.fhec.runtime.algorithms.LweOps;
+import dev.fhec.runtime.algorithms.ProgrammableBootstrap;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.CircuitDigest;
 import dev.fhec.runtime.circuit.ClearTensor;
@@ -12,11 +14,13 @@ import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.LookupTable;
 import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.entities.FourierBootstrapKey;
 import dev.fhec.runtime.entities.KeyswitchKey;
 import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.EvaluationKeys;
 import dev.fhec.runtime.key.KeySetIdentity;
+import dev.fhec.runtime.params.Decomposition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,13 +29,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
 /**
  * Runs a {@link Circuit} on encrypted inputs with the evaluation keys only (server side). Leveled
- * instructions act on LWE ciphertexts under the big key; {@link Instruction.Gather} moves
- * references; {@link Instruction.Tlu} is KS + PBS per element, in parallel over the elements of the
- * tensor. Agrees bit for bit with the contract of {@link Instruction} (and so with the cleartext
+ * instructions act on LWE ciphertexts under the big key of their partition; {@link
+ * Instruction.Gather} moves references; {@link Instruction.Tlu} is KS (from its input's partition
+ * to the small key of its own) + PBS (its partition's bootstrapping key) per element, in parallel
+ * over the elements of the tensor; {@link Instruction.Keyswitch} converts between partitions' big
+ * keys. Agrees bit for bit with the contract of {@link Instruction} (and so with the cleartext
  * simulator) whenever no bootstrap fails.
  */
 public final class CircuitExecutor {
@@ -45,6 +53,9 @@ public final class CircuitExecutor {
 
   /** Keyswitch + bootstrap per BIG_TO_SMALL key of the plan (index into its keyswitches). */
   private final Map<Integer, BatchBootstrap> bootstraps = new ConcurrentHashMap<>();
+
+  /** Lookups across partitions of different big dimensions, per BIG_TO_SMALL key. */
+  private final Map<Integer, Crossing> crossings = new ConcurrentHashMap<>();
 
   /** Conversion keyswitches per BIG_TO_BIG key of the plan, one scratch per thread. */
   private final Map<Integer, ThreadLocal<Keyswitch>> conversions = new ConcurrentHashMap<>();
@@ -379,13 +390,6 @@ public final class CircuitExecutor {
     int n = circuit.plan().partition(p).bigN();
     int spec =
         circuit.plan().keyswitch(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
-    BatchBootstrap bootstrap =
-        bootstraps.computeIfAbsent(
-            spec,
-            s ->
-                new BatchBootstrap(
-                    keys.keyswitchKey(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL),
-                    keys.bootstrapKey(p).fourier()));
     LutAccumulator[] luts = new LutAccumulator[tables.length];
     for (int i = 0; i < tables.length; i++) {
       int t = tables[i];
@@ -411,11 +415,82 @@ public final class CircuitExecutor {
                 return LutAccumulator.of(table, a.signed(), info.width(), n);
               });
     }
-    LweCiphertext[] out =
-        bootstrap.apply(
-            a.elements(),
-            i -> luts[tables.length == 1 ? 0 : i],
-            progress == null ? null : d -> progress.update(done.incrementAndGet(), total));
+    KeyswitchKey ksk = keys.keyswitchKey(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    FourierBootstrapKey bsk = keys.bootstrapKey(p).fourier();
+    IntFunction<LutAccumulator> lutOf = i -> luts[tables.length == 1 ? 0 : i];
+    LongConsumer tick =
+        progress == null ? null : d -> progress.update(done.incrementAndGet(), total);
+    LweCiphertext[] out;
+    if (ksk.inputDimension() == bsk.glweDimension() * bsk.polynomialSize()) {
+      out =
+          bootstraps
+              .computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk))
+              .apply(a.elements(), lutOf, tick);
+    } else {
+      out =
+          crossings
+              .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
+              .apply(a.elements(), lutOf, tick);
+    }
     return EncryptedTensor.of(info, out);
+  }
+
+  /**
+   * The big-to-small key of partition {@code p} itself, which {@link ProgrammableBootstrap}'s
+   * constructor checks against the bootstrapping key; when the plan has none (every lookup of
+   * {@code p} reads another partition), an all-zero stand-in of minimal size that {@link Crossing}
+   * never uses.
+   */
+  private KeyswitchKey ownKeyswitchKey(int p, FourierBootstrapKey bsk) {
+    if (keys.plan().keyswitch(p, p, KeyswitchSpec.Kind.BIG_TO_SMALL).isPresent()) {
+      return keys.keyswitchKey(p, p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    }
+    int big = bsk.glweDimension() * bsk.polynomialSize();
+    int small = bsk.lweDimension();
+    return new KeyswitchKey(
+        big, small, new Decomposition(1, 1), new long[Math.multiplyExact(big, small + 1)]);
+  }
+
+  /**
+   * KS + PBS of a lookup whose input lives under another partition's big key, of another dimension
+   * than its own: the keyswitch to this partition's small key, then {@link
+   * ProgrammableBootstrap#bootstrap} (BatchBootstrap's fused path expects inputs of its own big
+   * dimension). Parallel over elements, one worker per thread.
+   */
+  private static final class Crossing {
+    private final ThreadLocal<Keyswitch> keyswitch;
+    private final ThreadLocal<ProgrammableBootstrap> bootstrap;
+    private final ThreadLocal<long[]> small;
+    private final int bigOut;
+
+    Crossing(KeyswitchKey ksk, FourierBootstrapKey bsk, KeyswitchKey own) {
+      this.keyswitch = ThreadLocal.withInitial(() -> new Keyswitch(ksk));
+      this.bootstrap =
+          ThreadLocal.withInitial(
+              () -> new ProgrammableBootstrap(own, bsk, FftProvider.create(bsk.polynomialSize())));
+      this.small = ThreadLocal.withInitial(() -> new long[ksk.outputDimension() + 1]);
+      this.bigOut = bsk.glweDimension() * bsk.polynomialSize();
+    }
+
+    LweCiphertext[] apply(
+        LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
+      LweCiphertext[] out = new LweCiphertext[in.length];
+      AtomicLong done = new AtomicLong();
+      IntStream.range(0, in.length)
+          .parallel()
+          .forEach(
+              i -> {
+                long[] s = small.get();
+                keyswitch.get().apply(in[i].data(), 0, s, 0);
+                LweCiphertext o = new LweCiphertext(bigOut);
+                bootstrap.get().bootstrap(s, lutOf.apply(i), new LweCiphertext[] {o});
+                out[i] = o;
+                long d = done.incrementAndGet();
+                if (progress != null) {
+                  progress.accept(d);
+                }
+              });
+      return out;
+    }
   }
 }

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.Test;
 /**
  * A two-partition circuit: a lookup in partition 1 of a partition-0 input, a conversion of the
  * input to partition 1, their sum, and a lookup back in partition 0. Checked against integer math.
+ * Neither partition has a lookup of its own values, so the plan has no same-partition keyswitch.
  */
 class MultiPartitionExecutorTest {
-  private static final ParameterSet P0 = ParameterSets.TOY_N256;
+  // Big dimensions 512 and 256: lookups cross between keys of different sizes.
+  private static final ParameterSet P0 = ParameterSets.TOY_N512;
   private static final ParameterSet P1 = ParameterSets.TOY_K2_L2;
   static final ParameterPlan PLAN =
       new ParameterPlan(
