@@ -95,42 +95,47 @@ public final class MultiParameterOptimizer {
       for (int i = 0; i < r; i++) {
         start.set(i, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
       }
-      Solution current = descend(dag, precisions, segment, start, each, target);
-      log.add(describeSegments(precisions, segment, current));
-      if (current != null && current.cost < best.cost) {
-        best = current;
+      int[] lp = lookupPartition(dag, precisions, segment);
+      State current = rehome(dag, new State(segment, lp.clone(), null), start, each, log);
+      State bestState = null;
+      if (current != null && current.sol.cost < best.cost) {
+        best = current.sol;
+        bestState = current;
       }
       // Greedy merges of adjacent segments while they lower the cost.
-      while (current != null && current.problem.m > 1) {
-        Solution bestMerge = null;
-        int[] bestSegment = null;
-        for (int cut = 1; cut < current.problem.m; cut++) {
-          int[] merged = segment.clone();
+      while (current != null && current.sol.problem.m > 1) {
+        State bestMerge = null;
+        for (int cut = 1; cut < current.sol.problem.m; cut++) {
+          int[] merged = current.segment.clone();
           for (int i = 0; i < r; i++) {
-            if (merged[i] >= cut) {
-              merged[i]--;
-            }
+            merged[i] = merge(merged[i], cut);
           }
-          Config warm = new Config(current.problem.m - 1);
+          int[] home = current.home.clone();
+          for (int i = 0; i < home.length; i++) {
+            home[i] = merge(home[i], cut);
+          }
+          Config warm = new Config(current.sol.problem.m - 1);
           for (int p = 0; p < warm.m; p++) {
             int from = p < cut - 1 ? p : p + 1; // the merged pair takes the wider one's set
-            warm.copy(p, current.config, from);
+            warm.copy(p, current.sol.config, from);
           }
-          Solution sol = descend(dag, precisions, merged, warm, each, target);
-          if (sol != null && (bestMerge == null || sol.cost < bestMerge.cost)) {
-            bestMerge = sol;
-            bestSegment = merged;
+          Solution sol = descend(dag, lookupPartition(dag, precisions, merged), home, warm, each);
+          if (sol != null && (bestMerge == null || sol.cost < bestMerge.sol.cost)) {
+            bestMerge = new State(merged, home, sol);
           }
         }
-        if (bestMerge == null || bestMerge.cost >= current.cost) {
+        if (bestMerge == null || bestMerge.sol.cost >= current.sol.cost) {
           break;
         }
-        current = bestMerge;
-        segment = bestSegment;
-        log.add("merge -> " + describeSegments(precisions, segment, current));
-        if (current.cost < best.cost) {
-          best = current;
+        log.add("merge " + describeSegments(precisions, bestMerge.segment, bestMerge.sol));
+        current = rehome(dag, bestMerge, bestMerge.sol.config, each, log);
+        if (current.sol.cost < best.cost) {
+          best = current.sol;
+          bestState = current;
         }
+      }
+      if (bestState != null && target instanceof ErrorTarget.Global) {
+        best = stretch(dag, bestState, each, target, log);
       }
     }
     return describe(dag, best, target, String.join("; ", log));
@@ -326,20 +331,129 @@ public final class MultiParameterOptimizer {
         pr, c, 0, o.complexity(), ks, e.convChoice, e.groupVariance, e.outputVariance, s);
   }
 
+  /**
+   * The uniform split leaves most of a global target unused (most constraints end well below their
+   * bound); re-solve with a larger per-element bound while the exact global p_error still meets the
+   * target.
+   */
+  private Solution stretch(
+      NoiseDag dag, State state, double each, ErrorTarget target, List<String> log) {
+    int[] lp = lookupPartition(dag, dag.precisions(), state.segment);
+    Solution best = state.sol;
+    double scale = 1;
+    double step = target.value() / globalPError(best);
+    for (int tries = 0; tries < 6 && step > 1.05; tries++) {
+      double trial = Math.min(scale * step, 0.5 / each);
+      Solution sol = descend(dag, lp, state.home, best.config, each * trial);
+      if (sol != null && globalPError(sol) <= target.value() * SLACK && sol.cost < best.cost) {
+        best = sol;
+        scale = trial;
+        step = target.value() / globalPError(sol);
+      } else {
+        step = Math.sqrt(step);
+      }
+    }
+    if (best != state.sol) {
+      log.add(
+          String.format(
+              Locale.ROOT,
+              "per-lookup bound raised %.2fx within the global target: complexity %.4g",
+              scale,
+              best.cost));
+    }
+    return best;
+  }
+
+  /** Exact 1 − Π(1 − pᵢ)^{countᵢ} over a solution's lookups and outputs. */
+  private static double globalPError(Solution s) {
+    Problem pr = s.problem;
+    double[] p = new double[pr.src.length + pr.outSafe.length];
+    long[] counts = new long[p.length];
+    for (int g = 0; g < pr.src.length; g++) {
+      p[g] = NoiseModel.errorProbability(pr.precision[g], s.groupVariance[g]);
+      counts[g] = pr.count[g];
+    }
+    for (int o = 0; o < pr.outSafe.length; o++) {
+      double v = s.outputVariance[o];
+      p[pr.src.length + o] =
+          v > 0 ? NoiseModel.errorProbability(pr.part.outputs().get(o).precision(), v) : 0;
+      counts[pr.src.length + o] = pr.part.outputs().get(o).count();
+    }
+    return NoiseModel.globalErrorProbability(p, counts);
+  }
+
+  /** A partitioning: segment per precision, home partition per lookup output, its solution. */
+  private record State(int[] segment, int[] home, Solution sol) {}
+
+  private static int merge(int p, int cut) {
+    return p >= cut ? p - 1 : p;
+  }
+
+  private static int[] lookupPartition(NoiseDag dag, int[] precisions, int[] segment) {
+    int[] lp = new int[dag.lookups().size()];
+    for (int i = 0; i < lp.length; i++) {
+      lp[i] = segment[Arrays.binarySearch(precisions, dag.lookups().get(i).precision())];
+    }
+    return lp;
+  }
+
+  /**
+   * Descends on {@code state}'s partitioning (solving it first when it has no solution), then
+   * greedily moves the outputs of the lookups of a partition d whose consumers want partition e
+   * into e with one conversion each, while that lowers the cost: a lookup at N = 2^16 whose outputs
+   * feed thousands of small lookups is cheaper converted once than keyswitched from its big key by
+   * every consumer. Null if the partitioning is infeasible.
+   */
+  private State rehome(NoiseDag dag, State state, Config start, double each, List<String> log) {
+    int[] precisions = dag.precisions();
+    int[] lp = lookupPartition(dag, precisions, state.segment);
+    State cur = state;
+    if (cur.sol == null) {
+      Solution sol = descend(dag, lp, state.home, start, each);
+      log.add(describeSegments(precisions, state.segment, sol));
+      if (sol == null) {
+        return null;
+      }
+      cur = new State(state.segment, state.home, sol);
+    }
+    while (true) {
+      int[] wants = cur.sol.problem.part.consumerPartition();
+      State bestMove = null;
+      boolean[][] tried = new boolean[cur.sol.problem.m][cur.sol.problem.m];
+      for (int l = 0; l < lp.length; l++) {
+        int d = lp[l];
+        int e = wants[l];
+        if (e < 0 || e == d || cur.home[l] != d || tried[d][e]) {
+          continue;
+        }
+        tried[d][e] = true;
+        int[] home = cur.home.clone();
+        for (int i = 0; i < lp.length; i++) {
+          if (lp[i] == d && wants[i] == e && home[i] == d) {
+            home[i] = e;
+          }
+        }
+        Solution sol = descend(dag, lp, home, cur.sol.config, each);
+        if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
+          bestMove = new State(cur.segment, home, sol);
+        }
+      }
+      if (bestMove == null || bestMove.sol.cost >= cur.sol.cost) {
+        return cur;
+      }
+      cur = bestMove;
+      log.add(
+          String.format(
+              Locale.ROOT,
+              "converting lookup outputs to their consumers' partition: complexity %.4g",
+              cur.sol.cost));
+    }
+  }
+
   /** Coordinate descent on one partitioning from {@code start}; null if it ends infeasible. */
   private Solution descend(
-      NoiseDag dag,
-      int[] precisions,
-      int[] segment,
-      Config start,
-      double each,
-      ErrorTarget target) {
-    int[] lookupPartition = new int[dag.lookups().size()];
-    for (int i = 0; i < lookupPartition.length; i++) {
-      int p = Arrays.binarySearch(precisions, dag.lookups().get(i).precision());
-      lookupPartition[i] = segment[p];
-    }
-    Problem pr = new Problem(dag.partition(lookupPartition, start.m), each);
+      NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each) {
+    Problem pr = new Problem(dag.partition(lookupPartition, home, start.m), each);
     Solution cur = evaluate(pr, start);
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       boolean improved = false;

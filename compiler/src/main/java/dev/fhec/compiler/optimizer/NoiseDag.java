@@ -176,7 +176,17 @@ public final class NoiseDag {
    * consumers want (or its first operand's), once per (value, partition).
    */
   public Partitioned partition(int[] lookupPartition, int partitions) {
-    if (lookupPartition.length != lookups.size()) {
+    return partition(lookupPartition, lookupPartition, partitions);
+  }
+
+  /**
+   * As {@link #partition(int[], int)}, except that the output of lookup {@code i} lives in
+   * partition {@code home[i]}: when that differs from where it bootstraps, one conversion keyswitch
+   * per output element moves it there right after the bootstrap (worth it when its consumers would
+   * otherwise keyswitch many times from a much larger big key).
+   */
+  public Partitioned partition(int[] lookupPartition, int[] home, int partitions) {
+    if (lookupPartition.length != lookups.size() || home.length != lookups.size()) {
       throw new IllegalArgumentException(
           lookupPartition.length + " partitions for " + lookups.size() + " lookups");
     }
@@ -225,8 +235,12 @@ public final class NoiseDag {
                       new GroupKey(part[t.a()], dst, lookups.get(l).precision(), w[t.a()]),
                       k -> new long[1])[0] +=
               lookups.get(l).count();
-          part[out] = dst;
+          part[out] = home[l];
           w[out] = unit(atoms, m + dst);
+          if (home[l] != dst) {
+            w[out][2 * m + dst * m + home[l]] = 1;
+            conversions[dst][home[l]] += lookups.get(l).count();
+          }
         }
         case Instruction.AddEE x ->
             combine(out, x.a(), x.b(), m, desired, part, root, w, converted);
@@ -301,7 +315,11 @@ public final class NoiseDag {
           new Partitioned.OutputTerms(
               o.label(), o.value(), o.width(), part[o.value()], w[o.value()], o.count()));
     }
-    return new Partitioned(m, part, lookupTerms, outputTerms, conversions, leveled);
+    int[] wants = new int[lookups.size()];
+    for (int l = 0; l < wants.length; l++) {
+      wants[l] = desired[lookups.get(l).out()];
+    }
+    return new Partitioned(m, part, lookupTerms, outputTerms, conversions, leveled, wants);
   }
 
   private record GroupKey(int src, int dst, int precision, double[] weights) {
@@ -442,6 +460,8 @@ public final class NoiseDag {
    * @param outputs one entry per encrypted circuit output
    * @param conversions [from][to] number of big→big conversion keyswitches
    * @param leveledTerms per partition, the leveled sum size of the values living there
+   * @param consumerPartition per lookup, the partition its output's first consumer wants (−1 if
+   *     none)
    */
   public record Partitioned(
       int partitions,
@@ -449,7 +469,8 @@ public final class NoiseDag {
       List<LookupTerms> lookups,
       List<OutputTerms> outputs,
       long[][] conversions,
-      long[] leveledTerms) {
+      long[] leveledTerms,
+      int[] consumerPartition) {
 
     /** Index of the FRESH(p) atom. */
     public int fresh(int p) {
