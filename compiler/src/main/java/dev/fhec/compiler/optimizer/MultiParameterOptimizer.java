@@ -201,6 +201,7 @@ public final class MultiParameterOptimizer {
   private static final class Problem {
     final int m;
     final Partitioned part;
+    final int[] lookupPartition;
     final int[] src;
     final int[] dst;
     final int[] precision;
@@ -214,8 +215,9 @@ public final class MultiParameterOptimizer {
     final long[] transitionCount;
     final double[] convLimit; // [a*m+b]: the noise a conversion a→b may add
 
-    Problem(Partitioned part, double each) {
+    Problem(Partitioned part, int[] lookupPartition, double each) {
       this.part = part;
+      this.lookupPartition = lookupPartition;
       m = part.partitions();
       int g = part.lookups().size();
       src = new int[g];
@@ -313,7 +315,8 @@ public final class MultiParameterOptimizer {
 
   /** The single-parameter choice as a one-partition solution. */
   private Solution mono(NoiseDag dag, OptimizedParameters o, ErrorTarget target) {
-    Problem pr = new Problem(dag.partition(new int[dag.lookups().size()], 1), target.value());
+    int[] zeros = new int[dag.lookups().size()];
+    Problem pr = new Problem(dag.partition(zeros, 1), zeros, target.value());
     ParameterSet s = o.parameters();
     Config c = new Config(1);
     c.set(0, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
@@ -453,7 +456,7 @@ public final class MultiParameterOptimizer {
   /** Coordinate descent on one partitioning from {@code start}; null if it ends infeasible. */
   private Solution descend(
       NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each) {
-    Problem pr = new Problem(dag.partition(lookupPartition, home, start.m), each);
+    Problem pr = new Problem(dag.partition(lookupPartition, home, start.m), lookupPartition, each);
     Solution cur = evaluate(pr, start);
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       boolean improved = false;
@@ -783,8 +786,13 @@ public final class MultiParameterOptimizer {
             global,
             target.value(),
             log);
+    int[] boot = new int[pr.part.valuePartition().length];
+    Arrays.fill(boot, -1);
+    for (int l = 0; l < dag.lookups().size(); l++) {
+      boot[dag.lookups().get(l).out()] = pr.lookupPartition[l];
+    }
     return new PartitionedParameters(
-        parts, pr.part.valuePartition(), ksList, global, s.cost, target, why);
+        parts, pr.part.valuePartition(), boot, ksList, global, s.cost, target, why);
   }
 
   private static long countOf(Problem pr, int from, int to) {

@@ -17,8 +17,11 @@ import java.util.Locale;
  * KeyswitchChoice}{@code (a, b, true, …)}.
  *
  * @param partitions the parameter sets and their statistics, by partition index
- * @param valuePartition for every circuit value id, the partition whose big key it lives under (a
- *     lookup's output: the partition it bootstraps in); −1 for clear values
+ * @param valuePartition for every circuit value id, the partition whose big key it lives under; −1
+ *     for clear values
+ * @param bootstrapPartition for every circuit value id defined by a lookup, the partition it
+ *     bootstraps in (−1 for other values); where it differs from {@code valuePartition}, the
+ *     lookup's output is converted big → big into {@code valuePartition} right after the bootstrap
  * @param keyswitches every transition actually used, small (lookup) and big (conversion) ones
  * @param globalPError predicted 1 − Π(1 − pᵢ)^{countᵢ} over every lookup and output element
  * @param complexity Concrete's cost model: Σ lookups·(KS(src→dst) + PBS(dst)) + Σ conversions·KS +
@@ -29,6 +32,7 @@ import java.util.Locale;
 public record PartitionedParameters(
     List<Partition> partitions,
     int[] valuePartition,
+    int[] bootstrapPartition,
     List<KeyswitchChoice> keyswitches,
     double globalPError,
     double complexity,
@@ -38,12 +42,28 @@ public record PartitionedParameters(
   public PartitionedParameters {
     partitions = List.copyOf(partitions);
     valuePartition = valuePartition.clone();
+    bootstrapPartition = bootstrapPartition.clone();
     keyswitches = List.copyOf(keyswitches);
   }
 
   @Override
   public int[] valuePartition() {
     return valuePartition.clone();
+  }
+
+  @Override
+  public int[] bootstrapPartition() {
+    return bootstrapPartition.clone();
+  }
+
+  /** The keyswitch from {@code from} to {@code to} (big or small), or null if unused. */
+  public KeyswitchChoice keyswitch(int from, int to, boolean toBigKey) {
+    for (KeyswitchChoice k : keyswitches) {
+      if (k.from() == from && k.to() == to && k.toBigKey() == toBigKey) {
+        return k;
+      }
+    }
+    return null;
   }
 
   /**
