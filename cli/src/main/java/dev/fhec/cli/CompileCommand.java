@@ -81,6 +81,13 @@ final class CompileCommand implements Callable<Integer> {
               + " the bootstrap count of the seed's (and Concrete's) lowering.")
   boolean seedCompatible;
 
+  @Option(
+      names = "--single-parameter",
+      description =
+          "One parameter set for every table lookup (Concrete's MONO) instead of one per lookup"
+              + " precision.")
+  boolean singleParameter;
+
   @ArgGroup(exclusive = true)
   ErrorTarget error;
 
@@ -137,7 +144,8 @@ final class CompileCommand implements Callable<Integer> {
               roundTo == null ? OptionalInt.empty() : OptionalInt.of(roundTo),
               exactRounding,
               CompileOptions.MAX_TLU_WIDTH,
-              !seedCompatible);
+              !seedCompatible,
+              singleParameter);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
     }
@@ -163,6 +171,9 @@ final class CompileCommand implements Callable<Integer> {
     }
     if (roundTo != null) {
       opts.put("round-to", roundTo.toString());
+    }
+    if (singleParameter) {
+      opts.put("single-parameter", "true");
     }
     options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
     opts.put("global-p-error", Double.toString(options.globalPError()));

@@ -14,6 +14,9 @@ import java.util.OptionalInt;
  * @param optimizeLookups run {@code eliminate-common-subexpressions} and {@code
  *     compose-table-lookups} after fusing (default); {@code false} reproduces the seed's lowering
  *     bootstrap for bootstrap (see {@link #seedCompatible()})
+ * @param singleParameter one parameter set for every lookup ({@code optimizer.ParameterOptimizer},
+ *     Concrete's MONO strategy) instead of one per lookup precision ({@code
+ *     optimizer.MultiParameterOptimizer}, Concrete's MULTI default)
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -21,7 +24,8 @@ public record CompileOptions(
     OptionalInt roundTo,
     boolean exactRounding,
     int maxTluWidth,
-    boolean optimizeLookups) {
+    boolean optimizeLookups,
+    boolean singleParameter) {
 
   public static final double DEFAULT_GLOBAL_P_ERROR = 1e-5;
   public static final int MAX_TLU_WIDTH = 16;
@@ -39,6 +43,17 @@ public record CompileOptions(
     }
   }
 
+  /** Options with the multi-parameter optimizer (the default). */
+  public CompileOptions(
+      OptionalDouble pError,
+      double globalPError,
+      OptionalInt roundTo,
+      boolean exactRounding,
+      int maxTluWidth,
+      boolean optimizeLookups) {
+    this(pError, globalPError, roundTo, exactRounding, maxTluWidth, optimizeLookups, false);
+  }
+
   public static CompileOptions defaults() {
     return new CompileOptions(
         OptionalDouble.empty(),
@@ -46,7 +61,8 @@ public record CompileOptions(
         OptionalInt.empty(),
         false,
         MAX_TLU_WIDTH,
-        true);
+        true,
+        false);
   }
 
   /** The defaults without the lookup optimizations: the seed's (and Concrete's) bootstrap count. */
@@ -56,12 +72,27 @@ public record CompileOptions(
 
   /** These options with {@code optimizeLookups} set to {@code on}. */
   public CompileOptions withOptimizeLookups(boolean on) {
-    return new CompileOptions(pError, globalPError, roundTo, exactRounding, maxTluWidth, on);
+    return new CompileOptions(
+        pError, globalPError, roundTo, exactRounding, maxTluWidth, on, singleParameter);
+  }
+
+  /**
+   * These options with one parameter set for the whole circuit ({@code on}) or one per partition.
+   */
+  public CompileOptions withSingleParameter(boolean on) {
+    return new CompileOptions(
+        pError, globalPError, roundTo, exactRounding, maxTluWidth, optimizeLookups, on);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
   public CompileOptions withRoundTo(int bits) {
     return new CompileOptions(
-        pError, globalPError, OptionalInt.of(bits), exactRounding, maxTluWidth, optimizeLookups);
+        pError,
+        globalPError,
+        OptionalInt.of(bits),
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        singleParameter);
   }
 }
