@@ -4,7 +4,11 @@ The head is built by interpreting samples/gpt2-head/model.json node by node with
 concrete-python's tracers, so it mirrors fhec's input graph op for op (float chains between integer
 casts are fused into table lookups by concrete, as fhec's fuse pass does). Bench tooling only.
 
-Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE]   (FILE: output of `fhec compile ... --json`)
+Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE] [--round-to BITS]
+  (FILE: output of `fhec compile ... --json`; BITS: round every table-lookup input wider than BITS
+  to its BITS most significant bits with approximate rounding, as `fhec compile --round-to BITS`:
+  fhe.round_bit_pattern with fhe.AutoRounder(target_msbs=BITS) on the integer entering each float
+  chain, rounding_exactness APPROXIMATE)
 """
 import argparse
 import json
@@ -22,6 +26,7 @@ from concrete import fhe
 ap = argparse.ArgumentParser()
 ap.add_argument("sample_dir")
 ap.add_argument("--fhec-json", help="fhec's compile report (JSON) for the same model.json")
+ap.add_argument("--round-to", type=int, help="approximate rounding of lookup inputs to BITS MSBs")
 ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 args = ap.parse_args()
 
@@ -35,6 +40,21 @@ for c in model["constants"]:
 (inp,) = model["inputs"]
 
 
+# AutoRounders must exist before adjustment: one per float chain entry.
+ROUNDERS = {
+    node["name"]: fhe.AutoRounder(target_msbs=args.round_to)
+    for node in model["nodes"]
+    if args.round_to is not None and node["op"] == "astype" and node["dtype"] == "float"
+}
+
+
+def rounded(node, value):
+    """The value entering a float chain (a table lookup), rounded when --round-to is set."""
+    if args.round_to is None:
+        return value
+    return fhe.round_bit_pattern(value, lsbs_to_remove=ROUNDERS[node["name"]])
+
+
 def evaluate(x):
     env = dict(consts)
     env[inp["name"]] = x
@@ -44,7 +64,8 @@ def evaluate(x):
         if op == "matmul":
             r = np.matmul(a[0], a[1])
         elif op == "astype":
-            r = a[0].astype(np.float64 if node["dtype"] == "float" else np.int64)
+            src = rounded(node, a[0]) if node["dtype"] == "float" else a[0]
+            r = src.astype(np.float64 if node["dtype"] == "float" else np.int64)
         elif op == "mul":
             r = a[0] * a[1]
         elif op == "div":
@@ -87,10 +108,14 @@ inputset = [s.reshape(inp["shape"]).astype(np.int64) for s in samples]
 
 compiler = fhe.Compiler(evaluate, {"x": "encrypted"})
 config = fhe.Configuration(global_p_error=1e-5, show_optimizer=True, single_precision=False)
+if args.round_to is not None:
+    config = config.fork(rounding_exactness=fhe.Exactness.APPROXIMATE)
 if args.child:
     # Compile and print the statistics as the last line; the optimizer's display, written by
     # native code with its own buffering, lands on this process's stdout before it exits.
     t0 = time.perf_counter()
+    if args.round_to is not None:
+        fhe.AutoRounder.adjust(evaluate, inputset)
     circuit = compiler.compile(inputset, configuration=config)
     compile_s = time.perf_counter() - t0
     stats = circuit.statistics
@@ -109,7 +134,10 @@ if args.child:
 # The child's stdout goes to a file (not a pipe): concrete writes the optimizer's display natively
 # only then, as measured with concrete-python 2.11.0.
 with tempfile.TemporaryFile(mode="w+") as captured:
-    subprocess.run([sys.executable, __file__, args.sample_dir, "--child"],
+    child = [sys.executable, __file__, args.sample_dir, "--child"]
+    if args.round_to is not None:
+        child += ["--round-to", str(args.round_to)]
+    subprocess.run(child,
                    stdout=captured, stderr=subprocess.STDOUT, check=True)
     captured.seek(0)
     display, _, result = captured.read().rpartition("\nRESULT ")

@@ -89,6 +89,13 @@ final class CompileCommand implements Callable<Integer> {
               + " the bootstrap count of the seed's (and Concrete's) lowering.")
   boolean seedCompatible;
 
+  @Option(
+      names = "--single-parameter",
+      description =
+          "One parameter set for every table lookup (Concrete's MONO) instead of one per lookup"
+              + " precision.")
+  boolean singleParameter;
+
   @ArgGroup(exclusive = true)
   ErrorTarget error;
 
@@ -180,8 +187,9 @@ final class CompileCommand implements Callable<Integer> {
         }
       }
       options =
-          options.withBounds(
-              policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue());
+          options
+              .withBounds(policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue())
+              .withSingleParameter(singleParameter);
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
     }
@@ -219,6 +227,9 @@ final class CompileCommand implements Callable<Integer> {
     }
     if (roundTo != null) {
       opts.put("round-to", roundTo.toString());
+    }
+    if (singleParameter) {
+      opts.put("single-parameter", "true");
     }
     options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
     opts.put("global-p-error", Double.toString(options.globalPError()));

@@ -18,6 +18,9 @@ import java.util.OptionalInt;
  *     sound where it fits the lookup limit and calibrated elsewhere (default)
  * @param calibrationMargin calibrated ranges are widened by this fraction of their span on each
  *     side (clipped to the sound range), headroom for inputs beyond the inputset
+ * @param singleParameter one parameter set for every lookup ({@code optimizer.ParameterOptimizer},
+ *     Concrete's MONO strategy) instead of one per lookup precision ({@code
+ *     optimizer.MultiParameterOptimizer}, Concrete's MULTI default)
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -27,7 +30,8 @@ public record CompileOptions(
     int maxTluWidth,
     boolean optimizeLookups,
     BoundsPolicy bounds,
-    double calibrationMargin) {
+    double calibrationMargin,
+    boolean singleParameter) {
 
   /** Where value ranges come from ({@code --bounds}). */
   public enum BoundsPolicy {
@@ -79,7 +83,8 @@ public record CompileOptions(
         maxTluWidth,
         optimizeLookups,
         BoundsPolicy.AUTO,
-        0);
+        0,
+        false);
   }
 
   public static CompileOptions defaults() {
@@ -100,7 +105,15 @@ public record CompileOptions(
   /** These options with {@code optimizeLookups} set to {@code on}. */
   public CompileOptions withOptimizeLookups(boolean on) {
     return new CompileOptions(
-        pError, globalPError, roundTo, exactRounding, maxTluWidth, on, bounds, calibrationMargin);
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        on,
+        bounds,
+        calibrationMargin,
+        singleParameter);
   }
 
   /** These options with another table-lookup input limit. */
@@ -113,13 +126,22 @@ public record CompileOptions(
         bits,
         optimizeLookups,
         bounds,
-        calibrationMargin);
+        calibrationMargin,
+        singleParameter);
   }
 
   /** These options with another bounds policy and calibration margin. */
   public CompileOptions withBounds(BoundsPolicy policy, double margin) {
     return new CompileOptions(
-        pError, globalPError, roundTo, exactRounding, maxTluWidth, optimizeLookups, policy, margin);
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        policy,
+        margin,
+        singleParameter);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
@@ -132,6 +154,23 @@ public record CompileOptions(
         maxTluWidth,
         optimizeLookups,
         bounds,
-        calibrationMargin);
+        calibrationMargin,
+        singleParameter);
+  }
+
+  /**
+   * These options with one parameter set for the whole circuit ({@code on}) or one per partition.
+   */
+  public CompileOptions withSingleParameter(boolean on) {
+    return new CompileOptions(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin,
+        on);
   }
 }

@@ -47,6 +47,22 @@ final class DecompositionFronts {
     }
   }
 
+  private static final ConcurrentHashMap<Integer, Front> BIG_KEYSWITCH = new ConcurrentHashMap<>();
+
+  /**
+   * The keyswitch front into an LWE key of any dimension (a big key, for conversion keyswitches
+   * between partitions), with the KSK at that dimension's secure variance; variance per input
+   * coefficient.
+   */
+  static Front keyswitchInto(int outputDimension) {
+    return BIG_KEYSWITCH.computeIfAbsent(
+        outputDimension,
+        d -> {
+          double kskVar = NoiseModel.secureVariance(d);
+          return front((b, l) -> NoiseModel.keyswitch(1, b, l, kskVar));
+        });
+  }
+
   static DecompositionFronts of(SearchSpace space) {
     return CACHE.computeIfAbsent(space, DecompositionFronts::new);
   }

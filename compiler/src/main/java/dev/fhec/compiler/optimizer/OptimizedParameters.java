@@ -18,6 +18,7 @@ import java.util.List;
  * @param runnerUpComplexity the cheapest feasible complexity with another (k, N); NaN if none
  * @param why a human-readable account: binding constraint, margin, noise shares, runner-up
  * @param searchNanos wall time of the search (not part of the choice)
+ * @param outputs the predicted error probability of each output constraint
  */
 public record OptimizedParameters(
     ParameterSet parameters,
@@ -31,10 +32,12 @@ public record OptimizedParameters(
     double marginBits,
     double runnerUpComplexity,
     String why,
-    long searchNanos) {
+    long searchNanos,
+    List<OutputPrediction> outputs) {
 
   public OptimizedParameters {
     groups = List.copyOf(groups);
+    outputs = List.copyOf(outputs);
   }
 
   /** Complexity of one lookup (keyswitch + bootstrap). */
@@ -42,9 +45,11 @@ public record OptimizedParameters(
     return keyswitchComplexity + bootstrapComplexity;
   }
 
-  /** The largest per-lookup error probability among the groups. */
+  /** The largest per-lookup error probability among the groups and outputs. */
   public double maxPError() {
-    return groups.stream().mapToDouble(GroupPrediction::pError).max().orElseThrow();
+    return Math.max(
+        groups.stream().mapToDouble(GroupPrediction::pError).max().orElse(0),
+        outputs.stream().mapToDouble(OutputPrediction::pError).max().orElse(0));
   }
 
   /**
@@ -55,4 +60,13 @@ public record OptimizedParameters(
    * @param pError probability that one of them returns a wrong value
    */
   public record GroupPrediction(LookupGroup group, double variance, double pError) {}
+
+  /**
+   * Prediction for one output constraint.
+   *
+   * @param output the constraint
+   * @param variance its noise variance at decryption
+   * @param pError probability that one of its elements decrypts wrong
+   */
+  public record OutputPrediction(OutputConstraint output, double variance, double pError) {}
 }

@@ -2,6 +2,7 @@ package dev.fhec.compiler.optimizer;
 
 import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
 import dev.fhec.compiler.optimizer.OptimizedParameters.GroupPrediction;
+import dev.fhec.compiler.optimizer.OptimizedParameters.OutputPrediction;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.GlweDimension;
@@ -106,6 +107,7 @@ public final class ParameterOptimizer {
     int kn = k * bigN;
     Front br = fronts.blindRotation(k, logN);
     double leveled = (double) profile.leveledTerms() * kn;
+    double vfresh = NoiseModel.freshBigKeyVariance(k, bigN);
     Candidate best = null;
     for (int n = space.minN(); n <= space.maxN(); n++) {
       double threshold = best == null ? bound : Math.min(best.cost, bound);
@@ -125,6 +127,9 @@ public final class ParameterOptimizer {
           break;
         }
         double vbr = n * br.variance()[j];
+        if (!constraint.outputsHold(vfresh, vbr)) {
+          continue; // fewer levels only add blind-rotation noise
+        }
         double budget = constraint.keyswitchBudget(vbr, vms);
         if (budget <= 0) {
           continue;
@@ -135,7 +140,7 @@ public final class ParameterOptimizer {
             break;
           }
           double vks = kn * ks.variance()[i];
-          if (!constraint.holds(vbr, vks, vms)) {
+          if (!constraint.holds(vfresh, vbr, vks, vms)) {
             continue;
           }
           Candidate c =
@@ -150,13 +155,17 @@ public final class ParameterOptimizer {
                   vbr,
                   vks,
                   vms,
+                  vfresh,
                   cost,
-                  constraint.globalPError(vbr, vks, vms));
+                  constraint.globalPError(vfresh, vbr, vks, vms));
           if (best == null || c.compareTo(best) < 0) {
             best = c;
             threshold = Math.min(best.cost, bound);
           }
           break;
+        }
+        if (lookups == 0 && best != null) {
+          return best; // without lookups n and the decompositions cost nothing
         }
       }
     }
@@ -190,6 +199,7 @@ public final class ParameterOptimizer {
       double vbr,
       double vks,
       double vms,
+      double vfresh,
       double cost,
       double globalPError)
       implements Comparable<Candidate> {
@@ -213,13 +223,22 @@ public final class ParameterOptimizer {
     }
   }
 
-  /** The noise constraints of a profile under a target, in arrays for the inner loop. */
+  /**
+   * The noise constraints of a profile under a target, in arrays for the inner loop: lookup groups
+   * (ν²·V_BR + V_KS + V_MS) and outputs (w_fresh·V_fresh + w_BR·V_BR, no keyswitch).
+   */
   private static final class Constraint {
     final int[] precision;
     final double[] norm2Squared;
     final long[] count;
     final double[] safe; // per-lookup bound; with a global target a necessary condition only
     final double[] halfBox; // 2^{−(p+2)}
+    final int[] outPrecision;
+    final double[] outFresh;
+    final double[] outBr;
+    final long[] outCount;
+    final double[] outSafe;
+    final double[] outHalfBox;
     final double minSafe;
     final boolean global;
     final double target;
@@ -244,15 +263,34 @@ public final class ParameterOptimizer {
         norm2Squared[i] = g.norm2Squared();
         count[i] = g.count();
         // With a global target, group i alone must already satisfy 1 − (1 − pᵢ)^{countᵢ} ≤ target.
-        double alone =
-            global
-                ? NoiseModel.perLookupErrorProbability(target.value(), g.count())
-                : target.value();
-        safe[i] = NoiseModel.safeVariance(g.precision(), alone) * SLACK;
+        safe[i] = NoiseModel.safeVariance(g.precision(), alone(target, g.count())) * SLACK;
         halfBox[i] = Math.scalb(1.0, -(g.precision() + 2));
         min = Math.min(min, safe[i]);
       }
       minSafe = min;
+      int o = profile.outputs().size();
+      outPrecision = new int[o];
+      outFresh = new double[o];
+      outBr = new double[o];
+      outCount = new long[o];
+      outSafe = new double[o];
+      outHalfBox = new double[o];
+      for (int i = 0; i < o; i++) {
+        OutputConstraint c = profile.outputs().get(i);
+        outPrecision[i] = c.precision();
+        outFresh[i] = c.freshNorm2Squared();
+        outBr[i] = c.lookupNorm2Squared();
+        outCount[i] = c.count();
+        outSafe[i] = NoiseModel.safeVariance(c.precision(), alone(target, c.count())) * SLACK;
+        outHalfBox[i] = Math.scalb(1.0, -(c.precision() + 2));
+      }
+    }
+
+    private static double alone(ErrorTarget target, long count) {
+      return switch (target) {
+        case ErrorTarget.PerLookup p -> p.value();
+        case ErrorTarget.Global g -> NoiseModel.perLookupErrorProbability(g.value(), count);
+      };
     }
 
     /** The largest V_KS such that every group's per-lookup bound holds. */
@@ -264,34 +302,53 @@ public final class ParameterOptimizer {
       return budget - vms;
     }
 
+    /** Every output's own bound (exact for per-lookup targets, necessary for a global one). */
+    boolean outputsHold(double vfresh, double vbr) {
+      for (int i = 0; i < outSafe.length; i++) {
+        if (outFresh[i] * vfresh + outBr[i] * vbr > outSafe[i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     /**
      * Exact check; for per-lookup targets the budget already is exact. For a global target the
      * cheap bounds (2/√π)e^{−z²}/(z + √(z² + 2)) < erfc(z) ≤ (2/√π)e^{−z²}/(z + √(z² + 4/π))
      * (Abramowitz &amp; Stegun 7.1.13) settle almost every case before the full erfc is needed.
      */
-    boolean holds(double vbr, double vks, double vms) {
+    boolean holds(double vfresh, double vbr, double vks, double vms) {
       if (!global) {
         return true;
       }
       double limit = -Math.log1p(-target * SLACK);
-      double lower = 0;
-      double upper = 0;
+      double[] bounds = new double[2];
       for (int i = 0; i < safe.length; i++) {
         double v = NoiseModel.lookupInputVariance(norm2Squared[i], vbr, vks, vms);
-        double z = halfBox[i] / Math.sqrt(2 * v);
-        double e = TWO_OVER_SQRT_PI * Math.exp(-z * z);
-        double pLow = e / (z + Math.sqrt(z * z + 2));
-        double pHigh = Math.min(e / (z + Math.sqrt(z * z + FOUR_OVER_PI)), 1.0);
-        lower -= count[i] * Math.log1p(-pLow);
-        upper -= pHigh >= 1.0 ? Double.POSITIVE_INFINITY : count[i] * Math.log1p(-pHigh);
+        addBounds(bounds, halfBox[i], v, count[i]);
       }
-      if (lower > limit) {
+      for (int i = 0; i < outSafe.length; i++) {
+        addBounds(bounds, outHalfBox[i], outFresh[i] * vfresh + outBr[i] * vbr, outCount[i]);
+      }
+      if (bounds[0] > limit) {
         return false;
       }
-      if (upper <= limit * (1 - 1e-9)) {
+      if (bounds[1] <= limit * (1 - 1e-9)) {
         return true;
       }
-      return globalPError(vbr, vks, vms) <= target * SLACK;
+      return globalPError(vfresh, vbr, vks, vms) <= target * SLACK;
+    }
+
+    private static void addBounds(double[] bounds, double halfBox, double v, long count) {
+      if (!(v > 0)) {
+        return; // a noiseless output (no encrypted source) never fails
+      }
+      double z = halfBox / Math.sqrt(2 * v);
+      double e = TWO_OVER_SQRT_PI * Math.exp(-z * z);
+      double pLow = e / (z + Math.sqrt(z * z + 2));
+      double pHigh = Math.min(e / (z + Math.sqrt(z * z + FOUR_OVER_PI)), 1.0);
+      bounds[0] -= count * Math.log1p(-pLow);
+      bounds[1] -= pHigh >= 1.0 ? Double.POSITIVE_INFINITY : count * Math.log1p(-pHigh);
     }
 
     double pError(int i, double vbr, double vks, double vms) {
@@ -299,12 +356,23 @@ public final class ParameterOptimizer {
           precision[i], NoiseModel.lookupInputVariance(norm2Squared[i], vbr, vks, vms));
     }
 
-    double globalPError(double vbr, double vks, double vms) {
-      double[] p = new double[safe.length];
-      for (int i = 0; i < p.length; i++) {
+    double outputPError(int i, double vfresh, double vbr) {
+      double v = outFresh[i] * vfresh + outBr[i] * vbr;
+      return v > 0 ? NoiseModel.errorProbability(outPrecision[i], v) : 0;
+    }
+
+    double globalPError(double vfresh, double vbr, double vks, double vms) {
+      double[] p = new double[safe.length + outSafe.length];
+      long[] c = new long[p.length];
+      for (int i = 0; i < safe.length; i++) {
         p[i] = pError(i, vbr, vks, vms);
+        c[i] = count[i];
       }
-      return NoiseModel.globalErrorProbability(p, count);
+      for (int i = 0; i < outSafe.length; i++) {
+        p[safe.length + i] = outputPError(i, vfresh, vbr);
+        c[safe.length + i] = outCount[i];
+      }
+      return NoiseModel.globalErrorProbability(p, c);
     }
   }
 
@@ -340,13 +408,47 @@ public final class ParameterOptimizer {
         binding = i;
       }
     }
-    double global =
-        NoiseModel.globalErrorProbability(
-            predictions.stream().mapToDouble(GroupPrediction::pError).toArray(),
-            profile.groups().stream().mapToLong(LookupGroup::count).toArray());
+    List<OutputPrediction> outputs = new ArrayList<>();
+    double outputRatio = 0;
+    int outputBinding = -1;
+    for (int i = 0; i < profile.outputs().size(); i++) {
+      OutputConstraint o = profile.outputs().get(i);
+      double v = o.variance(best.vfresh, best.vbr);
+      outputs.add(new OutputPrediction(o, v, constraint.outputPError(i, best.vfresh, best.vbr)));
+      double ratio = v / NoiseModel.safeVariance(o.precision(), target.value());
+      if (ratio > outputRatio) {
+        outputRatio = ratio;
+        outputBinding = i;
+      }
+    }
+    double global = constraint.globalPError(best.vfresh, best.vbr, best.vks, best.vms);
+    StringBuilder why = new StringBuilder();
+    if (predictions.isEmpty()) {
+      why.append(best.shape())
+          .append(
+              String.format(
+                  Locale.ROOT,
+                  " is the cheapest secure set for a circuit without lookups (complexity %.4g):"
+                      + " the smallest big key whose fresh noise keeps every output exact;",
+                  best.cost));
+      appendOutputs(why, outputs, outputBinding, outputRatio, global, target);
+      return new OptimizedParameters(
+          params,
+          CostModel.keyswitch(kn, best.n, best.ksLevels),
+          CostModel.bootstrap(best.n, best.k, best.bigN, best.brLevels),
+          best.cost,
+          predictions,
+          global,
+          target,
+          -1,
+          -0.5 * Math.log(outputRatio) / Math.log(2),
+          runnerUp == null ? Double.NaN : runnerUp.cost,
+          why.toString(),
+          nanos,
+          outputs);
+    }
     LookupGroup b = profile.groups().get(binding);
     double bv = predictions.get(binding).variance();
-    StringBuilder why = new StringBuilder();
     why.append(best.shape())
         .append(
             String.format(
@@ -393,6 +495,10 @@ public final class ParameterOptimizer {
     } else {
       why.append(" No other (k, N) is feasible.");
     }
+    if (!outputs.isEmpty()) {
+      why.append(" Outputs:");
+      appendOutputs(why, outputs, outputBinding, outputRatio, global, target);
+    }
     return new OptimizedParameters(
         params,
         CostModel.keyswitch(kn, best.n, best.ksLevels),
@@ -405,7 +511,35 @@ public final class ParameterOptimizer {
         -0.5 * Math.log(bindingRatio) / Math.log(2),
         runnerUp == null ? Double.NaN : runnerUp.cost,
         why.toString(),
-        nanos);
+        nanos,
+        outputs);
+  }
+
+  private static void appendOutputs(
+      StringBuilder why,
+      List<OutputPrediction> outputs,
+      int binding,
+      double ratio,
+      double global,
+      ErrorTarget target) {
+    if (binding < 0) {
+      why.append(" the outputs carry no noise.");
+      return;
+    }
+    OutputPrediction o = outputs.get(binding);
+    why.append(
+        String.format(
+            Locale.ROOT,
+            " tightest output %s (%d bits, nu_fresh=%s, nu_lookup=%s) has p_error %.3g, margin"
+                + " %.3f bits of sigma; global p_error %.3g (target %.3g).",
+            o.output().label(),
+            o.output().precision(),
+            formatNorm(Math.sqrt(o.output().freshNorm2Squared())),
+            formatNorm(Math.sqrt(o.output().lookupNorm2Squared())),
+            o.pError(),
+            -0.5 * Math.log(ratio) / Math.log(2),
+            global,
+            target.value()));
   }
 
   private static String name(CircuitProfile profile) {
@@ -447,12 +581,60 @@ public final class ParameterOptimizer {
     return best;
   }
 
+  /** The least variance an output can have with any parameters of the space (fresh, BR). */
+  private double leastOutputVariance(OutputConstraint o) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int k = space.minK(); k <= space.maxK(); k++) {
+      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
+        Front br = fronts.blindRotation(k, logN);
+        double vbr = space.minN() * br.variance()[br.size() - 1];
+        best = Math.min(best, o.variance(NoiseModel.freshBigKeyVariance(k, 1 << logN), vbr));
+      }
+    }
+    return best;
+  }
+
+  /** A failure of output {@code o} alone at per-element error {@code pError}, or null. */
+  private NoParametersException diagnoseOutput(
+      OutputConstraint o, double pError, String targetText) {
+    double least = leastOutputVariance(o);
+    if (least <= NoiseModel.safeVariance(o.precision(), pError) * SLACK) {
+      return null;
+    }
+    double nu2 = o.freshNorm2Squared() + o.lookupNorm2Squared();
+    double maxNu2 = nu2 * NoiseModel.safeVariance(o.precision(), pError) * SLACK / least;
+    int widest = 0;
+    for (int p = o.precision() - 1; p >= 1 && widest == 0; p--) {
+      if (least <= NoiseModel.safeVariance(p, pError) * SLACK) {
+        widest = p;
+      }
+    }
+    String m =
+        String.format(
+            Locale.ROOT,
+            "no 128-bit secure parameters decrypt %s exactly: its %d-bit values carry noise grown"
+                + " by nu = %s through leveled operations (multiplications by large constants or"
+                + " long sums), at %s; at %d bits the largest nu that fits is %s%s. Use smaller"
+                + " constants or shorter sums, or raise the error target",
+            o.label(),
+            o.precision(),
+            formatNorm(Math.sqrt(nu2)),
+            targetText,
+            o.precision(),
+            formatNorm(Math.sqrt(maxNu2)),
+            widest > 0
+                ? String.format(
+                    Locale.ROOT, ", and at this nu the widest output is %d bits", widest)
+                : "");
+    return new NoParametersException(m, null, Math.sqrt(maxNu2), widest);
+  }
+
   private NoParametersException diagnose(CircuitProfile profile, ErrorTarget target) {
     double perLookup =
         switch (target) {
           case ErrorTarget.PerLookup p -> p.value();
           case ErrorTarget.Global g ->
-              NoiseModel.perLookupErrorProbability(g.value(), profile.lookupCount());
+              NoiseModel.perLookupErrorProbability(g.value(), Math.max(1, profile.lookupCount()));
         };
     String targetText =
         switch (target) {
@@ -466,6 +648,17 @@ public final class ParameterOptimizer {
                   perLookup,
                   profile.lookupCount());
         };
+    for (OutputConstraint o : profile.outputs()) {
+      double alone =
+          switch (target) {
+            case ErrorTarget.PerLookup p -> p.value();
+            case ErrorTarget.Global g -> NoiseModel.perLookupErrorProbability(g.value(), o.count());
+          };
+      NoParametersException e = diagnoseOutput(o, alone, targetText);
+      if (e != null) {
+        return e;
+      }
+    }
     for (LookupGroup g : profile.groups()) {
       double maxNu2 = largestNorm2Squared(g.precision(), perLookup);
       if (maxNu2 >= g.norm2Squared()) {

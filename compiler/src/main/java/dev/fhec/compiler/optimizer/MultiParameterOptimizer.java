@@ -1,0 +1,806 @@
+package dev.fhec.compiler.optimizer;
+
+import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
+import dev.fhec.compiler.optimizer.NoiseDag.Partitioned;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.params.CostModel;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.GlweDimension;
+import dev.fhec.runtime.params.LweDimension;
+import dev.fhec.runtime.params.NoiseModel;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.PolynomialSize;
+import dev.fhec.runtime.params.SecurityCurve;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Chooses one parameter set per partition of a circuit's lookups (Concrete's multi-parameter
+ * optimization, compiler.md §8.8), then merges partitions where the keyswitching keys between them
+ * cost more than separate parameters save.
+ *
+ * <p>Model ({@link NoiseDag}): a partition per lookup input precision; every constraint — each
+ * lookup's Σ weights·(V_fresh, V_BR, V_conv of the partitions its terms come from) + V_KS(src big →
+ * dst small) + V_MS(dst) ≤ V_safe(p_in), each output's Σ weights·atoms ≤ V_safe(width) — at the
+ * per-element error that spreads the target uniformly over all lookup and output elements (for a
+ * global target: 1 − (1 − t)^{1/count}); the reported global p_error is exact. Cost: Concrete's, Σ
+ * lookups·(KS + PBS) + conversions·KS(big→big) + leveled terms·k·N.
+ *
+ * <p>Search: start every partition at the single-parameter choice (feasible); sweep the partitions
+ * from the widest down, re-optimizing each one's (k, N, n, BR decomposition) with the others fixed
+ * and every keyswitch decomposition chosen as the cheapest that meets its constraints; stop at a
+ * fixed point or after {@value #MAX_SWEEPS} sweeps. Then greedily merge adjacent precisions while
+ * that lowers the total (fewer keyswitching keys and conversions), and keep the single-parameter
+ * choice itself if nothing beats it, so the result never costs more than {@link
+ * ParameterOptimizer}'s on {@link NoiseDag#singleProfile()}.
+ */
+public final class MultiParameterOptimizer {
+  static final int MAX_SWEEPS = 11;
+  private static final double SLACK = 1 - 1e-9;
+
+  /** Conversions keep their noise below this share of the tightest bound they can reach. */
+  private static final double CONVERSION_SHARE = 0x1p-10;
+
+  private final SearchSpace space;
+  private final DecompositionFronts fronts;
+  private final ParameterOptimizer single;
+
+  public MultiParameterOptimizer() {
+    this(SearchSpace.CONCRETE_CPU);
+  }
+
+  public MultiParameterOptimizer(SearchSpace space) {
+    this.space = space;
+    this.fronts = DecompositionFronts.of(space);
+    this.single = new ParameterOptimizer(space);
+  }
+
+  /** {@link #optimize(NoiseDag, ErrorTarget)} on the noise DAG of {@code lowered}. */
+  public PartitionedParameters optimize(Circuit lowered, ErrorTarget target) {
+    return optimize(NoiseDag.of(lowered), target);
+  }
+
+  /**
+   * The cheapest partitioned parameters found for {@code dag} under {@code target}.
+   *
+   * @throws NoParametersException if not even one parameter set serves the circuit
+   */
+  public PartitionedParameters optimize(NoiseDag dag, ErrorTarget target) {
+    CircuitProfile profile = dag.singleProfile();
+    OptimizedParameters mono = single.optimize(profile, target);
+    int[] precisions = dag.precisions();
+    // One segment per precision; segment[i] = the partition of precisions[i].
+    int r = precisions.length;
+    Solution best = mono(dag, mono, target);
+    List<String> log = new ArrayList<>();
+    log.add(String.format(Locale.ROOT, "single parameter set: complexity %.4g", best.cost));
+    if (r >= 2) {
+      long perElement = Math.max(1, profile.lookupCount() + profile.outputCount());
+      double each =
+          switch (target) {
+            case ErrorTarget.PerLookup p -> p.value();
+            case ErrorTarget.Global g ->
+                NoiseModel.perLookupErrorProbability(g.value(), perElement);
+          };
+      int[] segment = new int[r];
+      for (int i = 0; i < r; i++) {
+        segment[i] = i;
+      }
+      Config start = new Config(r);
+      ParameterSet s = mono.parameters();
+      for (int i = 0; i < r; i++) {
+        start.set(i, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
+      }
+      int[] lp = lookupPartition(dag, precisions, segment);
+      State current = rehome(dag, new State(segment, lp.clone(), null), start, each, log);
+      State bestState = null;
+      if (current != null && current.sol.cost < best.cost) {
+        best = current.sol;
+        bestState = current;
+      }
+      // Greedy merges of adjacent segments while they lower the cost.
+      while (current != null && current.sol.problem.m > 1) {
+        State bestMerge = null;
+        for (int cut = 1; cut < current.sol.problem.m; cut++) {
+          int[] merged = current.segment.clone();
+          for (int i = 0; i < r; i++) {
+            merged[i] = merge(merged[i], cut);
+          }
+          int[] home = current.home.clone();
+          for (int i = 0; i < home.length; i++) {
+            home[i] = merge(home[i], cut);
+          }
+          Config warm = new Config(current.sol.problem.m - 1);
+          for (int p = 0; p < warm.m; p++) {
+            int from = p < cut - 1 ? p : p + 1; // the merged pair takes the wider one's set
+            warm.copy(p, current.sol.config, from);
+          }
+          Solution sol = descend(dag, lookupPartition(dag, precisions, merged), home, warm, each);
+          if (sol != null && (bestMerge == null || sol.cost < bestMerge.sol.cost)) {
+            bestMerge = new State(merged, home, sol);
+          }
+        }
+        if (bestMerge == null || bestMerge.sol.cost >= current.sol.cost) {
+          break;
+        }
+        log.add("merge " + describeSegments(precisions, bestMerge.segment, bestMerge.sol));
+        current = rehome(dag, bestMerge, bestMerge.sol.config, each, log);
+        if (current.sol.cost < best.cost) {
+          best = current.sol;
+          bestState = current;
+        }
+      }
+      if (bestState != null && target instanceof ErrorTarget.Global) {
+        best = stretch(dag, bestState, each, target, log);
+      }
+    }
+    return describe(dag, best, target, String.join("; ", log));
+  }
+
+  private static String describeSegments(int[] precisions, int[] segment, Solution s) {
+    StringBuilder b = new StringBuilder("partitions ");
+    for (int i = 0; i < precisions.length; i++) {
+      b.append(i == 0 ? "" : segment[i] == segment[i - 1] ? "+" : "|").append(precisions[i]);
+    }
+    return b.append(
+            s == null ? ": infeasible" : String.format(Locale.ROOT, ": complexity %.4g", s.cost))
+        .toString();
+  }
+
+  private int brIndex(ParameterSet s) {
+    Front br = fronts.blindRotation(s.k(), Integer.numberOfTrailingZeros(s.bigN()));
+    for (int j = 0; j < br.size(); j++) {
+      if (br.levels()[j] == s.pbs().levels()) {
+        return j;
+      }
+    }
+    return br.size() - 1;
+  }
+
+  /** Per-partition (k, log N, n, BR front index). */
+  private static final class Config {
+    final int m;
+    final int[] k;
+    final int[] logN;
+    final int[] n;
+    final int[] br;
+
+    Config(int m) {
+      this.m = m;
+      k = new int[m];
+      logN = new int[m];
+      n = new int[m];
+      br = new int[m];
+    }
+
+    void set(int p, int kk, int ln, int nn, int j) {
+      k[p] = kk;
+      logN[p] = ln;
+      n[p] = nn;
+      br[p] = j;
+    }
+
+    void copy(int p, Config o, int q) {
+      set(p, o.k[q], o.logN[q], o.n[q], o.br[q]);
+    }
+
+    Config copy() {
+      Config c = new Config(m);
+      for (int p = 0; p < m; p++) {
+        c.copy(p, this, p);
+      }
+      return c;
+    }
+  }
+
+  /** A partitioning's constraints in arrays. */
+  private static final class Problem {
+    final int m;
+    final Partitioned part;
+    final int[] lookupPartition;
+    final int[] src;
+    final int[] dst;
+    final int[] precision;
+    final double[][] weights;
+    final long[] count;
+    final double[] safe;
+    final double[] outSafe;
+    final long[] dstCount;
+    final int[][] transitions; // distinct (src, dst) of lookups
+    final int[] transitionOf; // per group
+    final long[] transitionCount;
+    final double[] convLimit; // [a*m+b]: the noise a conversion a→b may add
+
+    Problem(Partitioned part, int[] lookupPartition, double each) {
+      this.part = part;
+      this.lookupPartition = lookupPartition;
+      m = part.partitions();
+      int g = part.lookups().size();
+      src = new int[g];
+      dst = new int[g];
+      precision = new int[g];
+      weights = new double[g][];
+      count = new long[g];
+      safe = new double[g];
+      dstCount = new long[m];
+      transitionOf = new int[g];
+      Map<Integer, Integer> t = new LinkedHashMap<>();
+      List<int[]> ts = new ArrayList<>();
+      List<Long> tc = new ArrayList<>();
+      double minSafe = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < g; i++) {
+        Partitioned.LookupTerms l = part.lookups().get(i);
+        src[i] = l.src();
+        dst[i] = l.dst();
+        precision[i] = l.precision();
+        weights[i] = l.weights();
+        count[i] = l.count();
+        safe[i] = NoiseModel.safeVariance(l.precision(), each) * SLACK;
+        minSafe = Math.min(minSafe, safe[i]);
+        dstCount[l.dst()] += l.count();
+        int key = l.src() * m + l.dst();
+        Integer idx = t.get(key);
+        if (idx == null) {
+          idx = ts.size();
+          t.put(key, idx);
+          ts.add(new int[] {l.src(), l.dst()});
+          tc.add(0L);
+        }
+        transitionOf[i] = idx;
+        tc.set(idx, tc.get(idx) + l.count());
+      }
+      transitions = ts.toArray(new int[0][]);
+      transitionCount = tc.stream().mapToLong(Long::longValue).toArray();
+      outSafe = new double[part.outputs().size()];
+      for (int i = 0; i < outSafe.length; i++) {
+        outSafe[i] = NoiseModel.safeVariance(part.outputs().get(i).precision(), each) * SLACK;
+        minSafe = Math.min(minSafe, outSafe[i]);
+      }
+      convLimit = new double[m * m];
+      Arrays.fill(convLimit, minSafe * CONVERSION_SHARE);
+    }
+  }
+
+  /** An evaluated configuration. */
+  private static final class Solution {
+    final Problem problem;
+    final Config config;
+    final double violation;
+    final double cost;
+    final int[] ksChoice; // per transition: index in the keyswitch front of n_dst
+    final int[] convChoice; // [a*m+b]: index in the big front, −1 when unused
+    final double[] groupVariance;
+    final double[] outputVariance;
+    final ParameterSet mono; // the single-parameter set when this is the mono solution
+
+    Solution(
+        Problem problem,
+        Config config,
+        double violation,
+        double cost,
+        int[] ksChoice,
+        int[] convChoice,
+        double[] groupVariance,
+        double[] outputVariance,
+        ParameterSet mono) {
+      this.problem = problem;
+      this.config = config;
+      this.violation = violation;
+      this.cost = cost;
+      this.ksChoice = ksChoice;
+      this.convChoice = convChoice;
+      this.groupVariance = groupVariance;
+      this.outputVariance = outputVariance;
+      this.mono = mono;
+    }
+
+    boolean feasible() {
+      return violation == 0;
+    }
+
+    boolean betterThan(Solution o) {
+      if (o == null) {
+        return true;
+      }
+      if (violation != o.violation) {
+        return violation < o.violation;
+      }
+      return cost < o.cost;
+    }
+  }
+
+  /** The single-parameter choice as a one-partition solution. */
+  private Solution mono(NoiseDag dag, OptimizedParameters o, ErrorTarget target) {
+    int[] zeros = new int[dag.lookups().size()];
+    Problem pr = new Problem(dag.partition(zeros, 1), zeros, target.value());
+    ParameterSet s = o.parameters();
+    Config c = new Config(1);
+    c.set(0, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
+    Solution e = evaluate(pr, c);
+    int[] ks = e.ksChoice.clone();
+    Front f = fronts.keyswitch(s.n());
+    for (int t = 0; t < ks.length; t++) {
+      for (int i = 0; i < f.size(); i++) {
+        if (f.levels()[i] == s.ks().levels()) {
+          ks[t] = i;
+        }
+      }
+    }
+    return new Solution(
+        pr, c, 0, o.complexity(), ks, e.convChoice, e.groupVariance, e.outputVariance, s);
+  }
+
+  /**
+   * The uniform split leaves most of a global target unused (most constraints end well below their
+   * bound); re-solve with a larger per-element bound while the exact global p_error still meets the
+   * target.
+   */
+  private Solution stretch(
+      NoiseDag dag, State state, double each, ErrorTarget target, List<String> log) {
+    int[] lp = lookupPartition(dag, dag.precisions(), state.segment);
+    Solution best = state.sol;
+    double scale = 1;
+    double step = target.value() / globalPError(best);
+    for (int tries = 0; tries < 6 && step > 1.05; tries++) {
+      double trial = Math.min(scale * step, 0.5 / each);
+      Solution sol = descend(dag, lp, state.home, best.config, each * trial);
+      if (sol != null && globalPError(sol) <= target.value() * SLACK && sol.cost < best.cost) {
+        best = sol;
+        scale = trial;
+        step = target.value() / globalPError(sol);
+      } else {
+        step = Math.sqrt(step);
+      }
+    }
+    if (best != state.sol) {
+      log.add(
+          String.format(
+              Locale.ROOT,
+              "per-lookup bound raised %.2fx within the global target: complexity %.4g",
+              scale,
+              best.cost));
+    }
+    return best;
+  }
+
+  /** Exact 1 − Π(1 − pᵢ)^{countᵢ} over a solution's lookups and outputs. */
+  private static double globalPError(Solution s) {
+    Problem pr = s.problem;
+    double[] p = new double[pr.src.length + pr.outSafe.length];
+    long[] counts = new long[p.length];
+    for (int g = 0; g < pr.src.length; g++) {
+      p[g] = NoiseModel.errorProbability(pr.precision[g], s.groupVariance[g]);
+      counts[g] = pr.count[g];
+    }
+    for (int o = 0; o < pr.outSafe.length; o++) {
+      double v = s.outputVariance[o];
+      p[pr.src.length + o] =
+          v > 0 ? NoiseModel.errorProbability(pr.part.outputs().get(o).precision(), v) : 0;
+      counts[pr.src.length + o] = pr.part.outputs().get(o).count();
+    }
+    return NoiseModel.globalErrorProbability(p, counts);
+  }
+
+  /** A partitioning: segment per precision, home partition per lookup output, its solution. */
+  private record State(int[] segment, int[] home, Solution sol) {}
+
+  private static int merge(int p, int cut) {
+    return p >= cut ? p - 1 : p;
+  }
+
+  private static int[] lookupPartition(NoiseDag dag, int[] precisions, int[] segment) {
+    int[] lp = new int[dag.lookups().size()];
+    for (int i = 0; i < lp.length; i++) {
+      lp[i] = segment[Arrays.binarySearch(precisions, dag.lookups().get(i).precision())];
+    }
+    return lp;
+  }
+
+  /**
+   * Descends on {@code state}'s partitioning (solving it first when it has no solution), then
+   * greedily moves the outputs of the lookups of a partition d whose consumers want partition e
+   * into e with one conversion each, while that lowers the cost: a lookup at N = 2^16 whose outputs
+   * feed thousands of small lookups is cheaper converted once than keyswitched from its big key by
+   * every consumer. Null if the partitioning is infeasible.
+   */
+  private State rehome(NoiseDag dag, State state, Config start, double each, List<String> log) {
+    int[] precisions = dag.precisions();
+    int[] lp = lookupPartition(dag, precisions, state.segment);
+    State cur = state;
+    if (cur.sol == null) {
+      Solution sol = descend(dag, lp, state.home, start, each);
+      log.add(describeSegments(precisions, state.segment, sol));
+      if (sol == null) {
+        return null;
+      }
+      cur = new State(state.segment, state.home, sol);
+    }
+    while (true) {
+      int[] wants = cur.sol.problem.part.consumerPartition();
+      State bestMove = null;
+      boolean[][] tried = new boolean[cur.sol.problem.m][cur.sol.problem.m];
+      for (int l = 0; l < lp.length; l++) {
+        int d = lp[l];
+        int e = wants[l];
+        if (e < 0 || e == d || cur.home[l] != d || tried[d][e]) {
+          continue;
+        }
+        tried[d][e] = true;
+        int[] home = cur.home.clone();
+        for (int i = 0; i < lp.length; i++) {
+          if (lp[i] == d && wants[i] == e && home[i] == d) {
+            home[i] = e;
+          }
+        }
+        Solution sol = descend(dag, lp, home, cur.sol.config, each);
+        if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
+          bestMove = new State(cur.segment, home, sol);
+        }
+      }
+      if (bestMove == null || bestMove.sol.cost >= cur.sol.cost) {
+        return cur;
+      }
+      cur = bestMove;
+      log.add(
+          String.format(
+              Locale.ROOT,
+              "converting lookup outputs to their consumers' partition: complexity %.4g",
+              cur.sol.cost));
+    }
+  }
+
+  /** Coordinate descent on one partitioning from {@code start}; null if it ends infeasible. */
+  private Solution descend(
+      NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each) {
+    Problem pr = new Problem(dag.partition(lookupPartition, home, start.m), lookupPartition, each);
+    Solution cur = evaluate(pr, start);
+    for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+      boolean improved = false;
+      for (int d = pr.m - 1; d >= 0; d--) {
+        Solution s = step(pr, cur, d);
+        if (s.betterThan(cur)) {
+          cur = s;
+          improved = true;
+        }
+      }
+      if (!improved) {
+        break;
+      }
+    }
+    return cur.feasible() ? cur : null;
+  }
+
+  /** The best configuration changing only partition {@code d}. */
+  private Solution step(Problem pr, Solution cur, int d) {
+    Solution best = cur;
+    Config c = cur.config.copy();
+    // Cost parts that do not depend on d (lower bound of every candidate's total).
+    double fixed = 0;
+    for (int p = 0; p < pr.m; p++) {
+      if (p != d) {
+        int bigN = 1 << c.logN[p];
+        Front br = fronts.blindRotation(c.k[p], c.logN[p]);
+        fixed +=
+            pr.dstCount[p]
+                * (double) CostModel.bootstrap(c.n[p], c.k[p], bigN, br.levels()[c.br[p]]);
+        fixed += (double) pr.part.leveledTerms()[p] * c.k[p] * bigN;
+      }
+    }
+    double maxSafe = 0;
+    for (int g = 0; g < pr.src.length; g++) {
+      if (pr.dst[g] == d) {
+        maxSafe = Math.max(maxSafe, pr.safe[g]);
+      }
+    }
+    for (int k = space.minK(); k <= space.maxK(); k++) {
+      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
+        int bigN = 1 << logN;
+        int kn = k * bigN;
+        Front br = fronts.blindRotation(k, logN);
+        double leveled = (double) pr.part.leveledTerms()[d] * kn;
+        for (int n = space.minN(); n <= space.maxN(); n++) {
+          if (NoiseModel.modulusSwitch(n, bigN) >= maxSafe) {
+            break;
+          }
+          double ksLow = 0;
+          for (int t = 0; t < pr.transitions.length; t++) {
+            if (pr.transitions[t][1] == d) {
+              int s = pr.transitions[t][0];
+              int inDim = s == d ? kn : c.k[s] << c.logN[s];
+              ksLow += pr.transitionCount[t] * (double) CostModel.keyswitch(inDim, n, 1);
+            }
+          }
+          boolean any = false;
+          for (int j = 0; j < br.size(); j++) {
+            double lb =
+                fixed
+                    + leveled
+                    + ksLow
+                    + pr.dstCount[d] * (double) CostModel.bootstrap(n, k, bigN, br.levels()[j]);
+            if (best.feasible() && lb >= best.cost) {
+              break;
+            }
+            any = true;
+            c.set(d, k, logN, n, j);
+            Solution s = evaluate(pr, c);
+            if (s.betterThan(best)) {
+              best = s;
+              c = c.copy();
+            }
+            if (s.feasible()) {
+              break; // more BR levels cost more; V_BR is rarely worth it
+            }
+          }
+          if (!any) {
+            break; // the lower bound grows with n
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Evaluates a configuration, choosing every keyswitch decomposition. */
+  private Solution evaluate(Problem pr, Config c) {
+    int m = pr.m;
+    double[] atoms = new double[2 * m + m * m];
+    int[] kn = new int[m];
+    double[] vms = new double[m];
+    double cost = 0;
+    for (int p = 0; p < m; p++) {
+      int bigN = 1 << c.logN[p];
+      kn[p] = c.k[p] * bigN;
+      Front br = fronts.blindRotation(c.k[p], c.logN[p]);
+      atoms[p] = NoiseModel.freshBigKeyVariance(c.k[p], bigN);
+      atoms[m + p] = c.n[p] * br.variance()[c.br[p]];
+      vms[p] = NoiseModel.modulusSwitch(c.n[p], bigN);
+      cost +=
+          pr.dstCount[p] * (double) CostModel.bootstrap(c.n[p], c.k[p], bigN, br.levels()[c.br[p]]);
+      cost += (double) pr.part.leveledTerms()[p] * kn[p];
+    }
+    int[] conv = new int[m * m];
+    Arrays.fill(conv, -1);
+    long[][] conversions = pr.part.conversions();
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        if (conversions[a][b] == 0) {
+          continue;
+        }
+        Front f = DecompositionFronts.keyswitchInto(kn[b]);
+        int i = firstBelow(f, pr.convLimit[a * m + b] / kn[a]);
+        i = Math.min(i, f.size() - 1);
+        conv[a * m + b] = i;
+        atoms[2 * m + a * m + b] = kn[a] * f.variance()[i];
+        cost += conversions[a][b] * (double) CostModel.keyswitch(kn[a], kn[b], f.levels()[i]);
+      }
+    }
+    int groups = pr.src.length;
+    double[] fixedVar = new double[groups];
+    double[] budget = new double[pr.transitions.length];
+    Arrays.fill(budget, Double.POSITIVE_INFINITY);
+    for (int g = 0; g < groups; g++) {
+      double v = dot(pr.weights[g], atoms) + vms[pr.dst[g]];
+      fixedVar[g] = v;
+      int t = pr.transitionOf[g];
+      budget[t] = Math.min(budget[t], (pr.safe[g] - v) / kn[pr.src[g]]);
+    }
+    int[] ks = new int[pr.transitions.length];
+    double[] ksVar = new double[pr.transitions.length];
+    for (int t = 0; t < ks.length; t++) {
+      int s = pr.transitions[t][0];
+      int d = pr.transitions[t][1];
+      Front f = fronts.keyswitch(c.n[d]);
+      int i = budget[t] > 0 ? firstBelow(f, budget[t]) : f.size();
+      i = Math.min(i, f.size() - 1);
+      ks[t] = i;
+      ksVar[t] = kn[s] * f.variance()[i];
+      cost += pr.transitionCount[t] * (double) CostModel.keyswitch(kn[s], c.n[d], f.levels()[i]);
+    }
+    double violation = 0;
+    double[] gv = new double[groups];
+    for (int g = 0; g < groups; g++) {
+      gv[g] = fixedVar[g] + ksVar[pr.transitionOf[g]];
+      violation += Math.max(0, gv[g] / pr.safe[g] - 1);
+    }
+    double[] ov = new double[pr.outSafe.length];
+    for (int o = 0; o < ov.length; o++) {
+      ov[o] = dot(pr.part.outputs().get(o).weights(), atoms);
+      violation += Math.max(0, ov[o] / pr.outSafe[o] - 1);
+    }
+    return new Solution(pr, c, violation, cost, ks, conv, gv, ov, null);
+  }
+
+  private static double dot(double[] w, double[] x) {
+    double s = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] != 0) {
+        s += w[i] * x[i];
+      }
+    }
+    return s;
+  }
+
+  /** Index of the first front entry with variance ≤ limit (fronts decrease), or size. */
+  private static int firstBelow(Front f, double limit) {
+    int lo = 0;
+    int hi = f.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (f.variance()[mid] <= limit) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+
+  private PartitionedParameters describe(NoiseDag dag, Solution s, ErrorTarget target, String log) {
+    Problem pr = s.problem;
+    Config c = s.config;
+    int m = pr.m;
+    List<List<Integer>> precisionsOf = new ArrayList<>();
+    for (int p = 0; p < m; p++) {
+      precisionsOf.add(new ArrayList<>());
+    }
+    for (int g = 0; g < pr.src.length; g++) {
+      if (!precisionsOf.get(pr.dst[g]).contains(pr.precision[g])) {
+        precisionsOf.get(pr.dst[g]).add(pr.precision[g]);
+      }
+    }
+    // Own KS decomposition of partition p: its p→p transition if any, else its cheapest incoming.
+    Decomposition[] own = new Decomposition[m];
+    List<PartitionedParameters.KeyswitchChoice> ksList = new ArrayList<>();
+    double[] partCost = new double[m];
+    int[] kn = new int[m];
+    for (int p = 0; p < m; p++) {
+      kn[p] = c.k[p] << c.logN[p];
+    }
+    for (int t = 0; t < pr.transitions.length; t++) {
+      int from = pr.transitions[t][0];
+      int to = pr.transitions[t][1];
+      Front f = fronts.keyswitch(c.n[to]);
+      Decomposition dec = new Decomposition(f.baseLog()[s.ksChoice[t]], f.levels()[s.ksChoice[t]]);
+      if (s.mono != null) {
+        dec = s.mono.ks();
+      }
+      if (from == to || own[to] == null) {
+        own[to] = dec;
+      }
+      long each = CostModel.keyswitch(kn[from], c.n[to], dec.levels());
+      partCost[to] += pr.transitionCount[t] * (double) each;
+      if (from != to) {
+        ksList.add(
+            new PartitionedParameters.KeyswitchChoice(
+                from,
+                to,
+                false,
+                dec,
+                pr.transitionCount[t],
+                each,
+                ((long) kn[from] + 1) * dec.levels() * (c.n[to] + 1L) * 8,
+                (long) kn[from] * dec.levels() * 8));
+      }
+    }
+    long[][] conversions = pr.part.conversions();
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        int i = s.convChoice[a * m + b];
+        if (i < 0) {
+          continue;
+        }
+        Front f = DecompositionFronts.keyswitchInto(kn[b]);
+        Decomposition dec = new Decomposition(f.baseLog()[i], f.levels()[i]);
+        ksList.add(
+            new PartitionedParameters.KeyswitchChoice(
+                a,
+                b,
+                true,
+                dec,
+                conversions[a][b],
+                CostModel.keyswitch(kn[a], kn[b], dec.levels()),
+                ((long) kn[a] + 1) * dec.levels() * (kn[b] + 1L) * 8,
+                (long) kn[a] * dec.levels() * 8));
+      }
+    }
+    double[] pErr = new double[pr.src.length + pr.outSafe.length];
+    long[] counts = new long[pErr.length];
+    double[] partPErr = new double[m];
+    for (int g = 0; g < pr.src.length; g++) {
+      pErr[g] = NoiseModel.errorProbability(pr.precision[g], s.groupVariance[g]);
+      counts[g] = pr.count[g];
+      partPErr[pr.dst[g]] = Math.max(partPErr[pr.dst[g]], pErr[g]);
+    }
+    for (int o = 0; o < pr.outSafe.length; o++) {
+      double v = s.outputVariance[o];
+      pErr[pr.src.length + o] =
+          v > 0 ? NoiseModel.errorProbability(pr.part.outputs().get(o).precision(), v) : 0;
+      counts[pr.src.length + o] = pr.part.outputs().get(o).count();
+    }
+    double global = NoiseModel.globalErrorProbability(pErr, counts);
+    List<PartitionedParameters.Partition> parts = new ArrayList<>();
+    for (int p = 0; p < m; p++) {
+      int bigN = 1 << c.logN[p];
+      Front br = fronts.blindRotation(c.k[p], c.logN[p]);
+      Decomposition brDec = new Decomposition(br.baseLog()[c.br[p]], br.levels()[c.br[p]]);
+      if (s.mono != null) {
+        brDec = s.mono.pbs();
+      }
+      if (own[p] == null) {
+        Front f = fronts.keyswitch(c.n[p]);
+        own[p] = new Decomposition(f.baseLog()[0], f.levels()[0]);
+      }
+      int[] precs = precisionsOf.get(p).stream().mapToInt(Integer::intValue).sorted().toArray();
+      String name =
+          s.mono != null
+              ? s.mono.name()
+              : "OPT_P" + p + "_p" + Arrays.toString(precs).replaceAll("[\\[\\] ]", "");
+      ParameterSet ps =
+          new ParameterSet(
+              name,
+              new LweDimension(c.n[p]),
+              new GlweDimension(c.k[p]),
+              new PolynomialSize(bigN),
+              brDec,
+              own[p],
+              SecurityCurve.minStd(c.n[p]),
+              SecurityCurve.minStd(kn[p]));
+      long bsk = (long) c.n[p] * (c.k[p] + 1) * (c.k[p] + 1) * brDec.levels() * bigN * 8;
+      long bskSeeded = (long) c.n[p] * (c.k[p] + 1) * brDec.levels() * bigN * 8;
+      partCost[p] +=
+          pr.dstCount[p] * (double) CostModel.bootstrap(c.n[p], c.k[p], bigN, brDec.levels());
+      parts.add(
+          new PartitionedParameters.Partition(
+              ps, precs, pr.dstCount[p], partPErr[p], partCost[p], bsk, bskSeeded));
+      // The partition's own KSK (big → small of the same partition) belongs to its key set.
+      if (countOf(pr, p, p) > 0) {
+        ksList.add(
+            0,
+            new PartitionedParameters.KeyswitchChoice(
+                p,
+                p,
+                false,
+                own[p],
+                countOf(pr, p, p),
+                CostModel.keyswitch(kn[p], c.n[p], own[p].levels()),
+                ((long) kn[p] + 1) * own[p].levels() * (c.n[p] + 1L) * 8,
+                (long) kn[p] * own[p].levels() * 8));
+      }
+    }
+    ksList.sort(
+        (x, y) ->
+            x.toBigKey() != y.toBigKey()
+                ? Boolean.compare(x.toBigKey(), y.toBigKey())
+                : x.from() != y.from() ? x.from() - y.from() : x.to() - y.to());
+    String why =
+        String.format(
+            Locale.ROOT,
+            "%d partition%s, complexity %.4g, global p_error %.3g (target %.3g). Search: %s.",
+            m,
+            m == 1 ? "" : "s",
+            s.cost,
+            global,
+            target.value(),
+            log);
+    int[] boot = new int[pr.part.valuePartition().length];
+    Arrays.fill(boot, -1);
+    for (int l = 0; l < dag.lookups().size(); l++) {
+      boot[dag.lookups().get(l).out()] = pr.lookupPartition[l];
+    }
+    return new PartitionedParameters(
+        parts, pr.part.valuePartition(), boot, ksList, global, s.cost, target, why);
+  }
+
+  private static long countOf(Problem pr, int from, int to) {
+    for (int t = 0; t < pr.transitions.length; t++) {
+      if (pr.transitions[t][0] == from && pr.transitions[t][1] == to) {
+        return pr.transitionCount[t];
+      }
+    }
+    return 0;
+  }
+}
