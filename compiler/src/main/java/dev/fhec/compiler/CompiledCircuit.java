@@ -2,6 +2,7 @@ package dev.fhec.compiler;
 
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
+import dev.fhec.compiler.optimizer.PartitionedParameters;
 import dev.fhec.compiler.stats.CompilationReport;
 import dev.fhec.runtime.circuit.Circuit;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.Optional;
  * @param program the program after every pass (fused, bounded, widths assigned)
  * @param circuit the runtime circuit, parameters included
  * @param report statistics and the per-node table
- * @param optimization the optimizer's choice, empty when parameters were fixed by the caller
+ * @param optimization the single-parameter optimizer's choice, empty when parameters were fixed by
+ *     the caller or the multi-parameter optimizer chose
+ * @param partitioned the multi-parameter optimizer's choice (the default), empty otherwise
  * @param instructionOrigins for each circuit instruction, the program node it implements
  */
 public record CompiledCircuit(
@@ -22,6 +25,7 @@ public record CompiledCircuit(
     Circuit circuit,
     CompilationReport report,
     Optional<OptimizedParameters> optimization,
+    Optional<PartitionedParameters> partitioned,
     List<Integer> instructionOrigins) {
   public CompiledCircuit {
     instructionOrigins = List.copyOf(instructionOrigins);

@@ -3,20 +3,25 @@ package dev.fhec.compiler;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.ErrorTarget;
-import dev.fhec.compiler.optimizer.LookupGroup;
+import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
+import dev.fhec.compiler.optimizer.NoiseDag;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
+import dev.fhec.compiler.optimizer.PartitionedParameters;
 import dev.fhec.compiler.passes.AssignBitWidths;
 import dev.fhec.compiler.passes.PassContext;
 import dev.fhec.compiler.passes.PassManager;
 import dev.fhec.compiler.stats.CircuitStatistics;
 import dev.fhec.compiler.stats.CompilationReport;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ParameterSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -131,24 +136,56 @@ public final class Fhec {
     Lowering.Lowered lowered = Lowering.lower(p, placeholder);
     Circuit c = lowered.circuit();
     Optional<OptimizedParameters> opt = Optional.empty();
+    Optional<PartitionedParameters> partitioned = Optional.empty();
     ParameterSet params = placeholder;
-    CircuitProfile profile = profileOrTrivial(c);
     if (fixed.isEmpty()) {
       ErrorTarget target =
           options.pError().isPresent()
               ? new ErrorTarget.PerLookup(options.pError().getAsDouble())
               : new ErrorTarget.Global(options.globalPError());
-      OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
-      opt = Optional.of(o);
-      params = o.parameters();
-      c = c.withPlan(ParameterPlan.single(params));
+      if (options.singleParameter()) {
+        // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
+        CircuitProfile profile = NoiseDag.of(c).singleProfile();
+        OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
+        opt = Optional.of(o);
+        params = o.parameters();
+        c = c.withPlan(ParameterPlan.single(params));
+      } else {
+        PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
+        partitioned = Optional.of(pp);
+        lowered = applyPlan(lowered, pp);
+        c = lowered.circuit();
+        params = c.parameters();
+      }
     }
     CircuitStatistics.Counts totals = CircuitStatistics.total(c);
+    final Optional<OptimizedParameters> single = opt;
+    final Optional<PartitionedParameters> multi = partitioned;
     double complexity =
-        opt.map(OptimizedParameters::complexity)
+        multi
+            .map(PartitionedParameters::complexity)
+            .or(() -> single.map(OptimizedParameters::complexity))
             .orElse((double) totals.bootstraps() * CostModel.lookup(params));
-    double pError = opt.map(OptimizedParameters::maxPError).orElse(Double.NaN);
-    double global = opt.map(OptimizedParameters::globalPError).orElse(Double.NaN);
+    double pError =
+        multi
+            .map(
+                pp ->
+                    pp.partitions().stream()
+                        .mapToDouble(PartitionedParameters.Partition::pError)
+                        .max()
+                        .orElse(0))
+            .or(() -> single.map(OptimizedParameters::maxPError))
+            .orElse(Double.NaN);
+    double global =
+        multi
+            .map(PartitionedParameters::globalPError)
+            .or(() -> single.map(OptimizedParameters::globalPError))
+            .orElse(Double.NaN);
+    String why =
+        multi
+            .map(PartitionedParameters::why)
+            .or(() -> single.map(OptimizedParameters::why))
+            .orElse("");
     CompilationReport report =
         new CompilationReport(
             p.name(),
@@ -160,19 +197,30 @@ public final class Fhec {
             complexity,
             pError,
             global,
-            opt.map(OptimizedParameters::why).orElse(""),
+            why,
             CompilationReport.rows(p, lowered),
             c.plan(),
             CompilationReport.bootstrapsPerPartition(c));
-    return new CompiledCircuit(p, c, report, opt, lowered.origins());
+    return new CompiledCircuit(p, c, report, opt, partitioned, lowered.origins());
   }
 
-  /** A circuit without lookups still needs encryption parameters: profile one 1-bit lookup. */
-  private static CircuitProfile profileOrTrivial(Circuit c) {
-    if (c.pbsCount() == 0) {
-      return CircuitProfile.of(new LookupGroup(1, 1, 1));
+  /** The lowered circuit under the multi-parameter optimizer's plan. */
+  private static Lowering.Lowered applyPlan(Lowering.Lowered lowered, PartitionedParameters pp) {
+    List<ParameterSet> sets = new ArrayList<>();
+    for (PartitionedParameters.Partition part : pp.partitions()) {
+      sets.add(part.parameters());
     }
-    return CircuitStatistics.profile(c);
+    List<KeyswitchSpec> specs = new ArrayList<>();
+    for (PartitionedParameters.KeyswitchChoice k : pp.keyswitches()) {
+      specs.add(
+          new KeyswitchSpec(
+              k.from(),
+              k.to(),
+              k.toBigKey() ? KeyswitchSpec.Kind.BIG_TO_BIG : KeyswitchSpec.Kind.BIG_TO_SMALL,
+              k.decomposition()));
+    }
+    return PlanApplication.apply(
+        lowered, sets, pp.valuePartition(), pp.bootstrapPartition(), specs);
   }
 
   /** Stands in until the optimizer has chosen; never reaches a returned circuit. */

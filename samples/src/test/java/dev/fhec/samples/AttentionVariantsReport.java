@@ -98,7 +98,7 @@ class AttentionVariantsReport {
         ps.polynomialSize().value(),
         ps.pbs(),
         ps.ks(),
-        cc.optimization().orElseThrow().complexity(),
+        cc.report().complexity(),
         s);
   }
 

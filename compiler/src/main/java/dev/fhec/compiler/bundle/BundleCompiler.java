@@ -143,7 +143,9 @@ public final class BundleCompiler {
             report.statistics(),
             report.precision(),
             report.pbsByOp(),
-            notes);
+            notes,
+            report.partitions(),
+            report.keyswitches());
     return new Bundle(
         new Bundle.Manifest(
             Bundle.FORMAT_VERSION, cc.circuit().name(), source, inputs, outputs, metadata, bounds),

@@ -38,6 +38,26 @@ public final class PlanApplication {
       List<ParameterSet> partitions,
       int[] valuePartition,
       List<KeyswitchSpec> specs) {
+    return apply(lowered, partitions, valuePartition, null, specs);
+  }
+
+  /**
+   * As {@link #apply(Lowering.Lowered, List, int[], List)}, where a lookup may bootstrap in another
+   * partition than the one its output lives under: {@code bootstrapPartition[v]} (for a lookup's
+   * output v, −1 or {@code valuePartition[v]} for "the same") names the partition it bootstraps in,
+   * and its result is converted big → big into {@code valuePartition[v]} right after the bootstrap
+   * (the multi-parameter optimizer does this when the consumers' partition is cheaper to compute in
+   * than the lookup's own precision needs).
+   *
+   * @param bootstrapPartition per value id, or null when every lookup bootstraps where its output
+   *     lives
+   */
+  public static Lowering.Lowered apply(
+      Lowering.Lowered lowered,
+      List<ParameterSet> partitions,
+      int[] valuePartition,
+      int[] bootstrapPartition,
+      List<KeyswitchSpec> specs) {
     Circuit c = lowered.circuit();
     if (valuePartition.length != c.values().size()) {
       throw new IllegalArgumentException(
@@ -64,7 +84,17 @@ public final class PlanApplication {
       int target = values.get(ins.out()).partition();
       Instruction rewritten =
           switch (ins) {
-            case Instruction.Tlu t -> new Instruction.Tlu(t.out(), t.a(), t.tables(), target);
+            case Instruction.Tlu t -> {
+              int bp = bootstrapPartition == null ? -1 : bootstrapPartition[t.out()];
+              if (bp < 0 || bp == target) {
+                yield new Instruction.Tlu(t.out(), t.a(), t.tables(), target);
+              }
+              int fresh = values.size();
+              values.add(values.get(t.out()).inPartition(bp));
+              out.add(new Instruction.Tlu(fresh, t.a(), t.tables(), bp));
+              origins.add(origin);
+              yield new Instruction.Keyswitch(t.out(), fresh);
+            }
             case Instruction.Input in -> in;
             case Instruction.Keyswitch k -> k;
             case Instruction.AddEE op ->

@@ -88,6 +88,11 @@ public final class NoiseDag {
             case Instruction.SubCE x -> 1;
             case Instruction.Gather x -> 1;
             case Instruction.Tlu x -> 1;
+            case Instruction.Keyswitch x ->
+                throw new IllegalArgumentException(
+                    "the optimizer reads a circuit before its parameter plan is applied; instruction "
+                        + i
+                        + " is already a keyswitch between partitions");
           };
       if (in instanceof Instruction.Tlu t) {
         lookupOf[i] = lookups.size();
@@ -242,6 +247,8 @@ public final class NoiseDag {
             conversions[dst][home[l]] += lookups.get(l).count();
           }
         }
+        case Instruction.Keyswitch x ->
+            throw new IllegalStateException("keyswitch in an unplanned circuit (checked in of())");
         case Instruction.AddEE x ->
             combine(out, x.a(), x.b(), m, desired, part, root, w, converted);
         case Instruction.SubEE x ->

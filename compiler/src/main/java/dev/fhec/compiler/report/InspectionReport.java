@@ -415,6 +415,24 @@ public record InspectionReport(
                         targetText(o.target()),
                         o.why(),
                         List.of()))
+            .or(
+                () ->
+                    cc.partitioned()
+                        .map(
+                            pp ->
+                                new ParameterChoice(
+                                    pp.complexity(),
+                                    pp.partitions().stream()
+                                        .mapToDouble(
+                                            dev.fhec.compiler.optimizer.PartitionedParameters
+                                                    .Partition
+                                                ::pError)
+                                        .max()
+                                        .orElse(0),
+                                    pp.globalPError(),
+                                    targetText(pp.target()),
+                                    pp.why(),
+                                    List.of())))
             .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
     return of(
         cc.program(),

@@ -152,6 +152,7 @@ final class NoiseCheck {
                 moved(plan, var, x.a(), home) + moved(plan, var, x.b(), home);
             case Instruction.SubEE x ->
                 moved(plan, var, x.a(), home) + moved(plan, var, x.b(), home);
+            case Instruction.Keyswitch x -> moved(plan, var, x.a(), home);
             case Instruction.Neg x -> var[x.a()];
             case Instruction.AddEC x -> var[x.a()];
             case Instruction.SubCE x -> var[x.a()];
