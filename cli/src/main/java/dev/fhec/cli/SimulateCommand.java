@@ -59,7 +59,8 @@ final class SimulateCommand implements Callable<Integer> {
       names = "--overflow-rate",
       description =
           "Run every sample of the input file (leading axis) and report how many overflow the"
-              + " ranges the circuit was compiled for, per node, instead of writing results.")
+              + " ranges the circuit was compiled for, and at which nodes the overflows start,"
+              + " instead of writing results.")
   boolean overflowRate;
 
   @Override
@@ -135,7 +136,7 @@ final class SimulateCommand implements Callable<Integer> {
       if (!found.isEmpty()) {
         overflowed++;
       }
-      for (OverflowCheck.Overflow o : found) {
+      for (OverflowCheck.Overflow o : checker.causes(found)) {
         perNode.merge(o.node(), 1, Integer::sum);
         example.putIfAbsent(o.node(), o);
       }
@@ -148,6 +149,9 @@ final class SimulateCommand implements Callable<Integer> {
         count,
         100.0 * overflowed / count,
         outOfRange == 0 ? "" : "; " + outOfRange + " more lie outside the accepted input ranges");
+    if (!perNode.isEmpty()) {
+      out.println("where they start (samples per node):");
+    }
     for (Map.Entry<Integer, Integer> e : perNode.entrySet()) {
       OverflowCheck.Overflow o = example.get(e.getKey());
       out.printf(

@@ -204,6 +204,8 @@ class BoundsCommandTest {
     int overflowed = Integer.parseInt(m.group(1));
     assertTrue(overflowed > 0 && overflowed <= 60, r.out());
     assertTrue(r.out().contains("matmul at "), r.out());
+    // Only where overflows start: y = q + a overflows whenever a does, and is not listed.
+    assertFalse(r.out().contains("add at "), r.out());
     Path sound = compile(1, "--bounds", "sound");
     r = run("simulate", "--bundle", sound.toString(), data.toString(), "--overflow-rate");
     assertEquals(0, r.code(), r.err());

@@ -100,7 +100,11 @@ public final class OverflowCheck {
         outputs.add(v);
       }
     }
-    return new Checker(rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows);
+    Map<Integer, List<Integer>> operands = new LinkedHashMap<>();
+    for (InspectionReport.NodeRow r : b.report().nodes()) {
+      operands.put(r.id(), r.operands());
+    }
+    return new Checker(rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows, operands);
   }
 
   /**
@@ -123,10 +127,35 @@ public final class OverflowCheck {
   public static final class Checker {
     private final Circuit probe;
     private final List<InspectionReport.NodeRow> rows;
+    private final Map<Integer, List<Integer>> operands;
 
-    private Checker(Circuit probe, List<InspectionReport.NodeRow> rows) {
+    private Checker(
+        Circuit probe, List<InspectionReport.NodeRow> rows, Map<Integer, List<Integer>> operands) {
       this.probe = probe;
       this.rows = List.copyOf(rows);
+      this.operands = operands;
+    }
+
+    /**
+     * The overflows among {@code found} (one run) that start there: no node they depend on
+     * overflowed too. The others (data movement of an overflowed value, lookups reading one) are
+     * consequences.
+     */
+    public List<Overflow> causes(List<Overflow> found) {
+      java.util.Set<Integer> over = new java.util.HashSet<>();
+      for (Overflow o : found) {
+        over.add(o.node());
+      }
+      java.util.Set<Integer> downstream = new java.util.HashSet<>();
+      for (Map.Entry<Integer, List<Integer>> e : operands.entrySet()) { // SSA order
+        for (int x : e.getValue()) {
+          if (over.contains(x) || downstream.contains(x)) {
+            downstream.add(e.getKey());
+            break;
+          }
+        }
+      }
+      return found.stream().filter(o -> !downstream.contains(o.node())).toList();
     }
 
     /** The nodes out of range in the run on {@code inputs}; only the first when asked. */

@@ -7,10 +7,10 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.report.OpKinds;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,7 +39,7 @@ public final class BoundsAudit {
    * A node whose range relies on calibration.
    *
    * @param node SSA id in the final program
-   * @param op the op, lower case
+   * @param op the op kind, as the report names it
    * @param location where it came from in the user's source
    * @param calibratedMin lower end of the range the circuit was built for
    * @param calibratedMax upper end
@@ -134,7 +134,7 @@ public final class BoundsAudit {
         calibrated.add(
             new Reliance(
                 n.id(),
-                n.op().getClass().getSimpleName().toLowerCase(Locale.ROOT),
+                OpKinds.kind(n.op()), // the report's name for it
                 n.location().toString(),
                 own.min(),
                 own.max(),

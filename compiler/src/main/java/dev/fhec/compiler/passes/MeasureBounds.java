@@ -202,8 +202,8 @@ public final class MeasureBounds implements Pass {
       throw PassErrors.at(
           NAME,
           n,
-          "the declared input ranges do not bound this value (its range overflows 64 bits); give"
-              + " a calibration inputset or narrower input ranges");
+          "the declared input ranges do not bound this value (its range overflows 64 bits);"
+              + " calibrate it (an inputset, --bounds auto) or declare narrower input ranges");
     }
   }
 
@@ -306,7 +306,13 @@ public final class MeasureBounds implements Pass {
         } catch (ReferenceEvaluator.EvaluationException | ArithmeticException e) {
           // E.g. a reciprocal whose input range includes 0: no sound range exists.
           throw PassErrors.at(
-              NAME, n, "table lookup is undefined on part of its input range " + x + ": " + e);
+              NAME,
+              n,
+              "table lookup is undefined on part of its input range "
+                  + x
+                  + " ("
+                  + e.getMessage()
+                  + "); calibrate it (an inputset, --bounds auto) or declare narrower input ranges");
         }
         yield new Bounds(tab.min(), tab.max());
       }

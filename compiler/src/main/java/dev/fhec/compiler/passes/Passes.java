@@ -23,7 +23,7 @@ public final class Passes {
   /** Absorbs a lookup that only feeds lookups (through leveled ops) into them: g ∘ … ∘ f. */
   public static final Pass COMPOSE_TABLE_LOOKUPS = new ComposeTableLookups();
 
-  /** Value ranges from the inputset, or interval analysis from declared input widths. */
+  /** Value ranges: sound from the declared input ranges, calibrated where that does not fit. */
   public static final Pass MEASURE_BOUNDS = new MeasureBounds();
 
   /** Rounds wide table-lookup inputs to {@code --round-to} most significant bits. */

@@ -10,6 +10,9 @@ import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
+import dev.fhec.compiler.frontend.lang.LangFrontend;
+import dev.fhec.compiler.frontend.lang.NpyArrayFiles;
+import dev.fhec.compiler.ir.Bounds;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
@@ -86,10 +89,31 @@ class BoundsDifferentialTest {
        "outputs": ["y"]}
       """;
 
+  /** The language's declared ranges: a value range, and a width's whole range. */
+  private static final String LANG =
+      """
+      import numpy as np
+
+      def f(x: Encrypted[int4, (4,), (-5, 6)], y: Encrypted[int3, (4,)]):
+          z = x * y
+          return np.maximum(z, 0) + x
+      """;
+
+  private static List<Program> soundPrograms() {
+    List<Program> ps = new ArrayList<>();
+    for (String json : List.of(LINEAR, PRODUCT, SQUARE)) {
+      ps.add(JsonGraphFrontend.parse(json, "t.json", Optional.empty()));
+    }
+    Program lang = new LangFrontend(new NpyArrayFiles()).compile(LANG, "t.fhe", Path.of("."));
+    assertEquals(new Bounds(-5, 6), MeasureBounds.declared(lang.inputs().get(0)).orElseThrow());
+    assertEquals(new Bounds(-4, 3), MeasureBounds.declared(lang.inputs().get(1)).orElseThrow());
+    ps.add(lang);
+    return ps;
+  }
+
   @Test
   void soundCircuitsAgreeWithTheProgramOnTheWholeDeclaredRange() {
-    for (String json : List.of(LINEAR, PRODUCT, SQUARE)) {
-      Program p = JsonGraphFrontend.parse(json, "t.json", Optional.empty());
+    for (Program p : soundPrograms()) {
       // Without an inputset (the default policy is then sound), and with a narrow one under
       // --bounds sound.
       CompileOptions sound =

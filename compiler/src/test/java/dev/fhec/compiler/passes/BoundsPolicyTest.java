@@ -156,7 +156,7 @@ class BoundsPolicyTest {
     CompiledCircuit auto = Fhec.compile(p, CompileOptions.defaults(), set);
     BoundsAudit.Result a = BoundsAudit.of(p, auto.program());
     assertEquals(1, a.calibrated().size(), a.calibrated().toString());
-    assertEquals("binary", a.calibrated().get(0).op());
+    assertEquals("add", a.calibrated().get(0).op());
     assertEquals(2L, a.calibrated().get(0).calibratedMin());
     assertEquals(0L, a.calibrated().get(0).soundMin());
     CompileException e =
