@@ -89,9 +89,11 @@ final class OnnxReader {
     }
     OnnxProto.GraphProto g = model.getGraph();
     Map<String, Tensor> inits = new LinkedHashMap<>();
+    Map<String, Integer> initTypes = new LinkedHashMap<>();
     for (OnnxProto.TensorProto t : g.getInitializerList()) {
       Location where = new Location.OnnxNode(file, t.getName(), "initializer");
       inits.put(t.getName(), tensor(t, where));
+      initTypes.put(t.getName(), t.getDataType());
     }
     List<OnnxNodeSpec> nodes = new ArrayList<>();
     int index = 0;
@@ -136,7 +138,7 @@ final class OnnxReader {
     if (outputs.isEmpty()) {
       throw fileError("graph '" + g.getName() + "' declares no outputs");
     }
-    return new OnnxModel(file, g.getName(), nodes, inits, inputs, outputs, opsets);
+    return new OnnxModel(file, g.getName(), nodes, inits, initTypes, inputs, outputs, opsets);
   }
 
   private OnnxAttribute attribute(OnnxProto.AttributeProto a, Location where) {
@@ -152,7 +154,7 @@ final class OnnxReader {
         yield new OnnxAttribute.FloatList(l);
       }
       case STRING -> new OnnxAttribute.StringValue(a.getS().toStringUtf8());
-      case TENSOR -> new OnnxAttribute.TensorValue(tensor(a.getT(), where));
+      case TENSOR -> new OnnxAttribute.TensorValue(tensor(a.getT(), where), a.getT().getDataType());
       default -> new OnnxAttribute.Unsupported(a.getType().name());
     };
   }
