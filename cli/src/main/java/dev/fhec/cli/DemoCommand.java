@@ -278,7 +278,8 @@ final class DemoCommand implements Callable<Integer> {
     times.forEach((k, v) -> steps.append(String.format(Locale.ROOT, " %s %.2f s,", k, v)));
     steps.setLength(steps.length() - 1);
     out.println(steps);
-    out.println(work != null ? "files: " + w : "files: deleted (keep them with --work DIR)");
+    out.println(
+        work != null ? "files: " + w : "files: " + w + " deleted (keep them with --work DIR)");
     out.flush();
     if (json) {
       Map<String, Object> j = new LinkedHashMap<>();

@@ -32,7 +32,7 @@ sealed interface OnnxAttribute {
   record StringValue(String value) implements OnnxAttribute {}
 
   /** TENSOR (e.g. the value of a Constant node). */
-  record TensorValue(Tensor value) implements OnnxAttribute {}
+  record TensorValue(Tensor value, int dataType) implements OnnxAttribute {}
 
   /** Any other kind (graphs, sparse tensors, type protos): kept by name only. */
   record Unsupported(String kind) implements OnnxAttribute {}

@@ -168,6 +168,7 @@ public final class OnnxFrontend {
     ProgramBuilder b = new ProgramBuilder(m.graphName().isEmpty() ? "onnx" : m.graphName());
     Map<String, Integer> values = new HashMap<>();
     Map<Integer, Double> qdq = new HashMap<>();
+    Map<String, Integer> dataTypes = new HashMap<>(m.initializerTypes());
     long opset = m.opsets().get("");
     for (OnnxModel.ValueSpec in : m.inputs()) {
       Location where = new Location.OnnxNode(m.file(), in.name(), "graph input");
@@ -240,7 +241,7 @@ public final class OnnxFrontend {
       }
       List<Integer> outs;
       try {
-        outs = lowerOrFold(b, n, entry, ins, opset, qdq);
+        outs = lowerOrFold(b, n, entry, ins, opset, qdq, dataTypes);
       } catch (CompileException e) {
         throw e;
       } catch (RuntimeException e) {
@@ -257,6 +258,11 @@ public final class OnnxFrontend {
                         ? "missing input or attribute (" + e.getMessage() + ")"
                         : e.getMessage()),
                 n.location()));
+      }
+      if (n.attributes().get("value") instanceof OnnxAttribute.TensorValue tv
+          && n.opType().equals("Constant")
+          && !n.outputs().isEmpty()) {
+        dataTypes.put(n.outputs().get(0), tv.dataType());
       }
       for (int i = 0; i < n.outputs().size(); i++) {
         String name = n.outputs().get(i);
@@ -329,7 +335,8 @@ public final class OnnxFrontend {
       OnnxOps.Entry entry,
       List<Integer> ins,
       long opset,
-      Map<Integer, Double> qdq) {
+      Map<Integer, Double> qdq,
+      Map<String, Integer> dataTypes) {
     boolean foldable = !ins.isEmpty();
     for (int id : ins) {
       if (id >= 0 && !(b.node(id).op() instanceof Op.Constant)) {
@@ -337,7 +344,7 @@ public final class OnnxFrontend {
       }
     }
     if (!foldable) {
-      return entry.lowering().lower(new OnnxLoweringContext(b, n, opset, qdq), n, ins);
+      return entry.lowering().lower(new OnnxLoweringContext(b, n, opset, qdq, dataTypes), n, ins);
     }
     ProgramBuilder scratch = new ProgramBuilder("fold").at(n.location());
     List<Integer> local = new ArrayList<>();
@@ -347,7 +354,8 @@ public final class OnnxFrontend {
     List<Integer> outs =
         entry
             .lowering()
-            .lower(new OnnxLoweringContext(scratch, n, opset, new HashMap<>()), n, local);
+            .lower(
+                new OnnxLoweringContext(scratch, n, opset, new HashMap<>(), dataTypes), n, local);
     for (int o : outs) {
       scratch.output(o);
     }

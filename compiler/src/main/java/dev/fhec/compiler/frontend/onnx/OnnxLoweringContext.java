@@ -19,13 +19,27 @@ final class OnnxLoweringContext {
   private final OnnxNodeSpec node;
   private final long opset;
   private final Map<Integer, Double> qdqScales;
+  private final Map<String, Integer> dataTypes;
 
   OnnxLoweringContext(
-      ProgramBuilder builder, OnnxNodeSpec node, long opset, Map<Integer, Double> qdqScales) {
+      ProgramBuilder builder,
+      OnnxNodeSpec node,
+      long opset,
+      Map<Integer, Double> qdqScales,
+      Map<String, Integer> dataTypes) {
     this.builder = builder;
     this.node = node;
     this.opset = opset;
     this.qdqScales = qdqScales;
+    this.dataTypes = dataTypes;
+  }
+
+  /**
+   * The ONNX element type (TensorProto.DataType number) of input {@code index} when it is an
+   * initializer or a Constant node's output, else null (computed values have no recorded type).
+   */
+  Integer inputDataType(int index) {
+    return index < node.inputs().size() ? dataTypes.get(node.inputs().get(index)) : null;
   }
 
   ProgramBuilder b() {

@@ -718,13 +718,29 @@ final class OnnxOps {
     return one(y);
   }
 
-  /** Fake quantization in float: clip(rint(x / s) + zp, lo, hi), lo/hi from zp's type (int8). */
+  /**
+   * Fake quantization in float: clip(rint(x / s) + zp, lo, hi), lo/hi from the zero point's element
+   * type: int8 or uint8 (QuantizeLinear-13), uint8 when the zero point is omitted. Any other type
+   * (int16, int4, float8 of later versions) is refused.
+   */
   private static List<Integer> quantizeLinear(
       OnnxLoweringContext c, OnnxNodeSpec n, List<Integer> in) {
     ProgramBuilder b = c.b();
     double scale = scalar(c, in.get(1), "input 'y_scale'");
-    double zp = in.size() > 2 && in.get(2) >= 0 ? scalar(c, in.get(2), "input 'y_zero_point'") : 0;
-    boolean unsigned = in.size() > 2 && in.get(2) >= 0 && isUnsignedZeroPoint(c, in.get(2));
+    boolean hasZp = in.size() > 2 && in.get(2) >= 0;
+    double zp = hasZp ? scalar(c, in.get(2), "input 'y_zero_point'") : 0;
+    Integer type = hasZp ? c.inputDataType(2) : Integer.valueOf(ONNX_UINT8);
+    if (type == null) {
+      throw c.error(
+          "the element type of input 'y_zero_point' is unknown (it is computed); give it as an"
+              + " int8 or uint8 initializer or Constant");
+    }
+    if (type != ONNX_UINT8 && type != ONNX_INT8) {
+      throw c.error(
+          "QuantizeLinear-13 quantizes to INT8 or UINT8, but y_zero_point is "
+              + OnnxReader.dataTypeName(type));
+    }
+    boolean unsigned = type == ONNX_UINT8;
     double lo = unsigned ? 0 : -128;
     double hi = unsigned ? 255 : 127;
     int q = b.unary(UnaryFn.Simple.RINT, b.div(in.get(0), b.constant(scale)));
@@ -732,11 +748,6 @@ final class OnnxOps {
       q = b.add(q, b.constant(zp));
     }
     return one(b.unary(new UnaryFn.Clip(lo, hi), q));
-  }
-
-  private static boolean isUnsignedZeroPoint(OnnxLoweringContext c, int id) {
-    Tensor t = c.constant(id, "input 'y_zero_point'");
-    return t.asDouble(0) > 127; // uint8 zero points are typically 128
   }
 
   /** (x − zp) · s; the result lies on the grid s·k, which quantization reuses as its scale. */

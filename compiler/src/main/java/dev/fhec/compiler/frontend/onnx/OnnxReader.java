@@ -44,6 +44,17 @@ final class OnnxReader {
   static OnnxModel read(Path path) {
     byte[] bytes;
     try {
+      long size = Files.size(path);
+      if (size > Integer.MAX_VALUE - 8) {
+        // protobuf messages stop at 2 GiB; larger models keep their weights as external data
+        throw new CompileException(
+            Diagnostic.error(
+                "the model file is "
+                    + size
+                    + " bytes, over the 2 GiB protobuf limit; save it with external data"
+                    + " (onnx.save(..., save_as_external_data=True))",
+                new Location.OnnxNode(path.toString(), MODEL, "ModelProto")));
+      }
       bytes = Files.readAllBytes(path);
     } catch (IOException e) {
       throw new CompileException(
@@ -89,9 +100,11 @@ final class OnnxReader {
     }
     OnnxProto.GraphProto g = model.getGraph();
     Map<String, Tensor> inits = new LinkedHashMap<>();
+    Map<String, Integer> initTypes = new LinkedHashMap<>();
     for (OnnxProto.TensorProto t : g.getInitializerList()) {
       Location where = new Location.OnnxNode(file, t.getName(), "initializer");
       inits.put(t.getName(), tensor(t, where));
+      initTypes.put(t.getName(), t.getDataType());
     }
     List<OnnxNodeSpec> nodes = new ArrayList<>();
     int index = 0;
@@ -136,7 +149,7 @@ final class OnnxReader {
     if (outputs.isEmpty()) {
       throw fileError("graph '" + g.getName() + "' declares no outputs");
     }
-    return new OnnxModel(file, g.getName(), nodes, inits, inputs, outputs, opsets);
+    return new OnnxModel(file, g.getName(), nodes, inits, initTypes, inputs, outputs, opsets);
   }
 
   private OnnxAttribute attribute(OnnxProto.AttributeProto a, Location where) {
@@ -152,7 +165,7 @@ final class OnnxReader {
         yield new OnnxAttribute.FloatList(l);
       }
       case STRING -> new OnnxAttribute.StringValue(a.getS().toStringUtf8());
-      case TENSOR -> new OnnxAttribute.TensorValue(tensor(a.getT(), where));
+      case TENSOR -> new OnnxAttribute.TensorValue(tensor(a.getT(), where), a.getT().getDataType());
       default -> new OnnxAttribute.Unsupported(a.getType().name());
     };
   }
@@ -179,11 +192,22 @@ final class OnnxReader {
         throw error("tensor '" + t.getName() + "' is too large (" + count + " elements)", where);
       }
     }
+    if (count > dev.fhec.runtime.io.npy.Npy.maxElements()) {
+      throw error(
+          "tensor '"
+              + t.getName()
+              + "' has "
+              + count
+              + " elements, over the limit of "
+              + dev.fhec.runtime.io.npy.Npy.maxElements()
+              + " (raise it with -Dfhec.npy.maxElements=N)",
+          where);
+    }
     int n = (int) count;
     int dt = t.getDataType();
     ByteString raw = t.getRawData();
     if (t.getDataLocation() == OnnxProto.TensorProto.DataLocation.EXTERNAL) {
-      raw = external(t, where);
+      raw = external(t, where, count * elementBytes(dt, t.getName(), where));
     }
     try {
       if (!raw.isEmpty()) {
@@ -305,7 +329,8 @@ final class OnnxReader {
     return t == null ? "#" + dt : t.name();
   }
 
-  private ByteString external(OnnxProto.TensorProto t, Location where) {
+  /** The external bytes of {@code t}, which must be exactly {@code expected} long. */
+  private ByteString external(OnnxProto.TensorProto t, Location where, long expected) {
     String location = null;
     long offset = 0;
     long length = -1;
@@ -352,6 +377,17 @@ final class OnnxReader {
                 + "' ("
                 + size
                 + " bytes)",
+            where);
+      }
+      if (len != expected) {
+        // checked before allocating: the declared shape, not the file, sizes the buffer
+        throw error(
+            "tensor '"
+                + t.getName()
+                + "': external data holds "
+                + len
+                + " bytes, its shape needs "
+                + expected,
             where);
       }
       byte[] buf = new byte[(int) len];

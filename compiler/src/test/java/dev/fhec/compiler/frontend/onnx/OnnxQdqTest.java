@@ -90,4 +90,53 @@ class OnnxQdqTest {
       assertArrayEquals(want, ((Tensor.Ints) got).data());
     }
   }
+
+  private static TensorProto zeroPoint(String name, int dataType, int value) {
+    return TensorProto.newBuilder().setName(name).setDataType(dataType).addInt32Data(value).build();
+  }
+
+  /** QuantizeLinear(x, 0.5, zp) evaluated in float: the clip range follows zp's element type. */
+  private static double[] quantize(TensorProto zp, double... x) {
+    List<String> inputs = zp == null ? List.of("x", "s") : List.of("x", "s", "zp");
+    List<TensorProto> inits = new ArrayList<>(List.of(floats("s", new int[0], new double[] {0.5})));
+    if (zp != null) {
+      inits.add(zp);
+    }
+    byte[] m =
+        TestModels.model(
+            new int[] {x.length},
+            List.of(node("QuantizeLinear", "q", inputs, List.of("y"))),
+            inits);
+    OnnxFrontend.FloatModel f = OnnxFrontend.importFloat(m, "q.onnx");
+    Tensor y =
+        ReferenceEvaluator.evaluate(
+                f.program(), List.of(new Tensor.Floats(new int[] {x.length}, x)))
+            .get(0);
+    double[] out = new double[y.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = y.asDouble(i);
+    }
+    return out;
+  }
+
+  @Test
+  void theClipRangeFollowsTheZeroPointsElementType() {
+    // x / 0.5 = {-300, -10, 10, 300}
+    double[] x = {-150, -5, 5, 150};
+    // omitted zero point: uint8 (QuantizeLinear-13), so negatives clip to 0
+    assertArrayEquals(new double[] {0, 0, 10, 255}, quantize(null, x));
+    assertArrayEquals(
+        new double[] {0, 0, 10, 255},
+        quantize(zeroPoint("zp", TensorProto.DataType.UINT8_VALUE, 0), x));
+    assertArrayEquals(
+        new double[] {-128, -10, 10, 127},
+        quantize(zeroPoint("zp", TensorProto.DataType.INT8_VALUE, 0), x));
+    dev.fhec.compiler.diag.CompileException wide =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.fhec.compiler.diag.CompileException.class,
+            () -> quantize(zeroPoint("zp", TensorProto.DataType.INT16_VALUE, 0), x));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        wide.getMessage().contains("'q'") && wide.getMessage().contains("INT16"),
+        wide.getMessage());
+  }
 }

@@ -220,14 +220,19 @@ class OnnxQuantizedCombineTest {
     byte[] m =
         model(
             List.of(
-                node("QuantizeLinear", "qa", List.of("a", "sa"), List.of("qa")),
-                node("DequantizeLinear", "da", List.of("qa", "sa"), List.of("da")),
-                node("QuantizeLinear", "qb", List.of("b", "sb"), List.of("qb")),
-                node("DequantizeLinear", "db", List.of("qb", "sb"), List.of("db")),
+                node("QuantizeLinear", "qa", List.of("a", "sa", "z"), List.of("qa")),
+                node("DequantizeLinear", "da", List.of("qa", "sa", "z"), List.of("da")),
+                node("QuantizeLinear", "qb", List.of("b", "sb", "z"), List.of("qb")),
+                node("DequantizeLinear", "db", List.of("qb", "sb", "z"), List.of("db")),
                 node("Max", "mx", List.of("da", "db"), List.of("y"))),
             List.of(
                 floats("sa", new int[0], new double[] {sa}),
-                floats("sb", new int[0], new double[] {sb})));
+                floats("sb", new int[0], new double[] {sb}),
+                TensorProto.newBuilder() // int8 zero point 0: the signed range [-128, 127]
+                    .setName("z")
+                    .setDataType(TensorProto.DataType.INT8_VALUE)
+                    .addInt32Data(0)
+                    .build()));
     float fa = (float) sa;
     float fb = (float) sb;
     ToDoubleFunction<Double> qa = v -> Math.max(-128, Math.min(127, Math.rint(v / fa))) * fa;

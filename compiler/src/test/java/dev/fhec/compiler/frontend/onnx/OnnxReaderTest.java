@@ -119,4 +119,38 @@ class OnnxReaderTest {
         assertThrows(CompileException.class, () -> OnnxReader.read(garbage, "g.onnx", null));
     assertEquals("g.onnx", ((Location.OnnxNode) e.first().location()).file());
   }
+
+  @Test
+  void externalDataIsSizedByTheShapeAndBoundedBeforeAllocation() throws Exception {
+    // a 1 GB sparse file named by a (2, 2) tensor: refused by length, never read into memory
+    try (java.io.RandomAccessFile f =
+        new java.io.RandomAccessFile(dir.resolve("big.bin").toFile(), "rw")) {
+      f.setLength(1_000_000_000L);
+    }
+    CompileException big =
+        assertThrows(
+            CompileException.class,
+            () -> OnnxReader.read(write(external("w", new int[] {2, 2}, "big.bin", 0))));
+    assertTrue(big.getMessage().contains("its shape needs 16"), big.getMessage());
+    // a tensor announcing 2^30 elements is refused before its data is looked at
+    CompileException huge =
+        assertThrows(
+            CompileException.class,
+            () ->
+                OnnxReader.read(write(external("w", new int[] {1 << 15, 1 << 15}, "big.bin", 0))));
+    assertTrue(huge.getMessage().contains("over the limit"), huge.getMessage());
+    // and a symbolic link out of the model's folder is refused like '..'
+    Path outside = Files.createTempFile("fhec-outside", ".bin");
+    try {
+      Files.write(outside, new byte[16]);
+      Files.createSymbolicLink(dir.resolve("link.bin"), outside);
+      CompileException link =
+          assertThrows(
+              CompileException.class,
+              () -> OnnxReader.read(write(external("w", new int[] {2, 2}, "link.bin", 0))));
+      assertTrue(link.getMessage().contains("symbolic link"), link.getMessage());
+    } finally {
+      Files.deleteIfExists(outside);
+    }
+  }
 }
