@@ -103,7 +103,9 @@ public final class MultiParameterOptimizer {
         start.set(i, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
       }
       int[] lp = lookupPartition(dag, precisions, segment);
-      State current = rehome(dag, new State(segment, lp.clone(), null), start, each, log);
+      int[] homes = Arrays.copyOf(lp, lp.length + dag.circuit().inputs().size());
+      Arrays.fill(homes, lp.length, homes.length, -1);
+      State current = rehome(dag, new State(segment, homes, null), start, each, log);
       State bestState = null;
       if (current != null && current.sol.cost < best.cost) {
         best = current.sol;
@@ -448,6 +450,24 @@ public final class MultiParameterOptimizer {
           bestMove = new State(cur.segment, home, sol);
         }
       }
+      // Circuit inputs: encrypted under another partition's big key (fresh noise is the same at
+      // every k·N past the security floor, and a smaller key makes their leveled work and the
+      // keyswitches of their consumers cheaper).
+      int[] valuePartition = cur.sol.problem.part.valuePartition();
+      for (int i = 0; i < dag.circuit().inputs().size(); i++) {
+        int now = valuePartition[dag.circuit().inputs().get(i)];
+        for (int p = 0; p < cur.sol.problem.m; p++) {
+          if (p == now) {
+            continue;
+          }
+          int[] home = cur.home.clone();
+          home[lp.length + i] = p;
+          Solution sol = descend(dag, lp, home, cur.sol.config, each);
+          if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
+            bestMove = new State(cur.segment, home, sol);
+          }
+        }
+      }
       if (bestMove == null || bestMove.sol.cost >= cur.sol.cost) {
         return cur;
       }
@@ -455,7 +475,7 @@ public final class MultiParameterOptimizer {
       log.add(
           String.format(
               Locale.ROOT,
-              "converting lookup outputs to their consumers' partition: complexity %.4g",
+              "moving lookup outputs or inputs to another partition's key: complexity %.4g",
               cur.sol.cost));
     }
   }
