@@ -40,6 +40,13 @@ import java.util.Map;
  */
 public final class MultiParameterOptimizer {
   static final int MAX_SWEEPS = 11;
+
+  /** How far past its first feasible n a partition's step still looks, per (k, N). */
+  static final int N_WINDOW = 256;
+
+  /** The coarse scan's step in n; the chosen point is refined with every n around it. */
+  static final int N_STRIDE = 16;
+
   private static final double SLACK = 1 - 1e-9;
 
   /** Conversions keep their noise below this share of the tightest bound they can reach. */
@@ -96,7 +103,9 @@ public final class MultiParameterOptimizer {
         start.set(i, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
       }
       int[] lp = lookupPartition(dag, precisions, segment);
-      State current = rehome(dag, new State(segment, lp.clone(), null), start, each, log);
+      int[] homes = Arrays.copyOf(lp, lp.length + dag.circuit().inputs().size());
+      Arrays.fill(homes, lp.length, homes.length, -1);
+      State current = rehome(dag, new State(segment, homes, null), start, each, log);
       State bestState = null;
       if (current != null && current.sol.cost < best.cost) {
         best = current.sol;
@@ -441,6 +450,24 @@ public final class MultiParameterOptimizer {
           bestMove = new State(cur.segment, home, sol);
         }
       }
+      // Circuit inputs: encrypted under another partition's big key (fresh noise is the same at
+      // every k·N past the security floor, and a smaller key makes their leveled work and the
+      // keyswitches of their consumers cheaper).
+      int[] valuePartition = cur.sol.problem.part.valuePartition();
+      for (int i = 0; i < dag.circuit().inputs().size(); i++) {
+        int now = valuePartition[dag.circuit().inputs().get(i)];
+        for (int p = 0; p < cur.sol.problem.m; p++) {
+          if (p == now) {
+            continue;
+          }
+          int[] home = cur.home.clone();
+          home[lp.length + i] = p;
+          Solution sol = descend(dag, lp, home, cur.sol.config, each);
+          if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
+            bestMove = new State(cur.segment, home, sol);
+          }
+        }
+      }
       if (bestMove == null || bestMove.sol.cost >= cur.sol.cost) {
         return cur;
       }
@@ -448,7 +475,7 @@ public final class MultiParameterOptimizer {
       log.add(
           String.format(
               Locale.ROOT,
-              "converting lookup outputs to their consumers' partition: complexity %.4g",
+              "moving lookup outputs or inputs to another partition's key: complexity %.4g",
               cur.sol.cost));
     }
   }
@@ -490,58 +517,197 @@ public final class MultiParameterOptimizer {
         fixed += (double) pr.part.leveledTerms()[p] * c.k[p] * bigN;
       }
     }
+    // Keyswitches and conversions between other partitions: at least one level each.
+    for (int t = 0; t < pr.transitions.length; t++) {
+      int s = pr.transitions[t][0];
+      int to = pr.transitions[t][1];
+      if (s != d && to != d) {
+        fixed +=
+            pr.transitionCount[t] * (double) CostModel.keyswitch(c.k[s] << c.logN[s], c.n[to], 1);
+      }
+    }
+    long[][] conversions = pr.part.conversions();
+    for (int a = 0; a < pr.m; a++) {
+      for (int b = 0; b < pr.m; b++) {
+        if (a != d && b != d && conversions[a][b] > 0) {
+          fixed +=
+              conversions[a][b]
+                  * (double) CostModel.keyswitch(c.k[a] << c.logN[a], c.k[b] << c.logN[b], 1);
+        }
+      }
+    }
     double maxSafe = 0;
     for (int g = 0; g < pr.src.length; g++) {
       if (pr.dst[g] == d) {
         maxSafe = Math.max(maxSafe, pr.safe[g]);
       }
     }
-    for (int k = space.minK(); k <= space.maxK(); k++) {
-      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
-        int bigN = 1 << logN;
-        int kn = k * bigN;
-        Front br = fronts.blindRotation(k, logN);
-        double leveled = (double) pr.part.leveledTerms()[d] * kn;
-        for (int n = space.minN(); n <= space.maxN(); n++) {
-          if (NoiseModel.modulusSwitch(n, bigN) >= maxSafe) {
-            break;
-          }
-          double ksLow = 0;
-          for (int t = 0; t < pr.transitions.length; t++) {
-            if (pr.transitions[t][1] == d) {
-              int s = pr.transitions[t][0];
-              int inDim = s == d ? kn : c.k[s] << c.logN[s];
-              ksLow += pr.transitionCount[t] * (double) CostModel.keyswitch(inDim, n, 1);
-            }
-          }
-          boolean any = false;
-          for (int j = 0; j < br.size(); j++) {
-            double lb =
-                fixed
-                    + leveled
-                    + ksLow
-                    + pr.dstCount[d] * (double) CostModel.bootstrap(n, k, bigN, br.levels()[j]);
-            if (best.feasible() && lb >= best.cost) {
-              break;
-            }
-            any = true;
-            c.set(d, k, logN, n, j);
-            Solution s = evaluate(pr, c);
-            if (s.betterThan(best)) {
-              best = s;
-              c = c.copy();
-            }
-            if (s.feasible()) {
-              break; // more BR levels cost more; V_BR is rarely worth it
-            }
-          }
-          if (!any) {
-            break; // the lower bound grows with n
-          }
+    // Noise floor of d's own lookups from atoms that do not involve d (most precise choices).
+    int m = pr.m;
+    double[] atoms = new double[2 * m + m * m];
+    for (int p = 0; p < m; p++) {
+      if (p != d) {
+        Front br = fronts.blindRotation(c.k[p], c.logN[p]);
+        atoms[p] = NoiseModel.freshBigKeyVariance(c.k[p], 1 << c.logN[p]);
+        atoms[m + p] = c.n[p] * br.variance()[c.br[p]];
+      }
+    }
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        if (a != d && b != d && conversions[a][b] > 0) {
+          Front f = DecompositionFronts.keyswitchInto(c.k[b] << c.logN[b]);
+          atoms[2 * m + a * m + b] = (c.k[a] << c.logN[a]) * f.variance()[f.size() - 1];
         }
       }
     }
+    List<Integer> own = new ArrayList<>();
+    for (int g = 0; g < pr.src.length; g++) {
+      if (pr.dst[g] == d) {
+        own.add(g);
+      }
+    }
+    double[] floor = new double[own.size()];
+    for (int i = 0; i < floor.length; i++) {
+      floor[i] = dot(pr.weights[own.get(i)], atoms);
+    }
+    Search sr = new Search(best, c);
+    Scan scan = new Scan(pr, d, fixed, maxSafe, own, floor, conversions);
+    for (int k = space.minK(); k <= space.maxK(); k++) {
+      for (int logN = space.minLogN(); logN <= space.maxLogN(); logN++) {
+        scanPair(scan, sr, k, logN, space.minN(), space.maxN(), N_STRIDE);
+      }
+    }
+    // Refine around the coarse choice with every n.
+    Config chosen = sr.best.config;
+    int nb = chosen.n[d];
+    scanPair(
+        scan,
+        sr,
+        chosen.k[d],
+        chosen.logN[d],
+        Math.max(space.minN(), nb - N_STRIDE + 1),
+        Math.min(space.maxN(), nb + N_STRIDE - 1),
+        1);
+    best = sr.best;
     return best;
+  }
+
+  /** The search state of one step: best solution so far and the working configuration. */
+  private static final class Search {
+    Solution best;
+    Config c;
+
+    Search(Solution best, Config c) {
+      this.best = best;
+      this.c = c;
+    }
+  }
+
+  /** What a step's scans share: the partition, the cost floor and noise floors. */
+  private record Scan(
+      Problem pr,
+      int d,
+      double fixed,
+      double maxSafe,
+      List<Integer> own,
+      double[] floor,
+      long[][] conversions) {}
+
+  /** Scans n ∈ [nFrom, nTo] by {@code stride} for partition d at (k, N). */
+  private void scanPair(Scan scan, Search sr, int k, int logN, int nFrom, int nTo, int stride) {
+    Problem pr = scan.pr();
+    int d = scan.d();
+    double fixed = scan.fixed();
+    double maxSafe = scan.maxSafe();
+    List<Integer> own = scan.own();
+    double[] floor = scan.floor();
+    long[][] conversions = scan.conversions();
+    int bigN = 1 << logN;
+    int kn = k * bigN;
+    Front br = fronts.blindRotation(k, logN);
+    double leveled = (double) pr.part.leveledTerms()[d] * kn;
+    // Conversions from and to d, and keyswitches from d's big key: at least one level.
+    for (int a = 0; a < pr.m; a++) {
+      if (a != d) {
+        int other = sr.c.k[a] << sr.c.logN[a];
+        leveled += conversions[a][d] * (double) CostModel.keyswitch(other, kn, 1);
+        leveled += conversions[d][a] * (double) CostModel.keyswitch(kn, other, 1);
+      }
+    }
+    for (int t = 0; t < pr.transitions.length; t++) {
+      if (pr.transitions[t][0] == d && pr.transitions[t][1] != d) {
+        int to = pr.transitions[t][1];
+        leveled += pr.transitionCount[t] * (double) CostModel.keyswitch(kn, sr.c.n[to], 1);
+      }
+    }
+    int firstFeasible = -1;
+    for (int n = nFrom; n <= nTo; n += stride) {
+      if (NoiseModel.modulusSwitch(n, bigN) >= maxSafe) {
+        break;
+      }
+      if (firstFeasible >= 0 && n > firstFeasible + N_WINDOW) {
+        break; // beyond the first feasible n, only fewer keyswitch levels can pay back
+      }
+      if (sr.best.feasible() && !canFit(pr, sr.c, d, own, floor, k, logN, n)) {
+        continue;
+      }
+      double ksLow = 0;
+      for (int t = 0; t < pr.transitions.length; t++) {
+        if (pr.transitions[t][1] == d) {
+          int s = pr.transitions[t][0];
+          int inDim = s == d ? kn : sr.c.k[s] << sr.c.logN[s];
+          ksLow += pr.transitionCount[t] * (double) CostModel.keyswitch(inDim, n, 1);
+        }
+      }
+      boolean any = false;
+      for (int j = 0; j < br.size(); j++) {
+        double lb =
+            fixed
+                + leveled
+                + ksLow
+                + pr.dstCount[d] * (double) CostModel.bootstrap(n, k, bigN, br.levels()[j]);
+        if (sr.best.feasible() && lb >= sr.best.cost) {
+          break;
+        }
+        any = true;
+        sr.c.set(d, k, logN, n, j);
+        Solution s = evaluate(pr, sr.c);
+        if (s.betterThan(sr.best)) {
+          sr.best = s;
+          sr.c = sr.c.copy();
+        }
+        if (s.feasible()) {
+          if (firstFeasible < 0) {
+            firstFeasible = n;
+          }
+          break; // more BR levels cost more; V_BR is rarely worth it
+        }
+      }
+      if (!any) {
+        break; // the lower bound grows with n
+      }
+    }
+  }
+
+  /** Whether d's own lookups can meet their bounds at (k, N, n) with the most precise choices. */
+  private boolean canFit(
+      Problem pr, Config c, int d, List<Integer> own, double[] floor, int k, int logN, int n) {
+    int bigN = 1 << logN;
+    Front br = fronts.blindRotation(k, logN);
+    Front ks = fronts.keyswitch(n);
+    double vbr = n * br.variance()[br.size() - 1];
+    double vms = NoiseModel.modulusSwitch(n, bigN);
+    double ksMin = ks.variance()[ks.size() - 1];
+    for (int i = 0; i < own.size(); i++) {
+      int g = own.get(i);
+      int s = pr.src[g];
+      int inDim = s == d ? k * bigN : c.k[s] << c.logN[s];
+      double v = floor[i] + pr.weights[g][pr.m + d] * vbr + vms + inDim * ksMin;
+      if (v > pr.safe[g]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Evaluates a configuration, choosing every keyswitch decomposition. */

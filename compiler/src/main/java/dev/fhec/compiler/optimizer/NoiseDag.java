@@ -188,10 +188,14 @@ public final class NoiseDag {
    * As {@link #partition(int[], int)}, except that the output of lookup {@code i} lives in
    * partition {@code home[i]}: when that differs from where it bootstraps, one conversion keyswitch
    * per output element moves it there right after the bootstrap (worth it when its consumers would
-   * otherwise keyswitch many times from a much larger big key).
+   * otherwise keyswitch many times from a much larger big key). {@code home} may continue with one
+   * entry per circuit input (in client order): the partition whose big key the client encrypts it
+   * under, or −1 for the partition its first consumer wants.
    */
   public Partitioned partition(int[] lookupPartition, int[] home, int partitions) {
-    if (lookupPartition.length != lookups.size() || home.length != lookups.size()) {
+    int inputs = circuit.inputs().size();
+    if (lookupPartition.length != lookups.size()
+        || home.length != lookups.size() && home.length != lookups.size() + inputs) {
       throw new IllegalArgumentException(
           lookupPartition.length + " partitions for " + lookups.size() + " lookups");
     }
@@ -229,7 +233,8 @@ public final class NoiseDag {
       }
       switch (in) {
         case Instruction.Input x -> {
-          part[out] = desired[out] >= 0 ? desired[out] : 0;
+          int chosen = home.length > lookups.size() ? home[lookups.size() + x.index()] : -1;
+          part[out] = chosen >= 0 ? chosen : desired[out] >= 0 ? desired[out] : 0;
           w[out] = unit(atoms, part[out]);
         }
         case Instruction.Tlu t -> {

@@ -13,8 +13,12 @@ import java.util.Locale;
  * key (k·N) of its partition. A lookup in partition d on a value under partition s keyswitches s's
  * big key → d's small key (n_d) with {@link KeyswitchChoice}{@code (s, d, false, …)} — for s = d
  * that is d's own {@code ParameterSet.ks()} — then bootstraps with d's BSK into d's big key. A
- * leveled operation on values of two partitions first converts one operand big → big with {@link
- * KeyswitchChoice}{@code (a, b, true, …)}.
+ * leveled operation whose encrypted operand lives in another partition than its result ({@code
+ * valuePartition}) first converts that operand big → big with {@link KeyswitchChoice}{@code (a, b,
+ * true, …)}; the counts assume one conversion per (value before single-source {@code Gather}s,
+ * destination), so a broadcast operand is converted before it is broadcast. A lookup whose {@code
+ * bootstrapPartition} differs from its {@code valuePartition} is converted right after its
+ * bootstrap. A circuit input is encrypted by the client under its {@code valuePartition}'s big key.
  *
  * @param partitions the parameter sets and their statistics, by partition index
  * @param valuePartition for every circuit value id, the partition whose big key it lives under; −1
