@@ -132,6 +132,7 @@ public final class OriginalWidthLookups {
             case Instruction.SubEE x ->
                 new long[] {b[x.a()][0] - b[x.b()][1], b[x.a()][1] - b[x.b()][0]};
             case Instruction.Neg x -> new long[] {-b[x.a()][1], -b[x.a()][0]};
+            case Instruction.Keyswitch x -> b[x.a()];
             case Instruction.AddEC x -> {
               long[] k = range(c.constants().get(x.constant()));
               yield new long[] {b[x.a()][0] + k[0], b[x.a()][1] + k[1]};
