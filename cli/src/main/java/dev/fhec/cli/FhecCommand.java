@@ -85,6 +85,19 @@ public final class FhecCommand implements Runnable {
     cl.setParameterExceptionHandler(
         (ex, args) -> {
           CommandLine cmd = ex.getCommandLine();
+          if (ex instanceof CommandLine.UnmatchedArgumentException u
+              && cmd.getCommandSpec().parent() == null
+              && !u.getUnmatched().isEmpty()
+              && !u.getUnmatched().get(0).startsWith("-")) {
+            cmd.getErr().println("fhec: error: unknown command '" + u.getUnmatched().get(0) + "'");
+            cmd.getErr()
+                .println(
+                    "hint: the commands are "
+                        + String.join(", ", cmd.getSubcommands().keySet())
+                        + "; see 'fhec --help'");
+            cmd.getErr().flush();
+            return USER_ERROR;
+          }
           cmd.getErr().println("fhec: error: " + ex.getMessage());
           cmd.getErr().println("hint: run '" + cmd.getCommandSpec().qualifiedName() + " --help'");
           cmd.getErr().flush();

@@ -77,7 +77,7 @@ class UserMistakesTest {
     assertEquals(FhecCommand.USER_ERROR, sub.code(), sub.err() + sub.out());
     assertEquals(0, run("compile", "--help").code());
     assertEquals(0, run("help", "compile").code());
-    assertUserError(run("serve"), "serve");
+    assertUserError(run("serve"), "unknown command 'serve'", "the commands are compile");
   }
 
   @Test
