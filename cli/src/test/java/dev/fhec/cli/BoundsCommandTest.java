@@ -161,6 +161,27 @@ class BoundsCommandTest {
   }
 
   @Test
+  void encryptRefusesAnInRangeInputThatWouldOverflowACalibratedNode() throws Exception {
+    Path b = compile(1, "--bounds", "calibrated");
+    Path input = tmp.resolve("in.json");
+    // Inside the declared range [-4, 3], far outside what calibration saw.
+    Files.writeString(input, "{\"x\": [[3, 3, 3, 3], [-4, -4, -4, -4]]}");
+    FhecCommandTest.Result r =
+        run(
+            "encrypt",
+            "--bundle",
+            b.toString(),
+            "--keys",
+            tmp.resolve("no-keys").toString(),
+            input.toString(),
+            "-o",
+            tmp.resolve("c").toString());
+    assertUserError(r, "this input would overflow the circuit");
+    assertTrue(r.err().contains("overflow at %"), r.err());
+    assertFalse(Files.exists(tmp.resolve("c")));
+  }
+
+  @Test
   void simulateReportsAnOverflowAsAUserErrorNamingTheNodeAndItsSource() throws Exception {
     Path b = compile(1, "--bounds", "calibrated");
     Path input = tmp.resolve("in.json");
