@@ -209,7 +209,7 @@ public final class NoiseModel {
       }
       logSurvival += counts[i] * Math.log1p(-perLookup[i]);
     }
-    return -Math.expm1(logSurvival);
+    return 0.0 - Math.expm1(logSurvival); // 0.0 - x: no "-0.0" when nothing can fail
   }
 
   /** The per-lookup error that gives {@code global} over {@code count} independent lookups. */
