@@ -210,7 +210,8 @@ final class CompileCommand implements Callable<Integer> {
                       nBits == null ? OptionalInt.empty() : OptionalInt.of(nBits),
                       options));
     } catch (NoParametersException e) {
-      throw new UserException(e.getMessage(), e.hint().substring("hint: ".length()));
+      throw new UserException(
+          e.getMessage(), ExitCodes.noParametersHint(e).substring("hint: ".length()));
     }
     if (c.manifest().options().containsKey("round_to_auto") && !json) {
       err.println(

@@ -58,6 +58,30 @@ final class DemoCommand implements Callable<Integer> {
   static final int FULL_ROUND_TO = 6;
 
   @Option(
+      names = "--single-parameter",
+      description =
+          "One parameter set for every lookup (the single-parameter optimizer) instead of one"
+              + " per partition.")
+  boolean singleParameter;
+
+  @Option(
+      names = "--multi-parameter",
+      description =
+          "One parameter set per partition even for a small circuit (by default a circuit under "
+              + SMALL_CIRCUIT_PBS
+              + " PBS takes the single set when its keys are smaller: keygen costs more there than"
+              + " partitions save).")
+  boolean multiParameter;
+
+  /**
+   * Below this many PBS per run the demo compares the single-parameter compilation: on the reduced
+   * head (234 PBS, 2 cores) the multi-parameter key set (1.1 GB expanded, 3 partitions) took 24 s
+   * to generate against 11 s for the single set, more than its partitions saved in the run
+   * (bench/RESULTS.md, "Multi-parameter circuits").
+   */
+  static final int SMALL_CIRCUIT_PBS = 1_000;
+
+  @Option(
       names = "--sample",
       paramLabel = "<dir>",
       description = "A sample directory (model.json, inputset.npz, vectors.npz) instead.")
@@ -121,11 +145,33 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, Double> times = new LinkedHashMap<>();
     out.println("fhec demo: " + dir);
 
+    if (singleParameter && multiParameter) {
+      throw new UserException(
+          "--single-parameter and --multi-parameter exclude each other", "give one of them");
+    }
     long t = System.nanoTime();
-    Bundle bundle =
-        engine.compile(
-            new Engine.CompileRequest(
-                model, Optional.of(inputset), OptionalInt.empty(), compileOptions()));
+    Bundle bundle = compile(engine, model, inputset, compileOptions());
+    String choice = null;
+    if (!singleParameter
+        && !multiParameter
+        && bundle.circuit().plan().size() > 1
+        && bundle.circuit().pbsCount() < SMALL_CIRCUIT_PBS) {
+      Bundle single = compile(engine, model, inputset, compileOptions().withSingleParameter(true));
+      long multiKeys = bundle.report().keySizes().evaluationKeys();
+      long singleKeys = single.report().keySizes().evaluationKeys();
+      if (singleKeys < multiKeys) {
+        choice =
+            String.format(
+                Locale.ROOT,
+                "one parameter set: for %,d PBS its %s of evaluation keys cost less end to end"
+                    + " than %d partitions' %s (--multi-parameter uses them)",
+                single.circuit().pbsCount(),
+                KeySizes.human(singleKeys),
+                bundle.circuit().plan().size(),
+                KeySizes.human(multiKeys));
+        bundle = single;
+      }
+    }
     times.put("compile", since(t));
     InspectionReport r = bundle.report();
     Bundle c = bundle;
@@ -135,6 +181,9 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println("1. compile");
     CompileCommand.describe(out, r);
+    if (choice != null) {
+      out.println("   plan: " + choice);
+    }
     out.println("   report: " + (work != null ? html.toString() : "kept with --work DIR"));
 
     Io.requireHeapFor(c.circuit(), "the encrypted run of " + dir.getFileName());
@@ -287,6 +336,8 @@ final class DemoCommand implements Callable<Integer> {
       j.put("bitWidth", r.maxBitWidth());
       j.put("pbsCount", r.pbsCount());
       j.put("parameters", r.parameters());
+      j.put("partitions", c.circuit().plan().size());
+      j.put("planChoice", choice);
       j.put("clientKeyBytes", Files.size(clientKey));
       j.put("evaluationKeysBytes", Files.size(evalKeys));
       j.put("seconds", times);
@@ -297,9 +348,16 @@ final class DemoCommand implements Callable<Integer> {
     return agrees ? ExitCodes.OK : ExitCodes.INTERNAL_ERROR;
   }
 
+  private static Bundle compile(Engine engine, Path model, Path inputset, CompileOptions o)
+      throws Exception {
+    return engine.compile(
+        new Engine.CompileRequest(model, Optional.of(inputset), OptionalInt.empty(), o));
+  }
+
   private CompileOptions compileOptions() {
     Integer bits = roundTo != null ? roundTo : full ? Integer.valueOf(FULL_ROUND_TO) : null;
-    return bits == null ? CompileOptions.defaults() : CompileOptions.defaults().withRoundTo(bits);
+    CompileOptions o = CompileOptions.defaults().withSingleParameter(singleParameter);
+    return bits == null ? o : o.withRoundTo(bits);
   }
 
   private static double since(long t0) {

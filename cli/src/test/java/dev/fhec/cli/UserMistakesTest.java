@@ -108,7 +108,7 @@ class UserMistakesTest {
         }
       }
       for (String pasted : commands) {
-        String c = pasted.replaceAll(" [|>].*$", ""); // the fhec part of a pipeline
+        String c = pasted.replaceAll(" [|>#].*$", ""); // the fhec part, without pipe or comment
         // each pasted command parses: no wrapped fragment left over as a stray word
         assertTrue(c.startsWith("fhec " + name) || c.startsWith("fhec "), c);
         CommandLine.ParseResult p =

@@ -1,6 +1,7 @@
 package dev.fhec.samples;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,15 +12,16 @@ import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
 import dev.fhec.runtime.exec.ClientTensors;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.npy.NpyArray;
 import dev.fhec.runtime.io.npy.Npz;
-import dev.fhec.runtime.key.ClientKey;
-import dev.fhec.runtime.key.EvaluationKeys;
 import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.key.KeySetIdentity;
+import dev.fhec.runtime.params.ParameterSet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,37 +31,62 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The reduced GPT-2 head (samples/gpt2-head-tiny: n = 3, d_model = 16, d_head = 4) end to end on
- * encrypted data with the parameters the optimizer picks (128-bit secure, no TOY set): the
- * decryption equals the cleartext simulation and the numpy quantized reference {@code y_int} bit
- * for bit. About 20 s on 2 cores (keygen + 234 bootstraps).
+ * encrypted data with the parameters the optimizer picks (128-bit secure, no TOY set), under the
+ * default multi-parameter plan and under {@code singleParameter}: the decryption equals the
+ * cleartext simulation and the numpy quantized reference {@code y_int} bit for bit. The
+ * multi-parameter key set is about 1 GB in memory; keygen dominates (about a minute on 2 cores).
  */
 @Tag("slow")
 class TinyHeadEncryptedTest {
   private static final Path DIR = Path.of("gpt2-head-tiny");
 
   @Test
-  void decryptedOutputEqualsTheSimulationAndTheNumpyReference() throws Exception {
+  void multiParameterPlanDecryptsToTheSimulationAndTheNumpyReference() throws Exception {
+    Circuit circuit = compile(CompileOptions.defaults());
+    // The optimizer gives the head's lookups several partitions (keyswitch conversions between
+    // them): this is the end-to-end check of a multi-partition key set at real sizes.
+    assertTrue(circuit.plan().size() > 1, "a multi-partition plan: " + circuit.plan().describe());
+    assertTrue(
+        circuit.instructions().stream().anyMatch(i -> i instanceof Instruction.Keyswitch),
+        "the plan converts values between partitions");
+    runEncrypted(circuit);
+  }
+
+  @Test
+  void singleParameterPlanDecryptsToTheSimulationAndTheNumpyReference() throws Exception {
+    Circuit circuit = compile(CompileOptions.defaults().withSingleParameter(true));
+    assertEquals(1, circuit.plan().size(), circuit.plan().describe());
+    runEncrypted(circuit);
+  }
+
+  private static Circuit compile(CompileOptions options) throws Exception {
     Program json = JsonGraphFrontend.load(DIR.resolve("model.json"));
     NpyArray.Ints calib = (NpyArray.Ints) Npz.read(DIR.resolve("inputset.npz")).get("q_x");
-    CompiledCircuit cc = Fhec.compile(json, CompileOptions.defaults(), samples(calib));
+    CompiledCircuit cc = Fhec.compile(json, options, samples(calib));
     Circuit circuit = cc.circuit();
-    assertFalse(circuit.parameters().isToy(), circuit.parameters().name());
-    circuit.parameters().requireUsable();
+    for (ParameterSet p : circuit.plan().partitions()) {
+      assertFalse(p.isToy(), p.name());
+      p.requireUsable();
+    }
+    return circuit;
+  }
 
-    ClientKey client = KeyGenerator.generateClientKey(circuit.parameters());
-    EvaluationKeys server = KeyGenerator.generateEvaluationKeys(client);
-
+  private static void runEncrypted(Circuit circuit) throws Exception {
+    KeyGenerator.KeySet keys =
+        KeyGenerator.generate(circuit.plan(), KeySetIdentity.fresh(circuit), null);
     var vectors = Npz.read(DIR.resolve("vectors.npz"));
     NpyArray.Ints qx = (NpyArray.Ints) vectors.get("q_x");
     NpyArray.Ints y = (NpyArray.Ints) vectors.get("y_int");
     int in = qx.size() / qx.shape()[0];
     int out = y.size() / y.shape()[0];
+    CircuitExecutor executor = new CircuitExecutor(keys.evaluation());
     // Two vectors keep the run short; every vector agrees in simulation (SampleHeadTest).
     for (int s = 0; s < 2; s++) {
       long[] x = Arrays.copyOfRange(qx.data(), s * in, (s + 1) * in);
-      EncryptedTensor ct = ClientTensors.encrypt(client, x, circuit.value(circuit.inputs().get(0)));
-      List<EncryptedTensor> result = new CircuitExecutor(server).run(circuit, List.of(ct), null);
-      long[] decrypted = ClientTensors.decrypt(client, result.get(0));
+      EncryptedTensor ct =
+          ClientTensors.encrypt(keys.client(), x, circuit.value(circuit.inputs().get(0)));
+      List<EncryptedTensor> result = executor.run(circuit, List.of(ct), null);
+      long[] decrypted = ClientTensors.decrypt(keys.client(), result.get(0));
       long[] simulated =
           ClearSimulator.run(circuit, List.of(x), ClearSimulator.Options.exact()).outputs().get(0);
       long[] expected = Arrays.copyOfRange(y.data(), s * out, (s + 1) * out);

@@ -19,6 +19,7 @@ import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.ParameterSets;
 import java.util.List;
 import java.util.OptionalLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,7 +39,27 @@ class MultiPartitionExecutorTest {
               new KeyswitchSpec(0, 1, Kind.BIG_TO_BIG, new Decomposition(4, 6)),
               new KeyswitchSpec(1, 0, Kind.BIG_TO_SMALL, P0.ks())));
 
+  /**
+   * Real 128-bit sets of different big dimensions (2048 and 4096), sized for 5- and 6-bit lookups
+   * at nu = 1 so that 4-bit values of nu^2 = 2 decrypt without error; the conversion key keeps 28
+   * bits (2^4 x 7), far above the 5 bits (padding included) the values need.
+   */
+  static final ParameterSet R0 = ParameterSets.CONCRETE_V0_P5;
+
+  static final ParameterSet R1 = ParameterSets.CONCRETE_V0_P6;
+  static final ParameterPlan REAL_PLAN =
+      new ParameterPlan(
+          List.of(R0, R1),
+          List.of(
+              new KeyswitchSpec(0, 1, Kind.BIG_TO_SMALL, R1.ks()),
+              new KeyswitchSpec(0, 1, Kind.BIG_TO_BIG, new Decomposition(4, 7)),
+              new KeyswitchSpec(1, 0, Kind.BIG_TO_SMALL, R0.ks())));
+
   static Circuit circuit() {
+    return circuit(PLAN);
+  }
+
+  static Circuit circuit(ParameterPlan plan) {
     long[] triple = new long[16];
     long[] flip = new long[16];
     for (int i = 0; i < 16; i++) {
@@ -48,7 +69,7 @@ class MultiPartitionExecutorTest {
     return new Circuit(
         Circuit.FORMAT_VERSION,
         "two-partitions",
-        PLAN,
+        plan,
         List.of(
             new ValueInfo(new int[] {8}, 4, false, true, 0),
             new ValueInfo(new int[] {8}, 4, false, true, 1),
@@ -69,11 +90,25 @@ class MultiPartitionExecutorTest {
 
   @Test
   void convertsAndBootstrapsAcrossPartitions() {
-    Circuit c = circuit();
-    KeyGenerator.KeySet keys = KeyGenerator.generate(PLAN, KeySetIdentity.fresh(c), null);
+    convertsAndBootstrapsAcross(PLAN);
+  }
+
+  /** The same circuit with real-size keys: a conversion from N = 2048 to 4096 and back. */
+  @Test
+  @Tag("slow")
+  void convertsAndBootstrapsAcrossRealSizePartitions() {
+    assertTrue(!R0.isToy() && !R1.isToy());
+    convertsAndBootstrapsAcross(REAL_PLAN.requireUsable());
+  }
+
+  private static void convertsAndBootstrapsAcross(ParameterPlan plan) {
+    Circuit c = circuit(plan);
+    ParameterSet p0 = plan.partition(0);
+    ParameterSet p1 = plan.partition(1);
+    KeyGenerator.KeySet keys = KeyGenerator.generate(plan, KeySetIdentity.fresh(c), null);
     long[] x = {0, 1, 2, 3, 4, 5, 6, 7};
     EncryptedTensor in = ClientTensors.encrypt(keys.client(), x, c.value(0));
-    assertEquals(P0.bigLweDimension(), in.lweDimension());
+    assertEquals(p0.bigLweDimension(), in.lweDimension());
     List<EncryptedTensor> out = new CircuitExecutor(keys.evaluation()).run(c, List.of(in), null);
     long[] sum = new long[8];
     long[] flipped = new long[8];
@@ -82,7 +117,7 @@ class MultiPartitionExecutorTest {
       flipped[i] = 15 - sum[i];
     }
     assertEquals(1, out.get(0).partition());
-    assertEquals(P1.bigLweDimension(), out.get(0).lweDimension());
+    assertEquals(p1.bigLweDimension(), out.get(0).lweDimension());
     assertArrayEquals(sum, ClientTensors.decrypt(keys.client(), out.get(0)));
     assertArrayEquals(flipped, ClientTensors.decrypt(keys.client(), out.get(1)));
     ClearSimulator.Result sim = ClearSimulator.run(c, List.of(x), ClearSimulator.Options.exact());
