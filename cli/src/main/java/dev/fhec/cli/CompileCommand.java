@@ -96,6 +96,15 @@ final class CompileCommand implements Callable<Integer> {
               + " precision.")
   boolean singleParameter;
 
+  @Option(
+      names = "--products",
+      paramLabel = "quarter|shared|auto",
+      description =
+          "Lowering of encrypted × encrypted products: quarter squares (2 lookups per scalar"
+              + " product), shared squares (each operand's squares once), or auto (default): each"
+              + " product by the optimizer's complexity of the whole circuit.")
+  String products;
+
   @ArgGroup(exclusive = true)
   ErrorTarget error;
 
@@ -190,6 +199,17 @@ final class CompileCommand implements Callable<Integer> {
           options
               .withBounds(policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue())
               .withSingleParameter(singleParameter);
+      if (products != null) {
+        try {
+          options =
+              options.withProducts(
+                  CompileOptions.Products.valueOf(products.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new UserException(
+              "--products must be quarter, shared or auto, got '" + products + "'",
+              "auto picks per product by the optimizer's complexity");
+        }
+      }
     } catch (IllegalArgumentException e) {
       throw new UserException(e.getMessage(), "see 'fhec compile --help' for the valid ranges");
     }
@@ -231,6 +251,9 @@ final class CompileCommand implements Callable<Integer> {
     }
     if (singleParameter) {
       opts.put("single-parameter", "true");
+    }
+    if (products != null) {
+      opts.put("products", options.products().name().toLowerCase(Locale.ROOT));
     }
     options.pError().ifPresent(p -> opts.put("p-error", Double.toString(p)));
     opts.put("global-p-error", Double.toString(options.globalPError()));

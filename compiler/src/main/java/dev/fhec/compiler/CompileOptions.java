@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  * @param singleParameter one parameter set for every lookup ({@code optimizer.ParameterOptimizer},
  *     Concrete's MONO strategy) instead of one per lookup precision ({@code
  *     optimizer.MultiParameterOptimizer}, Concrete's MULTI default)
+ * @param products how encrypted × encrypted products are lowered ({@code --products}): quarter
+ *     squares, shared squares, or per product by the optimizer's complexity of the whole circuit
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -31,7 +33,26 @@ public record CompileOptions(
     boolean optimizeLookups,
     BoundsPolicy bounds,
     double calibrationMargin,
-    boolean singleParameter) {
+    boolean singleParameter,
+    Products products) {
+
+  /**
+   * Lowering of encrypted × encrypted products ({@code --products}, reference/compiler.md §8.10).
+   */
+  public enum Products {
+    /** x·y = ⌊(x+y)²/4⌋ − ⌊(x−y)²/4⌋: two lookups per scalar product (Concrete's lowering). */
+    QUARTER,
+    /**
+     * x·y = ((x+y)² − x² − y²)/2 with each operand element's square computed once: m·k·n + m·k +
+     * k·n lookups for an (m,k)·(k,n) matmul, on an accumulator one bit wider.
+     */
+    SHARED,
+    /**
+     * Each product by the optimizer's complexity of the whole circuit; with fixed parameters
+     * (nothing to optimize, and a wider accumulator may not fit them) quarter squares.
+     */
+    AUTO
+  }
 
   /** Where value ranges come from ({@code --bounds}). */
   public enum BoundsPolicy {
@@ -61,10 +82,35 @@ public record CompileOptions(
           "round-to must be in 1.." + maxTluWidth + ", got " + roundTo.getAsInt());
     }
     java.util.Objects.requireNonNull(bounds, "bounds");
+    java.util.Objects.requireNonNull(products, "products");
     if (!(calibrationMargin >= 0 && calibrationMargin <= 1000)) {
       throw new IllegalArgumentException(
           "calibration margin must be in [0, 1000], got " + calibrationMargin);
     }
+  }
+
+  /** The options with the default product lowering ({@link Products#AUTO}). */
+  public CompileOptions(
+      OptionalDouble pError,
+      double globalPError,
+      OptionalInt roundTo,
+      boolean exactRounding,
+      int maxTluWidth,
+      boolean optimizeLookups,
+      BoundsPolicy bounds,
+      double calibrationMargin,
+      boolean singleParameter) {
+    this(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin,
+        singleParameter,
+        Products.AUTO);
   }
 
   /** The options with the default bounds policy ({@link BoundsPolicy#AUTO}, no margin). */
@@ -113,7 +159,8 @@ public record CompileOptions(
         on,
         bounds,
         calibrationMargin,
-        singleParameter);
+        singleParameter,
+        products);
   }
 
   /** These options with another table-lookup input limit. */
@@ -127,7 +174,8 @@ public record CompileOptions(
         optimizeLookups,
         bounds,
         calibrationMargin,
-        singleParameter);
+        singleParameter,
+        products);
   }
 
   /** These options with another bounds policy and calibration margin. */
@@ -141,7 +189,8 @@ public record CompileOptions(
         optimizeLookups,
         policy,
         margin,
-        singleParameter);
+        singleParameter,
+        products);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
@@ -155,7 +204,8 @@ public record CompileOptions(
         optimizeLookups,
         bounds,
         calibrationMargin,
-        singleParameter);
+        singleParameter,
+        products);
   }
 
   /**
@@ -171,6 +221,22 @@ public record CompileOptions(
         optimizeLookups,
         bounds,
         calibrationMargin,
-        on);
+        on,
+        products);
+  }
+
+  /** These options with another lowering of encrypted × encrypted products. */
+  public CompileOptions withProducts(Products how) {
+    return new CompileOptions(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin,
+        singleParameter,
+        how);
   }
 }

@@ -133,16 +133,17 @@ public final class Fhec {
     int maxWidth = AssignBitWidths.maximumIntegerBitWidth(p);
     // Lowering does not depend on the parameters: lower once, profile, then attach the choice.
     ParameterSet placeholder = fixed.orElse(PLACEHOLDER);
-    Lowering.Lowered lowered = Lowering.lower(p, placeholder);
+    ErrorTarget target =
+        options.pError().isPresent()
+            ? new ErrorTarget.PerLookup(options.pError().getAsDouble())
+            : new ErrorTarget.Global(options.globalPError());
+    ProductChoice products = ProductChoice.choose(p, options, fixed.isPresent(), target);
+    Lowering.Lowered lowered = Lowering.lower(p, placeholder, products.shared());
     Circuit c = lowered.circuit();
     Optional<OptimizedParameters> opt = Optional.empty();
     Optional<PartitionedParameters> partitioned = Optional.empty();
     ParameterSet params = placeholder;
     if (fixed.isEmpty()) {
-      ErrorTarget target =
-          options.pError().isPresent()
-              ? new ErrorTarget.PerLookup(options.pError().getAsDouble())
-              : new ErrorTarget.Global(options.globalPError());
       if (options.singleParameter()) {
         // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
         CircuitProfile profile = NoiseDag.of(c).singleProfile();
@@ -183,9 +184,10 @@ public final class Fhec {
             .orElse(Double.NaN);
     String why =
         multi
-            .map(PartitionedParameters::why)
-            .or(() -> single.map(OptimizedParameters::why))
-            .orElse("");
+                .map(PartitionedParameters::why)
+                .or(() -> single.map(OptimizedParameters::why))
+                .orElse("")
+            + products.account();
     CompilationReport report =
         new CompilationReport(
             p.name(),

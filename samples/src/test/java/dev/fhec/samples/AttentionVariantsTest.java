@@ -11,6 +11,7 @@ import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.frontend.lang.LangFrontend;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.lowering.Products;
 import dev.fhec.runtime.exec.ClearSimulator;
 import dev.fhec.runtime.io.npy.NpyArray;
 import dev.fhec.runtime.io.npy.Npz;
@@ -121,6 +122,21 @@ class AttentionVariantsTest {
     CompiledCircuit cc = Fhec.compile(p, CompileOptions.defaults(), inputset, TOY);
     assertEquals(
         v.pbs().applyAsLong(v.n(), v.d()) - 3L * v.n() * v.d(), cc.pbsCount(), cc.bitWidthLine());
+    // Shared squares (--products shared): each product's lookups per Products.lookups, the rest
+    // unchanged, and the output bit for bit the same (checked below).
+    CompiledCircuit shared =
+        Fhec.compile(
+            p,
+            CompileOptions.defaults().withProducts(CompileOptions.Products.SHARED),
+            inputset,
+            TOY);
+    long expectedShared = cc.pbsCount();
+    for (int id : Products.of(cc.program())) {
+      expectedShared +=
+          Products.lookups(cc.program(), id, Products.Kind.SHARED)
+              - Products.lookups(cc.program(), id, Products.Kind.QUARTER);
+    }
+    assertEquals(expectedShared, shared.pbsCount(), v + " with shared squares");
     var vectors = Npz.read(dir.resolve("vectors.npz"));
     List<List<Tensor>> tests = samples((NpyArray.Ints) vectors.get("q_x"), v.n(), v.dModel());
     NpyArray.Ints y = (NpyArray.Ints) vectors.get("y_int");
@@ -139,9 +155,18 @@ class AttentionVariantsTest {
               .outputs()
               .get(0);
       assertArrayEquals(ref.data(), sim, v + " vector " + i + ": simulator vs reference");
+      long[] simShared =
+          ClearSimulator.run(
+                  shared.circuit(),
+                  List.of(((Tensor.Ints) tests.get(i).get(0)).data()),
+                  ClearSimulator.Options.exact())
+              .outputs()
+              .get(0);
+      assertArrayEquals(ref.data(), simShared, v + " vector " + i + ": shared squares");
       nonZero |= Arrays.stream(expected).anyMatch(x -> x != 0);
     }
     assertTrue(nonZero, v + ": all-zero outputs would make the comparison vacuous");
-    System.out.println(v + ": " + cc.bitWidthLine() + "; PBS " + cc.pbsCount());
+    System.out.println(
+        v + ": " + cc.bitWidthLine() + "; PBS " + cc.pbsCount() + ", shared " + shared.pbsCount());
   }
 }

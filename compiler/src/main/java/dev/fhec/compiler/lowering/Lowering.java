@@ -50,6 +50,15 @@ import java.util.function.LongUnaryOperator;
  * <p>Square tables of a product may exceed the output width; their entries are kept modulo 2^(w+1),
  * which the torus does anyway, so their difference (and sum over k) is exact whenever the true
  * result fits, as bit-width assignment guarantees.
+ *
+ * <p>Products named in {@code sharedProducts} use shared squares instead (reference/compiler.md
+ * §8.10): x·y = ((x+y)² − x² − y²)/2, the square of each operand element looked up once and reused
+ * across the product, so an (m,k)·(k,n) matmul takes m·k·n + m·k + k·n lookups and an elementwise
+ * product size(out) + size(x) + size(y). The squares are accumulated at width w + 1 (entries modulo
+ * 2^(w+2)), where the result 2·(x·y) is exact and even. The ½ is free when every consumer is a
+ * table lookup: it reads the doubled value's w most significant bits, which are x·y exactly (no
+ * rounding: the dropped bit is 0). Otherwise one identity lookup per output element reads it the
+ * same way into a width-w value.
  */
 public final class Lowering {
   private final Program program;
@@ -68,11 +77,22 @@ public final class Lowering {
   /** For a node that is an exact rounding: low bits known to be zero (read away by a lookup). */
   private final int[] zeroLsbs;
 
+  /**
+   * For a product lowered with shared squares whose consumers are all table lookups: its value is
+   * encoded doubled, one bit wider than the node's width.
+   */
+  private final boolean[] doubled;
+
+  /** Enc×enc products (node ids) lowered with shared squares. */
+  private final java.util.Set<Integer> sharedProducts;
+
   /** Per-instruction origin (IR node id), for statistics. */
   private final List<Integer> origins = new ArrayList<>();
 
-  private Lowering(Program program) {
+  private Lowering(Program program, java.util.Set<Integer> sharedProducts) {
     this.program = program;
+    this.sharedProducts = java.util.Set.copyOf(sharedProducts);
+    this.doubled = new boolean[program.nodes().size()];
     this.valueOf = new int[program.nodes().size()];
     this.clear = new Tensor[program.nodes().size()];
     this.dropped = new int[program.nodes().size()];
@@ -92,9 +112,23 @@ public final class Lowering {
     }
   }
 
-  /** Lowers {@code program} with the given parameters. */
+  /** Lowers {@code program} with the given parameters, every product with quarter squares. */
   public static Lowered lower(Program program, ParameterSet parameters) {
-    Lowering l = new Lowering(program);
+    return lower(program, parameters, java.util.Set.of());
+  }
+
+  /**
+   * Lowers {@code program}, the enc×enc products in {@code sharedProducts} (node ids, see {@link
+   * Products#of}) with shared squares, the others with quarter squares.
+   */
+  public static Lowered lower(
+      Program program, ParameterSet parameters, java.util.Set<Integer> sharedProducts) {
+    for (int id : sharedProducts) {
+      if (!Products.of(program).contains(id)) {
+        throw new IllegalArgumentException("%" + id + " is not an encrypted × encrypted product");
+      }
+    }
+    Lowering l = new Lowering(program, sharedProducts);
     for (Node n : program.nodes()) {
       try {
         l.lowerNode(n);
@@ -348,7 +382,10 @@ public final class Lowering {
           emit(new Instruction.SubEE(v, x, y));
           yield v;
         }
-        case MUL -> twoSquares(x, y, bounds(b.lhs()), bounds(b.rhs()), w, sg);
+        case MUL ->
+            sharedProducts.contains(id)
+                ? sharedSquaresProduct(n, valueOf[b.lhs()], valueOf[b.rhs()], w, sg)
+                : twoSquares(x, y, bounds(b.lhs()), bounds(b.rhs()), w, sg);
         case MAXIMUM, MINIMUM -> {
           boolean max = b.kind() == Op.BinaryKind.MAXIMUM;
           // max(x, y) = x + relu(y − x); min(x, y) = x − relu(x − y)
@@ -448,6 +485,85 @@ public final class Lowering {
     return v;
   }
 
+  /** The square table of a width-w input, entries modulo 2^(acc+1). */
+  private int squareTable(int in, int acc) {
+    return table(tableOf(info(in), info(in).width(), t -> wrap(t * t, acc)));
+  }
+
+  /**
+   * Shared-squares matmul: Σ_k (a+b)² − broadcast(Σ_k a²) − broadcast(Σ_k b²) = 2·(a·b), at width w
+   * + 1; {@code ga}, {@code gb} are a and b gathered to [batch, m, k, n].
+   */
+  private int sharedSquaresMatmul(
+      Node n, int a, int b, int ga, int gb, int[] full, int w, boolean sg) {
+    int acc = w + 1;
+    int[] prod = info(ga).shape();
+    int kAxis = prod.length - 2;
+    int s = value(prod, info(ga).width(), sumBounds(n).signed());
+    emit(new Instruction.AddEE(s, ga, gb));
+    int sq = tlu(s, acc, sg, new int[] {squareTable(s, acc)});
+    int cross = value(full, acc, sg);
+    emit(new Instruction.Sum(cross, sq, new int[] {kAxis}, false));
+    int sa = tlu(a, acc, sg, new int[] {squareTable(a, acc)});
+    int ra = info(a).shape().length;
+    int na = value(keepDims(info(a).shape(), ra - 1), acc, sg);
+    emit(new Instruction.Sum(na, sa, new int[] {ra - 1}, true));
+    int sb = tlu(b, acc, sg, new int[] {squareTable(b, acc)});
+    int rb = info(b).shape().length;
+    int nb = value(keepDims(info(b).shape(), rb - 2), acc, sg);
+    emit(new Instruction.Sum(nb, sb, new int[] {rb - 2}, true));
+    return halve(n, subtractNorms(cross, broadcastTo(na, full), broadcastTo(nb, full)), w, sg);
+  }
+
+  /** Shared-squares elementwise product of x and y before broadcasting. */
+  private int sharedSquaresProduct(Node n, int x0, int y0, int w, boolean sg) {
+    int acc = w + 1;
+    int[] shape = n.type().shape();
+    int sx = tlu(x0, acc, sg, new int[] {squareTable(x0, acc)});
+    int sy = tlu(y0, acc, sg, new int[] {squareTable(y0, acc)});
+    int x = broadcastTo(x0, shape);
+    int y = broadcastTo(y0, shape);
+    int s = value(shape, info(x).width(), sumBounds(n).signed());
+    emit(new Instruction.AddEE(s, x, y));
+    int sq = tlu(s, acc, sg, new int[] {squareTable(s, acc)});
+    return halve(n, subtractNorms(sq, broadcastTo(sx, shape), broadcastTo(sy, shape)), w, sg);
+  }
+
+  private int subtractNorms(int cross, int na, int nb) {
+    ValueInfo c = info(cross);
+    int t = value(c.shape(), c.width(), c.signed());
+    emit(new Instruction.SubEE(t, cross, na));
+    int u = value(c.shape(), c.width(), c.signed());
+    emit(new Instruction.SubEE(u, t, nb));
+    return u;
+  }
+
+  /**
+   * The doubled product 2·(x·y) at width w + 1 as the node's value: left doubled when only table
+   * lookups read it (they read its w MSBs), else halved by one identity lookup of its w MSBs.
+   */
+  private int halve(Node n, int twice, int w, boolean sg) {
+    if (Products.onlyLookupsRead(program, n.id())) {
+      doubled[n.id()] = true;
+      return twice;
+    }
+    return tlu(twice, w, sg, new int[] {table(tableOf(info(twice), w, m -> m))});
+  }
+
+  private static int[] keepDims(int[] shape, int axis) {
+    int[] s = shape.clone();
+    s[axis] = 1;
+    return s;
+  }
+
+  /** Bounds of x + y for the product node n's two operands. */
+  private Bounds sumBounds(Node n) {
+    List<Integer> ops = n.op().operands();
+    Bounds bx = bounds(ops.get(0));
+    Bounds by = bounds(ops.get(1));
+    return new Bounds(bx.min() + by.min(), bx.max() + by.max());
+  }
+
   private int matmul(Node n, Op.MatMul m) {
     int id = n.id();
     int[] shape = n.type().shape();
@@ -496,9 +612,13 @@ public final class Lowering {
       }
       int ga = gather(a, prodShape, ea);
       int gb = gather(b, prodShape, eb);
-      int p = twoSquares(ga, gb, bounds(m.lhs()), bounds(m.rhs()), w, sg);
-      result = value(full, w, sg);
-      emit(new Instruction.Sum(result, p, new int[] {batch.length + 1}, false));
+      if (sharedProducts.contains(id)) {
+        result = sharedSquaresMatmul(n, a, b, ga, gb, full, w, sg);
+      } else {
+        int p = twoSquares(ga, gb, bounds(m.lhs()), bounds(m.rhs()), w, sg);
+        result = value(full, w, sg);
+        emit(new Instruction.Sum(result, p, new int[] {batch.length + 1}, false));
+      }
     } else if (lEnc) {
       int a = reshape(valueOf[m.lhs()], l2);
       Tensor.Ints c = (Tensor.Ints) clear[m.rhs()];
@@ -676,7 +796,8 @@ public final class Lowering {
     ValueInfo inInfo = info(in);
     // An exactly rounded input is a multiple of 2^l: reading its w − l MSBs is exact.
     int drop = dropped[t.x()] + zeroLsbs[t.x()];
-    int r = inInfo.width() - drop;
+    // A doubled product's w MSBs are the product: read without shifting the index.
+    int r = inInfo.width() - drop - (doubled[t.x()] ? 1 : 0);
     Bounds xb = bounds(t.x());
     int[] xShape = program.type(t.x()).shape();
     TableFunctions.Tabulation tab =

@@ -31,8 +31,10 @@ import org.junit.jupiter.api.TestFactory;
  * circuit "p" format 2     (the lowered circuit's text form, {@link CircuitText}, on TOY_N256)
  * </pre>
  *
- * The expected text must also parse back to the same circuit. Run with {@code
- * -Dfhec.golden.update=true} to rewrite every EXPECT section (then review the diff).
+ * {@code // RUN: lower --products=shared} lowers every encrypted × encrypted product with shared
+ * squares ({@code quarter}, the default, with quarter squares). The expected text must also parse
+ * back to the same circuit. Run with {@code -Dfhec.golden.update=true} to rewrite every EXPECT
+ * section (then review the diff).
  */
 class LoweringGoldenTest {
   static final Path ROOT = Path.of("src/test/resources/lowering");
@@ -60,7 +62,15 @@ class LoweringGoldenTest {
     String expected = text.substring(text.indexOf('\n', cut + 1) + 1);
     Program in = IrParser.parse(file.getFileName().toString(), input);
     Program analysed = Fhec.analyse(in, CompileOptions.defaults(), List.of());
-    Circuit c = Lowering.lower(analysed, ParameterSets.TOY_N256).circuit();
+    String runLine = text.substring(0, text.indexOf('\n')).strip();
+    String products = runLine.substring(RUN.length()).strip();
+    java.util.Set<Integer> shared =
+        switch (products) {
+          case "", "--products=quarter" -> java.util.Set.of();
+          case "--products=shared" -> java.util.Set.copyOf(Products.of(analysed));
+          default -> throw new AssertionError(file + ": unknown RUN option '" + products + "'");
+        };
+    Circuit c = Lowering.lower(analysed, ParameterSets.TOY_N256, shared).circuit();
     String actual = CircuitText.print(c);
     assertArrayEquals(c.digest(), CircuitText.parse(actual).digest(), file + ": round trip");
     if (Boolean.getBoolean("fhec.golden.update")) {

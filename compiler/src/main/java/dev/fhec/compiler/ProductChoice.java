@@ -1,0 +1,174 @@
+package dev.fhec.compiler;
+
+import dev.fhec.compiler.ir.ElementType;
+import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.Products;
+import dev.fhec.compiler.optimizer.ErrorTarget;
+import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
+import dev.fhec.compiler.optimizer.NoParametersException;
+import dev.fhec.compiler.optimizer.NoiseDag;
+import dev.fhec.compiler.optimizer.ParameterOptimizer;
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.PolynomialSize;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * How each encrypted × encrypted product is lowered ({@link CompileOptions#products()}), and the
+ * account the report gives of it.
+ *
+ * <p>{@code AUTO} judges by the optimizer's complexity of the whole circuit, never by bootstrap
+ * count alone: shared squares accumulate one bit wider and may add a halving lookup at the
+ * product's width, which can move lookups into a costlier partition. Greedy, one product at a time
+ * in program order: start from quarter squares everywhere, switch a product to shared squares when
+ * that lowers the whole circuit's complexity given the choices made so far (one optimizer run per
+ * product, plus one).
+ *
+ * @param shared ids of the products lowered with shared squares
+ * @param account one line per product for the report (empty without products)
+ */
+public record ProductChoice(Set<Integer> shared, String account) {
+
+  public ProductChoice {
+    shared = Set.copyOf(shared);
+  }
+
+  /** The lowering of every product of {@code p} under {@code options}. */
+  public static ProductChoice choose(
+      Program p, CompileOptions options, boolean fixedParameters, ErrorTarget target) {
+    List<Integer> products = Products.of(p);
+    if (products.isEmpty()) {
+      return new ProductChoice(Set.of(), "");
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nencrypted products (--products %s):",
+            options.products().name().toLowerCase(Locale.ROOT)));
+    Set<Integer> shared = new LinkedHashSet<>();
+    switch (options.products()) {
+      case QUARTER -> {
+        for (int id : products) {
+          line(sb, p, id, Products.Kind.QUARTER, "forced");
+        }
+      }
+      case SHARED -> {
+        for (int id : products) {
+          if (fitsShared(p, id)) {
+            shared.add(id);
+            line(sb, p, id, Products.Kind.SHARED, "forced");
+          } else {
+            line(
+                sb,
+                p,
+                id,
+                Products.Kind.QUARTER,
+                "forced shared, but the doubled accumulator"
+                    + " exceeds the "
+                    + ValueInfo.MAX_WIDTH
+                    + "-bit encoding limit");
+          }
+        }
+      }
+      case AUTO -> {
+        if (fixedParameters) {
+          for (int id : products) {
+            line(
+                sb,
+                p,
+                id,
+                Products.Kind.QUARTER,
+                "fixed parameters: nothing to optimize, and a wider accumulator may not fit them");
+          }
+          break;
+        }
+        double best = complexity(p, shared, options, target);
+        for (int id : products) {
+          if (!fitsShared(p, id)) {
+            line(
+                sb, p, id, Products.Kind.QUARTER, "shared squares would exceed the encoding limit");
+            continue;
+          }
+          Set<Integer> trial = new HashSet<>(shared);
+          trial.add(id);
+          double c = complexity(p, trial, options, target);
+          String why =
+              String.format(
+                  Locale.ROOT,
+                  "whole circuit %s with quarter squares, %s with shared squares",
+                  fmt(best),
+                  fmt(c));
+          if (c < best) {
+            shared.add(id);
+            best = c;
+            line(sb, p, id, Products.Kind.SHARED, why);
+          } else {
+            line(sb, p, id, Products.Kind.QUARTER, why);
+          }
+        }
+      }
+    }
+    return new ProductChoice(shared, sb.toString());
+  }
+
+  private static String fmt(double c) {
+    return Double.isInfinite(c) ? "no parameters" : String.format(Locale.ROOT, "%.4e", c);
+  }
+
+  private static void line(StringBuilder sb, Program p, int id, Products.Kind chosen, String why) {
+    long q = Products.lookups(p, id, Products.Kind.QUARTER);
+    long s = Products.lookups(p, id, Products.Kind.SHARED);
+    String what = p.node(id).op() instanceof Op.MatMul ? "matmul" : "multiply";
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%n  %%%d %s %s: %s (quarter squares %,d lookups, shared squares %,d); %s",
+            id,
+            what,
+            java.util.Arrays.toString(p.type(id).shape()),
+            chosen == Products.Kind.SHARED ? "shared squares" : "quarter squares",
+            q,
+            s,
+            why));
+  }
+
+  /** Whether the doubled accumulator of product {@code id} fits the encoding. */
+  private static boolean fitsShared(Program p, int id) {
+    return ((ElementType.IntType) p.type(id).element()).width() + 1 <= ValueInfo.MAX_WIDTH;
+  }
+
+  /** The optimizer's complexity of {@code p} lowered with {@code shared}; +∞ without parameters. */
+  static double complexity(
+      Program p, Set<Integer> shared, CompileOptions options, ErrorTarget target) {
+    Circuit c = Lowering.lower(p, PLACEHOLDER, shared).circuit();
+    try {
+      if (options.singleParameter()) {
+        return new ParameterOptimizer()
+            .optimize(NoiseDag.of(c).singleProfile(), target)
+            .complexity();
+      }
+      return new MultiParameterOptimizer().optimize(c, target).complexity();
+    } catch (NoParametersException e) {
+      return Double.POSITIVE_INFINITY;
+    }
+  }
+
+  private static final ParameterSet PLACEHOLDER =
+      new ParameterSet(
+          "TOY_PLACEHOLDER",
+          new dev.fhec.runtime.params.LweDimension(1),
+          new dev.fhec.runtime.params.GlweDimension(1),
+          new PolynomialSize(256),
+          new dev.fhec.runtime.params.Decomposition(1, 1),
+          new dev.fhec.runtime.params.Decomposition(1, 1),
+          0.5,
+          0.5);
+}
