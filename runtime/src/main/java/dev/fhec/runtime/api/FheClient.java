@@ -46,6 +46,11 @@ public final class FheClient {
         circuit, FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit)), null);
   }
 
+  /** This client without its evaluation keys (once exported, they need not stay in memory). */
+  public FheClient withoutEvaluationKeys() {
+    return new FheClient(circuit, keys, null);
+  }
+
   /** Writes the secret key, readable by its owner only where the file system allows. */
   public void saveClientKey(Path file) {
     FhecFiles.writeClientKey(file, keys);
