@@ -48,6 +48,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       BenchCommand.class,
       DemoCommand.class,
+      ServeCommand.class,
+      ClientCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -1,0 +1,356 @@
+package dev.fhec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fhec.server.FhecClient;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The client side of {@code fhec serve}: moves the files of {@code fhec keygen} / {@code encrypt} /
+ * {@code decrypt} to and from a server. The session (server, key-set id, access token) lives in the
+ * key directory next to the client key, readable by its owner only.
+ */
+@Command(
+    name = "client",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Talks to an 'fhec serve' server (client side): upload the evaluation keys once, then"
+          + " submit encrypted inputs, wait, fetch the encrypted outputs. Keys are generated with"
+          + " 'fhec keygen', inputs encrypted with 'fhec encrypt', outputs decrypted with 'fhec"
+          + " decrypt': the secret key never leaves the key directory.",
+      ""
+    },
+    footer = {
+      "",
+      "Example:",
+      "  fhec keygen head.fhec -o keys",
+      "  fhec client upload --keys keys --server http://127.0.0.1:8080",
+      "  fhec encrypt --keys keys input.npz -o input.ct",
+      "  fhec client run --keys keys input.ct -o output.ct   # submit, wait, fetch",
+      "  fhec decrypt --keys keys output.ct -o result.npy"
+    },
+    subcommands = {
+      ClientCommand.Upload.class,
+      ClientCommand.Submit.class,
+      ClientCommand.Wait.class,
+      ClientCommand.Fetch.class,
+      ClientCommand.Run.class
+    })
+final class ClientCommand implements Runnable {
+  static final String SESSION = "session.json";
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "name a subcommand: upload, submit, wait, fetch or run");
+  }
+
+  /** A server session stored in a key directory. */
+  record Session(String server, String id, String token, String circuit) {
+    FhecClient client() {
+      return new FhecClient(URI.create(server));
+    }
+
+    FhecClient.KeySet keySet() {
+      return new FhecClient.KeySet(id, token, circuit);
+    }
+
+    static Session read(Path keys) throws IOException {
+      Path p = keys.resolve(SESSION);
+      Io.requireFile(
+          p,
+          "server session",
+          "upload the keys first: fhec client upload --keys " + keys + " --server URL");
+      JsonNode n = Io.JSON.readTree(p.toFile());
+      return new Session(
+          n.path("server").asText(),
+          n.path("id").asText(),
+          n.path("token").asText(),
+          n.path("circuit").asText());
+    }
+
+    void write(Path keys) throws IOException {
+      Map<String, String> m = new LinkedHashMap<>();
+      m.put("server", server);
+      m.put("id", id);
+      m.put("token", token);
+      m.put("circuit", circuit);
+      Path p = keys.resolve(SESSION);
+      Files.deleteIfExists(p);
+      try {
+        Files.createFile(
+            p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(p);
+      }
+      Files.write(p, Io.JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m));
+    }
+  }
+
+  /** Server answers and connection failures as one-line user errors. */
+  interface Call<T> {
+    T run() throws IOException, InterruptedException;
+  }
+
+  static <T> T remote(String server, Call<T> c) throws InterruptedException {
+    try {
+      return c.run();
+    } catch (FhecClient.Failure f) {
+      throw new UserException(f.getMessage(), hintFor(f.status()));
+    } catch (ConnectException e) {
+      throw new UserException(
+          "cannot reach " + server, "start the server with 'fhec serve', or check --server");
+    } catch (IOException e) {
+      throw new UserException(
+          "talking to " + server + ": " + e.getMessage(), "retry; check the server's log");
+    }
+  }
+
+  private static String hintFor(int status) {
+    return switch (status) {
+      case 401, 403 -> "use the session the upload wrote (fhec client upload --keys DIR)";
+      case 404 -> "check the circuit or job id; results are removed once fetched or expired";
+      case 409 -> "wait for the job: fhec client wait --keys DIR JOB";
+      case 413 -> "the server's limits (fhec serve --max-body-mib / --max-key-mib) are too small";
+      case 503 -> "the server is at capacity; retry later";
+      default -> "encrypt with the keys uploaded to this server, for the circuit it hosts";
+    };
+  }
+
+  @Command(
+      name = "upload",
+      mixinStandardHelpOptions = true,
+      description = "Uploads the evaluation keys of a key directory; writes its session.json.")
+  static final class Upload implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "From keygen.")
+    Path keys;
+
+    @Option(
+        names = "--server",
+        required = true,
+        paramLabel = "<url>",
+        description = "e.g. http://127.0.0.1:8080")
+    String server;
+
+    @Override
+    public Integer call() throws Exception {
+      KeyDir k = KeyDir.read(keys);
+      Path ek = keys.resolve(Io.EVAL_KEYS);
+      Io.requireFile(
+          ek, "evaluation keys", "generate keys with 'fhec keygen BUNDLE -o " + keys + "'");
+      String circuit = k.manifest().name();
+      byte[] bytes = Files.readAllBytes(ek);
+      FhecClient.KeySet ks =
+          remote(server, () -> new FhecClient(URI.create(server)).uploadKeys(circuit, bytes));
+      new Session(server, ks.id(), ks.token(), ks.circuit()).write(keys);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Uploaded evaluation keys for %s (%,d bytes) as key set %s -> %s%n",
+              circuit, bytes.length, ks.id(), keys.resolve(SESSION));
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "submit",
+      mixinStandardHelpOptions = true,
+      description = "Submits encrypted inputs as a job; prints the job id.")
+  static final class Submit implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "With session.json.")
+    Path keys;
+
+    @Parameters(index = "0", paramLabel = "<ciphertexts>", description = "From fhec encrypt.")
+    Path input;
+
+    @Override
+    public Integer call() throws Exception {
+      Session s = Session.read(keys);
+      Io.requireFile(input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keys + "'");
+      byte[] bytes = Files.readAllBytes(input);
+      String job = remote(s.server(), () -> s.client().submit(s.keySet(), bytes));
+      spec.commandLine().getOut().println(job);
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "wait",
+      mixinStandardHelpOptions = true,
+      description = "Waits for a job with a progress bar; exits 1 if it failed.")
+  static final class Wait implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "With session.json.")
+    Path keys;
+
+    @Option(
+        names = "--timeout-minutes",
+        defaultValue = "600",
+        paramLabel = "<minutes>",
+        description = "Give up after (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    @Parameters(index = "0", paramLabel = "<job>", description = "The id submit printed.")
+    String job;
+
+    @Override
+    public Integer call() throws Exception {
+      awaitDone(spec, Session.read(keys), job, Duration.ofMinutes(timeoutMinutes));
+      spec.commandLine().getOut().println("Job " + job + " done");
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  static void awaitDone(
+      picocli.CommandLine.Model.CommandSpec spec, Session s, String job, Duration timeout)
+      throws InterruptedException {
+    ProgressReporter progress = ProgressReporter.forConsole(spec.commandLine().getErr());
+    boolean[] started = {false};
+    FhecClient.Status st =
+        remote(
+            s.server(),
+            () ->
+                s.client()
+                    .await(
+                        s.keySet(),
+                        job,
+                        timeout,
+                        (done, total) -> {
+                          if (!started[0]) {
+                            progress.start("run", total, "PBS");
+                            started[0] = true;
+                          }
+                          progress.update(done);
+                        }));
+    if (started[0]) {
+      progress.finish();
+    }
+    if (!st.state().equals("DONE")) {
+      throw new UserException(
+          "job " + job + " failed: " + st.error(),
+          "submit the ciphertexts again: fhec client submit --keys DIR FILE");
+    }
+  }
+
+  @Command(
+      name = "fetch",
+      mixinStandardHelpOptions = true,
+      description = "Fetches a finished job's encrypted outputs (the server then removes them).")
+  static final class Fetch implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "With session.json.")
+    Path keys;
+
+    @Parameters(index = "0", paramLabel = "<job>", description = "The id submit printed.")
+    String job;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "<file>",
+        description = "Encrypted outputs, for fhec decrypt.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      Session s = Session.read(keys);
+      byte[] bytes = remote(s.server(), () -> s.client().result(s.keySet(), job));
+      Io.createParent(output);
+      Files.write(output, bytes);
+      spec.commandLine().getOut().println("Fetched job " + job + " -> " + output);
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      description = "Submit + wait + fetch: encrypted inputs in, encrypted outputs out.")
+  static final class Run implements Callable<Integer> {
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "With session.json.")
+    Path keys;
+
+    @Option(
+        names = "--timeout-minutes",
+        defaultValue = "600",
+        paramLabel = "<minutes>",
+        description = "Give up after (default: ${DEFAULT-VALUE}).")
+    long timeoutMinutes;
+
+    @Parameters(index = "0", paramLabel = "<ciphertexts>", description = "From fhec encrypt.")
+    Path input;
+
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "<file>",
+        description = "Encrypted outputs, for fhec decrypt.")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+      Session s = Session.read(keys);
+      Io.requireFile(input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keys + "'");
+      byte[] in = Files.readAllBytes(input);
+      long t0 = System.nanoTime();
+      String job = remote(s.server(), () -> s.client().submit(s.keySet(), in));
+      awaitDone(spec, s, job, Duration.ofMinutes(timeoutMinutes));
+      byte[] out = remote(s.server(), () -> s.client().result(s.keySet(), job));
+      Io.createParent(output);
+      Files.write(output, out);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "Ran %s on %s in %s -> %s%n",
+              s.circuit(), s.server(), ProgressReporter.seconds(System.nanoTime() - t0), output);
+      spec.commandLine().getOut().flush();
+      return ExitCodes.OK;
+    }
+  }
+}

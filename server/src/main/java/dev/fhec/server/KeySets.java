@@ -1,0 +1,172 @@
+package dev.fhec.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.api.RejectedInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Uploaded evaluation keys on disk, one {@code <id>.keys} file per key set (the id is the key set's
+ * own id from its file header) next to {@code <id>.json} (circuit, hash of the access token). A key
+ * set exists once its json exists: the keys file is renamed into place first, so a crash between
+ * the two leaves an orphan that the next start removes, never a half key set.
+ */
+final class KeySets {
+  record Meta(String id, String circuit, String tokenHash, long bytes, long created) {}
+
+  /** What an upload answers; the token is shown once and stored only as a hash. */
+  record Registration(String id, String token, String circuit) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path dir;
+  private final FheServer fhe;
+  private final int max;
+  private final Map<String, Meta> metas = new ConcurrentHashMap<>();
+  private final Map<String, FheServer.Loaded> loaded = new ConcurrentHashMap<>();
+
+  KeySets(Path dir, FheServer fhe, int max) throws IOException {
+    this.dir = dir;
+    this.fhe = fhe;
+    this.max = max;
+    Files.createDirectories(dir);
+    Durable.sweepTemps(dir);
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".json")) {
+          Meta m = JSON.readValue(p.toFile(), Meta.class);
+          if (Files.exists(dir.resolve(m.id() + ".keys"))
+              && fhe.circuits().containsKey(m.circuit())) {
+            metas.put(m.id(), m);
+          }
+        }
+      }
+      try (Stream<Path> again = Files.list(dir)) {
+        for (Path p : again.toList()) {
+          String name = p.getFileName().toString();
+          String id = name.substring(0, name.indexOf('.') < 0 ? name.length() : name.indexOf('.'));
+          if (!metas.containsKey(id)) {
+            Files.deleteIfExists(p); // orphans of a crash mid-upload, or of a removed circuit
+          }
+        }
+      }
+    }
+  }
+
+  int count() {
+    return metas.size();
+  }
+
+  /**
+   * Streams an upload to a temp file (refusing a secret key by its header and anything over {@code
+   * maxBytes}), verifies it against the circuit, then publishes it. Nothing remains on failure.
+   */
+  Registration upload(String circuit, InputStream body, long declared, long maxBytes)
+      throws IOException {
+    try {
+      fhe.circuit(circuit);
+    } catch (RejectedInputException e) {
+      throw new ApiException(404, e.getMessage());
+    }
+    if (declared > maxBytes) {
+      throw new ApiException(
+          413, "evaluation keys of " + declared + " bytes; the limit is " + maxBytes);
+    }
+    if (metas.size() >= max) {
+      throw new ApiException(503, "this server holds its maximum of " + max + " key sets");
+    }
+    Path tmp = Durable.tempIn(dir);
+    try {
+      long n = 0;
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+        byte[] head = body.readNBytes(FheServer.KIND_PREFIX);
+        try {
+          FheServer.requireEvaluationKeysHeader(head);
+        } catch (RejectedInputException e) {
+          throw new ApiException(400, e.getMessage());
+        }
+        out.write(head);
+        n = head.length;
+        byte[] buf = new byte[1 << 16];
+        for (int r; (r = body.read(buf)) > 0; ) {
+          n += r;
+          if (n > maxBytes) {
+            throw new ApiException(413, "evaluation keys over the limit of " + maxBytes + " bytes");
+          }
+          out.write(buf, 0, r);
+        }
+      }
+      if (declared >= 0 && n != declared) {
+        throw new ApiException(400, "upload ended after " + n + " of " + declared + " bytes");
+      }
+      FheServer.Loaded keys;
+      try {
+        keys = fhe.loadEvaluationKeys(circuit, Files.readAllBytes(tmp));
+      } catch (RejectedInputException e) {
+        throw new ApiException(400, e.getMessage());
+      }
+      String id = HexFormat.of().formatHex(keys.identity().keySetId());
+      String token = Ids.random(32);
+      Meta meta = new Meta(id, circuit, Ids.sha256(token), n, System.currentTimeMillis());
+      synchronized (this) {
+        if (metas.containsKey(id)) {
+          throw new ApiException(409, "key set " + id + " is already uploaded");
+        }
+        if (metas.size() >= max) {
+          throw new ApiException(503, "this server holds its maximum of " + max + " key sets");
+        }
+        Durable.publish(tmp, dir.resolve(id + ".keys"));
+        Durable.write(dir.resolve(id + ".json"), JSON.writeValueAsBytes(meta));
+        metas.put(id, meta);
+        loaded.put(id, keys);
+      }
+      return new Registration(id, token, circuit);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** The key set {@code id} when {@code token} is its own: 404 unknown, 403 another's token. */
+  Meta authorize(String id, String token) {
+    Ids.requireId(id, "key set");
+    Meta m = metas.get(id);
+    if (m == null) {
+      throw new ApiException(404, "no key set " + id + " on this server; upload the keys first");
+    }
+    if (!Ids.tokenMatches(token, m.tokenHash())) {
+      throw new ApiException(403, "the access token does not belong to key set " + id);
+    }
+    return m;
+  }
+
+  /** The parsed keys (loaded from disk on first use after a restart). */
+  FheServer.Loaded loaded(Meta m) {
+    return loaded.computeIfAbsent(
+        m.id(),
+        id -> {
+          try {
+            return fhe.loadEvaluationKeys(
+                m.circuit(), Files.readAllBytes(dir.resolve(id + ".keys")));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+  }
+
+  synchronized void delete(String id) throws IOException {
+    metas.remove(id);
+    loaded.remove(id);
+    Files.deleteIfExists(dir.resolve(id + ".json"));
+    Files.deleteIfExists(dir.resolve(id + ".keys"));
+  }
+}
