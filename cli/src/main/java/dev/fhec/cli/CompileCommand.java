@@ -6,6 +6,7 @@ import dev.fhec.compiler.bundle.BundleCompiler;
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.KeySizes;
+import dev.fhec.compiler.report.Statistics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -332,14 +333,26 @@ final class CompileCommand implements Callable<Integer> {
     KeySizes k = r.keySizes();
     row(
         out,
-        "keys",
-        "client "
-            + KeySizes.human(k.secretKeys())
-            + ", evaluation "
-            + KeySizes.human(k.evaluationKeys())
-            + " (seeded "
-            + KeySizes.human(k.bootstrapKeySeeded() + k.keyswitchKeySeeded())
-            + ")");
+        "client key",
+        KeySizes.human(k.secretKeys())
+            + " in memory, "
+            + KeySizes.human(k.clientKeyFile())
+            + " file on disk");
+    row(
+        out,
+        "eval keys",
+        KeySizes.human(k.evaluationKeys())
+            + " expanded in memory, "
+            + KeySizes.human(k.evaluationKeysFile())
+            + " seeded file on disk");
+    Statistics st = r.statistics();
+    row(
+        out,
+        "inputs",
+        KeySizes.human(st.sizeOfInputs())
+            + " expanded in memory, "
+            + KeySizes.human(st.sizeOfInputsFile())
+            + " seeded file on disk");
     StringBuilder where = new StringBuilder();
     for (InspectionReport.PbsShare s : r.pbsByOp()) {
       where

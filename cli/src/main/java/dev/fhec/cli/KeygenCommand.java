@@ -92,8 +92,23 @@ final class KeygenCommand implements Callable<Integer> {
         out.println(
             "  keyswitching keys  " + b.circuit().plan().keyswitches().size() + " (one per spec)");
       }
-      out.println("  " + client + "  " + KeySizes.human(cs) + "  (secret: stays with the client)");
-      out.println("  " + eval + "  " + KeySizes.human(es) + "  (evaluation keys: for the server)");
+      KeySizes k = KeySizes.of(b.circuit().plan());
+      out.println(
+          "  "
+              + client
+              + "  "
+              + KeySizes.human(cs)
+              + " on disk, "
+              + KeySizes.human(k.secretKeys())
+              + " in memory  (secret: stays with the client)");
+      out.println(
+          "  "
+              + eval
+              + "  "
+              + KeySizes.human(es)
+              + " seeded on disk, "
+              + KeySizes.human(k.evaluationKeys())
+              + " expanded in memory  (evaluation keys: for the server)");
       out.flush();
     }
     return ExitCodes.OK;

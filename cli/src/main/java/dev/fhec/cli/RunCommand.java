@@ -71,7 +71,8 @@ final class RunCommand implements Callable<Integer> {
         .getOut()
         .printf(
             java.util.Locale.ROOT,
-            "Ran %s on encrypted data in %s (%,d PBS, %.1f PBS/s) -> %s (%s)%n",
+            "Ran %s on encrypted data in %s wall-clock, loading keys and writing outputs"
+                + " included (%,d PBS, %.1f PBS/s overall) -> %s (%s on disk)%n",
             b.manifest().name(),
             ProgressReporter.seconds(nanos),
             pbs,

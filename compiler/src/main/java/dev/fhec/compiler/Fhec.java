@@ -195,7 +195,7 @@ public final class Fhec {
             maxWidth,
             params,
             totals,
-            CircuitStatistics.KeySizes.of(c.plan()),
+            dev.fhec.compiler.report.KeySizes.of(c.plan()),
             complexity,
             pError,
             global,

@@ -20,10 +20,14 @@ import java.util.TreeSet;
  * is embedded as {@code <script type="application/json" id="fhec-report">} for tools.
  */
 public final class HtmlReport {
-  /** Viridis sampled at 16 points: widths 1..16 (dark = narrow, bright = wide). */
+  /**
+   * Widths 1..16: a qualitative palette (Tableau 10, then ColorBrewer Dark2 hues) so neighbouring
+   * widths, which sit side by side in a graph (3, 4 and 5 bits most often), differ in hue; a
+   * sequential map like viridis made them look alike.
+   */
   private static final String[] WIDTH_COLOURS = {
-    "#440154", "#481a6c", "#472f7d", "#414487", "#39568c", "#31688e", "#2a788e", "#23888e",
-    "#1f988b", "#22a884", "#35b779", "#54c568", "#7ad151", "#a5db36", "#d2e21b", "#fde725"
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
+    "#ff9da7", "#1b9e77", "#7570b3", "#d95f02", "#66a61e", "#e7298a", "#a6761d", "#17becf"
   };
 
   private static final String WIDE_COLOUR = "#b2182b";
@@ -48,8 +52,11 @@ public final class HtmlReport {
     return PARTITION_COLOURS[partition % PARTITION_COLOURS.length];
   }
 
-  private static boolean darkText(int bitWidth) {
-    return bitWidth <= 0 || (bitWidth >= 11 && bitWidth <= 16);
+  /** Dark text on light fills: relative luminance (sRGB weights, no gamma) above one half. */
+  static boolean darkText(int bitWidth) {
+    int rgb = Integer.parseInt(colour(bitWidth).substring(1), 16);
+    double y = 0.2126 * (rgb >> 16 & 0xff) + 0.7152 * (rgb >> 8 & 0xff) + 0.0722 * (rgb & 0xff);
+    return y > 140;
   }
 
   public static String render(InspectionReport r) {
@@ -106,7 +113,9 @@ public final class HtmlReport {
     card(
         h,
         "evaluation keys",
-        "bootstrapping + keyswitching key, in memory",
+        "expanded in memory; "
+            + KeySizes.human(r.keySizes().evaluationKeysFile())
+            + " seeded on disk",
         KeySizes.human(r.keySizes().evaluationKeys()));
     h.append("</section>\n");
     if (!r.notes().isEmpty()) {
@@ -462,9 +471,20 @@ public final class HtmlReport {
   private static void keySizes(StringBuilder h, KeySizes k) {
     h.append("<section id=\"keys\"><h2>Key sizes</h2>\n<table class=\"bars\">");
     long max = Math.max(1, Math.max(k.bootstrapKey(), k.keyswitchKey()));
-    bar(h, "secret keys (client)", k.secretKeys(), max, KeySizes.human(k.secretKeys()));
-    bar(h, "bootstrapping key", k.bootstrapKey(), max, KeySizes.human(k.bootstrapKey()));
-    bar(h, "keyswitching key", k.keyswitchKey(), max, KeySizes.human(k.keyswitchKey()));
+    bar(h, "secret keys, in memory", k.secretKeys(), max, KeySizes.human(k.secretKeys()));
+    bar(h, "client key file, on disk", k.clientKeyFile(), max, KeySizes.human(k.clientKeyFile()));
+    bar(
+        h,
+        "bootstrapping key, expanded in memory",
+        k.bootstrapKey(),
+        max,
+        KeySizes.human(k.bootstrapKey()));
+    bar(
+        h,
+        "keyswitching key, expanded in memory",
+        k.keyswitchKey(),
+        max,
+        KeySizes.human(k.keyswitchKey()));
     bar(
         h,
         "bootstrapping key, seeded",
@@ -477,10 +497,17 @@ public final class HtmlReport {
         k.keyswitchKeySeeded(),
         max,
         KeySizes.human(k.keyswitchKeySeeded()));
-    h.append("</table><p class=\"muted\">The server holds the evaluation keys (")
+    bar(
+        h,
+        "evaluation key file, seeded on disk",
+        k.evaluationKeysFile(),
+        max,
+        KeySizes.human(k.evaluationKeysFile()));
+    h.append("</table><p class=\"muted\">The server holds the evaluation keys expanded (")
         .append(KeySizes.human(k.evaluationKeys()))
-        .append(
-            " in memory); seeded forms are what travels from client to server.</p></section>\n");
+        .append(" in memory); the seeded file that travels from client to server holds ")
+        .append(KeySizes.human(k.evaluationKeysFile()))
+        .append(".</p></section>\n");
   }
 
   private static void bar(StringBuilder h, String label, long v, long max, String text) {
@@ -591,8 +618,10 @@ public final class HtmlReport {
     kv(h, "clear_addition_count", fmt(s.clearAdditionCount()));
     kv(h, "clear_multiplication_count", fmt(s.clearMultiplicationCount()));
     kv(h, "encrypted_negation_count", fmt(s.encryptedNegationCount()));
-    kv(h, "size_of_inputs", KeySizes.human(s.sizeOfInputs()));
-    kv(h, "size_of_outputs", KeySizes.human(s.sizeOfOutputs()));
+    kv(h, "size_of_inputs (expanded in memory)", KeySizes.human(s.sizeOfInputs()));
+    kv(h, "size_of_inputs (seeded file on disk)", KeySizes.human(s.sizeOfInputsFile()));
+    kv(h, "size_of_outputs (in memory)", KeySizes.human(s.sizeOfOutputs()));
+    kv(h, "size_of_outputs (file on disk)", KeySizes.human(s.sizeOfOutputsFile()));
     h.append("</table></section>\n");
   }
 

@@ -9,7 +9,6 @@ import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.circuit.ValueInfo;
-import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.SecurityCurve;
 import java.util.ArrayList;
@@ -344,14 +343,9 @@ public record InspectionReport(
         }
       }
       ParameterSet set = c.plan().partition(p);
-      KeySizes own = KeySizes.of(set);
       out.add(
           new Partition(
-              p,
-              Parameters.of(set, choice),
-              lookups,
-              c.pbsCount(p),
-              new KeySizes(own.secretKeys(), own.bootstrapKey(), 0, own.bootstrapKeySeeded(), 0)));
+              p, Parameters.of(set, choice), lookups, c.pbsCount(p), KeySizes.partition(set)));
     }
     return out;
   }
@@ -376,8 +370,6 @@ public record InspectionReport(
           perRun += c.value(ins.out()).size();
         }
       }
-      long in = EvaluationKeySet.inputDimension(plan, s);
-      long outDim = EvaluationKeySet.outputDimension(plan, s);
       out.add(
           new KeyswitchRow(
               s.from(),
@@ -385,7 +377,7 @@ public record InspectionReport(
               s.kind().name().toLowerCase(java.util.Locale.ROOT),
               s.decomposition().baseLog(),
               s.decomposition().levels(),
-              in * s.decomposition().levels() * (outDim + 1) * 8,
+              KeySizes.keyswitchKey(plan, s),
               perRun));
     }
     return out;

@@ -6,56 +6,79 @@ import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.params.ParameterSet;
 
 /**
- * Sizes in bytes of the keys one parameter set implies, so users see the cost of a choice before
- * generating anything (users ask for this: concrete#334, concrete#1291).
+ * Sizes in bytes of the keys a parameter plan implies, so users see the cost of a choice before
+ * generating anything (users ask for this: concrete#334, concrete#1291). The one source of key
+ * sizes: the compile summary, {@code inspect}, the JSON and HTML reports all read this record.
  *
- * <p>Formulas, with 8-byte torus elements: secret keys (n + k·N)·8; bootstrapping key in the
- * Fourier domain n·(k+1)²·ℓ_pbs·N·8 (N/2 complex f64 per polynomial); keyswitching key
- * k·N·ℓ_ks·(n+1)·8. Seeded (compressed) forms keep only the body of each ciphertext plus a seed:
- * n·(k+1)·ℓ_pbs·N·8 and k·N·ℓ_ks·8 (compiler.md §11, §12 "compress_evaluation_keys").
+ * <p>Two forms of each key, always labelled: <b>in memory</b> (expanded: what the client or server
+ * holds once loaded) and <b>on disk</b> (the file {@code fhec keygen} writes: secret key bits one
+ * byte each; evaluation keys seeded, i.e. a mask seed and only the bodies). In-memory formulas,
+ * with 8-byte torus elements: secret keys (n + k·N)·8; bootstrapping key n·(k+1)²·ℓ_pbs·N·8 (the
+ * Fourier form holds N/2 complex f64 per polynomial: the same bytes); keyswitching key
+ * k·N·ℓ_ks·(n+1)·8. Concrete's docs count (k·N+1)·ℓ_ks·(n+1)·8 (compiler.md §11); our keyswitching
+ * key decomposes only the k·N mask coefficients (the body is added, not decomposed), and this is
+ * what our key files hold.
  *
- * @param secretKeys client-side secret keys (small LWE key and GLWE key)
- * @param bootstrapKey bootstrapping key, as held in memory by the server
- * @param keyswitchKey keyswitching key, as held in memory by the server
- * @param bootstrapKeySeeded seeded form of the bootstrapping key, as shipped
- * @param keyswitchKeySeeded seeded form of the keyswitching key, as shipped
+ * @param secretKeys client-side secret keys in memory (small LWE key and GLWE key, 8 B a
+ *     coefficient)
+ * @param bootstrapKey bootstrapping keys, expanded in memory on the server
+ * @param keyswitchKey keyswitching keys, expanded in memory on the server
+ * @param bootstrapKeySeeded seeded form of the bootstrapping keys (bodies + seed)
+ * @param keyswitchKeySeeded seeded form of the keyswitching keys (bodies + seed)
+ * @param clientKeyFile bytes of the client key file on disk (0 for one partition's share)
+ * @param evaluationKeysFile bytes of the seeded evaluation-key file on disk (0 for one partition's
+ *     share)
  */
 public record KeySizes(
     long secretKeys,
     long bootstrapKey,
     long keyswitchKey,
     long bootstrapKeySeeded,
-    long keyswitchKeySeeded) {
+    long keyswitchKeySeeded,
+    long clientKeyFile,
+    long evaluationKeysFile) {
 
-  private static final long SEED_BYTES = 32;
+  private static final long SEED_BYTES = dev.fhec.runtime.random.Seed.LENGTH;
 
-  /** Key sizes implied by {@code p}. */
+  /** Key sizes implied by {@code p} alone (a single-partition plan). */
   public static KeySizes of(ParameterSet p) {
+    return of(ParameterPlan.single(p));
+  }
+
+  /** The secret and bootstrapping keys of one partition (no keyswitching keys, no files). */
+  public static KeySizes partition(ParameterSet p) {
     long n = p.n();
     long k = p.k();
     long bigN = p.bigN();
     long kn = p.bigLweDimension();
     long lPbs = p.pbs().levels();
-    long lKs = p.ks().levels();
     return new KeySizes(
         Math.multiplyExact(n + kn, 8),
         Math.multiplyExact(Math.multiplyExact(n * (k + 1) * (k + 1), lPbs), bigN * 8),
-        Math.multiplyExact(Math.multiplyExact(kn, lKs), (n + 1) * 8),
+        0,
         Math.multiplyExact(Math.multiplyExact(n * (k + 1), lPbs), bigN * 8) + SEED_BYTES,
-        Math.multiplyExact(kn * lKs, 8) + SEED_BYTES);
+        0,
+        0,
+        0);
+  }
+
+  /** Bytes in memory of the keyswitching key of {@code s}: k_from·N_from·ℓ·(n_out + 1)·8. */
+  public static long keyswitchKey(ParameterPlan plan, KeyswitchSpec s) {
+    long in = EvaluationKeySet.inputDimension(plan, s);
+    long out = EvaluationKeySet.outputDimension(plan, s);
+    return Math.multiplyExact(Math.multiplyExact(in, s.decomposition().levels()), (out + 1) * 8);
   }
 
   /**
    * Key sizes of a whole plan: every partition's secret and bootstrapping keys plus one
-   * keyswitching key per spec (k_from·N_from·ℓ·(n_out+1)·8, n_out the small or big dimension of the
-   * target). Equals {@link #of(ParameterSet)} for a single-partition plan.
+   * keyswitching key per spec, and the two files.
    */
   public static KeySizes of(ParameterPlan plan) {
     long secret = 0;
     long bsk = 0;
     long bskSeeded = 0;
     for (ParameterSet p : plan.partitions()) {
-      KeySizes one = of(p);
+      KeySizes one = partition(p);
       secret += one.secretKeys();
       bsk += one.bootstrapKey();
       bskSeeded += one.bootstrapKeySeeded();
@@ -63,18 +86,30 @@ public record KeySizes(
     long ksk = 0;
     long kskSeeded = 0;
     for (KeyswitchSpec s : plan.keyswitches()) {
-      long in = EvaluationKeySet.inputDimension(plan, s);
-      long out = EvaluationKeySet.outputDimension(plan, s);
-      long levels = s.decomposition().levels();
-      ksk += Math.multiplyExact(Math.multiplyExact(in, levels), (out + 1) * 8);
-      kskSeeded += Math.multiplyExact(in * levels, 8) + SEED_BYTES;
+      ksk += keyswitchKey(plan, s);
+      kskSeeded +=
+          Math.multiplyExact(
+                  (long) EvaluationKeySet.inputDimension(plan, s) * s.decomposition().levels(), 8)
+              + SEED_BYTES;
     }
-    return new KeySizes(secret, bsk, ksk, bskSeeded, kskSeeded);
+    return new KeySizes(
+        secret,
+        bsk,
+        ksk,
+        bskSeeded,
+        kskSeeded,
+        FileSizes.clientKey(plan),
+        FileSizes.evaluationKeysSeeded(plan));
   }
 
-  /** What the server holds: bootstrapping plus keyswitching key. */
+  /** What the server holds in memory: bootstrapping plus keyswitching keys, expanded. */
   public long evaluationKeys() {
     return bootstrapKey + keyswitchKey;
+  }
+
+  /** The evaluation keys' seeded form (key material only, without the file's header and plan). */
+  public long evaluationKeysSeeded() {
+    return bootstrapKeySeeded + keyswitchKeySeeded;
   }
 
   /** A byte count as "51.3 MB" / "22.6 kB" (decimal units, like Concrete's docs). */

@@ -4,11 +4,8 @@ import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.LookupGroup;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
-import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.circuit.ValueInfo;
-import dev.fhec.runtime.key.EvaluationKeySet;
-import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,45 +119,12 @@ public final class CircuitStatistics {
   }
 
   /**
-   * Key sizes in bytes, with Concrete's formulas: secret keys (n + k·N)·8, bootstrapping key
-   * n·(k+1)²·ℓ·N·8, keyswitching key (k·N + 1)·ℓ_ks·(n+1)·8 (compiler.md §11).
+   * Bytes of value {@code v} in memory: (k·N + 1)·8 per element under its partition's big key when
+   * encrypted, 8 per element when clear.
    */
-  public record KeySizes(long secretKeys, long bootstrapKey, long keyswitchKey) {
-    /**
-     * The whole key set of a plan: every partition's secret and bootstrapping keys, one
-     * keyswitching key per spec ((k·N_from + 1)·ℓ·(n_out + 1)·8). Equals {@link #of(ParameterSet)}
-     * for a single-partition plan.
-     */
-    public static KeySizes of(ParameterPlan plan) {
-      long secret = 0;
-      long bsk = 0;
-      for (ParameterSet p : plan.partitions()) {
-        KeySizes one = of(p);
-        secret += one.secretKeys();
-        bsk += one.bootstrapKey();
-      }
-      long ksk = 0;
-      for (KeyswitchSpec s : plan.keyswitches()) {
-        long in = EvaluationKeySet.inputDimension(plan, s);
-        long out = EvaluationKeySet.outputDimension(plan, s);
-        ksk += (in + 1) * s.decomposition().levels() * (out + 1) * 8;
-      }
-      return new KeySizes(secret, bsk, ksk);
-    }
-
-    public static KeySizes of(ParameterSet p) {
-      long n = p.n();
-      long k = p.k();
-      long bigN = p.bigN();
-      return new KeySizes(
-          (n + k * bigN) * 8,
-          n * (k + 1) * (k + 1) * p.pbs().levels() * bigN * 8,
-          (k * bigN + 1) * p.ks().levels() * (n + 1) * 8);
-    }
-  }
-
-  /** Bytes of one encrypted tensor of {@code v} under the big key: (k·N + 1)·8 per element. */
-  public static long ciphertextBytes(ParameterSet p, ValueInfo v) {
-    return ((long) p.bigLweDimension() + 1) * 8 * v.size();
+  public static long valueBytes(ParameterPlan plan, ValueInfo v) {
+    return v.encrypted()
+        ? ((long) plan.partition(v.partition()).bigLweDimension() + 1) * 8 * v.size()
+        : 8L * v.size();
   }
 }

@@ -5,13 +5,14 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.passes.ComputeNorm2;
+import dev.fhec.compiler.report.KeySizes;
+import dev.fhec.compiler.report.OpKinds;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Everything a compilation reports, as plain data (Jackson serializes it as is): Concrete's
@@ -23,7 +24,7 @@ import java.util.Locale;
  * @param parameters the parameter set of partition 0 (used by every bootstrap of a single-partition
  *     circuit)
  * @param totals circuit-wide counters (bootstraps, keyswitches, additions, multiplications)
- * @param keySizes secret, bootstrapping and keyswitching key sizes in bytes, whole key set
+ * @param keySizes key sizes of the whole key set ({@link KeySizes}: the one source of them)
  * @param complexity Concrete's cost-model complexity of one execution
  * @param pError largest predicted per-bootstrap error probability
  * @param globalPError predicted probability that any bootstrap of one execution fails
@@ -38,7 +39,7 @@ public record CompilationReport(
     int maximumBitWidth,
     ParameterSet parameters,
     CircuitStatistics.Counts totals,
-    CircuitStatistics.KeySizes keySizes,
+    KeySizes keySizes,
     double complexity,
     double pError,
     double globalPError,
@@ -65,7 +66,7 @@ public record CompilationReport(
    * One IR node.
    *
    * @param id node id ({@code %id} in the printed IR)
-   * @param op operation name
+   * @param op operation name ({@link OpKinds#kind}, as every report spells it)
    * @param shape tensor shape
    * @param encrypted whether it is a ciphertext tensor
    * @param min lower bound (null for floats and unbounded nodes)
@@ -122,7 +123,7 @@ public record CompilationReport(
       rows.add(
           new NodeRow(
               id,
-              opName(node),
+              OpKinds.kind(node.op()),
               node.type().shape(),
               node.type().encrypted(),
               node.bounds().map(b -> b.min()).orElse(null),
@@ -136,22 +137,5 @@ public record CompilationReport(
               node.location().toString()));
     }
     return rows;
-  }
-
-  /** Lower-case op name, e.g. {@code table_lookup}, {@code mat_mul}. */
-  static String opName(Node node) {
-    String s = node.op().getClass().getSimpleName();
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (Character.isUpperCase(ch) && i > 0) {
-        sb.append('_');
-      }
-      sb.append(Character.toLowerCase(ch));
-    }
-    if (node.op() instanceof dev.fhec.compiler.ir.Op.Binary b) {
-      return b.kind().name().toLowerCase(Locale.ROOT);
-    }
-    return sb.toString();
   }
 }

@@ -96,10 +96,34 @@ class HtmlReportTest {
   }
 
   @Test
-  void coloursGrowWithWidthAndMarkWideAndMissingWidths() {
-    assertEquals("#440154", HtmlReport.colour(1));
-    assertEquals("#fde725", HtmlReport.colour(16));
+  void everyBitWidthHasItsOwnColourAndNeighboursDifferClearly() {
+    // Widths 3, 4, 5 sit side by side in most graphs; viridis made them look alike (issue 16).
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (int w = 0; w <= 17; w++) {
+      assertTrue(seen.add(HtmlReport.colour(w)), "width " + w + " repeats a colour");
+    }
+    for (int w = 1; w < 16; w++) {
+      double d = rgbDistance(HtmlReport.colour(w), HtmlReport.colour(w + 1));
+      assertTrue(d >= 80, "widths " + w + " and " + (w + 1) + " are only " + d + " apart");
+    }
+    for (int a = 1; a <= 16; a++) {
+      for (int b = a + 1; b <= 16; b++) {
+        assertTrue(rgbDistance(HtmlReport.colour(a), HtmlReport.colour(b)) >= 40, a + " vs " + b);
+      }
+    }
     assertFalse(HtmlReport.colour(17).equals(HtmlReport.colour(16)));
-    assertFalse(HtmlReport.colour(0).equals(HtmlReport.colour(1)));
+    assertTrue(HtmlReport.darkText(0), "light grey fill of width-less nodes takes dark text");
+    assertFalse(HtmlReport.darkText(1), "dark blue takes white text");
+  }
+
+  private static double rgbDistance(String a, String b) {
+    int x = Integer.parseInt(a.substring(1), 16);
+    int y = Integer.parseInt(b.substring(1), 16);
+    double s = 0;
+    for (int shift = 0; shift <= 16; shift += 8) {
+      double d = (x >> shift & 0xff) - (y >> shift & 0xff);
+      s += d * d;
+    }
+    return Math.sqrt(s);
   }
 }
