@@ -4,11 +4,12 @@ The head is built by interpreting samples/gpt2-head/model.json node by node with
 concrete-python's tracers, so it mirrors fhec's input graph op for op (float chains between integer
 casts are fused into table lookups by concrete, as fhec's fuse pass does). Bench tooling only.
 
-Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE] [--round-to BITS]
+Usage: head_concrete.py SAMPLE_DIR [--fhec-json FILE] [--round-to BITS] [--run]
   (FILE: output of `fhec compile ... --json`; BITS: round every table-lookup input wider than BITS
   to its BITS most significant bits with approximate rounding, as `fhec compile --round-to BITS`:
   fhe.round_bit_pattern with fhe.AutoRounder(target_msbs=BITS) on the integer entering each float
-  chain, rounding_exactness APPROXIMATE)
+  chain, rounding_exactness APPROXIMATE; --run: also keygen, encrypt, run and decrypt test vector 0
+  and time each step, to set next to `fhec keygen/encrypt/run/decrypt` on the same bundle)
 """
 import argparse
 import json
@@ -27,6 +28,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument("sample_dir")
 ap.add_argument("--fhec-json", help="fhec's compile report (JSON) for the same model.json")
 ap.add_argument("--round-to", type=int, help="approximate rounding of lookup inputs to BITS MSBs")
+ap.add_argument("--run", action="store_true",
+                help="also time keygen, encrypt, run and decrypt of test vector 0 (vectors.npz)")
 ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
 args = ap.parse_args()
 
@@ -119,8 +122,20 @@ if args.child:
     circuit = compiler.compile(inputset, configuration=config)
     compile_s = time.perf_counter() - t0
     stats = circuit.statistics
+    timings = {}
+    if args.run:
+        # The same steps fhec's keygen / encrypt / run / decrypt time, on test vector 0.
+        v = np.load(os.path.join(args.sample_dir, "vectors.npz"))
+        x = v[inp["name"]][0].reshape(inp["shape"]).astype(np.int64)
+        t = time.perf_counter(); circuit.keygen(); timings["keygen_s"] = time.perf_counter() - t
+        t = time.perf_counter(); enc = circuit.encrypt(x); timings["encrypt_s"] = time.perf_counter() - t
+        t = time.perf_counter(); res = circuit.run(enc); timings["run_s"] = time.perf_counter() - t
+        t = time.perf_counter(); y = circuit.decrypt(res); timings["decrypt_s"] = time.perf_counter() - t
+        timings["run_cpu_note"] = "wall seconds; concrete runs its lookups on all cores"
+        timings["equals_clear"] = bool(np.array_equal(np.asarray(y), np.asarray(evaluate(x))))
+        timings = {k: (round(t, 1) if isinstance(t, float) else t) for k, t in timings.items()}
     sys.stdout.flush()
-    print("\nRESULT " + json.dumps({
+    print("\nRESULT " + json.dumps({**timings, 
         "compiler": "concrete-python " + version("concrete-python"),
         "max_bit_width": circuit.graph.maximum_integer_bit_width(),
         "pbs_count": stats.get("programmable_bootstrap_count"),
@@ -137,6 +152,8 @@ with tempfile.TemporaryFile(mode="w+") as captured:
     child = [sys.executable, __file__, args.sample_dir, "--child"]
     if args.round_to is not None:
         child += ["--round-to", str(args.round_to)]
+    if args.run:
+        child += ["--run"]
     subprocess.run(child,
                    stdout=captured, stderr=subprocess.STDOUT, check=True)
     captured.seek(0)

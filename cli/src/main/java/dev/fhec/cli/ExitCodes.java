@@ -139,6 +139,13 @@ final class ExitCodes
   /** The options that fix a lookup too wide for any secure set, with the precision that fits. */
   static String noParametersHint(NoParametersException n) {
     StringBuilder h = new StringBuilder("hint: ");
+    if (n.group() == null) {
+      // An output or leveled chain, not a lookup: rounding lookup inputs cannot help.
+      return h.append(
+              "multiply by smaller constants or sum fewer terms (or rescale with a lookup before"
+                  + " the output), or allow a larger error (--p-error / --global-p-error)")
+          .toString();
+    }
     if (n.group() != null) {
       h.append("the widest lookups have ").append(n.group().precision()).append(" bits; ");
     }
