@@ -2,7 +2,6 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.bundle.Bundle;
-import dev.fhec.compiler.bundle.BundleCompiler;
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.compiler.report.KeySizes;
@@ -157,10 +156,10 @@ final class CompileCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Io.requireFile(model, "model", "give the path of a .fhe, .json or .onnx file");
     String ext = extension(model);
-    if (!BundleCompiler.MODEL_EXTENSIONS.contains(ext)) {
+    if (dev.fhec.compiler.frontend.Frontend.forFile(model).isEmpty()) {
       throw new UserException(
           "cannot tell the model format of " + model + " (extension '." + ext + "')",
-          "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
+          dev.fhec.compiler.frontend.Frontend.formatsHint());
     }
     if (noInputset && inputset != null) {
       throw new UserException(
@@ -377,9 +376,7 @@ final class CompileCommand implements Callable<Integer> {
   }
 
   static String extension(Path p) {
-    String n = p.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+    return dev.fhec.compiler.frontend.Frontend.extension(p);
   }
 
   static Optional<Path> besideModel(Path model) {

@@ -104,7 +104,8 @@ final class InspectCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-    InspectionReport r = b.report();
+    // Sizes and counts from the circuit itself, so a bundle of an older fhec shows them too.
+    InspectionReport r = b.report().withFiguresOf(b.circuit());
     if (html != null) {
       Io.createParent(html);
       Files.writeString(html, HtmlReport.render(r));

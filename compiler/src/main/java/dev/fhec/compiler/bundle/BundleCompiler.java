@@ -3,11 +3,7 @@ package dev.fhec.compiler.bundle;
 import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
-import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
-import dev.fhec.compiler.frontend.lang.LangFrontend;
-import dev.fhec.compiler.frontend.lang.NpyArrayFiles;
-import dev.fhec.compiler.frontend.onnx.OnnxFrontend;
-import dev.fhec.compiler.ir.IrParser;
+import dev.fhec.compiler.frontend.Frontend;
 import dev.fhec.compiler.ir.IrPrinter;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
@@ -22,7 +18,6 @@ import dev.fhec.runtime.io.npy.Npy;
 import dev.fhec.runtime.io.npy.NpyArray;
 import dev.fhec.runtime.io.npy.Npz;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,7 +38,8 @@ public final class BundleCompiler {
   private BundleCompiler() {}
 
   /** Extensions {@link #compile} accepts, in the order the docs list them. */
-  public static final List<String> MODEL_EXTENSIONS = List.of("fhe", "json", "onnx", "ir");
+  public static final List<String> MODEL_EXTENSIONS =
+      Frontend.all().stream().map(Frontend::extension).toList();
 
   /**
    * Compiles {@code model} with an optional calibration inputset.
@@ -59,21 +55,19 @@ public final class BundleCompiler {
     Program program;
     List<List<Tensor>> samples;
     Map<String, String> metadata = new java.util.TreeMap<>();
-    if (extension(model).equals("onnx")) {
-      // A float ONNX graph is quantized post-training on its (float) inputset; the quantized
-      // samples then give the bounds, and the scales travel in the manifest for the client.
+    Frontend frontend = frontendOf(model);
+    if (frontend instanceof Frontend.Quantizing f) {
+      // A float graph is quantized post-training on its (float) inputset; the quantized samples
+      // then give the bounds, and the scales travel in the manifest for the client.
       if (inputset.isEmpty()) {
         throw new BundleException(
             "an ONNX model needs a calibration inputset to be quantized (" + model + ")",
             "pass --inputset calib.npz with one float array per model input, samples first");
       }
       int bits = nBits.orElse(DEFAULT_ONNX_BITS);
-      QuantizedProgram q =
-          OnnxFrontend.importQuantized(model, inputset.get(), QuantizationOptions.ofBits(bits));
+      QuantizedProgram q = f.quantize(model, inputset.get(), bits);
       program = q.program();
-      samples =
-          quantizeSamples(
-              OnnxFrontend.readInputset(inputset.get(), program), q.inputScales(), bits);
+      samples = quantizeSamples(f.floatSamples(inputset.get(), program), q.inputScales(), bits);
       metadata.put("n_bits", Integer.toString(bits));
       for (int i = 0; i < q.inputScales().size(); i++) {
         metadata.put("input_scale_" + i, Double.toString(q.inputScales().get(i)));
@@ -82,7 +76,7 @@ public final class BundleCompiler {
         metadata.put("output_scale_" + i, Double.toString(q.outputScales().get(i)));
       }
     } else {
-      program = load(model);
+      program = frontend.load(model);
       samples = inputset.isPresent() ? readInputset(inputset.get(), program) : List.of();
     }
     CompiledCircuit cc;
@@ -175,13 +169,6 @@ public final class BundleCompiler {
   /** Quantization bits of float ONNX models when {@code --n-bits} is not given. */
   public static final int DEFAULT_ONNX_BITS = 6;
 
-  private static String extension(Path model) {
-    String name = model.getFileName().toString();
-    return name.contains(".")
-        ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
-        : "";
-  }
-
   /** The seed's input quantizer: rint(x / scale) clipped to ±(2^(bits−1) − 1). */
   static List<List<Tensor>> quantizeSamples(
       List<List<Tensor>> floats, List<Double> scales, int bits) {
@@ -210,17 +197,21 @@ public final class BundleCompiler {
   }
 
   static Program load(Path model) throws IOException {
-    String ext = extension(model);
-    return switch (ext) {
-      case "ir" -> IrParser.parse(model.toString(), Files.readString(model));
-      case "json" -> JsonGraphFrontend.load(model);
-      case "fhe" -> new LangFrontend(new NpyArrayFiles()).compileFile(model);
-      case "onnx" -> OnnxFrontend.importFloat(model).program();
-      default ->
-          throw new BundleException(
-              "cannot tell the model format of " + model + " (extension '." + ext + "')",
-              "models are .fhe (Python-like), .json (graph), .onnx or .ir (textual IR) files");
-    };
+    return frontendOf(model).load(model);
+  }
+
+  /** The frontend of {@code model}'s extension. */
+  private static Frontend frontendOf(Path model) throws BundleException {
+    return Frontend.forFile(model)
+        .orElseThrow(
+            () ->
+                new BundleException(
+                    "cannot tell the model format of "
+                        + model
+                        + " (extension '."
+                        + Frontend.extension(model)
+                        + "')",
+                    Frontend.formatsHint()));
   }
 
   /** One list of input tensors per sample, in program input order. */

@@ -56,8 +56,11 @@ public record InspectionReport(
     List<Partition> partitions,
     List<KeyswitchRow> keyswitches) {
 
-  /** 2: partitions, keyswitches and each node's partition. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * 2: partitions, keyswitches and each node's partition. 3: on-disk file sizes beside in-memory
+   * ones (key sizes, size_of_inputs/outputs); the counts are those of {@code CircuitStatistics}.
+   */
+  public static final int FORMAT_VERSION = 3;
 
   /** Op kind under which {@link #pbsByOp} lists bootstraps that no IR node accounts for. */
   public static final String LOWERING = "(lowering)";
@@ -319,6 +322,28 @@ public record InspectionReport(
         notes,
         partitionsOf(circuit, choice),
         keyswitchesOf(circuit));
+  }
+
+  /**
+   * This report with its circuit-wide figures (key and file sizes, statistics) computed afresh from
+   * {@code circuit}: a report stored by an older fhec shows today's figures, from the one source.
+   */
+  public InspectionReport withFiguresOf(Circuit circuit) {
+    return new InspectionReport(
+        FORMAT_VERSION,
+        name,
+        source,
+        maxBitWidth,
+        pbsCount,
+        nodes,
+        parameters,
+        KeySizes.of(circuit.plan()),
+        Statistics.of(circuit),
+        precision,
+        pbsByOp,
+        notes,
+        partitions,
+        keyswitches);
   }
 
   /** For each node with lowered instructions, the partition of the last one's encrypted result. */

@@ -40,6 +40,10 @@ import java.util.Set;
  * the offending element ({@code /nodes/12/inputs/1}) and whose message says what was expected.
  */
 public final class JsonGraphFrontend {
+  /** The {@code .json} graph file format. */
+  public static final dev.fhec.compiler.frontend.Frontend FILES =
+      dev.fhec.compiler.frontend.Frontend.of("json", "graph", JsonGraphFrontend::load);
+
   private static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
   private static final Set<String> TOP_KEYS =

@@ -38,6 +38,11 @@ import java.util.Optional;
  * file:line:col: message}, then the source line and a caret line under the offending code.
  */
 public final class LangFrontend {
+  /** The {@code .fhe} file format; {@code np.load} reads arrays beside the model. */
+  public static final dev.fhec.compiler.frontend.Frontend FILES =
+      dev.fhec.compiler.frontend.Frontend.of(
+          "fhe", "Python-like", m -> new LangFrontend(new NpyArrayFiles()).compileFile(m));
+
   private final ArrayFileReader reader;
   private final Optional<String> entry;
 

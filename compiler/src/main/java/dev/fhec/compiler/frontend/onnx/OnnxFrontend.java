@@ -43,6 +43,35 @@ import java.util.Set;
  * <p>Protobuf types never leave this package; every failure is a located {@link CompileException}.
  */
 public final class OnnxFrontend {
+  /** The {@code .onnx} format: float graphs, quantized post-training on their inputset. */
+  public static final dev.fhec.compiler.frontend.Frontend.Quantizing FILES =
+      new dev.fhec.compiler.frontend.Frontend.Quantizing() {
+        @Override
+        public String extension() {
+          return "onnx";
+        }
+
+        @Override
+        public String format() {
+          return "ONNX";
+        }
+
+        @Override
+        public Program load(Path model) {
+          return importFloat(model).program();
+        }
+
+        @Override
+        public QuantizedProgram quantize(Path model, Path inputset, int bits) {
+          return importQuantized(model, inputset, QuantizationOptions.ofBits(bits));
+        }
+
+        @Override
+        public List<List<Tensor>> floatSamples(Path inputset, Program program) {
+          return readInputset(inputset, program);
+        }
+      };
+
   private OnnxFrontend() {}
 
   /**
