@@ -199,6 +199,9 @@ final class CompileCommand implements Callable<Integer> {
           options
               .withBounds(policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue())
               .withSingleParameter(singleParameter);
+      if (seedCompatible && products == null) {
+        options = options.withProducts(CompileOptions.Products.QUARTER);
+      }
       if (products != null) {
         try {
           options =

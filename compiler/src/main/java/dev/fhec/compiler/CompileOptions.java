@@ -143,9 +143,12 @@ public record CompileOptions(
         true);
   }
 
-  /** The defaults without the lookup optimizations: the seed's (and Concrete's) bootstrap count. */
+  /**
+   * The defaults without the lookup optimizations and with quarter-square products: the seed's (and
+   * Concrete's) bootstrap count.
+   */
   public static CompileOptions seedCompatible() {
-    return defaults().withOptimizeLookups(false);
+    return defaults().withOptimizeLookups(false).withProducts(Products.QUARTER);
   }
 
   /** These options with {@code optimizeLookups} set to {@code on}. */

@@ -26,10 +26,11 @@ import java.util.Set;
  *
  * <p>{@code AUTO} judges by the optimizer's complexity of the whole circuit, never by bootstrap
  * count alone: shared squares accumulate one bit wider and may add a halving lookup at the
- * product's width, which can move lookups into a costlier partition. Greedy, one product at a time
- * in program order: start from quarter squares everywhere, switch a product to shared squares when
- * that lowers the whole circuit's complexity given the choices made so far (one optimizer run per
- * product, plus one).
+ * product's width, which can move lookups into a costlier partition. Greedy over groups of alike
+ * products (same op, shapes, widths and consumers, e.g. one matmul in every head) in program order:
+ * start from quarter squares everywhere, switch a group to shared squares when that lowers the
+ * whole circuit's complexity given the choices made so far (one optimizer run per group, plus one).
+ * A product whose shared lowering needs no fewer lookups stays on quarter squares without a run.
  *
  * @param shared ids of the products lowered with shared squares
  * @param account one line per product for the report (empty without products)
@@ -90,29 +91,59 @@ public record ProductChoice(Set<Integer> shared, String account) {
           }
           break;
         }
-        double best = complexity(p, shared, options, target);
+        // Products with the same signature (e.g. the same matmul in every head) are decided
+        // together: one optimizer run per group, not per product.
+        java.util.Map<String, List<Integer>> groups = new java.util.LinkedHashMap<>();
         for (int id : products) {
-          if (!fitsShared(p, id)) {
-            line(
-                sb, p, id, Products.Kind.QUARTER, "shared squares would exceed the encoding limit");
+          groups.computeIfAbsent(signature(p, id), k -> new java.util.ArrayList<>()).add(id);
+        }
+        double best = Double.NaN;
+        for (List<Integer> group : groups.values()) {
+          int first = group.get(0);
+          if (!fitsShared(p, first)) {
+            group.forEach(
+                id ->
+                    line(
+                        sb,
+                        p,
+                        id,
+                        Products.Kind.QUARTER,
+                        "shared squares would exceed the encoding limit"));
             continue;
           }
+          if (Products.lookups(p, first, Products.Kind.SHARED)
+              >= Products.lookups(p, first, Products.Kind.QUARTER)) {
+            // No fewer lookups, at the same or higher precision, with more noise: never cheaper.
+            group.forEach(
+                id ->
+                    line(
+                        sb,
+                        p,
+                        id,
+                        Products.Kind.QUARTER,
+                        "shared squares need no fewer lookups (no optimizer run)"));
+            continue;
+          }
+          if (Double.isNaN(best)) {
+            best = complexity(p, shared, options, target);
+          }
           Set<Integer> trial = new HashSet<>(shared);
-          trial.add(id);
+          trial.addAll(group);
           double c = complexity(p, trial, options, target);
           String why =
               String.format(
                   Locale.ROOT,
-                  "whole circuit %s with quarter squares, %s with shared squares",
+                  "whole circuit %s with quarter squares, %s with shared squares%s",
                   fmt(best),
-                  fmt(c));
-          if (c < best) {
-            shared.add(id);
+                  fmt(c),
+                  group.size() > 1 ? " (decided with " + (group.size() - 1) + " alike)" : "");
+          boolean take = c < best;
+          if (take) {
+            shared.addAll(group);
             best = c;
-            line(sb, p, id, Products.Kind.SHARED, why);
-          } else {
-            line(sb, p, id, Products.Kind.QUARTER, why);
           }
+          group.forEach(
+              id -> line(sb, p, id, take ? Products.Kind.SHARED : Products.Kind.QUARTER, why));
         }
       }
     }
@@ -138,6 +169,17 @@ public record ProductChoice(Set<Integer> shared, String account) {
             q,
             s,
             why));
+  }
+
+  /** Products alike for the choice: op, operand and result shapes and widths, consumers. */
+  private static String signature(Program p, int id) {
+    StringBuilder sb = new StringBuilder(p.node(id).op().getClass().getSimpleName());
+    List<Integer> ops = p.node(id).op().operands();
+    for (int x : List.of(ops.get(0), ops.get(1), id)) {
+      sb.append(java.util.Arrays.toString(p.type(x).shape()))
+          .append(((ElementType.IntType) p.type(x).element()).width());
+    }
+    return sb.append(Products.onlyLookupsRead(p, id)).toString();
   }
 
   /** Whether the doubled accumulator of product {@code id} fits the encoding. */

@@ -49,7 +49,8 @@ class BundleCompilerOnnxTest {
             DIR.resolve("model.onnx"),
             Optional.of(DIR.resolve("inputset.npz")),
             OptionalInt.of(6),
-            CompileOptions.defaults().withRoundTo(6));
+            CompileOptions.defaults().withRoundTo(6).withProducts(CompileOptions.Products.QUARTER));
+    // Quarter-square products (Concrete's lowering), so that the formula counts constructs.
     // Per construct, as MinilmAttentionOnnxTest derives it: 3nD for the fused bias + Q/K/V
     // requant; per head 4dn² (two enc×enc matmuls), n² score quantize, n(n−1) relu max, n² exp,
     // n reciprocal, 2n² exp × 1/sum, n² probability requant.

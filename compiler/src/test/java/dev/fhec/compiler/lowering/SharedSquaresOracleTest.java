@@ -74,6 +74,40 @@ class SharedSquaresOracleTest {
     assertEquals(2L * m * k * n + m * n, q.pbsCount());
   }
 
+  /**
+   * --products auto with the optimizer: for one product the greedy choice is the cheaper of the two
+   * whole circuits, and the report names both complexities.
+   */
+  @Test
+  void autoPicksTheLoweringWithTheLowerWholeCircuitComplexity() {
+    for (boolean output : List.of(false, true)) {
+      ProgramBuilder b = new ProgramBuilder("mm");
+      int x = b.input("x", new int[] {4, 8}, new IntType(true, 3), true);
+      int y = b.input("y", new int[] {8, 4}, new IntType(true, 3), true);
+      int mm = b.matmul(x, y);
+      Program p = b.output(output ? mm : b.unary(UnaryFn.Simple.RELU, mm)).build();
+      double quarter = complexity(p, CompileOptions.Products.QUARTER);
+      double shared = complexity(p, CompileOptions.Products.SHARED);
+      CompiledCircuit auto = Fhec.compile(p, CompileOptions.defaults(), List.of());
+      assertEquals(Math.min(quarter, shared), auto.report().complexity(), 1e-6 * quarter);
+      String account = auto.report().parameterChoice();
+      assertTrue(
+          account.contains(String.format(java.util.Locale.ROOT, "%.4e with quarter", quarter))
+              && account.contains(String.format(java.util.Locale.ROOT, "%.4e with shared", shared)),
+          account);
+      assertTrue(
+          account.contains(
+              (shared < quarter ? "shared squares" : "quarter squares") + " (quarter squares"),
+          account);
+    }
+  }
+
+  private static double complexity(Program p, CompileOptions.Products how) {
+    return Fhec.compile(p, CompileOptions.defaults().withProducts(how), List.of())
+        .report()
+        .complexity();
+  }
+
   private static Program randomProgram(Random rnd, int shape, int consumer) {
     ProgramBuilder b = new ProgramBuilder("p");
     int m = 1 + rnd.nextInt(3);
