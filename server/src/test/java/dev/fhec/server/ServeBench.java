@@ -38,6 +38,7 @@ public final class ServeBench {
     Bundle bundle = Bundle.read(Path.of(args[0]));
     int clients = Integer.parseInt(args[1]);
     int runs = Integer.parseInt(args[2]);
+    int inMemory = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     Circuit c = bundle.circuit();
     String name = bundle.manifest().name();
     System.out.printf(
@@ -69,7 +70,9 @@ public final class ServeBench {
     long wallServed;
     try (FhecServer server =
         FhecServer.start(
-            ServerConfig.defaults(data).withLimits(64L << 20, 4L << 30, clients, 4 * clients, 1),
+            ServerConfig.defaults(data)
+                .withLimits(64L << 20, 4L << 30, clients, 4 * clients, 1)
+                .withMaxLoadedKeySets(inMemory),
             Map.of(name, c))) {
       FhecClient http = new FhecClient(URI.create("http://127.0.0.1:" + server.port() + "/"));
       List<FhecClient.KeySet> keySets = new ArrayList<>();
