@@ -70,14 +70,14 @@ class UserMistakesTest {
 
   @Test
   void anUnknownCommandIsAnErrorEvenWithHelp() {
-    Result r = run("serve", "--help");
-    assertUserError(r, "unknown command 'serve'", "compile");
+    Result r = run("deploy", "--help");
+    assertUserError(r, "unknown command 'deploy'", "compile");
     assertFalse(r.out().contains("Usage: fhec"), r.out());
     Result sub = run("compile", "--help", "extra", "words");
     assertEquals(FhecCommand.USER_ERROR, sub.code(), sub.err() + sub.out());
     assertEquals(0, run("compile", "--help").code());
     assertEquals(0, run("help", "compile").code());
-    assertUserError(run("serve"), "serve");
+    assertUserError(run("deploy"), "deploy");
   }
 
   @Test
