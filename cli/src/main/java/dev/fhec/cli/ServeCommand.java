@@ -87,6 +87,15 @@ final class ServeCommand implements Callable<Integer> {
   int maxKeySets;
 
   @Option(
+      names = "--max-loaded-key-sets",
+      defaultValue = "2",
+      paramLabel = "<n>",
+      description =
+          "Key sets kept parsed in memory; others are reloaded from disk when used (a 128-bit key"
+              + " set takes gigabytes in memory; default: ${DEFAULT-VALUE}).")
+  int maxLoadedKeySets;
+
+  @Option(
       names = "--max-queue",
       defaultValue = "64",
       paramLabel = "<n>",
@@ -133,6 +142,7 @@ final class ServeCommand implements Callable<Integer> {
               maxBodyMib << 20,
               maxKeyMib << 20,
               maxKeySets,
+              maxLoadedKeySets,
               maxQueue,
               concurrentRuns,
               Duration.ofMinutes(resultTtlMinutes));

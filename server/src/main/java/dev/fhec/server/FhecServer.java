@@ -6,6 +6,7 @@ import dev.fhec.runtime.api.RejectedInputException;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ValueInfo;
 import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.key.KeySetIdentity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +75,9 @@ public final class FhecServer implements AutoCloseable {
     this.config = config;
     this.fhe = new FheServer(circuits);
     Files.createDirectories(config.dataDir());
-    this.keySets = new KeySets(config.dataDir().resolve("keys"), fhe, config.maxKeySets());
+    this.keySets =
+        new KeySets(
+            config.dataDir().resolve("keys"), fhe, config.maxKeySets(), config.maxLoadedKeySets());
     this.jobs = new Jobs(config.dataDir().resolve("jobs"));
     this.workers =
         new ThreadPoolExecutor(
@@ -206,10 +210,14 @@ public final class FhecServer implements AutoCloseable {
   }
 
   private Object submit(KeySets.Meta meta, byte[] body) throws IOException {
-    FheServer.Loaded keys = keySets.loaded(meta);
+    // Checked against the circuit and key set now, run with the keys loaded by the worker: a queued
+    // job holds its inputs, not a key set of gigabytes.
+    Circuit circuit = fhe.circuit(meta.circuit());
+    KeySetIdentity identity =
+        new KeySetIdentity(HexFormat.of().parseHex(meta.id()), circuit.digest());
     List<EncryptedTensor> inputs;
     try {
-      inputs = FheServer.checkInputs(keys, body);
+      inputs = fhe.checkInputs(meta.circuit(), identity, body);
     } catch (RejectedInputException e) {
       throw new ApiException(400, e.getMessage());
     }
@@ -217,9 +225,9 @@ public final class FhecServer implements AutoCloseable {
         && running.get() >= config.maxConcurrentRuns()) {
       throw new ApiException(503, "the run queue is full (" + config.maxQueue() + "); retry later");
     }
-    Jobs.Job job = jobs.create(meta.id(), meta.circuit(), keys.circuit().pbsCount());
+    Jobs.Job job = jobs.create(meta.id(), meta.circuit(), circuit.pbsCount());
     try {
-      workers.execute(() -> execute(job, keys, inputs));
+      workers.execute(() -> execute(job, meta, inputs));
     } catch (RejectedExecutionException e) {
       jobs.remove(job.record.id());
       throw new ApiException(503, "the run queue is full (" + config.maxQueue() + "); retry later");
@@ -231,11 +239,12 @@ public final class FhecServer implements AutoCloseable {
     return status(job);
   }
 
-  private void execute(Jobs.Job job, FheServer.Loaded keys, List<EncryptedTensor> inputs) {
+  private void execute(Jobs.Job job, KeySets.Meta meta, List<EncryptedTensor> inputs) {
     running.incrementAndGet();
     try {
       jobs.update(job, job.record.with(Jobs.State.RUNNING, null, 0));
       beforeRun.accept(job.record.id());
+      FheServer.Loaded keys = keySets.loaded(meta);
       long t0 = System.nanoTime();
       byte[] out = FheServer.run(keys, inputs, (done, total) -> job.done.set(done));
       if (halted) {

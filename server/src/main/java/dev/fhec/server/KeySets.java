@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -32,12 +33,17 @@ final class KeySets {
   private final FheServer fhe;
   private final int max;
   private final Map<String, Meta> metas = new ConcurrentHashMap<>();
-  private final Map<String, FheServer.Loaded> loaded = new ConcurrentHashMap<>();
+  private final int maxLoaded;
 
-  KeySets(Path dir, FheServer fhe, int max) throws IOException {
+  /** Parsed key sets, least recently used first; guarded by itself. */
+  private final LinkedHashMap<String, FheServer.Loaded> loaded =
+      new LinkedHashMap<>(16, 0.75f, true);
+
+  KeySets(Path dir, FheServer fhe, int max, int maxLoaded) throws IOException {
     this.dir = dir;
     this.fhe = fhe;
     this.max = max;
+    this.maxLoaded = maxLoaded;
     Files.createDirectories(dir);
     Durable.sweepTemps(dir);
     try (Stream<Path> s = Files.list(dir)) {
@@ -128,8 +134,8 @@ final class KeySets {
         Durable.publish(tmp, dir.resolve(id + ".keys"));
         Durable.write(dir.resolve(id + ".json"), JSON.writeValueAsBytes(meta));
         metas.put(id, meta);
-        loaded.put(id, keys);
       }
+      remember(id, keys);
       return new Registration(id, token, circuit);
     } finally {
       Files.deleteIfExists(tmp);
@@ -149,23 +155,37 @@ final class KeySets {
     return m;
   }
 
-  /** The parsed keys (loaded from disk on first use after a restart). */
-  FheServer.Loaded loaded(Meta m) {
-    return loaded.computeIfAbsent(
-        m.id(),
-        id -> {
-          try {
-            return fhe.loadEvaluationKeys(
-                m.circuit(), Files.readAllBytes(dir.resolve(id + ".keys")));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+  /**
+   * The parsed keys: from memory, else from disk (after a restart, or once evicted). Two callers
+   * may load the same key set at once; both get equal keys and the cache keeps one.
+   */
+  FheServer.Loaded loaded(Meta m) throws IOException {
+    synchronized (loaded) {
+      FheServer.Loaded k = loaded.get(m.id());
+      if (k != null) {
+        return k;
+      }
+    }
+    FheServer.Loaded k =
+        fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(dir.resolve(m.id() + ".keys")));
+    remember(m.id(), k);
+    return k;
+  }
+
+  private void remember(String id, FheServer.Loaded keys) {
+    synchronized (loaded) {
+      loaded.put(id, keys);
+      while (loaded.size() > maxLoaded) {
+        loaded.remove(loaded.keySet().iterator().next());
+      }
+    }
   }
 
   synchronized void delete(String id) throws IOException {
     metas.remove(id);
-    loaded.remove(id);
+    synchronized (loaded) {
+      loaded.remove(id);
+    }
     Files.deleteIfExists(dir.resolve(id + ".json"));
     Files.deleteIfExists(dir.resolve(id + ".keys"));
   }

@@ -4,8 +4,9 @@ import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.api.FheClient;
 import dev.fhec.runtime.api.FheServer;
 import dev.fhec.runtime.circuit.Circuit;
-import dev.fhec.runtime.circuit.ValueInfo;
 import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.io.npy.NpyArray;
+import dev.fhec.runtime.io.npy.Npz;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +30,30 @@ import java.util.concurrent.Future;
  *
  * <p>Run: {@code ./mvnw -B -q -pl server -am test-compile} then {@code java -cp
  * server/target/test-classes:server/target/classes:$(cat cp.txt) dev.fhec.server.ServeBench
- * head.fhec 8 5} (cp.txt from {@code dependency:build-classpath}).
+ * head.fhec CLIENTS RUNS IN_MEMORY samples/gpt2-head-tiny/vectors.npz} (cp.txt from {@code
+ * dependency:build-classpath}).
  */
 public final class ServeBench {
   private ServeBench() {}
+
+  private static NpyArray.Ints samples;
+
+  private static long[] sample(int k) {
+    int n = samples.shape()[0];
+    int size = samples.size() / n;
+    return Arrays.copyOfRange(samples.data(), (k % n) * size, (k % n + 1) * size);
+  }
 
   public static void main(String[] args) throws Exception {
     Bundle bundle = Bundle.read(Path.of(args[0]));
     int clients = Integer.parseInt(args[1]);
     int runs = Integer.parseInt(args[2]);
+    int inMemory = Integer.parseInt(args[3]);
+    // Test vectors (the simulation of random values may overflow calibrated bounds): the first
+    // array of the .npz, one sample per run along its leading axis, cycled.
+    NpyArray.Ints vectors =
+        (NpyArray.Ints) Npz.read(Path.of(args[4])).get(args.length > 5 ? args[5] : "q_x");
+    samples = vectors;
     Circuit c = bundle.circuit();
     String name = bundle.manifest().name();
     System.out.printf(
@@ -69,7 +85,9 @@ public final class ServeBench {
     long wallServed;
     try (FhecServer server =
         FhecServer.start(
-            ServerConfig.defaults(data).withLimits(64L << 20, 4L << 30, clients, 4 * clients, 1),
+            ServerConfig.defaults(data)
+                .withLimits(64L << 20, 4L << 30, clients, 4 * clients, 1)
+                .withMaxLoadedKeySets(inMemory),
             Map.of(name, c))) {
       FhecClient http = new FhecClient(URI.create("http://127.0.0.1:" + server.port() + "/"));
       List<FhecClient.KeySet> keySets = new ArrayList<>();
@@ -119,15 +137,7 @@ public final class ServeBench {
                 SecureRandom rnd = new SecureRandom();
                 List<Double> lat = new ArrayList<>();
                 for (int r = 0; r < runs; r++) {
-                  List<long[]> in = new ArrayList<>();
-                  for (int id : c.inputs()) {
-                    ValueInfo v = c.value(id);
-                    long[] x = new long[v.size()];
-                    for (int e = 0; e < x.length; e++) {
-                      x[e] = v.min() + rnd.nextLong(v.max() - v.min() + 1);
-                    }
-                    in.add(x);
-                  }
+                  List<long[]> in = List.of(sample(client * runs + r + rnd.nextInt(1000)));
                   byte[] ct = users.get(client).encrypt(in);
                   long t0 = System.nanoTime();
                   byte[] out = runner.run(client, ct);

@@ -117,19 +117,32 @@ public final class FheServer {
    * and LWE dimensions. Cheap next to the run, so a server calls it before queueing.
    */
   public static List<EncryptedTensor> checkInputs(Loaded keys, byte[] ciphertexts) {
-    Circuit c = keys.circuit();
+    return checkInputs(keys.circuit(), keys.circuitName(), keys.identity(), ciphertexts);
+  }
+
+  /**
+   * {@link #checkInputs(Loaded, byte[])} for the key set {@code identity} of a hosted circuit,
+   * without its keys in memory (a server checks a request before it loads the keys to run it).
+   */
+  public List<EncryptedTensor> checkInputs(
+      String circuitName, KeySetIdentity identity, byte[] ciphertexts) {
+    return checkInputs(circuit(circuitName), circuitName, identity, ciphertexts);
+  }
+
+  private static List<EncryptedTensor> checkInputs(
+      Circuit c, String circuitName, KeySetIdentity identity, byte[] ciphertexts) {
     List<EncryptedTensor> inputs;
     try {
       inputs =
           FhecFiles.ciphertextsFromBytes(
-              ciphertexts, "ciphertexts", new FhecFiles.Expect(c, keys.identity()));
+              ciphertexts, "ciphertexts", new FhecFiles.Expect(c, identity));
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
     }
     if (inputs.size() != c.inputs().size()) {
       throw new RejectedInputException(
           "circuit "
-              + keys.circuitName()
+              + circuitName
               + " takes "
               + c.inputs().size()
               + " inputs, got "
@@ -148,7 +161,7 @@ public final class FheServer {
                 + " of LWE dimension "
                 + t.lweDimension()
                 + ", circuit "
-                + keys.circuitName()
+                + circuitName
                 + " expects "
                 + info
                 + " of dimension "

@@ -1,0 +1,56 @@
+package dev.fhec.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.runtime.api.FheClient;
+import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.api.RejectedInputException;
+import dev.fhec.runtime.io.FileKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime-level API without HTTP: FheClient and FheServer on a TOY circuit. */
+class FheApiTest {
+  @TempDir Path tmp;
+
+  @Test
+  void clientAndServerRoundTripAndTheServerRefusesSecrets() throws Exception {
+    FheServer server = new FheServer(Map.of("squares", TestCircuits.SQUARES));
+    FheClient client = FheClient.generate(TestCircuits.SQUARES, null);
+    byte[] ek = client.evaluationKeyBytes().orElseThrow();
+    assertEquals(FileKind.EVALUATION_KEYS, FheServer.kindOf(ek).orElseThrow());
+    FheServer.Loaded keys = server.loadEvaluationKeys("squares", ek);
+    assertEquals(client.identity(), keys.identity());
+
+    long[] x = {-7, -1, 0, 3, 7};
+    byte[] out = FheServer.run(keys, client.encrypt(List.of(x)), null);
+    assertArrayEquals(
+        TestCircuits.simulate(TestCircuits.SQUARES, List.of(x)).get(0), client.decrypt(out).get(0));
+
+    // A saved and reloaded client decrypts the same answer; the server refuses its key file.
+    Path ck = tmp.resolve("client.key");
+    client.saveClientKey(ck);
+    FheClient reloaded = FheClient.load(TestCircuits.SQUARES, ck);
+    assertTrue(reloaded.evaluationKeyBytes().isEmpty());
+    assertArrayEquals(client.decrypt(out).get(0), reloaded.decrypt(out).get(0));
+    byte[] secret = Files.readAllBytes(ck);
+    RejectedInputException e =
+        assertThrows(
+            RejectedInputException.class, () -> server.loadEvaluationKeys("squares", secret));
+    assertTrue(e.getMessage().contains("secret"), e.getMessage());
+    // Messages name what is wrong, never bytes of the input.
+    byte[] bad = Arrays.copyOf(ek, ek.length - 1);
+    RejectedInputException t =
+        assertThrows(RejectedInputException.class, () -> server.loadEvaluationKeys("squares", bad));
+    assertTrue(t.getMessage().length() < 300, t.getMessage());
+    assertThrows(RejectedInputException.class, () -> server.circuit("../squares"));
+  }
+}
