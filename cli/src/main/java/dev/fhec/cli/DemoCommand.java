@@ -320,7 +320,9 @@ final class DemoCommand implements Callable<Integer> {
         "bit-width %d | %,d PBS | %s | keys %s + %s%n",
         r.maxBitWidth(),
         r.pbsCount(),
-        c.circuit().parameters().name(),
+        c.circuit().plan().size() == 1
+            ? c.circuit().parameters().name()
+            : c.circuit().plan().size() + " partitions",
         KeySizes.human(Files.size(clientKey)),
         KeySizes.human(Files.size(evalKeys)));
     StringBuilder steps = new StringBuilder("time:");

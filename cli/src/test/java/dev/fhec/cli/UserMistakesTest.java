@@ -46,6 +46,12 @@ class UserMistakesTest {
   }
 
   @Test
+  void demoRefusesBothPlanChoices() throws Exception {
+    assertUserError(
+        run("demo", "--single-parameter", "--multi-parameter"), "exclude each other", "give one");
+  }
+
+  @Test
   void aSixteenBitLookupWithoutSecureParametersNamesThePrecisionThatFitsAndTheOptions()
       throws Exception {
     NoParametersException real =
