@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
       "Example:",
       "  fhec keygen head.fhec -o keys",
       "  fhec client upload --keys keys --server http://127.0.0.1:8080",
-      "  fhec encrypt --keys keys input.npz -o input.ct",
+      "  fhec encrypt --bundle head.fhec --keys keys input.npz -o input.ct",
       "  fhec client run --keys keys input.ct -o output.ct",
       "  fhec decrypt --keys keys output.ct -o result.npy"
     },

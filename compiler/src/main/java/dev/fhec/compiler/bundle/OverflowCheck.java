@@ -93,18 +93,23 @@ public final class OverflowCheck {
     Map<Integer, Integer> nodeValue = nodeValues(b);
     List<InspectionReport.NodeRow> rows = new ArrayList<>();
     List<Integer> outputs = new ArrayList<>();
+    List<Integer> shifts = new ArrayList<>();
     for (InspectionReport.NodeRow r : b.report().nodes()) {
       Integer v = nodeValue.get(r.id());
       if (r.encrypted() && r.min() != null && v != null) {
         rows.add(r);
         outputs.add(v);
+        // A shared-squares product read only by lookups is left doubled, one bit wider than its
+        // node (Lowering#halve): its value is 2·(x·y).
+        shifts.add(b.circuit().value(v).width() == r.bitWidth() + 1 ? 1 : 0);
       }
     }
     Map<Integer, List<Integer>> operands = new LinkedHashMap<>();
     for (InspectionReport.NodeRow r : b.report().nodes()) {
       operands.put(r.id(), r.operands());
     }
-    return new Checker(rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows, operands);
+    return new Checker(
+        rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows, shifts, operands);
   }
 
   /**
@@ -127,12 +132,17 @@ public final class OverflowCheck {
   public static final class Checker {
     private final Circuit probe;
     private final List<InspectionReport.NodeRow> rows;
+    private final List<Integer> shifts;
     private final Map<Integer, List<Integer>> operands;
 
     private Checker(
-        Circuit probe, List<InspectionReport.NodeRow> rows, Map<Integer, List<Integer>> operands) {
+        Circuit probe,
+        List<InspectionReport.NodeRow> rows,
+        List<Integer> shifts,
+        Map<Integer, List<Integer>> operands) {
       this.probe = probe;
       this.rows = List.copyOf(rows);
+      this.shifts = List.copyOf(shifts);
       this.operands = operands;
     }
 
@@ -170,10 +180,11 @@ public final class OverflowCheck {
       for (int i = 0; i < rows.size(); i++) {
         InspectionReport.NodeRow row = rows.get(i);
         long[] v = r.outputs().get(i);
+        int shift = shifts.get(i);
         for (int e = 0; e < v.length; e++) {
-          if (v[e] < row.min() || v[e] > row.max()) {
-            found.add(
-                new Overflow(row.id(), row.op(), row.location(), e, v[e], row.min(), row.max()));
+          long x = v[e] >> shift; // exact: a doubled product is even
+          if (x < row.min() || x > row.max()) {
+            found.add(new Overflow(row.id(), row.op(), row.location(), e, x, row.min(), row.max()));
             if (firstOnly) {
               return found;
             }
