@@ -1,8 +1,8 @@
 package dev.fhec.compiler.optimizer;
 
 import dev.fhec.compiler.stats.CircuitStatistics;
+import dev.fhec.compiler.stats.Norm2Analysis;
 import dev.fhec.runtime.circuit.Circuit;
-import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.ValueInfo;
 import java.util.ArrayList;
@@ -75,9 +75,12 @@ public final class NoiseDag {
       Instruction in = ins.get(i);
       factor[i] =
           switch (in) {
-            case Instruction.MulEC m -> maxSquare(circuit.constants().get(m.constant()));
-            case Instruction.MatMulEC m -> matmul(circuit.constants().get(m.constant()), true);
-            case Instruction.MatMulCE m -> matmul(circuit.constants().get(m.constant()), false);
+            case Instruction.MulEC m ->
+                Norm2Analysis.maxSquare(circuit.constants().get(m.constant()));
+            case Instruction.MatMulEC m ->
+                Norm2Analysis.contractedSquareSum(circuit.constants().get(m.constant()), true);
+            case Instruction.MatMulCE m ->
+                Norm2Analysis.contractedSquareSum(circuit.constants().get(m.constant()), false);
             case Instruction.Sum s ->
                 (double) circuit.value(s.a()).size() / Math.max(1, circuit.value(s.out()).size());
             case Instruction.Input x -> 1;
@@ -425,41 +428,6 @@ public final class NoiseDag {
     double[] r = new double[atoms];
     r[index] = 1;
     return r;
-  }
-
-  private static double maxSquare(ClearTensor c) {
-    double m = 0;
-    for (int i = 0; i < c.size(); i++) {
-      m = Math.max(m, (double) c.at(i) * c.at(i));
-    }
-    return m;
-  }
-
-  /**
-   * max over outputs of Σ c² along the contracted axis (rows of C for a @ C, columns for C @ a).
-   */
-  private static double matmul(ClearTensor c, boolean clearOnRight) {
-    int[] s = c.shape();
-    int rows = s[s.length - 2];
-    int cols = s[s.length - 1];
-    int batches = c.size() / (rows * cols);
-    double best = 0;
-    for (int b = 0; b < batches; b++) {
-      int outer = clearOnRight ? cols : rows;
-      int inner = clearOnRight ? rows : cols;
-      for (int o = 0; o < outer; o++) {
-        double sum = 0;
-        for (int i = 0; i < inner; i++) {
-          long v =
-              clearOnRight
-                  ? c.at(b * rows * cols + i * cols + o)
-                  : c.at(b * rows * cols + o * cols + i);
-          sum += (double) v * v;
-        }
-        best = Math.max(best, sum);
-      }
-    }
-    return best;
   }
 
   /**

@@ -38,9 +38,9 @@ public final class Norm2Analysis {
             case Instruction.MulEC m ->
                 maxSquare(circuit.constants().get(m.constant())) * nu[m.a()];
             case Instruction.MatMulEC m ->
-                matmul(circuit.constants().get(m.constant()), true) * nu[m.a()];
+                contractedSquareSum(circuit.constants().get(m.constant()), true) * nu[m.a()];
             case Instruction.MatMulCE m ->
-                matmul(circuit.constants().get(m.constant()), false) * nu[m.a()];
+                contractedSquareSum(circuit.constants().get(m.constant()), false) * nu[m.a()];
             case Instruction.Sum s -> {
               ValueInfo in = circuit.value(s.a());
               ValueInfo out = circuit.value(s.out());
@@ -58,7 +58,8 @@ public final class Norm2Analysis {
     return nu;
   }
 
-  private static double maxSquare(ClearTensor c) {
+  /** max c² over the elements of a clear constant multiplied into an encrypted value. */
+  public static double maxSquare(ClearTensor c) {
     double m = 0;
     for (int i = 0; i < c.size(); i++) {
       m = Math.max(m, (double) c.at(i) * c.at(i));
@@ -69,7 +70,7 @@ public final class Norm2Analysis {
   /**
    * max over outputs of Σ c² along the contracted axis (rows of C for a @ C, columns for C @ a).
    */
-  private static double matmul(ClearTensor c, boolean clearOnRight) {
+  public static double contractedSquareSum(ClearTensor c, boolean clearOnRight) {
     int[] s = c.shape();
     int rows = s[s.length - 2];
     int cols = s[s.length - 1];
