@@ -1,5 +1,6 @@
 package dev.fhec.compiler;
 
+import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.Lowering;
@@ -7,6 +8,7 @@ import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.ErrorTarget;
 import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
+import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.optimizer.NoiseDag;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
@@ -14,9 +16,11 @@ import dev.fhec.compiler.optimizer.PartitionedParameters;
 import dev.fhec.compiler.passes.AssignBitWidths;
 import dev.fhec.compiler.passes.PassContext;
 import dev.fhec.compiler.passes.PassManager;
+import dev.fhec.compiler.report.OpKinds;
 import dev.fhec.compiler.stats.CircuitStatistics;
 import dev.fhec.compiler.stats.CompilationReport;
 import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.CostModel;
@@ -144,19 +148,23 @@ public final class Fhec {
     Optional<PartitionedParameters> partitioned = Optional.empty();
     ParameterSet params = placeholder;
     if (fixed.isEmpty()) {
-      if (options.singleParameter()) {
-        // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
-        CircuitProfile profile = NoiseDag.of(c).singleProfile();
-        OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
-        opt = Optional.of(o);
-        params = o.parameters();
-        c = c.withPlan(ParameterPlan.single(params));
-      } else {
-        PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
-        partitioned = Optional.of(pp);
-        lowered = applyPlan(lowered, pp);
-        c = lowered.circuit();
-        params = c.parameters();
+      try {
+        if (options.singleParameter()) {
+          // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
+          CircuitProfile profile = NoiseDag.of(c).singleProfile();
+          OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
+          opt = Optional.of(o);
+          params = o.parameters();
+          c = c.withPlan(ParameterPlan.single(params));
+        } else {
+          PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
+          partitioned = Optional.of(pp);
+          lowered = applyPlan(lowered, pp);
+          c = lowered.circuit();
+          params = c.parameters();
+        }
+      } catch (NoParametersException e) {
+        throw e.group() == null ? e : e.at(lookupNodes(p, lowered, e.group().precision()));
       }
     }
     CircuitStatistics.Counts totals = CircuitStatistics.total(c);
@@ -204,6 +212,29 @@ public final class Fhec {
             c.plan(),
             CompilationReport.bootstrapsPerPartition(c));
     return new CompiledCircuit(p, c, report, opt, partitioned, lowered.origins());
+  }
+
+  /** The program nodes whose lookups read {@code precision}-bit inputs, named with their source. */
+  private static String lookupNodes(Program p, Lowering.Lowered lowered, int precision) {
+    java.util.Set<Integer> nodes = new java.util.LinkedHashSet<>();
+    Circuit c = lowered.circuit();
+    for (int i = 0; i < c.instructions().size(); i++) {
+      if (c.instructions().get(i) instanceof Instruction.Tlu t
+          && c.tables().get(t.tables()[0]).inputWidth() == precision
+          && lowered.origins().get(i) >= 0) {
+        nodes.add(lowered.origins().get(i));
+      }
+    }
+    List<String> named = new ArrayList<>();
+    for (int id : nodes) {
+      if (named.size() == 3) {
+        named.add("and " + (nodes.size() - 3) + " more");
+        break;
+      }
+      Node n = p.nodes().stream().filter(x -> x.id() == id).findFirst().orElseThrow();
+      named.add("%" + id + " (" + OpKinds.kind(n.op()) + " at " + n.location() + ")");
+    }
+    return named.isEmpty() ? "(none located)" : String.join(", ", named);
   }
 
   /** The lowered circuit under the multi-parameter optimizer's plan. */

@@ -23,6 +23,18 @@ public final class NoParametersException extends RuntimeException {
     this.largestPrecision = largestPrecision;
   }
 
+  /**
+   * The same failure, its message naming where in the user's program the failing lookups are
+   * ({@code where}: e.g. "%12 (tlu at model.fhe:9:5), %14 (…)").
+   */
+  public NoParametersException at(String where) {
+    NoParametersException e =
+        new NoParametersException(
+            getMessage() + "; the lookups: " + where, group, largestNorm2, largestPrecision);
+    e.setStackTrace(getStackTrace());
+    return e;
+  }
+
   /** The group that fails even alone, or null when only their combination fails (global target). */
   public LookupGroup group() {
     return group;
