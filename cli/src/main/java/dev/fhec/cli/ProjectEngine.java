@@ -63,11 +63,39 @@ final class ProjectEngine implements Engine {
         FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit));
     List<EncryptedTensor> inputs =
         FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ek.identity()));
+    requireInputs(circuit, inputs, in);
     progress.start("run", circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs =
         new CircuitExecutor(ek).run(circuit, inputs, (done, total) -> progress.update(done));
     progress.finish();
     FhecFiles.writeCiphertexts(out, ek.identity(), circuit.plan(), outputs, false);
+  }
+
+  /** The server's check that a ciphertext file holds this circuit's inputs (not, say, outputs). */
+  static void requireInputs(Circuit circuit, List<EncryptedTensor> cts, Path in) {
+    String hint =
+        "give 'fhec run' the file 'fhec encrypt' wrote for this bundle, not a run's output";
+    if (cts.size() != circuit.inputs().size()) {
+      throw new UserException(
+          in + " holds " + cts.size() + " tensors; the circuit takes " + circuit.inputs().size(),
+          hint);
+    }
+    for (int i = 0; i < cts.size(); i++) {
+      dev.fhec.runtime.circuit.ValueInfo info = circuit.value(circuit.inputs().get(i));
+      if (!cts.get(i).matches(info)) {
+        throw new UserException(
+            in
+                + ": tensor "
+                + i
+                + " is "
+                + cts.get(i)
+                + ", the circuit's input "
+                + i
+                + " is "
+                + info,
+            hint);
+      }
+    }
   }
 
   @Override

@@ -79,6 +79,17 @@ class ProjectEngineTest {
   }
 
   @Test
+  void runRefusesCiphertextsThatAreNotTheCircuitsInputs() throws Exception {
+    Circuit c = circuit("a");
+    Path f = tmp.resolve("y.ct");
+    UserException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            UserException.class, () -> ProjectEngine.requireInputs(c, List.of(), f));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("holds 0 tensors; the circuit takes 1"), e.getMessage());
+  }
+
+  @Test
   void anotherCircuitsKeysAreRefusedUnderTheSameParameters() throws Exception {
     Circuit a = circuit("a");
     Circuit b = circuit("b");
