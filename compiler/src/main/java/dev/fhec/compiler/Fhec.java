@@ -147,6 +147,11 @@ public final class Fhec {
     Optional<OptimizedParameters> opt = Optional.empty();
     Optional<PartitionedParameters> partitioned = Optional.empty();
     ParameterSet params = placeholder;
+    // What the report says of the choice; fixed parameters were not optimized.
+    double complexity = Double.NaN;
+    double pError = Double.NaN;
+    double global = Double.NaN;
+    String why = "";
     if (fixed.isEmpty()) {
       try {
         if (options.singleParameter()) {
@@ -156,46 +161,30 @@ public final class Fhec {
           opt = Optional.of(o);
           params = o.parameters();
           c = c.withPlan(ParameterPlan.single(params));
+          complexity = o.complexity();
+          pError = o.maxPError();
+          global = o.globalPError();
+          why = o.why();
         } else {
           PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
           partitioned = Optional.of(pp);
           lowered = applyPlan(lowered, pp);
           c = lowered.circuit();
           params = c.parameters();
+          complexity = pp.complexity();
+          pError = pp.maxPError();
+          global = pp.globalPError();
+          why = pp.why();
         }
       } catch (NoParametersException e) {
         throw e.group() == null ? e : e.at(lookupNodes(p, lowered, e.group().precision()));
       }
     }
     CircuitStatistics.Counts totals = CircuitStatistics.total(c);
-    final Optional<OptimizedParameters> single = opt;
-    final Optional<PartitionedParameters> multi = partitioned;
-    double complexity =
-        multi
-            .map(PartitionedParameters::complexity)
-            .or(() -> single.map(OptimizedParameters::complexity))
-            .orElse((double) totals.bootstraps() * CostModel.lookup(params));
-    double pError =
-        multi
-            .map(
-                pp ->
-                    pp.partitions().stream()
-                        .mapToDouble(PartitionedParameters.Partition::pError)
-                        .max()
-                        .orElse(0))
-            .or(() -> single.map(OptimizedParameters::maxPError))
-            .orElse(Double.NaN);
-    double global =
-        multi
-            .map(PartitionedParameters::globalPError)
-            .or(() -> single.map(OptimizedParameters::globalPError))
-            .orElse(Double.NaN);
-    String why =
-        multi
-                .map(PartitionedParameters::why)
-                .or(() -> single.map(OptimizedParameters::why))
-                .orElse("")
-            + products.account();
+    if (fixed.isPresent()) {
+      complexity = (double) totals.bootstraps() * CostModel.lookup(params);
+    }
+    why += products.account();
     CompilationReport report =
         new CompilationReport(
             p.name(),

@@ -133,6 +133,11 @@ public record PartitionedParameters(
         + keyswitches.stream().mapToLong(KeyswitchChoice::keySeededBytes).sum();
   }
 
+  /** The largest per-lookup error probability among the partitions (0 with no lookups). */
+  public double maxPError() {
+    return partitions.stream().mapToDouble(Partition::pError).max().orElse(0);
+  }
+
   /** Total bootstraps. */
   public long lookupCount() {
     return partitions.stream().mapToLong(Partition::lookupCount).sum();

@@ -439,13 +439,7 @@ public record InspectionReport(
                             pp ->
                                 new ParameterChoice(
                                     pp.complexity(),
-                                    pp.partitions().stream()
-                                        .mapToDouble(
-                                            dev.fhec.compiler.optimizer.PartitionedParameters
-                                                    .Partition
-                                                ::pError)
-                                        .max()
-                                        .orElse(0),
+                                    pp.maxPError(),
                                     pp.globalPError(),
                                     targetText(pp.target()),
                                     pp.why(),
