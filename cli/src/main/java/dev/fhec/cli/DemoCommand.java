@@ -196,7 +196,7 @@ final class DemoCommand implements Callable<Integer> {
     times.put("keygen", since(t));
     out.printf(
         Locale.ROOT,
-        "   client key %s, evaluation keys %s (%.2f s)%n",
+        "   client key %s, evaluation keys %s on disk, seeded (%.2f s)%n",
         KeySizes.human(Files.size(clientKey)),
         KeySizes.human(Files.size(evalKeys)),
         times.get("keygen"));
@@ -317,7 +317,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.printf(
         Locale.ROOT,
-        "bit-width %d | %,d PBS | %s | keys %s + %s%n",
+        "bit-width %d | %,d PBS | %s | keys on disk: client %s + evaluation %s%n",
         r.maxBitWidth(),
         r.pbsCount(),
         c.circuit().plan().size() == 1
