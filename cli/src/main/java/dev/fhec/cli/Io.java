@@ -2,6 +2,7 @@ package dev.fhec.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.report.KeySizes;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.ValueInfo;
@@ -146,23 +147,69 @@ final class Io {
   }
 
   /**
-   * Fails early, with the numbers, when the evaluation keys of {@code circuit} (every partition's
-   * bootstrapping key and every keyswitching key of its plan) cannot fit in this JVM's heap,
-   * instead of an OutOfMemoryError minutes into key generation or a run.
+   * Fails early, with the numbers, when the evaluation keys of {@code circuit} cannot fit in this
+   * JVM's heap, instead of an OutOfMemoryError minutes into a run: every partition's bootstrapping
+   * key in the Fourier domain and every keyswitching key, plus the coefficient-form bootstrapping
+   * keys the key set keeps beside them.
    */
-  static void requireHeapFor(dev.fhec.runtime.circuit.Circuit circuit, String what) {
-    long need = dev.fhec.compiler.report.KeySizes.of(circuit.plan()).evaluationKeys();
+  static void requireHeapFor(Circuit circuit, String what) {
+    KeySizes k = KeySizes.of(circuit.plan());
+    requireHeap(
+        k.evaluationKeys() + k.bootstrapKey(),
+        what,
+        KeySizes.human(k.evaluationKeys())
+            + " of evaluation keys and "
+            + KeySizes.human(k.bootstrapKey())
+            + " of bootstrapping keys in coefficient form");
+  }
+
+  /**
+   * {@link #requireHeap} for key generation, which writes the evaluation keys as it makes them: the
+   * secret keys and one batch of key rows are all it holds.
+   */
+  static void requireHeapForKeygen(Circuit circuit, String what) {
+    KeySizes k = KeySizes.of(circuit.plan());
+    long batch = dev.fhec.runtime.key.KeyGenerator.streamingBytes(circuit.plan());
+    requireHeap(
+        k.secretKeys() + batch,
+        what,
+        KeySizes.human(k.secretKeys())
+            + " of secret keys and "
+            + KeySizes.human(batch)
+            + " of key rows in flight");
+  }
+
+  /** Refuses {@code what} when {@code need} bytes exceed 90% of the heap, with what to do. */
+  static void requireHeap(long need, String what, String detail) {
     long max = Runtime.getRuntime().maxMemory();
-    if (need > max * 0.9) {
-      throw new UserException(
-          what
-              + " needs about "
-              + dev.fhec.compiler.report.KeySizes.human(need)
-              + " of evaluation keys in memory, this JVM may use "
-              + dev.fhec.compiler.report.KeySizes.human(max),
-          "give the JVM more memory (FHEC_JAVA_OPTS=-Xmx...), or recompile with fewer bits"
-              + " (--n-bits, --round-to) for smaller parameters");
+    if (need <= max * 0.9) {
+      return;
     }
+    long machine =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    // Heap for the keys plus a tenth for everything else, in whole GiB.
+    long gib = (long) Math.ceil(need / 0.9 / (1L << 30));
+    String smaller = "recompile with fewer bits (--n-bits, --round-to) for smaller parameters";
+    throw new UserException(
+        what
+            + " needs about "
+            + KeySizes.human(need)
+            + " of memory ("
+            + detail
+            + "); this JVM may use "
+            + KeySizes.human(max)
+            + ", this machine has "
+            + KeySizes.human(machine),
+        gib << 30 < machine
+            ? "give the JVM more memory: FHEC_JAVA_OPTS=-Xmx" + gib + "g ./fhec ...; or " + smaller
+            : "run it on a machine with more than "
+                + gib
+                + " GiB of memory (FHEC_JAVA_OPTS=-Xmx"
+                + gib
+                + "g), or "
+                + smaller);
   }
 
   static long sizeOf(Path p) throws IOException {

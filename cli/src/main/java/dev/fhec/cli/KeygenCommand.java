@@ -2,13 +2,18 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.report.KeySizes;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,15 +60,28 @@ final class KeygenCommand implements Callable<Integer> {
       throw new UserException(
           "keys already exist in " + keyDir, "pass --force to replace them, or choose another -o");
     }
-    Io.requireHeapFor(b.circuit(), "key generation for " + b.manifest().name());
-    Files.createDirectories(keyDir);
+    Io.requireHeapForKeygen(b.circuit(), "key generation for " + b.manifest().name());
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    root.engine().keygen(b.circuit(), client, eval, progress);
+    // Everything is written into a temporary directory beside the target and moved into place
+    // once complete: a failed or interrupted keygen leaves no partial key directory or file.
+    Path parent = keyDir.toAbsolutePath().normalize().getParent();
+    Files.createDirectories(parent);
+    Path work = Files.createTempDirectory(parent, "." + keyDir.getFileName() + ".partial-");
+    Thread cleanup = new Thread(() -> deleteTree(work));
+    Runtime.getRuntime().addShutdownHook(cleanup);
+    try {
+      root.engine()
+          .keygen(b.circuit(), work.resolve(Io.CLIENT_KEY), work.resolve(Io.EVAL_KEYS), progress);
+      Files.writeString(work.resolve(Io.KEY_CIRCUIT), Io.JSON.writeValueAsString(b.circuit()));
+      Files.writeString(work.resolve(Io.KEY_MANIFEST), Io.JSON.writeValueAsString(b.manifest()));
+      publish(work, keyDir);
+    } finally {
+      deleteTree(work);
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
-    Files.writeString(keyDir.resolve(Io.KEY_CIRCUIT), Io.JSON.writeValueAsString(b.circuit()));
-    Files.writeString(keyDir.resolve(Io.KEY_MANIFEST), Io.JSON.writeValueAsString(b.manifest()));
     long cs = Files.size(client);
     long es = Files.size(eval);
     if (json) {
@@ -112,5 +130,36 @@ final class KeygenCommand implements Callable<Integer> {
       out.flush();
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * Moves the complete key directory {@code work} to {@code keyDir}: by one rename when there is
+   * none yet, else file by file (each replaced atomically), leaving other files there alone.
+   */
+  private static void publish(Path work, Path keyDir) throws IOException {
+    if (!Files.exists(keyDir)) {
+      Files.move(work, keyDir, StandardCopyOption.ATOMIC_MOVE);
+      return;
+    }
+    for (String name : List.of(Io.KEY_CIRCUIT, Io.KEY_MANIFEST, Io.EVAL_KEYS, Io.CLIENT_KEY)) {
+      Files.move(
+          work.resolve(name),
+          keyDir.resolve(name),
+          StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort: a leftover hidden .partial directory is harmless
+    }
   }
 }

@@ -35,13 +35,13 @@ final class ProjectEngine implements Engine {
   public void keygen(
       Circuit circuit, Path clientKey, Path evaluationKeys, ProgressReporter progress) {
     ParameterPlan plan = circuit.plan().requireUsable();
-    progress.start("keygen", KeyGenerator.keyCount(plan) + 1L, "keys");
-    KeyGenerator.KeySet keys =
-        KeyGenerator.generate(
-            plan, KeySetIdentity.fresh(circuit), (what, done, total) -> progress.update(done));
-    FhecFiles.writeClientKey(clientKey, keys.client());
-    FhecFiles.writeEvaluationKeys(evaluationKeys, keys.evaluation(), true);
-    progress.advance(1);
+    progress.start("keygen", KeyGenerator.keyCount(plan), "keys");
+    KeyGenerator.Progress told = (what, done, total) -> progress.update(done);
+    ClientKeySet client =
+        KeyGenerator.generateClientKeys(plan, KeySetIdentity.fresh(circuit), told);
+    FhecFiles.writeClientKey(clientKey, client);
+    // Each key goes to disk as it is made: the key set is never whole in memory.
+    FhecFiles.writeEvaluationKeys(evaluationKeys, client, told);
     progress.finish();
   }
 
@@ -53,7 +53,8 @@ final class ProjectEngine implements Engine {
       cts.add(
           ClientTensors.encrypt(ck, inputs.get(i).data(), circuit.value(circuit.inputs().get(i))));
     }
-    FhecFiles.writeCiphertexts(out, ck.identity(), circuit.plan(), cts, true);
+    FhecFiles.writeCiphertexts(
+        out, FhecFiles.Role.INPUTS, ck.identity(), circuit.plan(), cts, true);
   }
 
   @Override
@@ -61,14 +62,21 @@ final class ProjectEngine implements Engine {
       Circuit circuit, Path evaluationKeys, Path in, Path out, ProgressReporter progress) {
     EvaluationKeySet ek =
         FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit));
-    List<EncryptedTensor> inputs =
-        FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ek.identity()));
+    FhecFiles.CiphertextFile file =
+        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, ek.identity()));
+    if (file.role() == FhecFiles.Role.OUTPUTS) {
+      throw new UserException(
+          in + " holds the encrypted outputs of a run, not inputs",
+          "give 'fhec run' the file 'fhec encrypt' wrote; decrypt this one with 'fhec decrypt'");
+    }
+    List<EncryptedTensor> inputs = file.tensors();
     requireInputs(circuit, inputs, in);
     progress.start("run", circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs =
         new CircuitExecutor(ek).run(circuit, inputs, (done, total) -> progress.update(done));
     progress.finish();
-    FhecFiles.writeCiphertexts(out, ek.identity(), circuit.plan(), outputs, false);
+    FhecFiles.writeCiphertexts(
+        out, FhecFiles.Role.OUTPUTS, ek.identity(), circuit.plan(), outputs, false);
   }
 
   /** The server's check that a ciphertext file holds this circuit's inputs (not, say, outputs). */
@@ -101,8 +109,16 @@ final class ProjectEngine implements Engine {
   @Override
   public List<ClearTensor> decrypt(Circuit circuit, Path clientKey, Path in) {
     ClientKeySet ck = FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit));
-    List<EncryptedTensor> cts =
-        FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ck.identity()));
+    FhecFiles.CiphertextFile file =
+        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, ck.identity()));
+    if (file.role() == FhecFiles.Role.INPUTS) {
+      throw new UserException(
+          in + " holds encrypted inputs (written by 'fhec encrypt'), not the outputs of a run",
+          "run the circuit on it first: 'fhec run --bundle BUNDLE --eval-keys KEYS/eval.keys "
+              + in
+              + " -o out.ct', then decrypt out.ct");
+    }
+    List<EncryptedTensor> cts = file.tensors();
     if (cts.size() != circuit.outputs().size()) {
       throw new UserException(
           in

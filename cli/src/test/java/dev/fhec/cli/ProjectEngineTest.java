@@ -297,4 +297,172 @@ class ProjectEngineTest {
     assertTrue(lines.get(0).contains("belongs to key set"), lines.get(0));
     assertEquals("hint: encrypt, run and decrypt with the keys of one 'fhec keygen'", lines.get(1));
   }
+
+  /**
+   * y = T[x] has the input's shape and width: only the role in the file's header tells a run's
+   * output from an input. Each command refuses the other with exit 1, a line and a hint.
+   */
+  @Test
+  void runRefusesAnOutputFileAndDecryptAnInputFile() throws Exception {
+    Engine engine = toyEngine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    Path model = tmp.resolve("m.json");
+    Files.writeString(model, "{}");
+    Path b = tmp.resolve("b");
+    Path k = tmp.resolve("k");
+    assertEquals(0, fhec(err, engine, "compile", model.toString(), "-o", b.toString()));
+    assertEquals(0, fhec(err, engine, "keygen", b.toString(), "-o", k.toString()), err.toString());
+    Path x = tmp.resolve("x.npy");
+    TensorFiles.write(
+        x,
+        java.util.Map.of(
+            "x", new dev.fhec.compiler.ir.Tensor.Ints(new int[] {3}, new long[] {1, 2, 3})));
+    Path in = tmp.resolve("in.ct");
+    Path out = tmp.resolve("out.ct");
+    String bundle = b.toString();
+    String ek = k.resolve(Io.EVAL_KEYS).toString();
+    assertEquals(
+        0,
+        fhec(
+            err,
+            engine,
+            "encrypt",
+            "--bundle",
+            bundle,
+            "--keys",
+            k.toString(),
+            x.toString(),
+            "-o",
+            in.toString()),
+        err.toString());
+    assertEquals(
+        0,
+        fhec(
+            err,
+            engine,
+            "run",
+            "--bundle",
+            bundle,
+            "--eval-keys",
+            ek,
+            in.toString(),
+            "-o",
+            out.toString()),
+        err.toString());
+
+    java.io.StringWriter refused = new java.io.StringWriter();
+    assertEquals(
+        FhecCommand.USER_ERROR,
+        fhec(
+            refused,
+            engine,
+            "run",
+            "--bundle",
+            bundle,
+            "--eval-keys",
+            ek,
+            out.toString(),
+            "-o",
+            tmp.resolve("again.ct").toString()));
+    List<String> lines = refused.toString().lines().toList();
+    assertEquals(2, lines.size(), refused.toString());
+    assertTrue(lines.get(0).contains("holds the encrypted outputs of a run"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("hint: give 'fhec run' the file 'fhec encrypt' wrote"));
+    assertFalse(Files.exists(tmp.resolve("again.ct")));
+
+    refused = new java.io.StringWriter();
+    assertEquals(
+        FhecCommand.USER_ERROR,
+        fhec(
+            refused,
+            engine,
+            "decrypt",
+            "--keys",
+            k.toString(),
+            in.toString(),
+            "-o",
+            tmp.resolve("y.npy").toString()));
+    lines = refused.toString().lines().toList();
+    assertEquals(2, lines.size(), refused.toString());
+    assertTrue(lines.get(0).contains("holds encrypted inputs"), lines.get(0));
+    assertTrue(lines.get(1).startsWith("hint: run the circuit on it first"), lines.get(1));
+    assertEquals(
+        0,
+        fhec(
+            err,
+            engine,
+            "decrypt",
+            "--keys",
+            k.toString(),
+            out.toString(),
+            "-o",
+            tmp.resolve("y.npy").toString()),
+        err.toString());
+  }
+
+  /**
+   * keygen writes into a hidden temporary directory and moves it into place when complete: a
+   * failure leaves nothing behind; into an existing directory, other files stay.
+   */
+  @Test
+  void aFailedKeygenLeavesNoDirectoryAndNoFile() throws Exception {
+    Engine real = toyEngine();
+    Engine failing =
+        new Engine() {
+          @Override
+          public dev.fhec.compiler.bundle.Bundle compile(CompileRequest r)
+              throws java.io.IOException {
+            return real.compile(r);
+          }
+
+          @Override
+          public void keygen(Circuit c, Path ck, Path ek, ProgressReporter p)
+              throws java.io.IOException {
+            real.keygen(c, ck, ek, p);
+            throw new IllegalStateException("disk full (simulated) after both key files");
+          }
+
+          @Override
+          public void encrypt(Circuit c, Path ck, List<ClearTensor> in, Path out) {}
+
+          @Override
+          public void run(Circuit c, Path ek, Path in, Path out, ProgressReporter p) {}
+
+          @Override
+          public List<ClearTensor> decrypt(Circuit c, Path ck, Path in) {
+            return List.of();
+          }
+
+          @Override
+          public List<ClearTensor> simulate(Circuit c, List<ClearTensor> in) {
+            return List.of();
+          }
+        };
+    java.io.StringWriter err = new java.io.StringWriter();
+    Path model = tmp.resolve("m.json");
+    Files.writeString(model, "{}");
+    Path b = tmp.resolve("b");
+    assertEquals(0, fhec(err, real, "compile", model.toString(), "-o", b.toString()));
+    Path k = tmp.resolve("k");
+    assertEquals(
+        FhecCommand.INTERNAL_ERROR, fhec(err, failing, "keygen", b.toString(), "-o", k.toString()));
+    try (var left = Files.list(tmp)) {
+      assertEquals(
+          List.of("b", "m.json"),
+          left.map(p -> p.getFileName().toString()).sorted().toList(),
+          "nothing of the failed keygen is left");
+    }
+    // Into an existing directory: the keys arrive, a file of the user's stays.
+    Files.createDirectories(k);
+    Files.writeString(k.resolve("notes.txt"), "mine");
+    assertEquals(0, fhec(err, real, "keygen", b.toString(), "-o", k.toString()), err.toString());
+    try (var files = Files.list(k)) {
+      assertEquals(
+          List.of(Io.KEY_CIRCUIT, Io.CLIENT_KEY, Io.EVAL_KEYS, Io.KEY_MANIFEST, "notes.txt"),
+          files.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    try (var left = Files.list(tmp)) {
+      assertEquals(3, left.count());
+    }
+  }
 }

@@ -27,6 +27,10 @@ class UserMistakesTest {
   final FakeEngine engine = new FakeEngine();
 
   Result run(String... args) {
+    return run(engine, args);
+  }
+
+  static Result run(Engine engine, String... args) {
     CommandLine cl = FhecCommand.newCommandLine(engine);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -172,5 +176,29 @@ class UserMistakesTest {
       Result r = run("compile", m.toString(), "-o", tmp.resolve("b").toString());
       assertUserError(r, e.getMessage());
     }
+  }
+
+  /** The real compiler: sq.ir takes integers, and a sample of 0.5 is not one. */
+  @Test
+  void aFloatInputsetForAnIntegerModelIsAUserError() throws Exception {
+    Path npz = tmp.resolve("x.npz");
+    dev.fhec.runtime.io.npy.Npz.write(
+        java.util.Map.of(
+            "x",
+            new dev.fhec.runtime.io.npy.NpyArray.Floats(
+                new int[] {2, 3}, new double[] {0, 1, 2, 3, 4, 0.5})),
+        false,
+        npz);
+    Result r =
+        run(
+            new ProjectEngine(),
+            "compile",
+            "src/test/resources/models/sq.ir",
+            "--inputset",
+            npz.toString(),
+            "-o",
+            tmp.resolve("b").toString());
+    assertUserError(r, "input 'x' is a float array and its sample 1 holds 0.5", "np.int64");
+    assertFalse(Files.exists(tmp.resolve("b")));
   }
 }

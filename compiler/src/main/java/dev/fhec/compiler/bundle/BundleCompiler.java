@@ -4,6 +4,7 @@ import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.frontend.Frontend;
+import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.IrPrinter;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
@@ -247,6 +248,9 @@ public final class BundleCompiler {
                 + Arrays.toString(want).substring(1),
             "stack the samples along a new leading axis");
       }
+      if (in.type().element() instanceof ElementType.IntType && a instanceof NpyArray.Floats f) {
+        a = wholeNumbers(f, name, file);
+      }
       perInput.add(a);
     }
     int count = perInput.isEmpty() ? 0 : perInput.get(0).shape()[0];
@@ -259,6 +263,40 @@ public final class BundleCompiler {
       samples.add(sample);
     }
     return samples;
+  }
+
+  /**
+   * The samples of an integer input saved as floats (numpy arithmetic often yields float64): kept
+   * as integers when every value is a whole number within int64, which loses nothing; any other
+   * value (a fraction, NaN, an infinity) means the samples are not what the model takes.
+   */
+  private static NpyArray.Ints wholeNumbers(NpyArray.Floats f, String name, Path file)
+      throws BundleException {
+    double[] d = f.data();
+    long[] r = new long[d.length];
+    int perSample = f.shape()[0] == 0 ? 1 : d.length / f.shape()[0];
+    for (int i = 0; i < d.length; i++) {
+      if (d[i] != Math.rint(d[i]) || !(Math.abs(d[i]) < 0x1p63)) {
+        throw new BundleException(
+            file
+                + ": input '"
+                + name
+                + "' is a float array and its sample "
+                + i / perSample
+                + " holds "
+                + d[i]
+                + " (element "
+                + i % perSample
+                + "), but the model's input '"
+                + name
+                + "' takes integers",
+            "save integer samples (e.g. numpy.savez(f, "
+                + name
+                + "=np.rint(x).astype(np.int64))), quantized as the model expects");
+      }
+      r[i] = (long) d[i];
+    }
+    return new NpyArray.Ints(f.shape(), r);
   }
 
   private static Tensor slice(NpyArray a, int s, int[] shape, Path file) throws BundleException {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.CompileOptions;
+import dev.fhec.runtime.io.npy.NpyArray;
+import dev.fhec.runtime.io.npy.Npz;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,5 +162,57 @@ class BundleTest {
       }
     }
     Files.write(zip, bytes);
+  }
+
+  /**
+   * sq.ir takes integers. Its inputset saved as float64 compiles to the same circuit when every
+   * value is whole; a fraction or a NaN is refused naming the input, the sample and the value.
+   */
+  @Test
+  void aFloatInputsetForAnIntegerModelMustHoldWholeNumbers() throws IOException {
+    java.util.Map<String, NpyArray> ints = Npz.read(MODELS.resolve("sq.inputset.npz"));
+    java.util.Map<String, NpyArray> floats = new java.util.LinkedHashMap<>();
+    ints.forEach(
+        (name, a) ->
+            floats.put(
+                name,
+                new NpyArray.Floats(
+                    a.shape(),
+                    java.util.Arrays.stream(((NpyArray.Ints) a).data())
+                        .asDoubleStream()
+                        .toArray())));
+    Path whole = tmp.resolve("whole.npz");
+    Npz.write(floats, false, whole);
+    Bundle b =
+        BundleCompiler.compile(
+            MODELS.resolve("sq.ir"),
+            Optional.of(whole),
+            OptionalInt.empty(),
+            CompileOptions.defaults());
+    assertArrayEquals(bundle.circuit().digest(), b.circuit().digest());
+
+    String name = floats.keySet().iterator().next();
+    for (double bad : new double[] {2.5, Double.NaN, 1e300}) {
+      NpyArray.Floats f = (NpyArray.Floats) floats.get(name);
+      double[] d = f.data().clone();
+      d[d.length - 1] = bad;
+      Path file = tmp.resolve("bad.npz");
+      Npz.write(java.util.Map.of(name, new NpyArray.Floats(f.shape(), d)), false, file);
+      BundleException e =
+          assertThrows(
+              BundleException.class,
+              () ->
+                  BundleCompiler.compile(
+                      MODELS.resolve("sq.ir"),
+                      Optional.of(file),
+                      OptionalInt.empty(),
+                      CompileOptions.defaults()));
+      assertTrue(
+          e.getMessage().contains("input '" + name + "' is a float array and its sample "),
+          e.getMessage());
+      assertTrue(e.getMessage().contains(" holds " + bad), e.getMessage());
+      assertTrue(e.getMessage().contains("takes integers"), e.getMessage());
+      assertTrue(e.hint().contains("astype(np.int64)"), e.hint());
+    }
   }
 }

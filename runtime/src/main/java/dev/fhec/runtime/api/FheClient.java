@@ -87,14 +87,18 @@ public final class FheClient {
     for (int i = 0; i < inputs.size(); i++) {
       cts.add(ClientTensors.encrypt(keys, inputs.get(i), circuit.value(circuit.inputs().get(i))));
     }
-    return FhecFiles.ciphertextsBytes(keys.identity(), circuit.plan(), cts, true);
+    return FhecFiles.ciphertextsBytes(
+        FhecFiles.Role.INPUTS, keys.identity(), circuit.plan(), cts, true);
   }
 
   /** Decrypts a server's answer: one value array per circuit output. */
   public List<long[]> decrypt(byte[] outputs) {
     List<EncryptedTensor> cts =
         FhecFiles.ciphertextsFromBytes(
-            outputs, "result", new FhecFiles.Expect(circuit, keys.identity()));
+            outputs,
+            "result",
+            new FhecFiles.Expect(circuit, keys.identity()),
+            FhecFiles.Role.OUTPUTS);
     if (cts.size() != circuit.outputs().size()) {
       throw new IllegalArgumentException(
           "the result holds "

@@ -81,7 +81,7 @@ public final class FheServer {
       case CLIENT_KEY ->
           throw new RejectedInputException(
               "this is a secret client key: the server never accepts it; upload eval.keys only");
-      case CIPHERTEXTS ->
+      case INPUT_CIPHERTEXTS, OUTPUT_CIPHERTEXTS ->
           throw new RejectedInputException("expected evaluation keys, got ciphertexts");
     }
   }
@@ -135,7 +135,7 @@ public final class FheServer {
     try {
       inputs =
           FhecFiles.ciphertextsFromBytes(
-              ciphertexts, "ciphertexts", new FhecFiles.Expect(c, identity));
+              ciphertexts, "ciphertexts", new FhecFiles.Expect(c, identity), FhecFiles.Role.INPUTS);
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
     }
@@ -177,7 +177,8 @@ public final class FheServer {
   public static byte[] run(
       Loaded keys, List<EncryptedTensor> inputs, CircuitExecutor.Progress progress) {
     List<EncryptedTensor> out = keys.executor().run(keys.circuit(), inputs, progress);
-    return FhecFiles.ciphertextsBytes(keys.identity(), keys.circuit().plan(), out, false);
+    return FhecFiles.ciphertextsBytes(
+        FhecFiles.Role.OUTPUTS, keys.identity(), keys.circuit().plan(), out, false);
   }
 
   /** {@link #checkInputs} then {@link #run(Loaded, List, CircuitExecutor.Progress)}. */

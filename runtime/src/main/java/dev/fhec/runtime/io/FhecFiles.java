@@ -23,43 +23,66 @@ import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.PolynomialSize;
 import dev.fhec.runtime.random.Csprng;
 import dev.fhec.runtime.random.Seed;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 
 /**
  * Binary files for client keys, evaluation keys and ciphertext tensors.
  *
- * <p>Layout (big-endian): magic {@code "FHEC"}, format version (int), kind (int, {@link FileKind}),
- * plan fingerprint (long, {@link #fingerprint(ParameterPlan)}), key-set id (16 bytes), circuit
- * digest (32 bytes) — together the {@link KeySetIdentity} the file belongs to — payload length
- * (long), payload, CRC32C of everything before it (int). Every payload starts with the full {@link
- * ParameterPlan}. Client keys hold each partition's small and big key bits; evaluation keys each
- * partition's bootstrapping key, then each keyswitch's key. Seeded (compressed) forms store a mask
- * seed and only the bodies: evaluation keys (BSK and KSK masks) and fresh ciphertexts (element e's
- * mask is stream e of the seed). The Fourier-domain BSK is never stored (its layout belongs to the
- * FFT implementation); it is recomputed on load.
+ * <p>Layout (big-endian): magic {@code "FHEC"}, format version (int), kind (int, {@link FileKind}:
+ * for ciphertexts also whether they are a circuit's inputs or its outputs), plan fingerprint (long,
+ * {@link #fingerprint(ParameterPlan)}), key-set id (16 bytes), circuit digest (32 bytes) — together
+ * the {@link KeySetIdentity} the file belongs to — payload length (long), payload, CRC32C of
+ * everything before it (int). Every payload starts with the full {@link ParameterPlan}. Client keys
+ * hold each partition's small and big key bits; evaluation keys each partition's bootstrapping key,
+ * then each keyswitch's key. Seeded (compressed) forms store a mask seed and only the bodies:
+ * evaluation keys (BSK and KSK masks) and fresh ciphertexts (element e's mask is stream e of the
+ * seed). The Fourier-domain BSK is never stored (its layout belongs to the FFT implementation); it
+ * is recomputed on load.
+ *
+ * <p>Files stream through a bounded buffer in both directions, so their size is not limited by Java
+ * arrays (the seeded keys of a multi-partition plan pass 2 GiB): a writer computes the payload
+ * length from what it will write, then streams header, payload and checksum to a temporary file in
+ * the target's directory and renames it over the target, so a failed write leaves no partial file;
+ * a reader checks size and checksum in a first pass over the file and parses it in a second.
  *
  * <p>Every failure to read a file is a {@link CorruptFileException} with a one-line message; so is
  * a file of another key set or circuit than the caller expects.
  */
 public final class FhecFiles {
-  /** 2: parameter plans and key-set identities (version 1 held one parameter set). */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * 3: ciphertext files say whether they hold inputs or outputs; 2: parameter plans and key-set
+   * identities (version 1 held one parameter set).
+   */
+  public static final int FORMAT_VERSION = 3;
 
   private static final byte[] MAGIC = {'F', 'H', 'E', 'C'};
   private static final int IDENTITY = KeySetIdentity.ID_LENGTH + CircuitDigest.LENGTH;
   private static final int HEADER = 4 + 4 + 4 + 8 + IDENTITY + 8;
   private static final int TRAILER = 4;
+
+  /** Bytes buffered between a file and the (de)serializer; small in tests to cross boundaries. */
+  static int bufferBytes = 1 << 20;
 
   private FhecFiles() {}
 
@@ -77,44 +100,120 @@ public final class FhecFiles {
     }
   }
 
+  /** What a ciphertext file holds: a circuit's encrypted inputs or its encrypted outputs. */
+  public enum Role {
+    INPUTS(FileKind.INPUT_CIPHERTEXTS),
+    OUTPUTS(FileKind.OUTPUT_CIPHERTEXTS);
+
+    private final FileKind kind;
+
+    Role(FileKind kind) {
+      this.kind = kind;
+    }
+
+    public FileKind kind() {
+      return kind;
+    }
+
+    static Role of(FileKind kind) {
+      return kind == FileKind.OUTPUT_CIPHERTEXTS ? OUTPUTS : INPUTS;
+    }
+  }
+
+  /** The tensors of a ciphertext file and what they are. */
+  public record CiphertextFile(Role role, List<EncryptedTensor> tensors) {}
+
   // ---- public API ---------------------------------------------------------------------------
 
   /** Writes the client key readable by its owner only where the file system allows. */
   public static void writeClientKey(Path file, ClientKeySet key) {
-    writePrivate(file, clientKeyBytes(key));
+    writeFile(file, true, FileKind.CLIENT_KEY, key.identity(), key.plan(), clientKeyPayload(key));
   }
 
   public static ClientKeySet readClientKey(Path file, Expect expect) {
-    return clientKeyFromBytes(read(file), file.toString(), expect);
+    return read(Source.of(file), FileKind.CLIENT_KEY, expect, FhecFiles::clientKey);
   }
 
   /** {@code compressed}: store mask seeds and bodies only (needs keys generated from seeds). */
   public static void writeEvaluationKeys(Path file, EvaluationKeySet keys, boolean compressed) {
-    write(file, evaluationKeysBytes(keys, compressed));
+    writeFile(
+        file,
+        false,
+        FileKind.EVALUATION_KEYS,
+        keys.identity(),
+        keys.plan(),
+        evaluationKeysPayload(keys, compressed));
+  }
+
+  /**
+   * Generates the evaluation keys of {@code client} straight into a seeded file: memory holds one
+   * batch of rows at a time ({@link KeyGenerator#streamEvaluationKeys}), never the key set.
+   */
+  public static void writeEvaluationKeys(
+      Path file, ClientKeySet client, KeyGenerator.Progress progress) {
+    writeFile(
+        file,
+        false,
+        FileKind.EVALUATION_KEYS,
+        client.identity(),
+        client.plan(),
+        evaluationKeysPayload(
+            client.plan(),
+            true,
+            out -> KeyGenerator.streamEvaluationKeys(client, out.seededSink(), progress)));
   }
 
   public static EvaluationKeySet readEvaluationKeys(Path file, Expect expect) {
-    return evaluationKeysFromBytes(read(file), file.toString(), expect);
+    return read(Source.of(file), FileKind.EVALUATION_KEYS, expect, FhecFiles::evaluationKeys);
   }
 
   /** {@code compressed}: tensors that remember their mask seed are stored as seed + bodies. */
+  public static void writeCiphertexts(
+      Path file,
+      Role role,
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      List<EncryptedTensor> tensors,
+      boolean compressed) {
+    writeFile(
+        file, false, role.kind(), identity, plan, ciphertextsPayload(plan, tensors, compressed));
+  }
+
+  /**
+   * Encrypted inputs: {@link #writeCiphertexts(Path, Role, KeySetIdentity, ParameterPlan, List,
+   * boolean)}.
+   */
   public static void writeCiphertexts(
       Path file,
       KeySetIdentity identity,
       ParameterPlan plan,
       List<EncryptedTensor> tensors,
       boolean compressed) {
-    write(file, ciphertextsBytes(identity, plan, tensors, compressed));
+    writeCiphertexts(file, Role.INPUTS, identity, plan, tensors, compressed);
   }
 
+  /** The tensors of a ciphertext file of either role. */
   public static List<EncryptedTensor> readCiphertexts(Path file, Expect expect) {
-    return ciphertextsFromBytes(read(file), file.toString(), expect);
+    return readCiphertextFile(file, expect).tensors();
   }
 
-  /** The identity a file's header names, after checking magic, version and checksum. */
+  /**
+   * The tensors of a ciphertext file of {@code role}; one of the other role is {@code WRONG_KIND}.
+   */
+  public static List<EncryptedTensor> readCiphertexts(Path file, Expect expect, Role role) {
+    return read(Source.of(file), role.kind(), expect, FhecFiles::ciphertexts);
+  }
+
+  /** A ciphertext file of either role, with its role. */
+  public static CiphertextFile readCiphertextFile(Path file, Expect expect) {
+    return read(Source.of(file), null, expect, FhecFiles::ciphertextFile);
+  }
+
+  /** The identity a file's header names, after checking magic, version, size and checksum. */
   public static KeySetIdentity identityOf(Path file) {
-    byte[] bytes = read(file);
-    return header(bytes, file.toString()).identity;
+    try (Source src = Source.of(file)) {
+      return header(src).identity();
+    }
   }
 
   /** A stable 64-bit fingerprint of a plan: its partitions' fingerprints and its keyswitches. */
@@ -133,33 +232,14 @@ public final class FhecFiles {
     return plan.size() == 1 && plan.keyswitches().size() == 1 ? plan.partition(0).fingerprint() : h;
   }
 
-  // ---- byte-level forms (streams, tests) ----------------------------------------------------
+  // ---- byte-array forms (network, tests; files under 2 GiB) -----------------------------------
 
   public static byte[] clientKeyBytes(ClientKeySet keys) {
-    Out out = new Out();
-    writePlan(out, keys.plan());
-    for (ClientKey key : keys.keys()) {
-      out.bits(key.lweKey().bits());
-      out.bits(key.glweKey().bits());
-    }
-    return frame(FileKind.CLIENT_KEY, keys.identity(), keys.plan(), out);
+    return toBytes(FileKind.CLIENT_KEY, keys.identity(), keys.plan(), clientKeyPayload(keys));
   }
 
   public static ClientKeySet clientKeyFromBytes(byte[] bytes, String source, Expect expect) {
-    In in = open(bytes, source, FileKind.CLIENT_KEY, expect);
-    ParameterPlan plan = in.plan;
-    return in.parse(
-        () -> {
-          List<ClientKey> keys = new ArrayList<>();
-          for (ParameterSet p : plan.partitions()) {
-            long[] small = in.bits(p.n());
-            long[] big = in.bits(p.bigLweDimension());
-            keys.add(
-                new ClientKey(p, new LweSecretKey(small), new GlweSecretKey(p.k(), p.bigN(), big)));
-          }
-          in.end();
-          return new ClientKeySet(in.identity, plan, keys);
-        });
+    return read(Source.of(bytes, source), FileKind.CLIENT_KEY, expect, FhecFiles::clientKey);
   }
 
   /** Classic single-partition keys (benchmarks): framed as an unbound key set. */
@@ -168,6 +248,108 @@ public final class FhecFiles {
   }
 
   public static byte[] evaluationKeysBytes(EvaluationKeySet keys, boolean compressed) {
+    return toBytes(
+        FileKind.EVALUATION_KEYS,
+        keys.identity(),
+        keys.plan(),
+        evaluationKeysPayload(keys, compressed));
+  }
+
+  public static EvaluationKeySet evaluationKeysFromBytes(
+      byte[] bytes, String source, Expect expect) {
+    return read(
+        Source.of(bytes, source), FileKind.EVALUATION_KEYS, expect, FhecFiles::evaluationKeys);
+  }
+
+  public static byte[] ciphertextsBytes(
+      Role role,
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      List<EncryptedTensor> tensors,
+      boolean compressed) {
+    return toBytes(role.kind(), identity, plan, ciphertextsPayload(plan, tensors, compressed));
+  }
+
+  /**
+   * Encrypted inputs: {@link #ciphertextsBytes(Role, KeySetIdentity, ParameterPlan, List,
+   * boolean)}.
+   */
+  public static byte[] ciphertextsBytes(
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      List<EncryptedTensor> tensors,
+      boolean compressed) {
+    return ciphertextsBytes(Role.INPUTS, identity, plan, tensors, compressed);
+  }
+
+  /** Ciphertexts of either role. */
+  public static List<EncryptedTensor> ciphertextsFromBytes(
+      byte[] bytes, String source, Expect expect) {
+    return read(Source.of(bytes, source), null, expect, FhecFiles::ciphertextFile).tensors();
+  }
+
+  /** Ciphertexts of {@code role}; a file of the other role is {@code WRONG_KIND}. */
+  public static List<EncryptedTensor> ciphertextsFromBytes(
+      byte[] bytes, String source, Expect expect, Role role) {
+    return read(Source.of(bytes, source), role.kind(), expect, FhecFiles::ciphertexts);
+  }
+
+  // ---- payloads -----------------------------------------------------------------------------
+
+  /** What follows a header: written once to measure its length, once to the file. */
+  private interface Payload {
+    void write(Out out);
+  }
+
+  private static Payload clientKeyPayload(ClientKeySet keys) {
+    return out -> {
+      writePlan(out, keys.plan());
+      for (ClientKey key : keys.keys()) {
+        out.bits(key.lweKey().bits());
+        out.bits(key.glweKey().bits());
+      }
+    };
+  }
+
+  private static ClientKeySet clientKey(In in) {
+    List<ClientKey> keys = new ArrayList<>();
+    for (ParameterSet p : in.plan.partitions()) {
+      long[] small = in.bits(p.n());
+      long[] big = in.bits(p.bigLweDimension());
+      keys.add(new ClientKey(p, new LweSecretKey(small), new GlweSecretKey(p.k(), p.bigN(), big)));
+    }
+    in.end();
+    return new ClientKeySet(in.identity, in.plan, keys);
+  }
+
+  /** Evaluation keys: the plan, the seeded flag, then every key as {@code keys} writes them. */
+  private static Payload evaluationKeysPayload(
+      ParameterPlan plan, boolean seeded, Consumer<Out> keys) {
+    return out -> {
+      writePlan(out, plan);
+      out.b(seeded ? 1 : 0);
+      out.block(keyBytes(plan, seeded), keys);
+    };
+  }
+
+  /** Bytes of every key of {@code plan} in the file, seeded (seed + bodies) or whole. */
+  private static long keyBytes(ParameterPlan plan, boolean seeded) {
+    long total = 0;
+    for (ParameterSet p : plan.partitions()) {
+      long rows = (long) p.n() * (p.k() + 1) * p.pbs().levels();
+      total += seeded ? Seed.LENGTH + 8 * rows * p.bigN() : 8 * rows * (p.k() + 1) * p.bigN();
+    }
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      long rows = (long) EvaluationKeySet.inputDimension(plan, s) * s.decomposition().levels();
+      total +=
+          seeded
+              ? Seed.LENGTH + 8 * rows
+              : 8 * rows * (EvaluationKeySet.outputDimension(plan, s) + 1);
+    }
+    return total;
+  }
+
+  private static Payload evaluationKeysPayload(EvaluationKeySet keys, boolean compressed) {
     ParameterPlan plan = keys.plan();
     boolean seeded =
         keys.bootstrapKeys().stream().allMatch(b -> b.seed().isPresent())
@@ -176,121 +358,111 @@ public final class FhecFiles {
       throw new IllegalArgumentException(
           "these evaluation keys were not generated from mask seeds; write them uncompressed");
     }
-    Out out = new Out();
-    writePlan(out, plan);
-    out.b(compressed ? 1 : 0);
-    for (int part = 0; part < plan.size(); part++) {
-      ParameterSet p = plan.partition(part);
-      EvaluationKeySet.BootstrapKey b = keys.bootstrapKey(part);
-      long[] bsk = b.standard();
-      if (compressed) {
-        int n = p.bigN();
-        int k = p.k();
-        out.bytes(b.seed().orElseThrow().bytes());
-        int rowLength = (k + 1) * n;
-        for (int row = 0; row < bsk.length / rowLength; row++) {
-          out.longs(bsk, row * rowLength + k * n, n);
-        }
-      } else {
-        out.longs(bsk, 0, bsk.length);
-      }
-    }
-    for (EvaluationKeySet.SwitchKey s : keys.keyswitchKeys()) {
-      long[] ksk = s.key().data();
-      if (compressed) {
-        out.bytes(s.seed().orElseThrow().bytes());
-        int nOut = s.key().outputDimension();
-        int kskRow = nOut + 1;
-        for (int row = 0; row < ksk.length / kskRow; row++) {
-          out.l(ksk[row * kskRow + nOut]);
-        }
-      } else {
-        out.longs(ksk, 0, ksk.length);
-      }
-    }
-    return frame(FileKind.EVALUATION_KEYS, keys.identity(), plan, out);
-  }
-
-  public static EvaluationKeySet evaluationKeysFromBytes(
-      byte[] bytes, String source, Expect expect) {
-    In in = open(bytes, source, FileKind.EVALUATION_KEYS, expect);
-    ParameterPlan plan = in.plan;
-    return in.parse(
-        () -> {
-          int flags = in.b();
-          if (flags > 1) {
-            throw in.malformed("unknown evaluation-key flags " + flags);
-          }
-          boolean seeded = flags == 1;
-          List<long[]> standards = new ArrayList<>();
-          List<Seed> bskSeeds = new ArrayList<>();
-          for (ParameterSet p : plan.partitions()) {
-            int n = p.bigN();
-            int k = p.k();
-            long[] bsk = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
-            Seed seed = null;
-            if (seeded) {
-              seed = new Seed(in.bytes(Seed.LENGTH));
-              int rowLength = (k + 1) * n;
-              for (int row = 0; row < bsk.length / rowLength; row++) {
-                in.longs(bsk, row * rowLength + k * n, n);
-              }
-            } else {
-              in.longs(bsk, 0, bsk.length);
-            }
-            standards.add(bsk);
-            bskSeeds.add(seed);
-          }
-          List<KeyswitchKey> ksks = new ArrayList<>();
-          List<Seed> kskSeeds = new ArrayList<>();
-          for (KeyswitchSpec s : plan.keyswitches()) {
-            int nIn = EvaluationKeySet.inputDimension(plan, s);
-            int nOut = EvaluationKeySet.outputDimension(plan, s);
-            long[] ksk =
-                new long[Math.toIntExact((long) nIn * s.decomposition().levels() * (nOut + 1))];
-            Seed seed = null;
-            if (seeded) {
-              seed = new Seed(in.bytes(Seed.LENGTH));
-              for (int row = 0; row < ksk.length / (nOut + 1); row++) {
-                ksk[row * (nOut + 1) + nOut] = in.l();
-              }
-            } else {
-              in.longs(ksk, 0, ksk.length);
-            }
-            ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
-            kskSeeds.add(seed);
-          }
-          in.end();
-          List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
+    return evaluationKeysPayload(
+        plan,
+        compressed,
+        out -> {
+          KeyGenerator.SeededKeySink sink = out.seededSink();
           for (int part = 0; part < plan.size(); part++) {
             ParameterSet p = plan.partition(part);
-            long[] bsk = standards.get(part);
-            if (seeded) {
-              KeyGenerator.expandBootstrapMasks(p, bsk, bskSeeds.get(part));
+            EvaluationKeySet.BootstrapKey b = keys.bootstrapKey(part);
+            long[] bsk = b.standard();
+            if (compressed) {
+              int n = p.bigN();
+              int k = p.k();
+              sink.maskSeed(b.seed().orElseThrow());
+              int rowLength = (k + 1) * n;
+              for (int row = 0; row < bsk.length / rowLength; row++) {
+                sink.bodies(bsk, row * rowLength + k * n, n);
+              }
+            } else {
+              out.longs(bsk, 0, bsk.length);
             }
-            bsks.add(
-                new EvaluationKeySet.BootstrapKey(
-                    bsk, KeyGenerator.toFourier(p, bsk), bskSeeds.get(part)));
           }
-          List<EvaluationKeySet.SwitchKey> switches = new ArrayList<>();
-          for (int i = 0; i < ksks.size(); i++) {
-            if (seeded) {
-              KeyGenerator.expandKeyswitchMasks(ksks.get(i), kskSeeds.get(i));
+          for (EvaluationKeySet.SwitchKey s : keys.keyswitchKeys()) {
+            long[] ksk = s.key().data();
+            if (compressed) {
+              sink.maskSeed(s.seed().orElseThrow());
+              int nOut = s.key().outputDimension();
+              int kskRow = nOut + 1;
+              for (int row = 0; row < ksk.length / kskRow; row++) {
+                out.l(ksk[row * kskRow + nOut]);
+              }
+            } else {
+              out.longs(ksk, 0, ksk.length);
             }
-            switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
           }
-          return new EvaluationKeySet(in.identity, plan, bsks, switches);
         });
   }
 
-  public static byte[] ciphertextsBytes(
-      KeySetIdentity identity,
-      ParameterPlan plan,
-      List<EncryptedTensor> tensors,
-      boolean compressed) {
-    Out out = new Out();
-    writePlan(out, plan);
-    out.i(tensors.size());
+  private static EvaluationKeySet evaluationKeys(In in) {
+    ParameterPlan plan = in.plan;
+    int flags = in.b();
+    if (flags > 1) {
+      throw in.malformed("unknown evaluation-key flags " + flags);
+    }
+    boolean seeded = flags == 1;
+    List<long[]> standards = new ArrayList<>();
+    List<Seed> bskSeeds = new ArrayList<>();
+    for (ParameterSet p : plan.partitions()) {
+      int n = p.bigN();
+      int k = p.k();
+      long[] bsk = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
+      Seed seed = null;
+      if (seeded) {
+        seed = new Seed(in.bytes(Seed.LENGTH));
+        int rowLength = (k + 1) * n;
+        for (int row = 0; row < bsk.length / rowLength; row++) {
+          in.longs(bsk, row * rowLength + k * n, n);
+        }
+      } else {
+        in.longs(bsk, 0, bsk.length);
+      }
+      standards.add(bsk);
+      bskSeeds.add(seed);
+    }
+    List<KeyswitchKey> ksks = new ArrayList<>();
+    List<Seed> kskSeeds = new ArrayList<>();
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      int nIn = EvaluationKeySet.inputDimension(plan, s);
+      int nOut = EvaluationKeySet.outputDimension(plan, s);
+      long[] ksk = new long[Math.toIntExact((long) nIn * s.decomposition().levels() * (nOut + 1))];
+      Seed seed = null;
+      if (seeded) {
+        seed = new Seed(in.bytes(Seed.LENGTH));
+        for (int row = 0; row < ksk.length / (nOut + 1); row++) {
+          ksk[row * (nOut + 1) + nOut] = in.l();
+        }
+      } else {
+        in.longs(ksk, 0, ksk.length);
+      }
+      ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
+      kskSeeds.add(seed);
+    }
+    in.end();
+    List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
+    for (int part = 0; part < plan.size(); part++) {
+      ParameterSet p = plan.partition(part);
+      long[] bsk = standards.get(part);
+      if (seeded) {
+        KeyGenerator.expandBootstrapMasks(p, bsk, bskSeeds.get(part));
+      }
+      bsks.add(
+          new EvaluationKeySet.BootstrapKey(
+              bsk, KeyGenerator.toFourier(p, bsk), bskSeeds.get(part)));
+    }
+    List<EvaluationKeySet.SwitchKey> switches = new ArrayList<>();
+    for (int i = 0; i < ksks.size(); i++) {
+      if (seeded) {
+        KeyGenerator.expandKeyswitchMasks(ksks.get(i), kskSeeds.get(i));
+      }
+      switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
+    }
+    return new EvaluationKeySet(in.identity, plan, bsks, switches);
+  }
+
+  private static Payload ciphertextsPayload(
+      ParameterPlan plan, List<EncryptedTensor> tensors, boolean compressed) {
     for (EncryptedTensor t : tensors) {
       if (t.partition() >= plan.size()
           || t.lweDimension() != plan.partition(t.partition()).bigLweDimension()) {
@@ -302,90 +474,92 @@ public final class FhecFiles {
                 + " does not belong to "
                 + plan.describe());
       }
-      int[] shape = t.shape();
-      out.i(shape.length);
-      for (int d : shape) {
-        out.i(d);
+    }
+    return out -> {
+      writePlan(out, plan);
+      out.i(tensors.size());
+      for (EncryptedTensor t : tensors) {
+        int[] shape = t.shape();
+        out.i(shape.length);
+        for (int d : shape) {
+          out.i(d);
+        }
+        out.i(t.width());
+        out.b(t.signed() ? 1 : 0);
+        out.i(t.partition());
+        boolean seeded = compressed && t.maskSeed().isPresent();
+        out.b(seeded ? 1 : 0);
+        if (seeded) {
+          out.bytes(t.maskSeed().orElseThrow().bytes());
+          for (int e = 0; e < t.size(); e++) {
+            out.l(t.element(e).body());
+          }
+        } else {
+          for (int e = 0; e < t.size(); e++) {
+            long[] d = t.element(e).data();
+            out.longs(d, 0, d.length);
+          }
+        }
       }
-      out.i(t.width());
-      out.b(t.signed() ? 1 : 0);
-      out.i(t.partition());
-      boolean seeded = compressed && t.maskSeed().isPresent();
-      out.b(seeded ? 1 : 0);
-      if (seeded) {
-        out.bytes(t.maskSeed().orElseThrow().bytes());
-        for (int e = 0; e < t.size(); e++) {
-          out.l(t.element(e).body());
+    };
+  }
+
+  private static CiphertextFile ciphertextFile(In in) {
+    return new CiphertextFile(Role.of(in.kind), ciphertexts(in));
+  }
+
+  private static List<EncryptedTensor> ciphertexts(In in) {
+    ParameterPlan plan = in.plan;
+    int count = in.count("tensor count");
+    List<EncryptedTensor> tensors = new ArrayList<>();
+    for (int t = 0; t < count; t++) {
+      int rank = in.count("rank");
+      int[] shape = new int[rank];
+      long size = 1;
+      for (int d = 0; d < rank; d++) {
+        shape[d] = in.count("dimension");
+        size *= shape[d];
+      }
+      int width = in.i();
+      boolean signed = in.b() == 1;
+      int partition = in.i();
+      if (partition < 0 || partition >= plan.size()) {
+        throw in.malformed("tensor " + t + " of partition " + partition);
+      }
+      int dim = plan.partition(partition).bigLweDimension();
+      int seeded = in.b();
+      if (size > in.remaining() / 8) {
+        throw in.truncated("tensor " + t + " needs " + size + " ciphertexts");
+      }
+      LweCiphertext[] cts = new LweCiphertext[(int) size];
+      Seed seed = null;
+      if (seeded == 1) {
+        seed = new Seed(in.bytes(Seed.LENGTH));
+        long[] bodies = new long[cts.length];
+        in.longs(bodies, 0, bodies.length);
+        Seed s = seed;
+        IntStream.range(0, cts.length)
+            .parallel()
+            .forEach(
+                e -> {
+                  LweCiphertext c = new LweCiphertext(dim);
+                  Csprng.of(s, e).fillUniform(c.data(), 0, dim);
+                  c.setBody(bodies[e]);
+                  cts[e] = c;
+                });
+      } else if (seeded == 0) {
+        for (int e = 0; e < cts.length; e++) {
+          cts[e] = new LweCiphertext(dim);
+          in.longs(cts[e].data(), 0, dim + 1);
         }
       } else {
-        for (int e = 0; e < t.size(); e++) {
-          long[] d = t.element(e).data();
-          out.longs(d, 0, d.length);
-        }
+        throw in.malformed("unknown ciphertext flags " + seeded);
       }
+      tensors.add(new EncryptedTensor(shape, width, signed, partition, cts, seed));
     }
-    return frame(FileKind.CIPHERTEXTS, identity, plan, out);
+    in.end();
+    return tensors;
   }
-
-  public static List<EncryptedTensor> ciphertextsFromBytes(
-      byte[] bytes, String source, Expect expect) {
-    In in = open(bytes, source, FileKind.CIPHERTEXTS, expect);
-    ParameterPlan plan = in.plan;
-    return in.parse(
-        () -> {
-          int count = in.count("tensor count");
-          List<EncryptedTensor> tensors = new ArrayList<>();
-          for (int t = 0; t < count; t++) {
-            int rank = in.count("rank");
-            int[] shape = new int[rank];
-            long size = 1;
-            for (int d = 0; d < rank; d++) {
-              shape[d] = in.count("dimension");
-              size *= shape[d];
-            }
-            int width = in.i();
-            boolean signed = in.b() == 1;
-            int partition = in.i();
-            if (partition < 0 || partition >= plan.size()) {
-              throw in.malformed("tensor " + t + " of partition " + partition);
-            }
-            int dim = plan.partition(partition).bigLweDimension();
-            int seeded = in.b();
-            if (size > in.remaining() / 8) {
-              throw in.truncated("tensor " + t + " needs " + size + " ciphertexts");
-            }
-            LweCiphertext[] cts = new LweCiphertext[(int) size];
-            Seed seed = null;
-            if (seeded == 1) {
-              seed = new Seed(in.bytes(Seed.LENGTH));
-              long[] bodies = new long[cts.length];
-              in.longs(bodies, 0, bodies.length);
-              Seed s = seed;
-              IntStream.range(0, cts.length)
-                  .parallel()
-                  .forEach(
-                      e -> {
-                        LweCiphertext c = new LweCiphertext(dim);
-                        Csprng.of(s, e).fillUniform(c.data(), 0, dim);
-                        c.setBody(bodies[e]);
-                        cts[e] = c;
-                      });
-            } else if (seeded == 0) {
-              for (int e = 0; e < cts.length; e++) {
-                cts[e] = new LweCiphertext(dim);
-                in.longs(cts[e].data(), 0, dim + 1);
-              }
-            } else {
-              throw in.malformed("unknown ciphertext flags " + seeded);
-            }
-            tensors.add(new EncryptedTensor(shape, width, signed, partition, cts, seed));
-          }
-          in.end();
-          return tensors;
-        });
-  }
-
-  // ---- framing ------------------------------------------------------------------------------
 
   private static void writePlan(Out out, ParameterPlan plan) {
     out.i(plan.size());
@@ -415,33 +589,127 @@ public final class FhecFiles {
     out.d(p.glweNoiseStd());
   }
 
-  private static byte[] frame(
-      FileKind kind, KeySetIdentity identity, ParameterPlan plan, Out payload) {
-    int length = payload.size();
-    ByteBuffer b = ByteBuffer.allocate(HEADER + length + TRAILER);
-    b.put(MAGIC).putInt(FORMAT_VERSION).putInt(kind.code()).putLong(fingerprint(plan));
-    b.put(identity.keySetId()).put(identity.circuitDigest());
-    b.putLong(length);
-    b.put(payload.buffer(), 0, length);
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, HEADER + length);
-    b.putInt((int) crc.getValue());
-    return b.array();
+  // ---- framing ------------------------------------------------------------------------------
+
+  private static long measure(Payload payload) {
+    Out counter = new Out(null);
+    payload.write(counter);
+    return counter.count;
+  }
+
+  /** Streams header, payload and checksum to {@code ch}. */
+  private static void frame(
+      WritableByteChannel ch,
+      FileKind kind,
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      long length,
+      Payload payload)
+      throws IOException {
+    Out out = new Out(ch);
+    out.bytes(MAGIC);
+    out.i(FORMAT_VERSION);
+    out.i(kind.code());
+    out.l(fingerprint(plan));
+    out.bytes(identity.keySetId());
+    out.bytes(identity.circuitDigest());
+    out.l(length);
+    payload.write(out);
+    if (out.count != HEADER + length) {
+      throw new IllegalStateException(
+          "wrote " + (out.count - HEADER) + " payload bytes, announced " + length);
+    }
+    ByteBuffer crc = ByteBuffer.allocate(TRAILER).putInt(out.finish()).flip();
+    while (crc.hasRemaining()) {
+      ch.write(crc);
+    }
+  }
+
+  private static byte[] toBytes(
+      FileKind kind, KeySetIdentity identity, ParameterPlan plan, Payload payload) {
+    long length = measure(payload);
+    if (HEADER + length + TRAILER > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          (HEADER + length + TRAILER) + " bytes do not fit one array; write a file instead");
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) (HEADER + length + TRAILER));
+    try {
+      frame(Channels.newChannel(bytes), kind, identity, plan, length, payload);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Writes a file through a temporary file in its directory, renamed over {@code file} once
+   * complete: readers never see a partial file, a failure leaves none. {@code ownerOnly}: readable
+   * by its owner only (POSIX 600) where supported; other files get 644.
+   */
+  private static void writeFile(
+      Path file,
+      boolean ownerOnly,
+      FileKind kind,
+      KeySetIdentity identity,
+      ParameterPlan plan,
+      Payload payload) {
+    long length = measure(payload);
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = null;
+    try {
+      // createTempFile makes the file 600 where POSIX permissions exist.
+      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".partial");
+      if (!ownerOnly) {
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: its defaults apply
+        }
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        frame(ch, kind, identity, plan, length, payload);
+        ch.force(false);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      tmp = null;
+    } catch (IOException | UncheckedIOException e) {
+      String why = e instanceof UncheckedIOException u ? u.getCause().toString() : e.toString();
+      throw new UncheckedIOException(
+          "cannot write " + file + ": " + why,
+          e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+          // the original failure matters more
+        }
+      }
+    }
   }
 
   /** A checked header: kind, plan fingerprint, identity, payload length. */
   private record Header(
-      FileKind kind, int code, long fingerprint, KeySetIdentity identity, int length) {}
+      FileKind kind, int code, long fingerprint, KeySetIdentity identity, long length) {}
 
-  private static Header header(byte[] bytes, String source) {
-    if (bytes.length < 12) {
+  /**
+   * Reads and checks the header, then the size and the checksum of the whole file in one streaming
+   * pass, so that nothing of a damaged file is parsed.
+   */
+  private static Header header(Source src) {
+    String source = src.name();
+    long size = src.size();
+    ByteBuffer b = ByteBuffer.allocate(HEADER);
+    src.readFully(0, b);
+    b.flip();
+    int got = b.remaining();
+    if (got < 12) {
       throw new CorruptFileException(
           CorruptFileException.Reason.TRUNCATED,
           source,
-          bytes.length,
-          "truncated header: " + bytes.length + " bytes, a header needs " + HEADER);
+          got,
+          "truncated header: " + got + " bytes, a header needs " + HEADER);
     }
-    ByteBuffer b = ByteBuffer.wrap(bytes);
     byte[] magic = new byte[4];
     b.get(magic);
     if (!java.util.Arrays.equals(magic, MAGIC)) {
@@ -460,12 +728,12 @@ public final class FhecFiles {
               + FORMAT_VERSION
               + "; regenerate the keys with 'fhec keygen' and encrypt again");
     }
-    if (bytes.length < HEADER) {
+    if (got < HEADER) {
       throw new CorruptFileException(
           CorruptFileException.Reason.TRUNCATED,
           source,
-          bytes.length,
-          "truncated header: " + bytes.length + " bytes, a header needs " + HEADER);
+          got,
+          "truncated header: " + got + " bytes, a header needs " + HEADER);
     }
     int code = b.getInt();
     long fingerprint = b.getLong();
@@ -474,24 +742,22 @@ public final class FhecFiles {
     byte[] digest = new byte[CircuitDigest.LENGTH];
     b.get(digest);
     long length = b.getLong();
-    long expectedSize = HEADER + length + TRAILER;
-    if (length < 0 || expectedSize != bytes.length) {
+    long room = size - HEADER - TRAILER;
+    if (length != room) {
+      boolean truncated = length > room;
       throw new CorruptFileException(
-          expectedSize > bytes.length
-              ? CorruptFileException.Reason.TRUNCATED
-              : CorruptFileException.Reason.MALFORMED,
+          truncated ? CorruptFileException.Reason.TRUNCATED : CorruptFileException.Reason.MALFORMED,
           source,
-          bytes.length,
-          (expectedSize > bytes.length ? "truncated: " : "wrong size: ")
+          size,
+          (truncated ? "truncated: " : "wrong size: ")
               + "header announces "
-              + expectedSize
-              + " bytes, file has "
-              + bytes.length);
+              + (length < 0 || length > Long.MAX_VALUE / 2
+                  ? "a payload of " + length + " bytes"
+                  : (HEADER + length + TRAILER) + " bytes")
+              + ", file has "
+              + size);
     }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, HEADER + (int) length);
-    int stored = ByteBuffer.wrap(bytes, HEADER + (int) length, 4).getInt();
-    if ((int) crc.getValue() != stored) {
+    if (src.checksum(HEADER + length) != src.trailer(HEADER + length)) {
       throw new CorruptFileException(
           CorruptFileException.Reason.CHECKSUM_MISMATCH,
           source,
@@ -499,18 +765,38 @@ public final class FhecFiles {
           "checksum mismatch: the file is damaged");
     }
     return new Header(
-        FileKind.ofCode(code), code, fingerprint, new KeySetIdentity(id, digest), (int) length);
+        FileKind.ofCode(code), code, fingerprint, new KeySetIdentity(id, digest), length);
   }
 
-  private static In open(byte[] bytes, String source, FileKind kind, Expect expect) {
-    Header h = header(bytes, source);
-    if (h.kind() != kind) {
+  private interface Parser<T> {
+    T parse(In in);
+  }
+
+  /**
+   * Checks a file and parses its payload with {@code parser}; {@code kind} null accepts a
+   * ciphertext file of either role.
+   */
+  private static <T> T read(Source source, FileKind kind, Expect expect, Parser<T> parser) {
+    try (Source src = source) {
+      In in = open(src, kind, expect);
+      return in.parse(() -> parser.parse(in));
+    }
+  }
+
+  private static In open(Source src, FileKind kind, Expect expect) {
+    String source = src.name();
+    Header h = header(src);
+    Set<FileKind> accepted =
+        kind == null
+            ? EnumSet.of(FileKind.INPUT_CIPHERTEXTS, FileKind.OUTPUT_CIPHERTEXTS)
+            : EnumSet.of(kind);
+    if (h.kind() == null || !accepted.contains(h.kind())) {
       throw new CorruptFileException(
           CorruptFileException.Reason.WRONG_KIND,
           source,
           8,
           "expected "
-              + kind.description()
+              + (kind == null ? "ciphertexts" : kind.description())
               + ", the file holds "
               + (h.kind() == null ? "an unknown kind " + h.code() : h.kind().description()));
     }
@@ -548,7 +834,8 @@ public final class FhecFiles {
               + expect.keySet()
               + "; encrypt and decrypt with the keys of one 'fhec keygen'");
     }
-    In in = new In(ByteBuffer.wrap(bytes, HEADER, h.length()).slice(), source, HEADER);
+    In in = new In(src.channel(HEADER), source, HEADER, HEADER + h.length());
+    in.kind = h.kind();
     in.identity = h.identity();
     in.plan = in.parse(in::plan);
     if (fingerprint(in.plan) != h.fingerprint()) {
@@ -571,79 +858,213 @@ public final class FhecFiles {
     return in;
   }
 
-  /** Writes {@code bytes} to a new file readable by its owner only (POSIX 600) where supported. */
-  private static void writePrivate(Path file, byte[] bytes) {
-    try {
-      Files.deleteIfExists(file);
+  /** A file or byte array to read, channels positioned anywhere in it. */
+  private abstract static class Source implements AutoCloseable {
+    abstract String name();
+
+    abstract long size();
+
+    /** A channel reading from {@code position} to the end (valid until the next call). */
+    abstract ReadableByteChannel channel(long position);
+
+    @Override
+    public void close() {}
+
+    static Source of(Path file) {
+      FileChannel ch;
       try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(file);
+        ch = FileChannel.open(file, StandardOpenOption.READ);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
       }
-      Files.write(file, bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void write(Path file, byte[] bytes) {
-    try {
-      Files.write(file, bytes);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  /** A growable big-endian buffer. */
-  private static final class Out {
-    private ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-
-    private void ensure(int more) {
-      if (buf.remaining() < more) {
-        long want = Math.max((long) buf.capacity() * 2, (long) buf.position() + more);
-        if (want > Integer.MAX_VALUE - 64) {
-          throw new IllegalArgumentException("file payload over 2 GiB is not supported");
+      return new Source() {
+        @Override
+        String name() {
+          return file.toString();
         }
-        ByteBuffer n = ByteBuffer.allocate((int) want);
-        buf.flip();
-        n.put(buf);
-        buf = n;
+
+        @Override
+        long size() {
+          try {
+            return ch.size();
+          } catch (IOException e) {
+            throw unreadable(e);
+          }
+        }
+
+        @Override
+        ReadableByteChannel channel(long position) {
+          try {
+            return ch.position(position);
+          } catch (IOException e) {
+            throw unreadable(e);
+          }
+        }
+
+        @Override
+        public void close() {
+          try {
+            ch.close();
+          } catch (IOException e) {
+            throw unreadable(e);
+          }
+        }
+      };
+    }
+
+    static Source of(byte[] bytes, String name) {
+      return new Source() {
+        @Override
+        String name() {
+          return name;
+        }
+
+        @Override
+        long size() {
+          return bytes.length;
+        }
+
+        @Override
+        ReadableByteChannel channel(long position) {
+          int from = (int) Math.min(position, bytes.length);
+          return Channels.newChannel(new ByteArrayInputStream(bytes, from, bytes.length - from));
+        }
+      };
+    }
+
+    UncheckedIOException unreadable(IOException e) {
+      return new UncheckedIOException("cannot read " + name() + ": " + e.getMessage(), e);
+    }
+
+    /** Fills {@code into} from {@code position} as far as the source goes. */
+    void readFully(long position, ByteBuffer into) {
+      ReadableByteChannel ch = channel(position);
+      try {
+        while (into.hasRemaining() && ch.read(into) >= 0) {
+          // keep reading
+        }
+      } catch (IOException e) {
+        throw unreadable(e);
       }
+    }
+
+    /** CRC32C of the first {@code length} bytes, streamed. */
+    int checksum(long length) {
+      ReadableByteChannel ch = channel(0);
+      ByteBuffer buf = ByteBuffer.allocate(bufferBytes);
+      CRC32C crc = new CRC32C();
+      long left = length;
+      try {
+        while (left > 0) {
+          buf.clear().limit((int) Math.min(buf.capacity(), left));
+          int r = ch.read(buf);
+          if (r < 0) {
+            throw new CorruptFileException(
+                CorruptFileException.Reason.TRUNCATED,
+                name(),
+                length - left,
+                "the file ends early");
+          }
+          buf.flip();
+          crc.update(buf);
+          left -= r;
+        }
+      } catch (IOException e) {
+        throw unreadable(e);
+      }
+      return (int) crc.getValue();
+    }
+
+    /** The stored checksum after {@code length} bytes. */
+    int trailer(long length) {
+      ByteBuffer b = ByteBuffer.allocate(TRAILER);
+      readFully(length, b);
+      if (b.hasRemaining()) {
+        throw new CorruptFileException(
+            CorruptFileException.Reason.TRUNCATED, name(), length, "no checksum at the end");
+      }
+      return b.flip().getInt();
+    }
+  }
+
+  /**
+   * A big-endian writer through a bounded buffer into a channel, with a running CRC32C; with no
+   * channel it only counts (to measure a payload before its header is written).
+   */
+  private static final class Out {
+    private final WritableByteChannel ch;
+    private final ByteBuffer buf;
+    private final CRC32C crc = new CRC32C();
+    long count;
+
+    Out(WritableByteChannel ch) {
+      this.ch = ch;
+      this.buf = ch == null ? null : ByteBuffer.allocate(bufferBytes);
+    }
+
+    private ByteBuffer room(int n) {
+      if (buf.remaining() < n) {
+        drain();
+      }
+      return buf;
+    }
+
+    private void drain() {
+      buf.flip();
+      crc.update(buf.duplicate());
+      try {
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      buf.clear();
+    }
+
+    /** Writes what is buffered; the CRC32C of everything written. */
+    int finish() {
+      drain();
+      return (int) crc.getValue();
     }
 
     void b(int v) {
-      ensure(1);
-      buf.put((byte) v);
+      count += 1;
+      if (ch != null) {
+        room(1).put((byte) v);
+      }
     }
 
     void i(int v) {
-      ensure(4);
-      buf.putInt(v);
+      count += 4;
+      if (ch != null) {
+        room(4).putInt(v);
+      }
     }
 
     void l(long v) {
-      ensure(8);
-      buf.putLong(v);
+      count += 8;
+      if (ch != null) {
+        room(8).putLong(v);
+      }
     }
 
     void d(double v) {
-      ensure(8);
-      buf.putDouble(v);
+      count += 8;
+      if (ch != null) {
+        room(8).putDouble(v);
+      }
     }
 
     void bytes(byte[] v) {
-      ensure(v.length);
-      buf.put(v);
+      count += v.length;
+      if (ch != null) {
+        for (int off = 0; off < v.length; ) {
+          int m = Math.min(v.length - off, room(1).remaining());
+          buf.put(v, off, m);
+          off += m;
+        }
+      }
     }
 
     void utf(String s) {
@@ -653,39 +1074,76 @@ public final class FhecFiles {
     }
 
     void longs(long[] v, int off, int len) {
-      ensure(Math.multiplyExact(len, 8));
-      buf.asLongBuffer().put(v, off, len);
-      buf.position(buf.position() + len * 8);
-    }
-
-    void bits(long[] bits) {
-      ensure(bits.length);
-      for (long bit : bits) {
-        buf.put((byte) bit);
+      count += 8L * len;
+      while (ch != null && len > 0) {
+        int m = Math.min(len, room(8).remaining() / 8);
+        buf.asLongBuffer().put(v, off, m);
+        buf.position(buf.position() + m * 8);
+        off += m;
+        len -= m;
       }
     }
 
-    int size() {
-      return buf.position();
+    void bits(long[] bits) {
+      count += bits.length;
+      if (ch != null) {
+        for (long bit : bits) {
+          room(1).put((byte) bit);
+        }
+      }
     }
 
-    byte[] buffer() {
-      return buf.array();
+    /**
+     * {@code bytes} written by {@code producer}; when only counting, the producer is not run (it
+     * may generate keys), so its size must be known.
+     */
+    void block(long bytes, Consumer<Out> producer) {
+      if (ch == null) {
+        count += bytes;
+        return;
+      }
+      long start = count;
+      producer.accept(this);
+      if (count - start != bytes) {
+        throw new IllegalStateException("wrote " + (count - start) + " bytes, announced " + bytes);
+      }
+    }
+
+    KeyGenerator.SeededKeySink seededSink() {
+      return new KeyGenerator.SeededKeySink() {
+        @Override
+        public void maskSeed(Seed seed) {
+          bytes(seed.bytes());
+        }
+
+        @Override
+        public void bodies(long[] source, int offset, int length) {
+          longs(source, offset, length);
+        }
+      };
     }
   }
 
-  /** A reader that turns every malformation into a {@link CorruptFileException}. */
+  /**
+   * A big-endian reader of a payload through a bounded buffer that turns every malformation into a
+   * {@link CorruptFileException} naming the file offset.
+   */
   private static final class In {
+    private final ReadableByteChannel ch;
     private final ByteBuffer buf;
     private final String source;
-    private final int base;
+    private final long end;
+    private long offset;
+    FileKind kind;
     ParameterPlan plan;
     KeySetIdentity identity;
 
-    In(ByteBuffer buf, String source, int base) {
-      this.buf = buf;
+    In(ReadableByteChannel ch, String source, long start, long end) {
+      this.ch = ch;
+      this.buf = ByteBuffer.allocate(bufferBytes).limit(0);
       this.source = source;
-      this.base = base;
+      this.offset = start;
+      this.end = end;
     }
 
     interface Body<T> {
@@ -695,9 +1153,7 @@ public final class FhecFiles {
     <T> T parse(Body<T> body) {
       try {
         return body.read();
-      } catch (BufferUnderflowException e) {
-        throw truncated("unexpected end of payload");
-      } catch (CorruptFileException e) {
+      } catch (CorruptFileException | UncheckedIOException e) {
         throw e;
       } catch (IllegalArgumentException | ArithmeticException e) {
         throw malformed(e.getMessage());
@@ -705,11 +1161,34 @@ public final class FhecFiles {
     }
 
     long offset() {
-      return base + buf.position();
+      return offset;
     }
 
-    int remaining() {
-      return buf.remaining();
+    long remaining() {
+      return end - offset;
+    }
+
+    /** At least {@code n} bytes of the payload buffered. */
+    private ByteBuffer take(int n) {
+      if (remaining() < n) {
+        throw truncated("unexpected end of payload");
+      }
+      if (buf.remaining() < n) {
+        buf.compact();
+        try {
+          while (buf.position() < n) {
+            if (ch.read(buf) < 0) {
+              buf.flip();
+              throw truncated("the file ends early");
+            }
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        buf.flip();
+      }
+      offset += n;
+      return buf;
     }
 
     CorruptFileException truncated(String what) {
@@ -723,20 +1202,24 @@ public final class FhecFiles {
     }
 
     int b() {
-      return buf.get() & 0xff;
+      return take(1).get() & 0xff;
     }
 
     int i() {
-      return buf.getInt();
+      return take(4).getInt();
     }
 
     long l() {
-      return buf.getLong();
+      return take(8).getLong();
+    }
+
+    double d() {
+      return take(8).getDouble();
     }
 
     int count(String what) {
-      int v = buf.getInt();
-      if (v < 0 || v > buf.remaining() + 1_000_000) {
+      int v = i();
+      if (v < 0 || v > remaining() + 1_000_000) {
         throw malformed(what + " " + v);
       }
       return v;
@@ -744,16 +1227,25 @@ public final class FhecFiles {
 
     byte[] bytes(int n) {
       byte[] b = new byte[n];
-      buf.get(b);
+      for (int off = 0; off < n; ) {
+        int m = Math.min(n - off, Math.max(1, buf.remaining()));
+        take(m).get(b, off, m);
+        off += m;
+      }
       return b;
     }
 
     void longs(long[] dst, int off, int len) {
-      if (buf.remaining() < (long) len * 8) {
-        throw truncated("needs " + (long) len * 8 + " more bytes, " + buf.remaining() + " left");
+      if (remaining() < 8L * len) {
+        throw truncated("needs " + 8L * len + " more bytes, " + remaining() + " left");
       }
-      buf.asLongBuffer().get(dst, off, len);
-      buf.position(buf.position() + len * 8);
+      while (len > 0) {
+        int m = Math.max(1, Math.min(len, buf.remaining() / 8));
+        take(8 * m).asLongBuffer().get(dst, off, m);
+        buf.position(buf.position() + 8 * m);
+        off += m;
+        len -= m;
+      }
     }
 
     long[] bits(int n) {
@@ -769,8 +1261,8 @@ public final class FhecFiles {
     }
 
     void end() {
-      if (buf.hasRemaining()) {
-        throw malformed(buf.remaining() + " unexpected trailing bytes");
+      if (remaining() > 0) {
+        throw malformed(remaining() + " unexpected trailing bytes");
       }
     }
 
@@ -803,8 +1295,8 @@ public final class FhecFiles {
       int bigN = i();
       Decomposition pbs = new Decomposition(i(), i());
       Decomposition ks = new Decomposition(i(), i());
-      double lwe = buf.getDouble();
-      double glwe = buf.getDouble();
+      double lwe = d();
+      double glwe = d();
       return new ParameterSet(
           name,
           new LweDimension(n),

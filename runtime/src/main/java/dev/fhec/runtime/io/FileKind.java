@@ -4,7 +4,10 @@ package dev.fhec.runtime.io;
 public enum FileKind {
   CLIENT_KEY(1, "a client key"),
   EVALUATION_KEYS(2, "evaluation keys"),
-  CIPHERTEXTS(3, "ciphertexts");
+  /** What 'fhec encrypt' writes: a circuit's inputs. */
+  INPUT_CIPHERTEXTS(3, "encrypted inputs"),
+  /** What 'fhec run' writes: a circuit's outputs. */
+  OUTPUT_CIPHERTEXTS(4, "encrypted outputs");
 
   private final int code;
   private final String description;

@@ -56,42 +56,175 @@ public final class KeyGenerator {
    * partition, a keyswitching key per spec, each with its own seeds; {@code progress} may be null.
    */
   public static KeySet generate(ParameterPlan plan, KeySetIdentity identity, Progress progress) {
-    plan.requireUsable();
+    ClientKeySet client = generateClientKeys(plan, identity, progress);
     int total = keyCount(plan);
-    int done = 0;
-    List<ClientKey> clients = new ArrayList<>();
-    for (int p = 0; p < plan.size(); p++) {
-      clients.add(generateClientKey(plan.partition(p)));
-      done = tell(progress, "client key of partition " + p, done, total);
-    }
+    int done = plan.size();
     List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
     for (int p = 0; p < plan.size(); p++) {
       ParameterSet ps = plan.partition(p);
       Seed mask = Seed.random();
-      long[] standard = generateBootstrapKey(clients.get(p), Seed.random(), mask);
+      long[] standard = generateBootstrapKey(client.key(p), Seed.random(), mask);
       bsks.add(new EvaluationKeySet.BootstrapKey(standard, toFourier(ps, standard), mask));
       done = tell(progress, "bootstrapping key of partition " + p, done, total);
     }
     List<EvaluationKeySet.SwitchKey> ksks = new ArrayList<>();
     for (KeyswitchSpec s : plan.keyswitches()) {
-      ClientKey from = clients.get(s.from());
-      ClientKey to = clients.get(s.to());
-      boolean small = s.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL;
       Seed mask = Seed.random();
-      KeyswitchKey k =
-          generateKeyswitchKey(
-              from.bigLweKey().bits(),
-              small ? to.lweKey() : to.bigLweKey(),
-              s.decomposition(),
-              small ? to.parameters().lweNoiseStd() : to.parameters().glweNoiseStd(),
-              Seed.random(),
-              mask);
-      ksks.add(new EvaluationKeySet.SwitchKey(k, mask));
+      ksks.add(new EvaluationKeySet.SwitchKey(keyswitchKey(client, s, Seed.random(), mask), mask));
       done = tell(progress, "keyswitching key " + s, done, total);
     }
-    return new KeySet(
-        new ClientKeySet(identity, plan, clients),
-        new EvaluationKeySet(identity, plan, bsks, ksks));
+    return new KeySet(client, new EvaluationKeySet(identity, plan, bsks, ksks));
+  }
+
+  /** The client key of every partition of {@code plan} from the system DRBG. */
+  public static ClientKeySet generateClientKeys(
+      ParameterPlan plan, KeySetIdentity identity, Progress progress) {
+    plan.requireUsable();
+    List<ClientKey> clients = new ArrayList<>();
+    for (int p = 0; p < plan.size(); p++) {
+      clients.add(generateClientKey(plan.partition(p)));
+      tell(progress, "client key of partition " + p, p, keyCount(plan));
+    }
+    return new ClientKeySet(identity, plan, clients);
+  }
+
+  /**
+   * Receives seeded evaluation keys as they are generated, in file order (each partition's
+   * bootstrapping key, then each keyswitching key): a key's mask seed, then its bodies in order.
+   */
+  public interface SeededKeySink {
+    void maskSeed(Seed seed);
+
+    void bodies(long[] source, int offset, int length);
+  }
+
+  /**
+   * Generates the seeded evaluation keys of {@code client} into {@code sink} without ever holding a
+   * whole key: GGSWs and keyswitching rows are made in parallel batches of about {@link
+   * #batchBytes} and only their bodies are passed on (the masks are the seeds' streams). The bodies
+   * are those {@link #generate} computes from the same seeds. Progress counts on from the client
+   * keys.
+   */
+  public static void streamEvaluationKeys(
+      ClientKeySet client, SeededKeySink sink, Progress progress) {
+    ParameterPlan plan = client.plan();
+    int total = keyCount(plan);
+    int done = plan.size();
+    for (int p = 0; p < plan.size(); p++) {
+      Seed mask = Seed.random();
+      sink.maskSeed(mask);
+      streamBootstrapBodies(client.key(p), Seed.random(), mask, sink);
+      done = tell(progress, "bootstrapping key of partition " + p, done, total);
+    }
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      Seed mask = Seed.random();
+      sink.maskSeed(mask);
+      KeyswitchSource src = keyswitchSource(client, s);
+      streamKeyswitchBodies(
+          src.big(), src.out(), s.decomposition(), src.std(), Seed.random(), mask, sink);
+      done = tell(progress, "keyswitching key " + s, done, total);
+    }
+  }
+
+  /** Memory {@link #streamEvaluationKeys} needs besides the client keys: its largest batch. */
+  public static long streamingBytes(ParameterPlan plan) {
+    long most = 0;
+    for (ParameterSet p : plan.partitions()) {
+      most = Math.max(most, 8L * ggswsPerBatch(p) * ggswLength(p));
+    }
+    for (KeyswitchSpec s : plan.keyswitches()) {
+      int nOut = EvaluationKeySet.outputDimension(plan, s);
+      int levels = s.decomposition().levels();
+      int nIn = EvaluationKeySet.inputDimension(plan, s);
+      most = Math.max(most, 8L * rowsPerBatch(levels, nOut, nIn) * levels * (nOut + 1));
+    }
+    return most;
+  }
+
+  /** Target size of one streamed batch; small in tests so that keys span many batches. */
+  static long batchBytes = 64L << 20;
+
+  private static int ggswLength(ParameterSet p) {
+    return (p.k() + 1) * (p.k() + 1) * p.pbs().levels() * p.bigN();
+  }
+
+  private static int ggswsPerBatch(ParameterSet p) {
+    return (int) Math.clamp(batchBytes / (8L * ggswLength(p)), 1, p.n());
+  }
+
+  private static int rowsPerBatch(int levels, int nOut, int nIn) {
+    return (int) Math.clamp(batchBytes / (8L * levels * (nOut + 1)), 1, nIn);
+  }
+
+  /** What a keyswitching key of {@code s} switches from and to, and its output noise. */
+  private record KeyswitchSource(long[] big, LweSecretKey out, double std) {}
+
+  private static KeyswitchSource keyswitchSource(ClientKeySet client, KeyswitchSpec s) {
+    ClientKey from = client.key(s.from());
+    ClientKey to = client.key(s.to());
+    boolean small = s.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL;
+    return new KeyswitchSource(
+        from.bigLweKey().bits(),
+        small ? to.lweKey() : to.bigLweKey(),
+        small ? to.parameters().lweNoiseStd() : to.parameters().glweNoiseStd());
+  }
+
+  private static KeyswitchKey keyswitchKey(
+      ClientKeySet client, KeyswitchSpec s, Seed noiseSeed, Seed maskSeed) {
+    KeyswitchSource src = keyswitchSource(client, s);
+    return generateKeyswitchKey(
+        src.big(), src.out(), s.decomposition(), src.std(), noiseSeed, maskSeed);
+  }
+
+  /**
+   * The bodies of the BSK {@link #generateBootstrapKey} makes from these seeds, row by row, in
+   * batches of GGSWs.
+   */
+  static void streamBootstrapBodies(
+      ClientKey ck, Seed noiseSeed, Seed maskSeed, SeededKeySink sink) {
+    ParameterSet p = ck.parameters();
+    int k = p.k();
+    int n = p.bigN();
+    int ggsw = ggswLength(p);
+    int rowsPerGgsw = (k + 1) * p.pbs().levels();
+    int rowLength = (k + 1) * n;
+    int batch = ggswsPerBatch(p);
+    long[] buffer = new long[batch * ggsw];
+    for (int from = 0; from < p.n(); from += batch) {
+      int to = Math.min(p.n(), from + batch);
+      bootstrapGgsws(ck, noiseSeed, maskSeed, from, to, buffer);
+      for (int row = 0; row < (to - from) * rowsPerGgsw; row++) {
+        sink.bodies(buffer, row * rowLength + k * n, n);
+      }
+    }
+  }
+
+  /**
+   * The bodies of the KSK {@link #generateKeyswitchKey} makes from these seeds, in batches of input
+   * coefficients.
+   */
+  static void streamKeyswitchBodies(
+      long[] big,
+      LweSecretKey out,
+      Decomposition decomposition,
+      double std,
+      Seed noiseSeed,
+      Seed maskSeed,
+      SeededKeySink sink) {
+    int nOut = out.dimension();
+    int levels = decomposition.levels();
+    int batch = rowsPerBatch(levels, nOut, big.length);
+    long[] buffer = new long[Math.toIntExact((long) batch * levels * (nOut + 1))];
+    long[] bodies = new long[batch * levels];
+    for (int from = 0; from < big.length; from += batch) {
+      int to = Math.min(big.length, from + batch);
+      keyswitchRows(big, out, decomposition, std, noiseSeed, maskSeed, from, to, buffer);
+      int rows = (to - from) * levels;
+      for (int r = 0; r < rows; r++) {
+        bodies[r] = buffer[r * (nOut + 1) + nOut];
+      }
+      sink.bodies(bodies, 0, rows);
+    }
   }
 
   private static int tell(Progress progress, String what, int done, int total) {
@@ -141,14 +274,23 @@ public final class KeyGenerator {
   /** The BSK in coefficient form, GGSWs generated in parallel. */
   public static long[] generateBootstrapKey(ClientKey ck, Seed noiseSeed, Seed maskSeed) {
     ParameterSet p = ck.parameters();
-    int k = p.k();
-    int n = p.bigN();
+    long[] out = new long[FourierBootstrapKey.length(p.n(), p.k(), p.bigN(), p.pbs())];
+    bootstrapGgsws(ck, noiseSeed, maskSeed, 0, p.n(), out);
+    return out;
+  }
+
+  /**
+   * GGSWs {@code from..to-1} of the BSK (GGSW i encrypts key bit i with mask stream i and noise
+   * stream i), in parallel, into {@code out} from offset 0.
+   */
+  private static void bootstrapGgsws(
+      ClientKey ck, Seed noiseSeed, Seed maskSeed, int from, int to, long[] out) {
+    ParameterSet p = ck.parameters();
     Decomposer dec = new Decomposer(p.pbs());
-    long[] out = new long[FourierBootstrapKey.length(p.n(), k, n, p.pbs())];
-    int ggsw = (k + 1) * (k + 1) * p.pbs().levels() * n;
+    int ggsw = ggswLength(p);
     GlweSecretKey glwe = ck.glweKey();
     ThreadLocal<GlweKeyProduct> products = ThreadLocal.withInitial(() -> GlweKeyProduct.of(glwe));
-    IntStream.range(0, p.n())
+    IntStream.range(from, to)
         .parallel()
         .forEach(
             i ->
@@ -160,8 +302,7 @@ public final class KeyGenerator {
                     Csprng.of(maskSeed, i),
                     Csprng.of(noiseSeed, i),
                     out,
-                    i * ggsw));
-    return out;
+                    (i - from) * ggsw));
   }
 
   /** Transforms a coefficient-form BSK to the Fourier domain (parallel over GGSWs). */
@@ -203,18 +344,36 @@ public final class KeyGenerator {
       Seed maskSeed) {
     int nIn = big.length;
     int nOut = small.dimension();
+    long[] data = new long[Math.toIntExact((long) nIn * decomposition.levels() * (nOut + 1))];
+    keyswitchRows(big, small, decomposition, std, noiseSeed, maskSeed, 0, nIn, data);
+    return new KeyswitchKey(nIn, nOut, decomposition, data);
+  }
+
+  /**
+   * The KSK rows of input coefficients {@code from..to-1} (mask stream i, noise stream 2^40 + i for
+   * coefficient i), in parallel, into {@code data} from offset 0.
+   */
+  private static void keyswitchRows(
+      long[] big,
+      LweSecretKey small,
+      Decomposition decomposition,
+      double std,
+      Seed noiseSeed,
+      Seed maskSeed,
+      int from,
+      int to,
+      long[] data) {
+    int nOut = small.dimension();
     int levels = decomposition.levels();
     Decomposer dec = new Decomposer(decomposition);
-    long[] data = new long[Math.toIntExact((long) nIn * levels * (nOut + 1))];
-    KeyswitchKey ksk = new KeyswitchKey(nIn, nOut, decomposition, data);
-    IntStream.range(0, nIn)
+    IntStream.range(from, to)
         .parallel()
         .forEach(
             i -> {
               Csprng mask = Csprng.of(maskSeed, i);
               Csprng noise = Csprng.of(noiseSeed, KSK_NOISE_STREAMS + i);
               for (int level = 0; level < levels; level++) {
-                int row = ksk.offset(i, level);
+                int row = ((i - from) * levels + level) * (nOut + 1);
                 mask.fillUniform(data, row, row + nOut);
                 data[row + nOut] =
                     small.dot(data, row)
@@ -222,7 +381,6 @@ public final class KeyGenerator {
                         + noise.nextTorusGaussian(std);
               }
             });
-    return ksk;
   }
 
   /** Regenerates the KSK masks from their seed into {@code data} (bodies already in place). */

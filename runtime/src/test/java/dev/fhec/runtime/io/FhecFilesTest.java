@@ -217,15 +217,177 @@ class FhecFilesTest {
 
   @Test
   void filesOfTheOldFormatAreRefusedWithAHint() {
+    for (int version = 1; version < FhecFiles.FORMAT_VERSION; version++) {
+      byte[] bytes = FhecFiles.clientKeyBytes(clientSet(circuit("a", P)));
+      ByteBuffer.wrap(bytes).putInt(4, version);
+      CorruptFileException e =
+          assertThrows(
+              CorruptFileException.class,
+              () -> FhecFiles.clientKeyFromBytes(bytes, "client.key", FhecFiles.Expect.ANY));
+      assertEquals(CorruptFileException.Reason.UNSUPPORTED_VERSION, e.reason());
+      assertTrue(e.getMessage().contains("format version " + version), e.getMessage());
+      assertTrue(e.getMessage().contains("regenerate the keys"), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"));
+    }
+  }
+
+  private static ParameterPlan twoPartitions() {
+    return new ParameterPlan(
+        List.of(P, ParameterSets.TOY_N256),
+        List.of(
+            new KeyswitchSpec(0, 0, KeyswitchSpec.Kind.BIG_TO_SMALL, P.ks()),
+            new KeyswitchSpec(1, 0, KeyswitchSpec.Kind.BIG_TO_BIG, new Decomposition(4, 6))));
+  }
+
+  /**
+   * Files stream through a buffer of {@link FhecFiles#bufferBytes}: with 16 bytes every key and
+   * tensor spans many buffers (as a > 2 GiB file spans many of the default 1 MiB), and the files
+   * are byte for byte the in-memory forms and read back to the same keys.
+   */
+  @Test
+  void filesStreamThroughATinyBufferByteForByte() throws Exception {
+    KeyGenerator.KeySet keys =
+        KeyGenerator.generate(twoPartitions(), KeySetIdentity.unbound(), null);
+    ClientKeySet ck = keys.client();
+    EncryptedTensor t = ClientTensors.encrypt(ck, new long[] {1, 2, 3}, c3(0));
+    byte[] client = FhecFiles.clientKeyBytes(ck);
+    byte[] seeded = FhecFiles.evaluationKeysBytes(keys.evaluation(), true);
+    byte[] plain = FhecFiles.evaluationKeysBytes(keys.evaluation(), false);
+    byte[] cts =
+        FhecFiles.ciphertextsBytes(
+            FhecFiles.Role.OUTPUTS, ck.identity(), ck.plan(), List.of(t), false);
+    int saved = FhecFiles.bufferBytes;
+    FhecFiles.bufferBytes = 16;
+    try {
+      Path c = dir.resolve("client.key");
+      Path s = dir.resolve("seeded.keys");
+      Path p = dir.resolve("plain.keys");
+      Path o = dir.resolve("out.ct");
+      FhecFiles.writeClientKey(c, ck);
+      FhecFiles.writeEvaluationKeys(s, keys.evaluation(), true);
+      FhecFiles.writeEvaluationKeys(p, keys.evaluation(), false);
+      FhecFiles.writeCiphertexts(
+          o, FhecFiles.Role.OUTPUTS, ck.identity(), ck.plan(), List.of(t), false);
+      assertArrayEquals(client, Files.readAllBytes(c));
+      assertArrayEquals(seeded, Files.readAllBytes(s));
+      assertArrayEquals(plain, Files.readAllBytes(p));
+      assertArrayEquals(cts, Files.readAllBytes(o));
+      assertEquals(
+          ck.key(1).glweKey(), FhecFiles.readClientKey(c, FhecFiles.Expect.ANY).key(1).glweKey());
+      for (Path f : List.of(s, p)) {
+        EvaluationKeySet back = FhecFiles.readEvaluationKeys(f, FhecFiles.Expect.ANY);
+        for (int part = 0; part < 2; part++) {
+          assertArrayEquals(
+              keys.evaluation().bootstrapKey(part).standard(), back.bootstrapKey(part).standard());
+        }
+        for (int i = 0; i < 2; i++) {
+          assertArrayEquals(
+              keys.evaluation().keyswitchKeys().get(i).key().data(),
+              back.keyswitchKeys().get(i).key().data());
+        }
+      }
+      assertArrayEquals(
+          new long[] {1, 2, 3},
+          ClientTensors.decrypt(ck, FhecFiles.readCiphertexts(o, FhecFiles.Expect.ANY).get(0)));
+      // Damage is found through the small buffer too.
+      for (int at : new int[] {3, 60, seeded.length / 3, seeded.length - 2}) {
+        byte[] bad = seeded.clone();
+        bad[at] ^= 0x01;
+        Files.write(s, bad);
+        assertThrows(
+            CorruptFileException.class,
+            () -> FhecFiles.readEvaluationKeys(s, FhecFiles.Expect.ANY),
+            "flip at " + at);
+        Files.write(s, Arrays.copyOf(seeded, at));
+        CorruptFileException e =
+            assertThrows(
+                CorruptFileException.class,
+                () -> FhecFiles.readEvaluationKeys(s, FhecFiles.Expect.ANY));
+        assertEquals(CorruptFileException.Reason.TRUNCATED, e.reason(), e.getMessage());
+      }
+    } finally {
+      FhecFiles.bufferBytes = saved;
+    }
+  }
+
+  private static ValueInfo c3(int partition) {
+    return new ValueInfo(new int[] {3}, 3, false, true, partition);
+  }
+
+  /** Payload lengths are longs: a header announcing 3 GiB on a small file is a truncation. */
+  @Test
+  void aHeaderAnnouncingMoreThan2GiBIsATruncation() throws Exception {
     byte[] bytes = FhecFiles.clientKeyBytes(clientSet(circuit("a", P)));
-    ByteBuffer.wrap(bytes).putInt(4, 1);
+    ByteBuffer.wrap(bytes).putLong(4 + 4 + 4 + 8 + 16 + 32, 3L << 30);
+    Path f = dir.resolve("big.key");
+    Files.write(f, bytes);
+    CorruptFileException e =
+        assertThrows(
+            CorruptFileException.class, () -> FhecFiles.readClientKey(f, FhecFiles.Expect.ANY));
+    assertEquals(CorruptFileException.Reason.TRUNCATED, e.reason());
+    assertTrue(e.getMessage().contains("header announces " + ((3L << 30) + 80)), e.getMessage());
+  }
+
+  /**
+   * Keys generated straight into a file: a failure half way (here, the progress callback after the
+   * first bootstrapping key) leaves neither a partial file nor a temporary one, and the file that
+   * was there before untouched.
+   */
+  @Test
+  void aFailedWriteLeavesNoPartialFileAndTheOldOneIntact() throws Exception {
+    ClientKeySet ck =
+        KeyGenerator.generateClientKeys(twoPartitions(), KeySetIdentity.unbound(), null);
+    Path f = dir.resolve("eval.keys");
+    Files.writeString(f, "the previous keys");
+    RuntimeException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                FhecFiles.writeEvaluationKeys(
+                    f,
+                    ck,
+                    (what, done, total) -> {
+                      throw new IllegalStateException("stop at " + what);
+                    }));
+    assertTrue(e.getMessage().contains("bootstrapping key of partition 0"), e.getMessage());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(f), files.toList());
+    }
+    assertEquals("the previous keys", Files.readString(f));
+    // Completed, the same call replaces it with keys that read back.
+    FhecFiles.writeEvaluationKeys(f, ck, null);
+    assertEquals(ck.plan(), FhecFiles.readEvaluationKeys(f, FhecFiles.Expect.ANY).plan());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(f), files.toList());
+    }
+  }
+
+  @Test
+  void ciphertextFilesSayWhetherTheyHoldInputsOrOutputs() throws Exception {
+    ClientKey key = TestKeys.of(P).client();
+    ClientKeySet ck = ClientKeySet.of(key);
+    Path in = dir.resolve("in.ct");
+    Path out = dir.resolve("out.ct");
+    List<EncryptedTensor> ts = List.of(tensor(key, 1, 2));
+    FhecFiles.writeCiphertexts(in, FhecFiles.Role.INPUTS, ck.identity(), ck.plan(), ts, true);
+    FhecFiles.writeCiphertexts(out, FhecFiles.Role.OUTPUTS, ck.identity(), ck.plan(), ts, false);
+    assertEquals(
+        FhecFiles.Role.INPUTS, FhecFiles.readCiphertextFile(in, FhecFiles.Expect.ANY).role());
+    assertEquals(
+        FhecFiles.Role.OUTPUTS, FhecFiles.readCiphertextFile(out, FhecFiles.Expect.ANY).role());
     CorruptFileException e =
         assertThrows(
             CorruptFileException.class,
-            () -> FhecFiles.clientKeyFromBytes(bytes, "client.key", FhecFiles.Expect.ANY));
-    assertEquals(CorruptFileException.Reason.UNSUPPORTED_VERSION, e.reason());
-    assertTrue(e.getMessage().contains("regenerate the keys"), e.getMessage());
-    assertFalse(e.getMessage().contains("\n"));
+            () -> FhecFiles.readCiphertexts(out, FhecFiles.Expect.ANY, FhecFiles.Role.INPUTS));
+    assertEquals(CorruptFileException.Reason.WRONG_KIND, e.reason());
+    assertTrue(
+        e.getMessage().contains("expected encrypted inputs, the file holds encrypted outputs"),
+        e.getMessage());
+    assertArrayEquals(
+        new long[] {1, 2},
+        ClientTensors.decrypt(
+            key,
+            FhecFiles.readCiphertexts(in, FhecFiles.Expect.ANY, FhecFiles.Role.INPUTS).get(0)));
   }
 
   @Test
