@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +35,13 @@ final class KeySets {
   private final int max;
   private final Map<String, Meta> metas = new ConcurrentHashMap<>();
   private final int maxLoaded;
+
+  /**
+   * One parse at a time: a parse briefly holds the file and both forms of the bootstrapping keys
+   * (gigabytes for a 128-bit key set), so concurrent uploads or reloads must not multiply that.
+   * Parsing is CPU-bound, so serializing it costs no throughput.
+   */
+  private final Semaphore parsing = new Semaphore(1);
 
   /** Parsed key sets, least recently used first; guarded by itself. */
   private final LinkedHashMap<String, FheServer.Loaded> loaded =
@@ -117,7 +125,7 @@ final class KeySets {
       }
       FheServer.Loaded keys;
       try {
-        keys = fhe.loadEvaluationKeys(circuit, Files.readAllBytes(tmp));
+        keys = parse(circuit, tmp);
       } catch (RejectedInputException e) {
         throw new ApiException(400, e.getMessage());
       }
@@ -155,21 +163,38 @@ final class KeySets {
     return m;
   }
 
-  /**
-   * The parsed keys: from memory, else from disk (after a restart, or once evicted). Two callers
-   * may load the same key set at once; both get equal keys and the cache keeps one.
-   */
+  /** The parsed keys: from memory, else from disk (after a restart, or once evicted). */
   FheServer.Loaded loaded(Meta m) throws IOException {
-    synchronized (loaded) {
-      FheServer.Loaded k = loaded.get(m.id());
-      if (k != null) {
-        return k;
-      }
+    FheServer.Loaded k = cached(m.id());
+    if (k != null) {
+      return k;
     }
-    FheServer.Loaded k =
-        fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(dir.resolve(m.id() + ".keys")));
-    remember(m.id(), k);
-    return k;
+    parsing.acquireUninterruptibly();
+    try {
+      k = cached(m.id()); // another caller may have loaded it while this one waited
+      if (k == null) {
+        k = fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(dir.resolve(m.id() + ".keys")));
+        remember(m.id(), k);
+      }
+      return k;
+    } finally {
+      parsing.release();
+    }
+  }
+
+  private FheServer.Loaded cached(String id) {
+    synchronized (loaded) {
+      return loaded.get(id);
+    }
+  }
+
+  private FheServer.Loaded parse(String circuit, Path file) throws IOException {
+    parsing.acquireUninterruptibly();
+    try {
+      return fhe.loadEvaluationKeys(circuit, Files.readAllBytes(file));
+    } finally {
+      parsing.release();
+    }
   }
 
   private void remember(String id, FheServer.Loaded keys) {

@@ -100,8 +100,10 @@ public final class FheServer {
     requireEvaluationKeysHeader(bytes);
     EvaluationKeySet keys;
     try {
+      // Runs read only the Fourier form: dropping the coefficient form halves the BSKs' memory.
       keys =
-          FhecFiles.evaluationKeysFromBytes(bytes, "evaluation keys", FhecFiles.Expect.circuit(c));
+          FhecFiles.evaluationKeysFromBytes(bytes, "evaluation keys", FhecFiles.Expect.circuit(c))
+              .forComputing();
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
     }
