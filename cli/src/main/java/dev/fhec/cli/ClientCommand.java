@@ -160,6 +160,7 @@ final class ClientCommand implements Runnable {
       case 409 -> "wait for the job: fhec client wait --keys DIR JOB";
       case 413 -> "the server's limits (fhec serve --max-body-mib / --max-key-mib) are too small";
       case 503 -> "the server is at capacity; retry later";
+      case 507 -> "the server cannot store data now (full or read-only disk); tell its operator";
       default -> "encrypt with the keys uploaded to this server, for the circuit it hosts";
     };
   }
