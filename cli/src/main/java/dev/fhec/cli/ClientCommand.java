@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -57,6 +58,38 @@ final class ClientCommand implements Runnable {
   public void run() {
     throw new picocli.CommandLine.ParameterException(
         spec.commandLine(), "name a subcommand: upload, submit, wait, fetch or run");
+  }
+
+  /** {@code --keys}: the key directory, which holds the session once uploaded (a mixin). */
+  static final class KeyDirOption {
+    @Option(
+        names = "--keys",
+        required = true,
+        paramLabel = "<keydir>",
+        description = "Key directory from keygen; upload writes its session.json there.")
+    Path keys;
+
+    Session session() throws IOException {
+      return Session.read(keys);
+    }
+  }
+
+  /** {@code --timeout-minutes} of the commands that wait for a job (a mixin). */
+  static final class TimeoutOption {
+    @Option(
+        names = "--timeout-minutes",
+        defaultValue = "600",
+        paramLabel = "<minutes>",
+        description = "Give up waiting after (default: ${DEFAULT-VALUE}).")
+    long minutes;
+
+    Duration duration() {
+      if (minutes < 1) {
+        throw new UserException(
+            "--timeout-minutes " + minutes + " is not a duration", "give a positive number");
+      }
+      return Duration.ofMinutes(minutes);
+    }
   }
 
   /** A server session stored in a key directory. */
@@ -127,6 +160,7 @@ final class ClientCommand implements Runnable {
       case 409 -> "wait for the job: fhec client wait --keys DIR JOB";
       case 413 -> "the server's limits (fhec serve --max-body-mib / --max-key-mib) are too small";
       case 503 -> "the server is at capacity; retry later";
+      case 507 -> "the server cannot store data now (full or read-only disk); tell its operator";
       default -> "encrypt with the keys uploaded to this server, for the circuit it hosts";
     };
   }
@@ -138,12 +172,7 @@ final class ClientCommand implements Runnable {
   static final class Upload implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--keys",
-        required = true,
-        paramLabel = "<keydir>",
-        description = "From keygen.")
-    Path keys;
+    @Mixin KeyDirOption keyDir;
 
     @Option(
         names = "--server",
@@ -154,6 +183,7 @@ final class ClientCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      Path keys = keyDir.keys;
       KeyDir k = KeyDir.read(keys);
       Path ek = keys.resolve(Io.EVAL_KEYS);
       Io.requireFile(
@@ -180,20 +210,16 @@ final class ClientCommand implements Runnable {
   static final class Submit implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--keys",
-        required = true,
-        paramLabel = "<keydir>",
-        description = "With session.json.")
-    Path keys;
+    @Mixin KeyDirOption keyDir;
 
     @Parameters(index = "0", paramLabel = "<ciphertexts>", description = "From fhec encrypt.")
     Path input;
 
     @Override
     public Integer call() throws Exception {
-      Session s = Session.read(keys);
-      Io.requireFile(input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keys + "'");
+      Session s = keyDir.session();
+      Io.requireFile(
+          input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keyDir.keys + "'");
       byte[] bytes = Files.readAllBytes(input);
       String job = remote(s.server(), () -> s.client().submit(s.keySet(), bytes));
       spec.commandLine().getOut().println(job);
@@ -209,26 +235,16 @@ final class ClientCommand implements Runnable {
   static final class Wait implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--keys",
-        required = true,
-        paramLabel = "<keydir>",
-        description = "With session.json.")
-    Path keys;
+    @Mixin KeyDirOption keyDir;
 
-    @Option(
-        names = "--timeout-minutes",
-        defaultValue = "600",
-        paramLabel = "<minutes>",
-        description = "Give up after (default: ${DEFAULT-VALUE}).")
-    long timeoutMinutes;
+    @Mixin TimeoutOption timeout;
 
     @Parameters(index = "0", paramLabel = "<job>", description = "The id submit printed.")
     String job;
 
     @Override
     public Integer call() throws Exception {
-      awaitDone(spec, Session.read(keys), job, Duration.ofMinutes(timeoutMinutes));
+      awaitDone(spec, keyDir.session(), job, timeout.duration());
       spec.commandLine().getOut().println("Job " + job + " done");
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
@@ -273,12 +289,7 @@ final class ClientCommand implements Runnable {
   static final class Fetch implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--keys",
-        required = true,
-        paramLabel = "<keydir>",
-        description = "With session.json.")
-    Path keys;
+    @Mixin KeyDirOption keyDir;
 
     @Parameters(index = "0", paramLabel = "<job>", description = "The id submit printed.")
     String job;
@@ -292,7 +303,7 @@ final class ClientCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Session s = Session.read(keys);
+      Session s = keyDir.session();
       byte[] bytes = remote(s.server(), () -> s.client().result(s.keySet(), job));
       Io.createParent(output);
       Files.write(output, bytes);
@@ -309,19 +320,9 @@ final class ClientCommand implements Runnable {
   static final class Run implements Callable<Integer> {
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(
-        names = "--keys",
-        required = true,
-        paramLabel = "<keydir>",
-        description = "With session.json.")
-    Path keys;
+    @Mixin KeyDirOption keyDir;
 
-    @Option(
-        names = "--timeout-minutes",
-        defaultValue = "600",
-        paramLabel = "<minutes>",
-        description = "Give up after (default: ${DEFAULT-VALUE}).")
-    long timeoutMinutes;
+    @Mixin TimeoutOption timeout;
 
     @Parameters(index = "0", paramLabel = "<ciphertexts>", description = "From fhec encrypt.")
     Path input;
@@ -335,12 +336,13 @@ final class ClientCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Session s = Session.read(keys);
-      Io.requireFile(input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keys + "'");
+      Session s = keyDir.session();
+      Io.requireFile(
+          input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keyDir.keys + "'");
       byte[] in = Files.readAllBytes(input);
       long t0 = System.nanoTime();
       String job = remote(s.server(), () -> s.client().submit(s.keySet(), in));
-      awaitDone(spec, s, job, Duration.ofMinutes(timeoutMinutes));
+      awaitDone(spec, s, job, timeout.duration());
       byte[] out = remote(s.server(), () -> s.client().result(s.keySet(), job));
       Io.createParent(output);
       Files.write(output, out);

@@ -2,27 +2,29 @@ package dev.fhec.cli;
 
 import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.compiler.bundle.BundleCompiler;
+import dev.fhec.runtime.api.FheClient;
+import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.api.RejectedInputException;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.ParameterPlan;
-import dev.fhec.runtime.exec.CircuitExecutor;
 import dev.fhec.runtime.exec.ClearSimulator;
-import dev.fhec.runtime.exec.ClientTensors;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.FhecFiles;
 import dev.fhec.runtime.key.ClientKeySet;
-import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.KeyGenerator;
 import dev.fhec.runtime.key.KeySetIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The {@link Engine} over the project's own APIs: {@link BundleCompiler} for compilation, {@link
- * KeyGenerator}, {@link ClientTensors} and {@link CircuitExecutor} for the encrypted steps, {@link
- * FhecFiles} for key and ciphertext files (seeded forms), {@link ClearSimulator} for simulation.
+ * The {@link Engine} over the project's own APIs: {@link BundleCompiler} for compilation, the
+ * runtime's client/server API for the encrypted steps ({@link FheClient}: keys, encryption,
+ * decryption; {@link FheServer}: runs with evaluation keys only), {@link ClearSimulator} for
+ * simulation.
  */
 final class ProjectEngine implements Engine {
   @Override
@@ -47,23 +49,30 @@ final class ProjectEngine implements Engine {
 
   @Override
   public void encrypt(Circuit circuit, Path clientKey, List<ClearTensor> inputs, Path out) {
-    ClientKeySet ck = FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit));
-    List<EncryptedTensor> cts = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      cts.add(
-          ClientTensors.encrypt(ck, inputs.get(i).data(), circuit.value(circuit.inputs().get(i))));
+    List<long[]> values = new ArrayList<>();
+    for (ClearTensor t : inputs) {
+      values.add(t.data());
     }
-    FhecFiles.writeCiphertexts(
-        out, FhecFiles.Role.INPUTS, ck.identity(), circuit.plan(), cts, true);
+    FheClient.load(circuit, clientKey).encrypt(values, out);
   }
 
   @Override
   public void run(
       Circuit circuit, Path evaluationKeys, Path in, Path out, ProgressReporter progress) {
-    EvaluationKeySet ek =
-        FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit));
+    FheServer server = new FheServer(Map.of(circuit.name(), circuit));
+    FheServer.Loaded keys;
+    try {
+      // Parsed here (errors name the file), kept by the server API in the Fourier form only.
+      keys =
+          server.load(
+              circuit.name(),
+              FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit)));
+    } catch (RejectedInputException e) {
+      throw new UserException(
+          evaluationKeys + ": " + e.getMessage(), "use the eval.keys keygen wrote for this bundle");
+    }
     FhecFiles.CiphertextFile file =
-        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, ek.identity()));
+        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, keys.identity()));
     if (file.role() == FhecFiles.Role.OUTPUTS) {
       throw new UserException(
           in + " holds the encrypted outputs of a run, not inputs",
@@ -73,10 +82,10 @@ final class ProjectEngine implements Engine {
     requireInputs(circuit, inputs, in);
     progress.start("run", circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs =
-        new CircuitExecutor(ek).run(circuit, inputs, (done, total) -> progress.update(done));
+        FheServer.execute(keys, inputs, (done, total) -> progress.update(done));
     progress.finish();
     FhecFiles.writeCiphertexts(
-        out, FhecFiles.Role.OUTPUTS, ek.identity(), circuit.plan(), outputs, false);
+        out, FhecFiles.Role.OUTPUTS, keys.identity(), circuit.plan(), outputs, false);
   }
 
   /** The server's check that a ciphertext file holds this circuit's inputs (not, say, outputs). */
@@ -108,9 +117,9 @@ final class ProjectEngine implements Engine {
 
   @Override
   public List<ClearTensor> decrypt(Circuit circuit, Path clientKey, Path in) {
-    ClientKeySet ck = FhecFiles.readClientKey(clientKey, FhecFiles.Expect.circuit(circuit));
+    FheClient client = FheClient.load(circuit, clientKey);
     FhecFiles.CiphertextFile file =
-        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, ck.identity()));
+        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, client.identity()));
     if (file.role() == FhecFiles.Role.INPUTS) {
       throw new UserException(
           in + " holds encrypted inputs (written by 'fhec encrypt'), not the outputs of a run",
@@ -118,20 +127,16 @@ final class ProjectEngine implements Engine {
               + in
               + " -o out.ct', then decrypt out.ct");
     }
-    List<EncryptedTensor> cts = file.tensors();
-    if (cts.size() != circuit.outputs().size()) {
+    List<long[]> values;
+    try {
+      values = client.decrypt(file.tensors(), in.toString());
+    } catch (RejectedInputException e) {
       throw new UserException(
-          in
-              + " holds "
-              + cts.size()
-              + " tensors, the circuit has "
-              + circuit.outputs().size()
-              + " outputs",
-          "decrypt the file written by 'fhec run' for this circuit");
+          e.getMessage(), "decrypt the file written by 'fhec run' for this circuit");
     }
     List<ClearTensor> out = new ArrayList<>();
-    for (EncryptedTensor t : cts) {
-      out.add(new ClearTensor(t.shape(), ClientTensors.decrypt(ck, t)));
+    for (int i = 0; i < values.size(); i++) {
+      out.add(new ClearTensor(circuit.value(circuit.outputs().get(i)).shape(), values.get(i)));
     }
     return out;
   }

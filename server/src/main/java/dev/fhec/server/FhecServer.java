@@ -225,7 +225,7 @@ public final class FhecServer implements AutoCloseable {
         && running.get() >= config.maxConcurrentRuns()) {
       throw new ApiException(503, "the run queue is full (" + config.maxQueue() + "); retry later");
     }
-    Jobs.Job job = jobs.create(meta.id(), meta.circuit(), circuit.pbsCount());
+    Jobs.Job job = KeySets.stored(() -> jobs.create(meta.id(), meta.circuit(), circuit.pbsCount()));
     try {
       workers.execute(() -> execute(job, meta, inputs));
     } catch (RejectedExecutionException e) {
@@ -250,7 +250,17 @@ public final class FhecServer implements AutoCloseable {
       if (halted) {
         return;
       }
-      jobs.finish(job, out);
+      try {
+        jobs.finish(job, out);
+      } catch (IOException e) {
+        LOG.warn("job {}: cannot store the result: {}", job.record.id(), e.toString());
+        fail(
+            job,
+            "the server could not store the result ("
+                + e.getClass().getSimpleName()
+                + "); submit the ciphertexts again later");
+        return;
+      }
       Timer.builder("fhec_run_seconds")
           .tag("circuit", job.record.circuit())
           .publishPercentileHistogram()
@@ -262,20 +272,29 @@ public final class FhecServer implements AutoCloseable {
         return;
       }
       LOG.warn("job {} failed: {}", job.record.id(), t.getClass().getSimpleName());
-      try {
-        jobs.update(
-            job,
-            job.record.with(
-                Jobs.State.FAILED,
-                "the run failed: " + t.getClass().getSimpleName(),
-                System.currentTimeMillis()));
-      } catch (IOException e) {
-        LOG.warn("cannot record the failure of job {}", job.record.id());
-      }
-      Counter.builder("fhec_runs_failed_total").register(metrics).increment();
+      fail(
+          job,
+          t instanceof KeySets.UnreadableKeys u
+              ? u.getMessage()
+              : "the run failed: " + t.getClass().getSimpleName());
     } finally {
       running.decrementAndGet();
     }
+  }
+
+  /**
+   * Marks a job FAILED; when even that cannot be written, the job still reads FAILED until a
+   * restart.
+   */
+  private void fail(Jobs.Job job, String why) {
+    Jobs.Record r = job.record.with(Jobs.State.FAILED, why, System.currentTimeMillis());
+    try {
+      jobs.update(job, r);
+    } catch (IOException e) {
+      LOG.warn("cannot record the failure of job {}: {}", r.id(), e.toString());
+      job.record = r;
+    }
+    Counter.builder("fhec_runs_failed_total").register(metrics).increment();
   }
 
   private static Map<String, Object> status(Jobs.Job job) {

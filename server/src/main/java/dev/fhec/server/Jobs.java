@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs as jobs: {@code <id>.json} holds the state, {@code <id>.result} the output ciphertexts once
@@ -50,6 +52,7 @@ final class Jobs {
       "the server stopped during this run; submit the ciphertexts again";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
   private final Path dir;
   private final Map<String, Job> jobs = new ConcurrentHashMap<>();
 
@@ -62,7 +65,14 @@ final class Jobs {
         if (!p.getFileName().toString().endsWith(".json")) {
           continue;
         }
-        Record r = JSON.readValue(p.toFile(), Record.class);
+        Record r;
+        try {
+          r = JSON.readValue(p.toFile(), Record.class);
+        } catch (IOException e) {
+          // Published whole, so not a crash's leftover: skip it and leave it for the operator.
+          LOG.warn("job file {} is unreadable and is skipped: {}", p, e.toString());
+          continue;
+        }
         if (r.state() == State.QUEUED || r.state() == State.RUNNING) {
           r = r.with(State.FAILED, RESTARTED, System.currentTimeMillis());
           save(r);

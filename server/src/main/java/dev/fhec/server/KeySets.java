@@ -9,11 +9,16 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Uploaded evaluation keys on disk, one {@code <id>.keys} file per key set (the id is the key set's
@@ -28,12 +33,20 @@ final class KeySets {
   record Registration(String id, String token, String circuit) {}
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(KeySets.class);
 
   private final Path dir;
   private final FheServer fhe;
   private final int max;
   private final Map<String, Meta> metas = new ConcurrentHashMap<>();
   private final int maxLoaded;
+
+  /**
+   * One parse at a time: a parse briefly holds the file and both forms of the bootstrapping keys
+   * (gigabytes for a 128-bit key set), so concurrent uploads or reloads must not multiply that.
+   * Parsing is CPU-bound, so serializing it costs no throughput.
+   */
+  private final Semaphore parsing = new Semaphore(1);
 
   /** Parsed key sets, least recently used first; guarded by itself. */
   private final LinkedHashMap<String, FheServer.Loaded> loaded =
@@ -46,11 +59,21 @@ final class KeySets {
     this.maxLoaded = maxLoaded;
     Files.createDirectories(dir);
     Durable.sweepTemps(dir);
+    Set<String> damaged = new HashSet<>();
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.toList()) {
         String name = p.getFileName().toString();
         if (name.endsWith(".json")) {
-          Meta m = JSON.readValue(p.toFile(), Meta.class);
+          Meta m;
+          try {
+            m = JSON.readValue(p.toFile(), Meta.class);
+          } catch (IOException e) {
+            // Not written by a crash (the json is published whole): the disk or a person changed
+            // it. Serve the others, and leave its files for the operator to look at.
+            damaged.add(name.substring(0, name.length() - ".json".length()));
+            LOG.warn("key set file {} is unreadable and is skipped: {}", p, e.toString());
+            continue;
+          }
           if (Files.exists(dir.resolve(m.id() + ".keys"))
               && fhe.circuits().containsKey(m.circuit())) {
             metas.put(m.id(), m);
@@ -61,7 +84,7 @@ final class KeySets {
         for (Path p : again.toList()) {
           String name = p.getFileName().toString();
           String id = name.substring(0, name.indexOf('.') < 0 ? name.length() : name.indexOf('.'));
-          if (!metas.containsKey(id)) {
+          if (!metas.containsKey(id) && !damaged.contains(id)) {
             Files.deleteIfExists(p); // orphans of a crash mid-upload, or of a removed circuit
           }
         }
@@ -94,14 +117,19 @@ final class KeySets {
     Path tmp = Durable.tempIn(dir);
     try {
       long n = 0;
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+      try (OutputStream out =
+          stored(() -> Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW))) {
         byte[] head = body.readNBytes(FheServer.KIND_PREFIX);
         try {
           FheServer.requireEvaluationKeysHeader(head);
         } catch (RejectedInputException e) {
           throw new ApiException(400, e.getMessage());
         }
-        out.write(head);
+        stored(
+            () -> {
+              out.write(head);
+              return null;
+            });
         n = head.length;
         byte[] buf = new byte[1 << 16];
         for (int r; (r = body.read(buf)) > 0; ) {
@@ -109,7 +137,12 @@ final class KeySets {
           if (n > maxBytes) {
             throw new ApiException(413, "evaluation keys over the limit of " + maxBytes + " bytes");
           }
-          out.write(buf, 0, r);
+          int len = r;
+          stored(
+              () -> {
+                out.write(buf, 0, len);
+                return null;
+              });
         }
       }
       if (declared >= 0 && n != declared) {
@@ -117,7 +150,7 @@ final class KeySets {
       }
       FheServer.Loaded keys;
       try {
-        keys = fhe.loadEvaluationKeys(circuit, Files.readAllBytes(tmp));
+        keys = parse(circuit, tmp);
       } catch (RejectedInputException e) {
         throw new ApiException(400, e.getMessage());
       }
@@ -131,14 +164,24 @@ final class KeySets {
         if (metas.size() >= max) {
           throw new ApiException(503, "this server holds its maximum of " + max + " key sets");
         }
-        Durable.publish(tmp, dir.resolve(id + ".keys"));
-        Durable.write(dir.resolve(id + ".json"), JSON.writeValueAsBytes(meta));
+        try {
+          Durable.publish(tmp, dir.resolve(id + ".keys"));
+          Durable.write(dir.resolve(id + ".json"), JSON.writeValueAsBytes(meta));
+        } catch (IOException e) {
+          Files.deleteIfExists(dir.resolve(id + ".keys"));
+          throw storageFailure(e);
+        }
         metas.put(id, meta);
       }
       remember(id, keys);
       return new Registration(id, token, circuit);
     } finally {
-      Files.deleteIfExists(tmp);
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // the directory itself is unusable; the answer says so, and a restart sweeps temps
+        LOG.warn("cannot remove {}: {}", tmp, e.toString());
+      }
     }
   }
 
@@ -155,21 +198,86 @@ final class KeySets {
     return m;
   }
 
-  /**
-   * The parsed keys: from memory, else from disk (after a restart, or once evicted). Two callers
-   * may load the same key set at once; both get equal keys and the cache keeps one.
-   */
+  /** The parsed keys: from memory, else from disk (after a restart, or once evicted). */
   FheServer.Loaded loaded(Meta m) throws IOException {
-    synchronized (loaded) {
-      FheServer.Loaded k = loaded.get(m.id());
-      if (k != null) {
-        return k;
-      }
+    FheServer.Loaded k = cached(m.id());
+    if (k != null) {
+      return k;
     }
-    FheServer.Loaded k =
-        fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(dir.resolve(m.id() + ".keys")));
-    remember(m.id(), k);
-    return k;
+    parsing.acquireUninterruptibly();
+    try {
+      k = cached(m.id()); // another caller may have loaded it while this one waited
+      if (k == null) {
+        Path file = dir.resolve(m.id() + ".keys");
+        try {
+          k = fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(file));
+        } catch (IOException | RejectedInputException e) {
+          LOG.warn("stored keys {} cannot be read: {}", file, e.toString());
+          throw new UnreadableKeys(
+              "the server cannot read the stored keys of key set "
+                  + m.id()
+                  + " ("
+                  + (e instanceof RejectedInputException
+                      ? e.getMessage()
+                      : e.getClass().getSimpleName())
+                  + "); delete the key set and upload the keys again");
+        }
+        remember(m.id(), k);
+      }
+      return k;
+    } finally {
+      parsing.release();
+    }
+  }
+
+  /**
+   * A stored key set that no longer reads back (damaged or unreadable file); the message is safe to
+   * show.
+   */
+  static final class UnreadableKeys extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreadableKeys(String message) {
+      super(message);
+    }
+  }
+
+  interface Storage<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs a write to the server's disk, answering its failure as a 507 (full disk, read-only). */
+  static <T> T stored(Storage<T> write) {
+    try {
+      return write.run();
+    } catch (IOException e) {
+      throw storageFailure(e);
+    }
+  }
+
+  static ApiException storageFailure(IOException e) {
+    LOG.warn("cannot write to the data directory: {}", e.toString());
+    return new ApiException(
+        507,
+        "the server cannot store this now ("
+            + e.getClass().getSimpleName()
+            + (e.getMessage() != null && e.getMessage().contains("space") ? ": no space left" : "")
+            + "); retry later");
+  }
+
+  private FheServer.Loaded cached(String id) {
+    synchronized (loaded) {
+      return loaded.get(id);
+    }
+  }
+
+  private FheServer.Loaded parse(String circuit, Path file) throws IOException {
+    parsing.acquireUninterruptibly();
+    try {
+      return fhe.loadEvaluationKeys(circuit, Files.readAllBytes(file));
+    } finally {
+      parsing.release();
+    }
   }
 
   private void remember(String id, FheServer.Loaded keys) {

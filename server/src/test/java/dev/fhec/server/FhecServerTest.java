@@ -251,6 +251,52 @@ class FhecServerTest {
         404, assertThrows(FhecClient.Failure.class, () -> http.status(keys, job)).status());
   }
 
+  @Test
+  void damagedStoredFilesGiveClearErrorsNotACrash() throws Exception {
+    FhecClient http = start(config());
+    FheClient alice = FheClient.generate(TestCircuits.SQUARES, null);
+    FhecClient.KeySet keys = http.uploadKeys("squares", alice.evaluationKeyBytes().orElseThrow());
+    FheClient bob = FheClient.generate(TestCircuits.SQUARES, null);
+    FhecClient.KeySet bobs = http.uploadKeys("squares", bob.evaluationKeyBytes().orElseThrow());
+    server.close();
+    server = null;
+
+    // While stopped, a bit of alice's stored keys flips and bob's metadata is overwritten.
+    Path aliceKeys = data.resolve("keys").resolve(keys.id() + ".keys");
+    byte[] b = Files.readAllBytes(aliceKeys);
+    b[b.length / 2] ^= 1;
+    Files.write(aliceKeys, b);
+    Path bobMeta = data.resolve("keys").resolve(bobs.id() + ".json");
+    Files.writeString(bobMeta, "{not json");
+
+    FhecClient again = start(config()); // starts, serving what it can read
+    assertEquals(1, again.health().get("keySets").asInt());
+    assertTrue(Files.exists(bobMeta), "the unreadable key set is left for the operator");
+    assertRefused(404, "no key set", () -> again.submit(bobs, bob.encrypt(List.of(x()))));
+    String job = again.submit(keys, alice.encrypt(List.of(x())));
+    FhecClient.Status st = again.await(keys, job, WAIT, null);
+    assertEquals("FAILED", st.state());
+    assertTrue(st.error().contains("cannot read the stored keys"), st.error());
+    assertTrue(st.error().contains("upload the keys again"), st.error());
+    assertEquals("ok", again.health().get("status").asText());
+  }
+
+  @Test
+  void anUnwritableDataDirectoryAnswers507AndStoresNothing() throws Exception {
+    FhecClient http = start(config());
+    byte[] ek = FheClient.generate(TestCircuits.SQUARES, null).evaluationKeyBytes().orElseThrow();
+    // The key directory becomes a file: every write under it fails, as on a full or read-only disk.
+    Path keysDir = data.resolve("keys");
+    Files.delete(keysDir);
+    Files.writeString(keysDir, "");
+    assertRefused(507, "cannot store", () -> http.uploadKeys("squares", ek));
+    assertEquals(0, http.health().get("keySets").asInt());
+    Files.delete(keysDir);
+    Files.createDirectory(keysDir);
+    FhecClient.KeySet keys = http.uploadKeys("squares", ek);
+    assertEquals(1, http.health().get("keySets").asInt());
+  }
+
   private static boolean hasJob(FhecClient http, FhecClient.KeySet keys, String job)
       throws Exception {
     try {

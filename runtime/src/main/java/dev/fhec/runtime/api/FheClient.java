@@ -70,10 +70,33 @@ public final class FheClient {
   }
 
   /**
+   * Writes the evaluation keys (seeded form) for a server.
+   *
+   * @throws IllegalStateException when this client did not generate them
+   */
+  public void saveEvaluationKeys(Path file) {
+    if (evaluation == null) {
+      throw new IllegalStateException("only a client that generated its keys holds them");
+    }
+    FhecFiles.writeEvaluationKeys(file, evaluation, true);
+  }
+
+  /**
    * Encrypts one value array per circuit input (row-major, range-checked) into a seeded ciphertext
    * file's bytes.
    */
   public byte[] encrypt(List<long[]> inputs) {
+    return FhecFiles.ciphertextsBytes(
+        FhecFiles.Role.INPUTS, keys.identity(), circuit.plan(), tensors(inputs), true);
+  }
+
+  /** {@link #encrypt(List)} into a file. */
+  public void encrypt(List<long[]> inputs, Path file) {
+    FhecFiles.writeCiphertexts(
+        file, FhecFiles.Role.INPUTS, keys.identity(), circuit.plan(), tensors(inputs), true);
+  }
+
+  private List<EncryptedTensor> tensors(List<long[]> inputs) {
     if (inputs.size() != circuit.inputs().size()) {
       throw new IllegalArgumentException(
           "circuit "
@@ -87,23 +110,51 @@ public final class FheClient {
     for (int i = 0; i < inputs.size(); i++) {
       cts.add(ClientTensors.encrypt(keys, inputs.get(i), circuit.value(circuit.inputs().get(i))));
     }
-    return FhecFiles.ciphertextsBytes(
-        FhecFiles.Role.INPUTS, keys.identity(), circuit.plan(), cts, true);
+    return cts;
   }
 
-  /** Decrypts a server's answer: one value array per circuit output. */
+  /**
+   * Decrypts a server's answer: one value array per circuit output.
+   *
+   * @throws dev.fhec.runtime.io.CorruptFileException when the bytes are damaged or belong to
+   *     another key set or circuit
+   * @throws RejectedInputException when they are not this circuit's outputs
+   */
   public List<long[]> decrypt(byte[] outputs) {
-    List<EncryptedTensor> cts =
+    return decrypt(
         FhecFiles.ciphertextsFromBytes(
             outputs,
             "result",
             new FhecFiles.Expect(circuit, keys.identity()),
-            FhecFiles.Role.OUTPUTS);
+            FhecFiles.Role.OUTPUTS),
+        "the result");
+  }
+
+  /** {@link #decrypt(byte[])} of a file (errors name it). */
+  public List<long[]> decrypt(Path outputs) {
+    FhecFiles.CiphertextFile file =
+        FhecFiles.readCiphertextFile(outputs, new FhecFiles.Expect(circuit, keys.identity()));
+    if (file.role() == FhecFiles.Role.INPUTS) {
+      throw new RejectedInputException(
+          outputs
+              + " holds encrypted inputs (written by 'fhec encrypt'), not the outputs of a run:"
+              + " run the circuit on it first, then decrypt the run's output");
+    }
+    return decrypt(file.tensors(), outputs.toString());
+  }
+
+  /**
+   * Decrypts output tensors already read from {@code source} (named in errors).
+   *
+   * @throws RejectedInputException when they are not this circuit's outputs
+   */
+  public List<long[]> decrypt(List<EncryptedTensor> cts, String source) {
     if (cts.size() != circuit.outputs().size()) {
-      throw new IllegalArgumentException(
-          "the result holds "
+      throw new RejectedInputException(
+          source
+              + " holds "
               + cts.size()
-              + " tensors, circuit "
+              + " tensors, the circuit "
               + circuit.name()
               + " has "
               + circuit.outputs().size()
@@ -113,12 +164,15 @@ public final class FheClient {
     for (int i = 0; i < cts.size(); i++) {
       EncryptedTensor t = cts.get(i);
       if (!t.matches(circuit.value(circuit.outputs().get(i)))) {
-        throw new IllegalArgumentException(
-            "output "
+        throw new RejectedInputException(
+            source
+                + ": output "
                 + i
                 + " is "
                 + t
-                + ", circuit declares "
+                + ", circuit "
+                + circuit.name()
+                + " declares "
                 + circuit.value(circuit.outputs().get(i)));
       }
       out.add(ClientTensors.decrypt(keys, t));

@@ -105,11 +105,22 @@ public final class FheServer {
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
     }
+    return load(circuitName, keys);
+  }
+
+  /**
+   * Parsed evaluation keys checked against {@code circuitName}'s plan, kept in the Fourier form
+   * only (runs read nothing else; it halves the bootstrapping keys' memory): the caller should drop
+   * its reference to {@code keys} so that the coefficient form can be freed.
+   */
+  public Loaded load(String circuitName, EvaluationKeySet keys) {
+    Circuit c = circuit(circuitName);
     Optional<String> why = CircuitExecutor.mismatch(c, keys);
     if (why.isPresent()) {
       throw new RejectedInputException(why.get());
     }
-    return new Loaded(circuitName, c, keys, new CircuitExecutor(keys));
+    EvaluationKeySet computing = keys.forComputing();
+    return new Loaded(circuitName, c, computing, new CircuitExecutor(computing));
   }
 
   /**
@@ -176,9 +187,18 @@ public final class FheServer {
    */
   public static byte[] run(
       Loaded keys, List<EncryptedTensor> inputs, CircuitExecutor.Progress progress) {
-    List<EncryptedTensor> out = keys.executor().run(keys.circuit(), inputs, progress);
     return FhecFiles.ciphertextsBytes(
-        FhecFiles.Role.OUTPUTS, keys.identity(), keys.circuit().plan(), out, false);
+        FhecFiles.Role.OUTPUTS,
+        keys.identity(),
+        keys.circuit().plan(),
+        execute(keys, inputs, progress),
+        false);
+  }
+
+  /** Runs on checked inputs; answers the output ciphertexts. {@code progress} may be null. */
+  public static List<EncryptedTensor> execute(
+      Loaded keys, List<EncryptedTensor> inputs, CircuitExecutor.Progress progress) {
+    return keys.executor().run(keys.circuit(), inputs, progress);
   }
 
   /** {@link #checkInputs} then {@link #run(Loaded, List, CircuitExecutor.Progress)}. */

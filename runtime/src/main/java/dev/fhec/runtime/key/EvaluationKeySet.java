@@ -14,6 +14,12 @@ import java.util.Optional;
  * The server's keys for a whole {@link ParameterPlan}: one bootstrapping key per partition and one
  * keyswitching key per {@link ParameterPlan#keyswitches()} entry, with the key-set identity. Masks
  * generated from public seeds keep their seeds (seeded compression on disk).
+ *
+ * <p>Each bootstrapping key exists in two forms of equal size: the coefficient form, which files
+ * hold, and the Fourier form, which runs use. The Fourier form cannot be turned back into the
+ * coefficient form exactly (doubles hold 53 of the 64 bits), so a set that will be written keeps
+ * both; a set that will only run drops the coefficient form ({@link #forComputing()}), which halves
+ * the bootstrapping keys' memory.
  */
 public record EvaluationKeySet(
     KeySetIdentity identity,
@@ -24,11 +30,48 @@ public record EvaluationKeySet(
   /**
    * A partition's bootstrapping key.
    *
-   * @param standard the GGSWs in coefficient form (not copied; read-only by convention)
+   * @param standard the GGSWs in coefficient form (not copied; read-only by convention), or null
+   *     once dropped for computing
    * @param fourier the same in the Fourier domain, for computing
    * @param maskSeed seed of the masks, or null when they are not seeded
    */
   public record BootstrapKey(long[] standard, FourierBootstrapKey fourier, Seed maskSeed) {
+    public BootstrapKey {
+      Objects.requireNonNull(fourier, "fourier");
+      if (standard != null && standard.length != fourier.data().length) {
+        throw new IllegalArgumentException(
+            "coefficient form of "
+                + standard.length
+                + " words for a Fourier form of "
+                + fourier.data().length);
+      }
+    }
+
+    /**
+     * The coefficient form, which only writing the keys needs.
+     *
+     * @throws IllegalStateException when it was dropped ({@link EvaluationKeySet#forComputing()})
+     */
+    @Override
+    public long[] standard() {
+      if (standard == null) {
+        throw new IllegalStateException(
+            "this key set holds the bootstrapping keys in the Fourier domain only (loaded for"
+                + " computing); write evaluation keys from the key set keygen produced");
+      }
+      return standard;
+    }
+
+    /** Whether the coefficient form is still held. */
+    public boolean hasStandard() {
+      return standard != null;
+    }
+
+    /** This key without its coefficient form. */
+    public BootstrapKey fourierOnly() {
+      return standard == null ? this : new BootstrapKey(null, fourier, maskSeed);
+    }
+
     public Optional<Seed> seed() {
       return Optional.ofNullable(maskSeed);
     }
@@ -67,8 +110,7 @@ public record EvaluationKeySet(
       if (b.lweDimension() != ps.n()
           || b.glweDimension() != ps.k()
           || b.polynomialSize() != ps.bigN()
-          || !b.decomposition().equals(ps.pbs())
-          || bootstrapKeys.get(p).standard().length != b.data().length) {
+          || !b.decomposition().equals(ps.pbs())) {
         throw new IllegalArgumentException(
             "bootstrapping key of partition " + p + " does not match " + ps);
       }
@@ -131,11 +173,33 @@ public record EvaluationKeySet(
     return keyswitchKeys.get(i).key();
   }
 
-  /** Bytes of the Fourier BSKs plus the u64 KSKs held in memory. */
+  /**
+   * The same keys without the bootstrapping keys' coefficient form: what a server or {@code fhec
+   * run} holds once the keys are parsed (runs read only the Fourier form; results are
+   * bit-identical). The dropped arrays are freed once the caller lets go of this set.
+   */
+  public EvaluationKeySet forComputing() {
+    if (bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
+      return this;
+    }
+    return new EvaluationKeySet(
+        identity,
+        plan,
+        bootstrapKeys.stream().map(BootstrapKey::fourierOnly).toList(),
+        keyswitchKeys);
+  }
+
+  /**
+   * Bytes of the key arrays held in memory: the Fourier BSKs, their coefficient form where still
+   * held, and the u64 KSKs.
+   */
   public long memoryBytes() {
     long total = 0;
     for (BootstrapKey b : bootstrapKeys) {
       total += 8L * b.fourier().data().length;
+      if (b.hasStandard()) {
+        total += 8L * b.standard.length;
+      }
     }
     for (SwitchKey k : keyswitchKeys) {
       total += 8L * k.key().data().length;
