@@ -154,13 +154,19 @@ final class Io {
    */
   static void requireHeapFor(Circuit circuit, String what) {
     KeySizes k = KeySizes.of(circuit.plan());
+    // Keys are read for computing: each bootstrapping key's coefficient form lives only while it
+    // is turned into the Fourier form, so the largest one is the transient extra.
+    long transientBsk = 0;
+    for (var p : circuit.plan().partitions()) {
+      transientBsk = Math.max(transientBsk, KeySizes.partition(p).bootstrapKey());
+    }
     requireHeap(
-        k.evaluationKeys() + k.bootstrapKey(),
+        k.evaluationKeys() + transientBsk,
         what,
         KeySizes.human(k.evaluationKeys())
             + " of evaluation keys and "
-            + KeySizes.human(k.bootstrapKey())
-            + " of bootstrapping keys in coefficient form");
+            + KeySizes.human(transientBsk)
+            + " for the largest bootstrapping key while it is read");
   }
 
   /**

@@ -66,7 +66,8 @@ final class ProjectEngine implements Engine {
       keys =
           server.load(
               circuit.name(),
-              FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit)));
+              FhecFiles.readEvaluationKeysForComputing(
+                  evaluationKeys, FhecFiles.Expect.circuit(circuit)));
     } catch (RejectedInputException e) {
       throw new UserException(
           evaluationKeys + ": " + e.getMessage(), "use the eval.keys keygen wrote for this bundle");

@@ -101,7 +101,8 @@ public final class FheServer {
     EvaluationKeySet keys;
     try {
       keys =
-          FhecFiles.evaluationKeysFromBytes(bytes, "evaluation keys", FhecFiles.Expect.circuit(c));
+          FhecFiles.evaluationKeysFromBytesForComputing(
+              bytes, "evaluation keys", FhecFiles.Expect.circuit(c));
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
     }

@@ -164,7 +164,17 @@ public final class FhecFiles {
   }
 
   public static EvaluationKeySet readEvaluationKeys(Path file, Expect expect) {
-    return read(Source.of(file), FileKind.EVALUATION_KEYS, expect, FhecFiles::evaluationKeys);
+    return read(Source.of(file), FileKind.EVALUATION_KEYS, expect, in -> evaluationKeys(in, false));
+  }
+
+  /**
+   * Evaluation keys for running only: each bootstrapping key is turned into its Fourier form as it
+   * is read and its coefficient form dropped at once ({@link EvaluationKeySet#forComputing()}), so
+   * the peak memory is the Fourier keys plus one partition's coefficient form, not both forms of
+   * every partition.
+   */
+  public static EvaluationKeySet readEvaluationKeysForComputing(Path file, Expect expect) {
+    return read(Source.of(file), FileKind.EVALUATION_KEYS, expect, in -> evaluationKeys(in, true));
   }
 
   /** {@code compressed}: tensors that remember their mask seed are stored as seed + bodies. */
@@ -258,7 +268,17 @@ public final class FhecFiles {
   public static EvaluationKeySet evaluationKeysFromBytes(
       byte[] bytes, String source, Expect expect) {
     return read(
-        Source.of(bytes, source), FileKind.EVALUATION_KEYS, expect, FhecFiles::evaluationKeys);
+        Source.of(bytes, source),
+        FileKind.EVALUATION_KEYS,
+        expect,
+        in -> evaluationKeys(in, false));
+  }
+
+  /** {@link #readEvaluationKeysForComputing} of bytes. */
+  public static EvaluationKeySet evaluationKeysFromBytesForComputing(
+      byte[] bytes, String source, Expect expect) {
+    return read(
+        Source.of(bytes, source), FileKind.EVALUATION_KEYS, expect, in -> evaluationKeys(in, true));
   }
 
   public static byte[] ciphertextsBytes(
@@ -395,7 +415,10 @@ public final class FhecFiles {
         });
   }
 
-  private static EvaluationKeySet evaluationKeys(In in) {
+  /**
+   * {@code computing}: convert each bootstrapping key as it is read and keep the Fourier form only.
+   */
+  private static EvaluationKeySet evaluationKeys(In in, boolean computing) {
     ParameterPlan plan = in.plan;
     int flags = in.b();
     if (flags > 1) {
@@ -404,6 +427,7 @@ public final class FhecFiles {
     boolean seeded = flags == 1;
     List<long[]> standards = new ArrayList<>();
     List<Seed> bskSeeds = new ArrayList<>();
+    List<EvaluationKeySet.BootstrapKey> fourierOnly = new ArrayList<>();
     for (ParameterSet p : plan.partitions()) {
       int n = p.bigN();
       int k = p.k();
@@ -417,6 +441,15 @@ public final class FhecFiles {
         }
       } else {
         in.longs(bsk, 0, bsk.length);
+      }
+      if (computing) {
+        // The whole file's checksum was verified before parsing: expanding now is safe.
+        if (seeded) {
+          KeyGenerator.expandBootstrapMasks(p, bsk, seed);
+        }
+        fourierOnly.add(
+            new EvaluationKeySet.BootstrapKey(null, KeyGenerator.toFourier(p, bsk), seed));
+        continue;
       }
       standards.add(bsk);
       bskSeeds.add(seed);
@@ -440,8 +473,8 @@ public final class FhecFiles {
       kskSeeds.add(seed);
     }
     in.end();
-    List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>();
-    for (int part = 0; part < plan.size(); part++) {
+    List<EvaluationKeySet.BootstrapKey> bsks = new ArrayList<>(fourierOnly);
+    for (int part = 0; part < standards.size(); part++) {
       ParameterSet p = plan.partition(part);
       long[] bsk = standards.get(part);
       if (seeded) {

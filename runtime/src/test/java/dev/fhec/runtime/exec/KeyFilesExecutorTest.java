@@ -1,6 +1,8 @@
 package dev.fhec.runtime.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.io.FhecFiles;
@@ -46,5 +48,25 @@ class KeyFilesExecutorTest {
     }
     assertArrayEquals(sum, ClientTensors.decrypt(client, out.get(0)));
     assertArrayEquals(flipped, ClientTensors.decrypt(client, out.get(1)));
+
+    // Read for computing (what fhec run and the server do): Fourier forms only, each built as its
+    // partition is read, equal to the full read's, and the run's ciphertexts bit for bit the same.
+    EvaluationKeySet computing =
+        FhecFiles.readEvaluationKeysForComputing(evalFile, FhecFiles.Expect.circuit(c));
+    for (int p = 0; p < c.plan().size(); p++) {
+      assertFalse(computing.bootstrapKeys().get(p).hasStandard());
+      assertArrayEquals(
+          eval.bootstrapKeys().get(p).fourier().data(),
+          computing.bootstrapKeys().get(p).fourier().data());
+    }
+    EncryptedTensor in = ClientTensors.encrypt(client, x, c.value(0));
+    List<EncryptedTensor> a = new CircuitExecutor(eval).run(c, List.of(in), null);
+    List<EncryptedTensor> b = new CircuitExecutor(computing).run(c, List.of(in), null);
+    assertEquals(a.size(), b.size());
+    for (int t = 0; t < a.size(); t++) {
+      for (int e = 0; e < a.get(t).size(); e++) {
+        assertArrayEquals(a.get(t).element(e).data(), b.get(t).element(e).data());
+      }
+    }
   }
 }
