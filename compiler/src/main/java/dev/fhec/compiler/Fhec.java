@@ -166,7 +166,8 @@ public final class Fhec {
           global = o.globalPError();
           why = o.why();
         } else {
-          PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
+          PartitionedParameters pp =
+              new MultiParameterOptimizer().optimize(c, target, options.keyBudget());
           partitioned = Optional.of(pp);
           lowered = applyPlan(lowered, pp);
           c = lowered.circuit();
