@@ -56,6 +56,9 @@ public final class MultiParameterOptimizer {
   /** The key weight's bisection stops when its bracket is this narrow (a ratio). */
   private static final double BUDGET_RESOLUTION = 2;
 
+  /** Keys within this ratio of the previous weight's count as no progress. */
+  private static final double PLATEAU = 0.98;
+
   /** Conversions keep their noise below this share of the tightest bound they can reach. */
   private static final double CONVERSION_SHARE = 0x1p-10;
 
@@ -151,9 +154,8 @@ public final class MultiParameterOptimizer {
       } else {
         if (Double.isNaN(hi)
             && last != null
-            && last.seeded == sol.seeded
-            && last.expanded == sol.expanded) {
-          break; // a heavier weight found no smaller keys: nothing fits
+            && excess(sol, budget) > PLATEAU * excess(last, budget)) {
+          break; // a heavier weight found no markedly smaller keys: nothing fits
         }
         lo = lambda;
         last = sol;

@@ -142,6 +142,17 @@ public record PartitionedParameters(
     return partitions.stream().mapToDouble(Partition::pError).max().orElse(0);
   }
 
+  /**
+   * Whether this plan is the better of two for the same computation: within its key budget where
+   * the other is not, else of lower complexity.
+   */
+  public boolean preferableTo(PartitionedParameters other) {
+    if (budget.met() != other.budget.met()) {
+      return budget.met();
+    }
+    return complexity < other.complexity;
+  }
+
   /** Total bootstraps. */
   public long lookupCount() {
     return partitions.stream().mapToLong(Partition::lookupCount).sum();
