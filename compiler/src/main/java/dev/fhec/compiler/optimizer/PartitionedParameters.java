@@ -143,14 +143,30 @@ public record PartitionedParameters(
   }
 
   /**
-   * Whether this plan is the better of two for the same computation: within its key budget where
-   * the other is not, else of lower complexity.
+   * Whether this plan is the better of two for the same computation under the same budget: within
+   * the key budget where the other is not; both within it (or no budget), of lower complexity; both
+   * over it, with the smaller keys (what the user asked for), then of lower complexity.
    */
   public boolean preferableTo(PartitionedParameters other) {
     if (budget.met() != other.budget.met()) {
       return budget.met();
     }
+    if (!budget.met()) {
+      double mine = keyExcess();
+      double theirs = other.keyExcess();
+      if (mine != theirs) {
+        return mine < theirs;
+      }
+    }
     return complexity < other.complexity;
+  }
+
+  /** The larger ratio of this plan's evaluation keys to the budget's caps. */
+  private double keyExcess() {
+    KeyBudget b = budget.budget();
+    return Math.max(
+        (double) evaluationKeySeededBytes() / b.seededBytes(),
+        (double) evaluationKeyBytes() / b.expandedBytes());
   }
 
   /** Total bootstraps. */
