@@ -97,6 +97,15 @@ final class CompileCommand implements Callable<Integer> {
   boolean singleParameter;
 
   @Option(
+      names = "--max-keys",
+      paramLabel = "<size>",
+      description =
+          "Cap on the seeded evaluation keys, e.g. 1GB or 500MB (decimal units, as reported);"
+              + " the optimizer trades complexity for smaller keys and reports the cost. Default:"
+              + " none.")
+  String maxKeys;
+
+  @Option(
       names = "--products",
       paramLabel = "quarter|shared|auto",
       description =
@@ -199,6 +208,9 @@ final class CompileCommand implements Callable<Integer> {
           options
               .withBounds(policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue())
               .withSingleParameter(singleParameter);
+      if (maxKeys != null) {
+        options = options.withMaxKeys(parseSize(maxKeys));
+      }
       if (seedCompatible && products == null) {
         options = options.withProducts(CompileOptions.Products.QUARTER);
       }
@@ -254,6 +266,9 @@ final class CompileCommand implements Callable<Integer> {
     }
     if (singleParameter) {
       opts.put("single-parameter", "true");
+    }
+    if (maxKeys != null) {
+      opts.put("max-keys", Long.toString(options.maxKeys()));
     }
     if (products != null) {
       opts.put("products", options.products().name().toLowerCase(Locale.ROOT));
@@ -311,6 +326,33 @@ final class CompileCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** "1GB", "1.5 GB", "500MB", "2000000" (bytes): decimal units, as the reports print sizes. */
+  static long parseSize(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|kb|mb|gb|tb)?\\s*")
+            .matcher(text);
+    if (!m.matches()) {
+      throw new UserException(
+          "--max-keys must be a size such as 1GB or 500MB, got '" + text + "'",
+          "units are decimal: kB, MB, GB, TB");
+    }
+    String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+    double scale =
+        switch (unit) {
+          case "kb" -> 1e3;
+          case "mb" -> 1e6;
+          case "gb" -> 1e9;
+          case "tb" -> 1e12;
+          default -> 1;
+        };
+    double bytes = Double.parseDouble(m.group(1)) * scale;
+    if (!(bytes >= 1) || bytes >= Long.MAX_VALUE) {
+      throw new UserException(
+          "--max-keys must be at least 1 byte, got '" + text + "'", "e.g. --max-keys 1GB");
+    }
+    return (long) bytes;
+  }
+
   static void printSummary(PrintWriter out, InspectionReport r, Path output, double seconds) {
     out.printf(Locale.ROOT, "Compiled %s in %.2f s -> %s%n", r.name(), seconds, output);
     describe(out, r);
@@ -332,6 +374,17 @@ final class CompileCommand implements Callable<Integer> {
             sci(p.choice().globalPError()),
             p.choice().target()));
     row(out, "security", p.secure() ? "128-bit (both keys meet the curve)" : "NOT 128-bit secure");
+    for (var alt : p.choice().alternatives()) {
+      row(
+          out,
+          "instead of",
+          String.format(
+              Locale.ROOT,
+              "%s, complexity %s: %s",
+              alt.parameters(),
+              sci(alt.cost()),
+              alt.verdict()));
+    }
     KeySizes k = r.keySizes();
     row(
         out,

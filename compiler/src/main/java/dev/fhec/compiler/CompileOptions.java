@@ -23,6 +23,8 @@ import java.util.OptionalInt;
  *     optimizer.MultiParameterOptimizer}, Concrete's MULTI default)
  * @param products how encrypted × encrypted products are lowered ({@code --products}): quarter
  *     squares, shared squares, or per product by the optimizer's complexity of the whole circuit
+ * @param maxKeys the multi-parameter optimizer's cap on the seeded evaluation keys, bytes ({@code
+ *     --max-keys}; {@link Long#MAX_VALUE}: none); it trades complexity for smaller keys
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -34,7 +36,8 @@ public record CompileOptions(
     BoundsPolicy bounds,
     double calibrationMargin,
     boolean singleParameter,
-    Products products) {
+    Products products,
+    long maxKeys) {
 
   /**
    * Lowering of encrypted × encrypted products ({@code --products}, reference/compiler.md §8.10).
@@ -68,6 +71,10 @@ public record CompileOptions(
   }
 
   public static final double DEFAULT_GLOBAL_P_ERROR = 1e-5;
+
+  /** Default {@link #maxKeys}: no cap. */
+  public static final long DEFAULT_MAX_KEYS = Long.MAX_VALUE;
+
   public static final int MAX_TLU_WIDTH = 16;
 
   public CompileOptions {
@@ -83,10 +90,39 @@ public record CompileOptions(
     }
     java.util.Objects.requireNonNull(bounds, "bounds");
     java.util.Objects.requireNonNull(products, "products");
+    if (maxKeys <= 0) {
+      throw new IllegalArgumentException("the key budget must be positive, got " + maxKeys);
+    }
     if (!(calibrationMargin >= 0 && calibrationMargin <= 1000)) {
       throw new IllegalArgumentException(
           "calibration margin must be in [0, 1000], got " + calibrationMargin);
     }
+  }
+
+  /** The options without a key budget ({@link #DEFAULT_MAX_KEYS}). */
+  public CompileOptions(
+      OptionalDouble pError,
+      double globalPError,
+      OptionalInt roundTo,
+      boolean exactRounding,
+      int maxTluWidth,
+      boolean optimizeLookups,
+      BoundsPolicy bounds,
+      double calibrationMargin,
+      boolean singleParameter,
+      Products products) {
+    this(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin,
+        singleParameter,
+        products,
+        DEFAULT_MAX_KEYS);
   }
 
   /** The options with the default product lowering ({@link Products#AUTO}). */
@@ -163,7 +199,8 @@ public record CompileOptions(
         bounds,
         calibrationMargin,
         singleParameter,
-        products);
+        products,
+        maxKeys);
   }
 
   /** These options with another table-lookup input limit. */
@@ -178,7 +215,8 @@ public record CompileOptions(
         bounds,
         calibrationMargin,
         singleParameter,
-        products);
+        products,
+        maxKeys);
   }
 
   /** These options with another bounds policy and calibration margin. */
@@ -193,7 +231,8 @@ public record CompileOptions(
         policy,
         margin,
         singleParameter,
-        products);
+        products,
+        maxKeys);
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
@@ -208,7 +247,8 @@ public record CompileOptions(
         bounds,
         calibrationMargin,
         singleParameter,
-        products);
+        products,
+        maxKeys);
   }
 
   /**
@@ -225,7 +265,8 @@ public record CompileOptions(
         bounds,
         calibrationMargin,
         on,
-        products);
+        products,
+        maxKeys);
   }
 
   /** These options with another lowering of encrypted × encrypted products. */
@@ -240,6 +281,30 @@ public record CompileOptions(
         bounds,
         calibrationMargin,
         singleParameter,
-        how);
+        how,
+        maxKeys);
+  }
+
+  /** These options with a cap on the seeded evaluation keys ({@link Long#MAX_VALUE}: none). */
+  public CompileOptions withMaxKeys(long bytes) {
+    return new CompileOptions(
+        pError,
+        globalPError,
+        roundTo,
+        exactRounding,
+        maxTluWidth,
+        optimizeLookups,
+        bounds,
+        calibrationMargin,
+        singleParameter,
+        products,
+        bytes);
+  }
+
+  /** The key budget these options give the multi-parameter optimizer. */
+  public dev.fhec.compiler.optimizer.KeyBudget keyBudget() {
+    return maxKeys == Long.MAX_VALUE
+        ? dev.fhec.compiler.optimizer.KeyBudget.NONE
+        : dev.fhec.compiler.optimizer.KeyBudget.seeded(maxKeys);
   }
 }

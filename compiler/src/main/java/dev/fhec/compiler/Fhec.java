@@ -4,6 +4,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.ErrorTarget;
@@ -166,7 +167,36 @@ public final class Fhec {
           global = o.globalPError();
           why = o.why();
         } else {
-          PartitionedParameters pp = new MultiParameterOptimizer().optimize(c, target);
+          PartitionedParameters pp =
+              new MultiParameterOptimizer().optimize(c, target, options.keyBudget());
+          // Lookups at their original width (compiler.md §8.9) where that plan is the better.
+          Lowering.Lowered narrow = OriginalWidthLookups.rewrite(lowered);
+          String narrowing = "";
+          PartitionedParameters q = null;
+          if (narrow != lowered) {
+            try {
+              q =
+                  new MultiParameterOptimizer()
+                      .optimize(narrow.circuit(), target, options.keyBudget());
+            } catch (NoParametersException e) {
+              q = null; // the multiplies' noise left no parameters: keep the encoding width
+            }
+          }
+          if (q != null) {
+            narrowing =
+                String.format(
+                    java.util.Locale.ROOT,
+                    " Lookups at their original width (%d lookup instructions narrowed): complexity %.4g against"
+                        + " %.4g at the encoding width: %s.",
+                    narrow.circuit().instructions().size() - c.instructions().size(),
+                    q.complexity(),
+                    pp.complexity(),
+                    q.preferableTo(pp) ? "taken" : "not taken");
+            if (q.preferableTo(pp)) {
+              pp = q;
+              lowered = narrow;
+            }
+          }
           partitioned = Optional.of(pp);
           lowered = applyPlan(lowered, pp);
           c = lowered.circuit();
@@ -174,7 +204,7 @@ public final class Fhec {
           complexity = pp.complexity();
           pError = pp.maxPError();
           global = pp.globalPError();
-          why = pp.why();
+          why = pp.why() + narrowing;
         }
       } catch (NoParametersException e) {
         throw e.group() == null ? e : e.at(lookupNodes(p, lowered, e.group().precision()));

@@ -27,6 +27,28 @@ import java.util.Map;
 public final class OriginalWidthLookups {
   private OriginalWidthLookups() {}
 
+  /**
+   * {@link #rewrite(Circuit)} on a lowered circuit, the origin of each inserted multiply being its
+   * lookup's; {@code lowered} itself when no lookup narrows.
+   */
+  public static Lowering.Lowered rewrite(Lowering.Lowered lowered) {
+    Circuit c = lowered.circuit();
+    Circuit r = rewrite(c);
+    if (r.instructions().size() == c.instructions().size()) {
+      return lowered;
+    }
+    List<Integer> origins = new ArrayList<>();
+    for (int i = 0; i < c.instructions().size(); i++) {
+      int origin = lowered.origins().get(i);
+      if (c.instructions().get(i) instanceof Instruction.Tlu
+          && r.instructions().get(origins.size()) instanceof Instruction.MulEC) {
+        origins.add(origin); // the inserted multiply, then its lookup
+      }
+      origins.add(origin);
+    }
+    return new Lowering.Lowered(r, origins);
+  }
+
   /** The circuit with every exact lookup whose input fits fewer bits moved to those bits. */
   public static Circuit rewrite(Circuit c) {
     long[][] bounds = bounds(c);

@@ -2,6 +2,7 @@ package dev.fhec.compiler.optimizer;
 
 import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
 import dev.fhec.compiler.optimizer.NoiseDag.Partitioned;
+import dev.fhec.compiler.report.KeySizes;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.Decomposition;
@@ -49,6 +50,15 @@ public final class MultiParameterOptimizer {
 
   private static final double SLACK = 1 - 1e-9;
 
+  /** Searches at most this many key weights for a plan within a {@link KeyBudget}. */
+  static final int MAX_BUDGET_TRIES = 8;
+
+  /** The key weight's bisection stops when its bracket is this narrow (a ratio). */
+  private static final double BUDGET_RESOLUTION = 2;
+
+  /** Keys within this ratio of the previous weight's count as no progress. */
+  private static final double PLATEAU = 0.98;
+
   /** Conversions keep their noise below this share of the tightest bound they can reach. */
   private static final double CONVERSION_SHARE = 0x1p-10;
 
@@ -77,14 +87,111 @@ public final class MultiParameterOptimizer {
    * @throws NoParametersException if not even one parameter set serves the circuit
    */
   public PartitionedParameters optimize(NoiseDag dag, ErrorTarget target) {
+    return optimize(dag, target, KeyBudget.NONE);
+  }
+
+  /** {@link #optimize(NoiseDag, ErrorTarget, KeyBudget)} on the noise DAG of {@code lowered}. */
+  public PartitionedParameters optimize(Circuit lowered, ErrorTarget target, KeyBudget budget) {
+    return optimize(NoiseDag.of(lowered), target, budget);
+  }
+
+  /**
+   * The cheapest partitioned parameters found for {@code dag} under {@code target} whose evaluation
+   * keys fit {@code budget}. When the best plan's keys do not fit, the key bytes enter the
+   * objective with a Lagrange weight (complexity + λ·bytes/cap), raised until a plan fits and then
+   * bisected; of the fitting plans (the single parameter set included) the one of least complexity
+   * wins. When none fits, the one with the smallest keys is returned and its {@link
+   * PartitionedParameters#budget()} says so.
+   *
+   * @throws NoParametersException if not even one parameter set serves the circuit
+   */
+  public PartitionedParameters optimize(NoiseDag dag, ErrorTarget target, KeyBudget budget) {
+    OptimizedParameters mono = single.optimize(dag.singleProfile(), target);
+    List<String> log = new ArrayList<>();
+    Solution free = search(dag, target, mono, Penalty.NONE, log);
+    if (budget.unlimited() || budget.admits(free.seeded, free.expanded)) {
+      return describe(
+          dag,
+          free,
+          target,
+          String.join("; ", log),
+          new KeyBudget.Outcome(
+              budget, true, free.complexity, free.seeded, free.expanded, free.m()));
+    }
+    Solution monoSol = mono(dag, mono, target, Penalty.NONE);
+    Solution best = budget.admits(monoSol.seeded, monoSol.expanded) ? monoSol : null;
+    Solution smallest = excess(monoSol, budget) < excess(free, budget) ? monoSol : free;
+    List<String> trials = new ArrayList<>();
+    double lo = 0;
+    double hi = Double.NaN;
+    Solution last = null;
+    for (int tries = 0; tries < MAX_BUDGET_TRIES; tries++) {
+      double lambda =
+          Double.isNaN(hi)
+              ? (lo == 0 ? free.complexity : lo * 8)
+              : lo == 0 ? hi / 8 : Math.sqrt(lo * hi);
+      Solution sol = search(dag, target, mono, Penalty.of(budget, lambda), new ArrayList<>());
+      boolean fits = budget.admits(sol.seeded, sol.expanded);
+      trials.add(
+          String.format(
+              Locale.ROOT,
+              "weight %.3g: %d partition%s, complexity %.4g, keys %s seeded / %s expanded%s",
+              lambda,
+              sol.m(),
+              sol.m() == 1 ? "" : "s",
+              sol.complexity,
+              KeySizes.human(sol.seeded),
+              KeySizes.human(sol.expanded),
+              fits ? " (fits)" : ""));
+      if (excess(sol, budget) < excess(smallest, budget)) {
+        smallest = sol;
+      }
+      if (fits) {
+        if (best == null || sol.complexity < best.complexity) {
+          best = sol;
+        }
+        hi = lambda;
+      } else {
+        if (Double.isNaN(hi)
+            && last != null
+            && excess(sol, budget) > PLATEAU * excess(last, budget)) {
+          break; // a heavier weight found no markedly smaller keys: nothing fits
+        }
+        lo = lambda;
+        last = sol;
+      }
+      if (!Double.isNaN(hi) && lo > 0 && hi / lo < BUDGET_RESOLUTION) {
+        break;
+      }
+    }
+    log.add("key budget " + budget.describe() + ": " + String.join(", ", trials));
+    Solution chosen = best != null ? best : smallest;
+    return describe(
+        dag,
+        chosen,
+        target,
+        String.join("; ", log),
+        new KeyBudget.Outcome(
+            budget, best != null, free.complexity, free.seeded, free.expanded, free.m()));
+  }
+
+  /** How far a solution's keys exceed the budget: the larger of its two ratios to the caps. */
+  private static double excess(Solution s, KeyBudget b) {
+    return Math.max((double) s.seeded / b.seededBytes(), (double) s.expanded / b.expandedBytes());
+  }
+
+  /**
+   * The search at one key weight: partitions by precision, descent, moves and merges, the unused
+   * error budget spent; the single parameter set when nothing beats it.
+   */
+  private Solution search(
+      NoiseDag dag, ErrorTarget target, OptimizedParameters mono, Penalty pen, List<String> log) {
     CircuitProfile profile = dag.singleProfile();
-    OptimizedParameters mono = single.optimize(profile, target);
     int[] precisions = dag.precisions();
     // One segment per precision; segment[i] = the partition of precisions[i].
     int r = precisions.length;
-    Solution best = mono(dag, mono, target);
-    List<String> log = new ArrayList<>();
-    log.add(String.format(Locale.ROOT, "single parameter set: complexity %.4g", best.cost));
+    Solution best = mono(dag, mono, target, pen);
+    log.add(String.format(Locale.ROOT, "single parameter set: complexity %.4g", best.complexity));
     if (r >= 2) {
       long perElement = Math.max(1, profile.lookupCount() + profile.outputCount());
       double each =
@@ -105,7 +212,7 @@ public final class MultiParameterOptimizer {
       int[] lp = lookupPartition(dag, precisions, segment);
       int[] homes = Arrays.copyOf(lp, lp.length + dag.circuit().inputs().size());
       Arrays.fill(homes, lp.length, homes.length, -1);
-      State current = rehome(dag, new State(segment, homes, null), start, each, log);
+      State current = rehome(dag, new State(segment, homes, null), start, each, pen, log);
       State bestState = null;
       if (current != null && current.sol.cost < best.cost) {
         best = current.sol;
@@ -128,7 +235,8 @@ public final class MultiParameterOptimizer {
             int from = p < cut - 1 ? p : p + 1; // the merged pair takes the wider one's set
             warm.copy(p, current.sol.config, from);
           }
-          Solution sol = descend(dag, lookupPartition(dag, precisions, merged), home, warm, each);
+          Solution sol =
+              descend(dag, lookupPartition(dag, precisions, merged), home, warm, each, pen);
           if (sol != null && (bestMerge == null || sol.cost < bestMerge.sol.cost)) {
             bestMerge = new State(merged, home, sol);
           }
@@ -137,17 +245,17 @@ public final class MultiParameterOptimizer {
           break;
         }
         log.add("merge " + describeSegments(precisions, bestMerge.segment, bestMerge.sol));
-        current = rehome(dag, bestMerge, bestMerge.sol.config, each, log);
+        current = rehome(dag, bestMerge, bestMerge.sol.config, each, pen, log);
         if (current.sol.cost < best.cost) {
           best = current.sol;
           bestState = current;
         }
       }
       if (bestState != null && target instanceof ErrorTarget.Global) {
-        best = stretch(dag, bestState, each, target, log);
+        best = stretch(dag, bestState, each, target, pen, log);
       }
     }
-    return describe(dag, best, target, String.join("; ", log));
+    return best;
   }
 
   private static String describeSegments(int[] precisions, int[] segment, Solution s) {
@@ -156,7 +264,9 @@ public final class MultiParameterOptimizer {
       b.append(i == 0 ? "" : segment[i] == segment[i - 1] ? "+" : "|").append(precisions[i]);
     }
     return b.append(
-            s == null ? ": infeasible" : String.format(Locale.ROOT, ": complexity %.4g", s.cost))
+            s == null
+                ? ": infeasible"
+                : String.format(Locale.ROOT, ": complexity %.4g", s.complexity))
         .toString();
   }
 
@@ -223,9 +333,11 @@ public final class MultiParameterOptimizer {
     final int[] transitionOf; // per group
     final long[] transitionCount;
     final double[] convLimit; // [a*m+b]: the noise a conversion a→b may add
+    final Penalty penalty;
 
-    Problem(Partitioned part, int[] lookupPartition, double each) {
+    Problem(Partitioned part, int[] lookupPartition, double each, Penalty penalty) {
       this.part = part;
+      this.penalty = penalty;
       this.lookupPartition = lookupPartition;
       m = part.partitions();
       int g = part.lookups().size();
@@ -274,32 +386,58 @@ public final class MultiParameterOptimizer {
     }
   }
 
+  /**
+   * The key bytes' weight in the objective (complexity units per byte of each form); zero without a
+   * budget.
+   */
+  private record Penalty(double perSeededByte, double perExpandedByte) {
+    static final Penalty NONE = new Penalty(0, 0);
+
+    static Penalty of(KeyBudget b, double lambda) {
+      return new Penalty(
+          b.seededBytes() == Long.MAX_VALUE ? 0 : lambda / b.seededBytes(),
+          b.expandedBytes() == Long.MAX_VALUE ? 0 : lambda / b.expandedBytes());
+    }
+
+    double of(long seeded, long expanded) {
+      return perSeededByte * seeded + perExpandedByte * expanded;
+    }
+  }
+
   /** An evaluated configuration. */
   private static final class Solution {
     final Problem problem;
     final Config config;
     final double violation;
-    final double cost;
+    final double cost; // the objective: complexity + key penalty
+    final double complexity;
+    final long seeded; // evaluation-key material, seeded (KeySizes)
+    final long expanded; // and expanded
     final int[] ksChoice; // per transition: index in the keyswitch front of n_dst
     final int[] convChoice; // [a*m+b]: index in the big front, −1 when unused
     final double[] groupVariance;
     final double[] outputVariance;
-    final ParameterSet mono; // the single-parameter set when this is the mono solution
+    final OptimizedParameters mono; // the single-parameter choice when this is the mono solution
 
     Solution(
         Problem problem,
         Config config,
         double violation,
-        double cost,
+        double complexity,
+        long seeded,
+        long expanded,
         int[] ksChoice,
         int[] convChoice,
         double[] groupVariance,
         double[] outputVariance,
-        ParameterSet mono) {
+        OptimizedParameters mono) {
       this.problem = problem;
       this.config = config;
       this.violation = violation;
-      this.cost = cost;
+      this.complexity = complexity;
+      this.seeded = seeded;
+      this.expanded = expanded;
+      this.cost = complexity + problem.penalty.of(seeded, expanded);
       this.ksChoice = ksChoice;
       this.convChoice = convChoice;
       this.groupVariance = groupVariance;
@@ -309,6 +447,10 @@ public final class MultiParameterOptimizer {
 
     boolean feasible() {
       return violation == 0;
+    }
+
+    int m() {
+      return problem.m;
     }
 
     boolean betterThan(Solution o) {
@@ -323,9 +465,9 @@ public final class MultiParameterOptimizer {
   }
 
   /** The single-parameter choice as a one-partition solution. */
-  private Solution mono(NoiseDag dag, OptimizedParameters o, ErrorTarget target) {
+  private Solution mono(NoiseDag dag, OptimizedParameters o, ErrorTarget target, Penalty pen) {
     int[] zeros = new int[dag.lookups().size()];
-    Problem pr = new Problem(dag.partition(zeros, 1), zeros, target.value());
+    Problem pr = new Problem(dag.partition(zeros, 1), zeros, target.value(), pen);
     ParameterSet s = o.parameters();
     Config c = new Config(1);
     c.set(0, s.k(), Integer.numberOfTrailingZeros(s.bigN()), s.n(), brIndex(s));
@@ -339,8 +481,25 @@ public final class MultiParameterOptimizer {
         }
       }
     }
+    // Its keys as the plan will hold them: the BSK and, if any lookup, its own KSK.
+    long seeded = KeySizes.bootstrapKeySeeded(s.n(), s.k(), s.bigN(), s.pbs().levels());
+    long expanded = KeySizes.bootstrapKey(s.n(), s.k(), s.bigN(), s.pbs().levels());
+    if (ks.length > 0) {
+      seeded += KeySizes.keyswitchKeySeeded(s.bigLweDimension(), s.ks().levels());
+      expanded += KeySizes.keyswitchKey(s.bigLweDimension(), s.ks().levels(), s.n());
+    }
     return new Solution(
-        pr, c, 0, o.complexity(), ks, e.convChoice, e.groupVariance, e.outputVariance, s);
+        pr,
+        c,
+        0,
+        o.complexity(),
+        seeded,
+        expanded,
+        ks,
+        e.convChoice,
+        e.groupVariance,
+        e.outputVariance,
+        o);
   }
 
   /**
@@ -349,14 +508,14 @@ public final class MultiParameterOptimizer {
    * target.
    */
   private Solution stretch(
-      NoiseDag dag, State state, double each, ErrorTarget target, List<String> log) {
+      NoiseDag dag, State state, double each, ErrorTarget target, Penalty pen, List<String> log) {
     int[] lp = lookupPartition(dag, dag.precisions(), state.segment);
     Solution best = state.sol;
     double scale = 1;
     double step = target.value() / globalPError(best);
     for (int tries = 0; tries < 6 && step > 1.05; tries++) {
       double trial = Math.min(scale * step, 0.5 / each);
-      Solution sol = descend(dag, lp, state.home, best.config, each * trial);
+      Solution sol = descend(dag, lp, state.home, best.config, each * trial, pen);
       if (sol != null && globalPError(sol) <= target.value() * SLACK && sol.cost < best.cost) {
         best = sol;
         scale = trial;
@@ -371,7 +530,7 @@ public final class MultiParameterOptimizer {
               Locale.ROOT,
               "per-lookup bound raised %.2fx within the global target: complexity %.4g",
               scale,
-              best.cost));
+              best.complexity));
     }
     return best;
   }
@@ -416,12 +575,13 @@ public final class MultiParameterOptimizer {
    * feed thousands of small lookups is cheaper converted once than keyswitched from its big key by
    * every consumer. Null if the partitioning is infeasible.
    */
-  private State rehome(NoiseDag dag, State state, Config start, double each, List<String> log) {
+  private State rehome(
+      NoiseDag dag, State state, Config start, double each, Penalty pen, List<String> log) {
     int[] precisions = dag.precisions();
     int[] lp = lookupPartition(dag, precisions, state.segment);
     State cur = state;
     if (cur.sol == null) {
-      Solution sol = descend(dag, lp, state.home, start, each);
+      Solution sol = descend(dag, lp, state.home, start, each, pen);
       log.add(describeSegments(precisions, state.segment, sol));
       if (sol == null) {
         return null;
@@ -445,7 +605,7 @@ public final class MultiParameterOptimizer {
             home[i] = e;
           }
         }
-        Solution sol = descend(dag, lp, home, cur.sol.config, each);
+        Solution sol = descend(dag, lp, home, cur.sol.config, each, pen);
         if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
           bestMove = new State(cur.segment, home, sol);
         }
@@ -462,7 +622,7 @@ public final class MultiParameterOptimizer {
           }
           int[] home = cur.home.clone();
           home[lp.length + i] = p;
-          Solution sol = descend(dag, lp, home, cur.sol.config, each);
+          Solution sol = descend(dag, lp, home, cur.sol.config, each, pen);
           if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
             bestMove = new State(cur.segment, home, sol);
           }
@@ -476,14 +636,15 @@ public final class MultiParameterOptimizer {
           String.format(
               Locale.ROOT,
               "moving lookup outputs or inputs to another partition's key: complexity %.4g",
-              cur.sol.cost));
+              cur.sol.complexity));
     }
   }
 
   /** Coordinate descent on one partitioning from {@code start}; null if it ends infeasible. */
   private Solution descend(
-      NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each) {
-    Problem pr = new Problem(dag.partition(lookupPartition, home, start.m), lookupPartition, each);
+      NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each, Penalty pen) {
+    Problem pr =
+        new Problem(dag.partition(lookupPartition, home, start.m), lookupPartition, each, pen);
     Solution cur = evaluate(pr, start);
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       boolean improved = false;
@@ -717,10 +878,14 @@ public final class MultiParameterOptimizer {
     int[] kn = new int[m];
     double[] vms = new double[m];
     double cost = 0;
+    long seeded = 0;
+    long expanded = 0;
     for (int p = 0; p < m; p++) {
       int bigN = 1 << c.logN[p];
       kn[p] = c.k[p] * bigN;
       Front br = fronts.blindRotation(c.k[p], c.logN[p]);
+      seeded += KeySizes.bootstrapKeySeeded(c.n[p], c.k[p], bigN, br.levels()[c.br[p]]);
+      expanded += KeySizes.bootstrapKey(c.n[p], c.k[p], bigN, br.levels()[c.br[p]]);
       atoms[p] = NoiseModel.freshBigKeyVariance(c.k[p], bigN);
       atoms[m + p] = c.n[p] * br.variance()[c.br[p]];
       vms[p] = NoiseModel.modulusSwitch(c.n[p], bigN);
@@ -742,6 +907,8 @@ public final class MultiParameterOptimizer {
         conv[a * m + b] = i;
         atoms[2 * m + a * m + b] = kn[a] * f.variance()[i];
         cost += conversions[a][b] * (double) CostModel.keyswitch(kn[a], kn[b], f.levels()[i]);
+        seeded += KeySizes.keyswitchKeySeeded(kn[a], f.levels()[i]);
+        expanded += KeySizes.keyswitchKey(kn[a], f.levels()[i], kn[b]);
       }
     }
     int groups = pr.src.length;
@@ -765,6 +932,8 @@ public final class MultiParameterOptimizer {
       ks[t] = i;
       ksVar[t] = kn[s] * f.variance()[i];
       cost += pr.transitionCount[t] * (double) CostModel.keyswitch(kn[s], c.n[d], f.levels()[i]);
+      seeded += KeySizes.keyswitchKeySeeded(kn[s], f.levels()[i]);
+      expanded += KeySizes.keyswitchKey(kn[s], f.levels()[i], c.n[d]);
     }
     double violation = 0;
     double[] gv = new double[groups];
@@ -777,7 +946,7 @@ public final class MultiParameterOptimizer {
       ov[o] = dot(pr.part.outputs().get(o).weights(), atoms);
       violation += Math.max(0, ov[o] / pr.outSafe[o] - 1);
     }
-    return new Solution(pr, c, violation, cost, ks, conv, gv, ov, null);
+    return new Solution(pr, c, violation, cost, seeded, expanded, ks, conv, gv, ov, null);
   }
 
   private static double dot(double[] w, double[] x) {
@@ -805,7 +974,8 @@ public final class MultiParameterOptimizer {
     return lo;
   }
 
-  private PartitionedParameters describe(NoiseDag dag, Solution s, ErrorTarget target, String log) {
+  private PartitionedParameters describe(
+      NoiseDag dag, Solution s, ErrorTarget target, String log, KeyBudget.Outcome budget) {
     Problem pr = s.problem;
     Config c = s.config;
     int m = pr.m;
@@ -832,7 +1002,7 @@ public final class MultiParameterOptimizer {
       Front f = fronts.keyswitch(c.n[to]);
       Decomposition dec = new Decomposition(f.baseLog()[s.ksChoice[t]], f.levels()[s.ksChoice[t]]);
       if (s.mono != null) {
-        dec = s.mono.ks();
+        dec = s.mono.parameters().ks();
       }
       if (from == to || own[to] == null) {
         own[to] = dec;
@@ -848,8 +1018,8 @@ public final class MultiParameterOptimizer {
                 dec,
                 pr.transitionCount[t],
                 each,
-                ((long) kn[from] + 1) * dec.levels() * (c.n[to] + 1L) * 8,
-                (long) kn[from] * dec.levels() * 8));
+                KeySizes.keyswitchKey(kn[from], dec.levels(), c.n[to]),
+                KeySizes.keyswitchKeySeeded(kn[from], dec.levels())));
       }
     }
     long[][] conversions = pr.part.conversions();
@@ -869,8 +1039,8 @@ public final class MultiParameterOptimizer {
                 dec,
                 conversions[a][b],
                 CostModel.keyswitch(kn[a], kn[b], dec.levels()),
-                ((long) kn[a] + 1) * dec.levels() * (kn[b] + 1L) * 8,
-                (long) kn[a] * dec.levels() * 8));
+                KeySizes.keyswitchKey(kn[a], dec.levels(), kn[b]),
+                KeySizes.keyswitchKeySeeded(kn[a], dec.levels())));
       }
     }
     double[] pErr = new double[pr.src.length + pr.outSafe.length];
@@ -888,13 +1058,19 @@ public final class MultiParameterOptimizer {
       counts[pr.src.length + o] = pr.part.outputs().get(o).count();
     }
     double global = NoiseModel.globalErrorProbability(pErr, counts);
+    if (s.mono != null) {
+      // The single-parameter optimizer's own prediction: the variances above assumed keyswitch
+      // decompositions chosen for a looser bound than the set's own.
+      global = s.mono.globalPError();
+      Arrays.fill(partPErr, s.mono.maxPError());
+    }
     List<PartitionedParameters.Partition> parts = new ArrayList<>();
     for (int p = 0; p < m; p++) {
       int bigN = 1 << c.logN[p];
       Front br = fronts.blindRotation(c.k[p], c.logN[p]);
       Decomposition brDec = new Decomposition(br.baseLog()[c.br[p]], br.levels()[c.br[p]]);
       if (s.mono != null) {
-        brDec = s.mono.pbs();
+        brDec = s.mono.parameters().pbs();
       }
       if (own[p] == null) {
         Front f = fronts.keyswitch(c.n[p]);
@@ -903,7 +1079,7 @@ public final class MultiParameterOptimizer {
       int[] precs = precisionsOf.get(p).stream().mapToInt(Integer::intValue).sorted().toArray();
       String name =
           s.mono != null
-              ? s.mono.name()
+              ? s.mono.parameters().name()
               : "OPT_P" + p + "_p" + Arrays.toString(precs).replaceAll("[\\[\\] ]", "");
       ParameterSet ps =
           new ParameterSet(
@@ -915,8 +1091,8 @@ public final class MultiParameterOptimizer {
               own[p],
               SecurityCurve.minStd(c.n[p]),
               SecurityCurve.minStd(kn[p]));
-      long bsk = (long) c.n[p] * (c.k[p] + 1) * (c.k[p] + 1) * brDec.levels() * bigN * 8;
-      long bskSeeded = (long) c.n[p] * (c.k[p] + 1) * brDec.levels() * bigN * 8;
+      long bsk = KeySizes.bootstrapKey(c.n[p], c.k[p], bigN, brDec.levels());
+      long bskSeeded = KeySizes.bootstrapKeySeeded(c.n[p], c.k[p], bigN, brDec.levels());
       partCost[p] +=
           pr.dstCount[p] * (double) CostModel.bootstrap(c.n[p], c.k[p], bigN, brDec.levels());
       parts.add(
@@ -933,8 +1109,8 @@ public final class MultiParameterOptimizer {
                 own[p],
                 countOf(pr, p, p),
                 CostModel.keyswitch(kn[p], c.n[p], own[p].levels()),
-                ((long) kn[p] + 1) * own[p].levels() * (c.n[p] + 1L) * 8,
-                (long) kn[p] * own[p].levels() * 8));
+                KeySizes.keyswitchKey(kn[p], own[p].levels(), c.n[p]),
+                KeySizes.keyswitchKeySeeded(kn[p], own[p].levels())));
       }
     }
     ksList.sort(
@@ -945,12 +1121,13 @@ public final class MultiParameterOptimizer {
     String why =
         String.format(
             Locale.ROOT,
-            "%d partition%s, complexity %.4g, global p_error %.3g (target %.3g). Search: %s.",
+            "%d partition%s, complexity %.4g, global p_error %.3g (target %.3g).%s Search: %s.",
             m,
             m == 1 ? "" : "s",
-            s.cost,
+            s.complexity,
             global,
             target.value(),
+            budget.describe(s.complexity, s.seeded, s.expanded),
             log);
     int[] boot = new int[pr.part.valuePartition().length];
     Arrays.fill(boot, -1);
@@ -958,7 +1135,7 @@ public final class MultiParameterOptimizer {
       boot[dag.lookups().get(l).out()] = pr.lookupPartition[l];
     }
     return new PartitionedParameters(
-        parts, pr.part.valuePartition(), boot, ksList, global, s.cost, target, why);
+        parts, pr.part.valuePartition(), boot, ksList, global, s.complexity, target, why, budget);
   }
 
   private static long countOf(Problem pr, int from, int to) {

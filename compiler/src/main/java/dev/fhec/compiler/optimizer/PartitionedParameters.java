@@ -32,6 +32,8 @@ import java.util.Locale;
  *     Σ leveled terms·k·N of their partition
  * @param target the error target it meets
  * @param why a human-readable account: partitions, merges, binding constraints
+ * @param budget the key budget it was chosen under and what that cost ({@link KeyBudget#NONE} when
+ *     none)
  */
 public record PartitionedParameters(
     List<Partition> partitions,
@@ -41,9 +43,11 @@ public record PartitionedParameters(
     double globalPError,
     double complexity,
     ErrorTarget target,
-    String why) {
+    String why,
+    KeyBudget.Outcome budget) {
 
   public PartitionedParameters {
+    java.util.Objects.requireNonNull(budget, "budget");
     partitions = List.copyOf(partitions);
     valuePartition = valuePartition.clone();
     bootstrapPartition = bootstrapPartition.clone();
@@ -78,8 +82,8 @@ public record PartitionedParameters(
    * @param lookupCount bootstraps it performs
    * @param pError the largest predicted error probability of one of its lookups
    * @param complexity Σ over its lookups of KS(src→this) + PBS
-   * @param bootstrapKeyBytes BSK size n·(k+1)²·ℓ·N·8
-   * @param bootstrapKeySeededBytes seeded BSK (masks from a seed): n·(k+1)·ℓ·N·8
+   * @param bootstrapKeyBytes BSK size in memory ({@link dev.fhec.compiler.report.KeySizes})
+   * @param bootstrapKeySeededBytes seeded BSK (masks from a seed)
    */
   public record Partition(
       ParameterSet parameters,
@@ -108,8 +112,8 @@ public record PartitionedParameters(
    * @param decomposition its decomposition
    * @param count keyswitches per execution
    * @param complexity Concrete cost of one
-   * @param keyBytes KSK size (n_in + 1)·ℓ·(n_out + 1)·8
-   * @param keySeededBytes seeded KSK (one body per row): n_in·ℓ·8
+   * @param keyBytes KSK size in memory ({@link dev.fhec.compiler.report.KeySizes})
+   * @param keySeededBytes seeded KSK (one body per row)
    */
   public record KeyswitchChoice(
       int from,
@@ -136,6 +140,33 @@ public record PartitionedParameters(
   /** The largest per-lookup error probability among the partitions (0 with no lookups). */
   public double maxPError() {
     return partitions.stream().mapToDouble(Partition::pError).max().orElse(0);
+  }
+
+  /**
+   * Whether this plan is the better of two for the same computation under the same budget: within
+   * the key budget where the other is not; both within it (or no budget), of lower complexity; both
+   * over it, with the smaller keys (what the user asked for), then of lower complexity.
+   */
+  public boolean preferableTo(PartitionedParameters other) {
+    if (budget.met() != other.budget.met()) {
+      return budget.met();
+    }
+    if (!budget.met()) {
+      double mine = keyExcess();
+      double theirs = other.keyExcess();
+      if (mine != theirs) {
+        return mine < theirs;
+      }
+    }
+    return complexity < other.complexity;
+  }
+
+  /** The larger ratio of this plan's evaluation keys to the budget's caps. */
+  private double keyExcess() {
+    KeyBudget b = budget.budget();
+    return Math.max(
+        (double) evaluationKeySeededBytes() / b.seededBytes(),
+        (double) evaluationKeyBytes() / b.expandedBytes());
   }
 
   /** Total bootstraps. */

@@ -443,7 +443,7 @@ public record InspectionReport(
                                     pp.globalPError(),
                                     targetText(pp.target()),
                                     pp.why(),
-                                    List.of())))
+                                    budgetAlternative(pp))))
             .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
     return of(
         cc.program(),
@@ -454,6 +454,34 @@ public record InspectionReport(
         norm2,
         List.of(),
         nodePartitions(cc.circuit(), cc.instructionOrigins()));
+  }
+
+  /**
+   * The plan a binding key budget ruled out, as the choice's alternative: its complexity, its keys
+   * and what the budget cost; none when the budget did not change the choice.
+   */
+  private static List<ParameterChoice.Candidate> budgetAlternative(
+      dev.fhec.compiler.optimizer.PartitionedParameters pp) {
+    dev.fhec.compiler.optimizer.KeyBudget.Outcome b = pp.budget();
+    if (b.budget().unlimited() || !b.binding(pp.complexity())) {
+      return List.of();
+    }
+    return List.of(
+        new ParameterChoice.Candidate(
+            String.format(
+                java.util.Locale.ROOT,
+                "without the key budget: %d partitions, eval keys %s seeded / %s expanded",
+                b.freePartitions(),
+                KeySizes.human(b.freeSeededBytes()),
+                KeySizes.human(b.freeExpandedBytes())),
+            b.freeComplexity(),
+            Double.NaN,
+            String.format(
+                java.util.Locale.ROOT,
+                "over the key budget (%s); the budget %s and costs %+.1f%% complexity",
+                b.budget().describe(),
+                b.met() ? "is met" : "cannot be met (smallest keys found)",
+                100 * (pp.complexity() / b.freeComplexity() - 1))));
   }
 
   private static String targetText(dev.fhec.compiler.optimizer.ErrorTarget t) {

@@ -48,25 +48,46 @@ public record KeySizes(
   /** The secret and bootstrapping keys of one partition (no keyswitching keys, no files). */
   public static KeySizes partition(ParameterSet p) {
     long n = p.n();
-    long k = p.k();
-    long bigN = p.bigN();
     long kn = p.bigLweDimension();
-    long lPbs = p.pbs().levels();
+    int lPbs = p.pbs().levels();
     return new KeySizes(
         Math.multiplyExact(n + kn, 8),
-        Math.multiplyExact(Math.multiplyExact(n * (k + 1) * (k + 1), lPbs), bigN * 8),
+        bootstrapKey(p.n(), p.k(), p.bigN(), lPbs),
         0,
-        Math.multiplyExact(Math.multiplyExact(n * (k + 1), lPbs), bigN * 8) + SEED_BYTES,
+        bootstrapKeySeeded(p.n(), p.k(), p.bigN(), lPbs),
         0,
         0,
         0);
   }
 
+  /** Bytes in memory of a bootstrapping key: n·(k+1)²·ℓ·N·8. */
+  public static long bootstrapKey(long n, long k, long bigN, int levels) {
+    return Math.multiplyExact(Math.multiplyExact(n * (k + 1) * (k + 1), levels), bigN * 8);
+  }
+
+  /** Bytes of a seeded bootstrapping key: the bodies n·(k+1)·ℓ·N·8 and the mask seed. */
+  public static long bootstrapKeySeeded(long n, long k, long bigN, int levels) {
+    return Math.multiplyExact(Math.multiplyExact(n * (k + 1), levels), bigN * 8) + SEED_BYTES;
+  }
+
+  /**
+   * Bytes in memory of a keyswitching key from dimension {@code in} to {@code out}: in·ℓ·(out+1)·8.
+   */
+  public static long keyswitchKey(long in, int levels, long out) {
+    return Math.multiplyExact(Math.multiplyExact(in, levels), (out + 1) * 8);
+  }
+
+  /** Bytes of a seeded keyswitching key: one body per row, in·ℓ·8, and the mask seed. */
+  public static long keyswitchKeySeeded(long in, int levels) {
+    return Math.multiplyExact(in * levels, 8) + SEED_BYTES;
+  }
+
   /** Bytes in memory of the keyswitching key of {@code s}: k_from·N_from·ℓ·(n_out + 1)·8. */
   public static long keyswitchKey(ParameterPlan plan, KeyswitchSpec s) {
-    long in = EvaluationKeySet.inputDimension(plan, s);
-    long out = EvaluationKeySet.outputDimension(plan, s);
-    return Math.multiplyExact(Math.multiplyExact(in, s.decomposition().levels()), (out + 1) * 8);
+    return keyswitchKey(
+        EvaluationKeySet.inputDimension(plan, s),
+        s.decomposition().levels(),
+        EvaluationKeySet.outputDimension(plan, s));
   }
 
   /**
@@ -88,9 +109,7 @@ public record KeySizes(
     for (KeyswitchSpec s : plan.keyswitches()) {
       ksk += keyswitchKey(plan, s);
       kskSeeded +=
-          Math.multiplyExact(
-                  (long) EvaluationKeySet.inputDimension(plan, s) * s.decomposition().levels(), 8)
-              + SEED_BYTES;
+          keyswitchKeySeeded(EvaluationKeySet.inputDimension(plan, s), s.decomposition().levels());
     }
     return new KeySizes(
         secret,

@@ -111,6 +111,54 @@ class OriginalWidthLookupsTest {
     }
   }
 
+  /**
+   * The rewritten lookup runs encrypted (TOY_N2048, one partition) and decrypts to the unrewritten
+   * circuit's clear outputs for all 16 inputs: the multiply by 2^(w−o) and the o-bit read are
+   * exact, not approximate.
+   */
+  @Test
+  void narrowedLookupsDecryptToTheUnrewrittenOutputs() {
+    long[] all = new long[16];
+    for (int i = 0; i < 16; i++) {
+      all[i] = i;
+    }
+    for (boolean signed : new boolean[] {false, true}) {
+      Circuit c = widened(signed, signed ? -3 : 0, signed ? 3 : 7, signed ? -3 : 0, signed ? 3 : 7);
+      Circuit r =
+          OriginalWidthLookups.rewrite(c)
+              .withPlan(
+                  dev.fhec.runtime.circuit.ParameterPlan.single(
+                      dev.fhec.runtime.params.ParameterSets.TOY_N2048));
+      assertEquals(4, lastLookupWidth(r));
+      double[] nu2 = dev.fhec.compiler.stats.Norm2Analysis.analyze(r);
+      for (Instruction i : r.instructions()) {
+        if (i instanceof Instruction.Tlu t) {
+          int width = r.tables().get(t.tables()[0]).inputWidth();
+          double pFail =
+              dev.fhec.runtime.params.NoiseModel.errorProbability(
+                  r.parameters(), width, nu2[t.a()]);
+          assertTrue(pFail < 1e-6, width + "-bit lookup fails with probability " + pFail);
+        }
+      }
+      var ck =
+          dev.fhec.runtime.key.KeyGenerator.generateClientKey(
+              r.parameters(), dev.fhec.runtime.random.Seed.ofLong(21));
+      var ek =
+          dev.fhec.runtime.key.KeyGenerator.generateEvaluationKeys(
+              ck,
+              dev.fhec.runtime.random.Seed.ofLong(22),
+              dev.fhec.runtime.random.Seed.ofLong(23),
+              dev.fhec.runtime.random.Seed.ofLong(24));
+      var in =
+          List.of(dev.fhec.runtime.exec.ClientTensors.encrypt(ck, all, r.value(r.inputs().get(0))));
+      var out = dev.fhec.runtime.exec.CircuitExecutor.run(r, ek, in);
+      assertArrayEquals(
+          run(c, all),
+          dev.fhec.runtime.exec.ClientTensors.decrypt(ck, out.get(0)),
+          "signed " + signed);
+    }
+  }
+
   @Test
   void fullWidthInputsAreLeftAlone() {
     Circuit c = widened(true, -16, 15, -16, 15);

@@ -66,6 +66,19 @@ final class SampleCircuits {
     return Fhec.compile(p, options, samples(all, s.n(), s.dModel()), TOY).circuit();
   }
 
+  /** {@code s} compiled by {@link Fhec#compile} with the optimizer choosing its parameters. */
+  static dev.fhec.compiler.CompiledCircuit compile(Sample s, CompileOptions options)
+      throws Exception {
+    Path file = SAMPLES.resolve(s.dir()).resolve(s.file());
+    Program p =
+        s.file().endsWith(".json")
+            ? JsonGraphFrontend.load(file)
+            : new LangFrontend().compileFile(file);
+    NpyArray.Ints all =
+        (NpyArray.Ints) Npz.read(SAMPLES.resolve(s.seed()).resolve("inputset.npz")).get("q_x");
+    return Fhec.compile(p, options, samples(all, s.n(), s.dModel()));
+  }
+
   private static List<List<Tensor>> samples(NpyArray.Ints all, int n, int dModel) {
     int[] shape = all.shape();
     int[] one = n > 0 ? new int[] {1, n, dModel} : Arrays.copyOfRange(shape, 1, shape.length);
