@@ -62,7 +62,17 @@ import java.util.concurrent.TimeUnit;
 public final class ServeLoadBench {
   private ServeLoadBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      dispatch(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1); // never linger on worker threads (a bench holds the machine's heavy lock)
+    }
+    System.exit(0);
+  }
+
+  private static void dispatch(String[] args) throws Exception {
     switch (args.length == 0 ? "" : args[0]) {
       case "memory" -> memory(Path.of(args[1]), args.length > 2 && args[2].equals("--heap"));
       case "load" ->
@@ -285,7 +295,8 @@ public final class ServeLoadBench {
     // and at most LOADED key sets parsed, the least recently used reparsed from its bytes.
     FheServer fhe = new FheServer(Map.of(name, c));
     Map<Integer, FheServer.Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
-    ExecutorService worker = Executors.newSingleThreadExecutor();
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
     boolean reset = resetPeakRss();
     Arm direct =
         arm(
@@ -330,7 +341,8 @@ public final class ServeLoadBench {
   private static Arm arm(
       int clients, int runs, Circuit c, List<FheClient> users, Setup setup, Runner runner)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(clients, Thread.ofPlatform().daemon().factory());
     List<Future<List<Double>>> fs = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < clients; i++) {
