@@ -46,13 +46,13 @@ import java.util.concurrent.TimeUnit;
  *       forms of the bootstrapping keys (what loading kept before) and with the Fourier form only
  *       ({@link EvaluationKeySet#forComputing()}, what it keeps now); with {@code --heap}, also one
  *       client's keys generated and parsed as a server parses them, heap after GC both ways.
- *   <li>{@code load BUNDLE VECTORS.npz CLIENTS RUNS LOADED SERVER_XMX}: a server in its own JVM
- *       (this jar, mode {@code server}) on 127.0.0.1; CLIENTS threads each upload their own keys
- *       and then submit RUNS runs one after another, all clients at once; every result is decrypted
- *       and compared with the simulation. Then the same runs in this JVM through {@link
- *       FheServer#run} on one worker (the server's default concurrency), the clients submitting
- *       concurrently as before. Prints latency percentiles, throughput and peak memory (VmHWM) of
- *       both arms.
+ *   <li>{@code load BUNDLE VECTORS.npz CLIENTS RUNS LOADED SERVER_XMX [both|http|inprocess]}: a
+ *       server in its own JVM (this jar, mode {@code server}) on 127.0.0.1; CLIENTS threads each
+ *       upload their own keys and then submit RUNS runs one after another, all clients at once;
+ *       every result is decrypted and compared with the simulation. Then the same runs in this JVM
+ *       through {@link FheServer#run} on one worker (the server's default concurrency), the clients
+ *       submitting concurrently as before. Prints latency percentiles, throughput and peak memory
+ *       (VmHWM) of both arms.
  * </ul>
  *
  * <p>Build and run: {@code ./mvnw -B -q -pl bench -am package -Pfast -DskipTests}, then {@code java
@@ -62,7 +62,17 @@ import java.util.concurrent.TimeUnit;
 public final class ServeLoadBench {
   private ServeLoadBench() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      dispatch(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1); // never linger on worker threads (a bench holds the machine's heavy lock)
+    }
+    System.exit(0);
+  }
+
+  private static void dispatch(String[] args) throws Exception {
     switch (args.length == 0 ? "" : args[0]) {
       case "memory" -> memory(Path.of(args[1]), args.length > 2 && args[2].equals("--heap"));
       case "load" ->
@@ -72,12 +82,13 @@ public final class ServeLoadBench {
               Integer.parseInt(args[3]),
               Integer.parseInt(args[4]),
               Integer.parseInt(args[5]),
-              args[6]);
+              args[6],
+              args.length > 7 ? args[7] : "both");
       case "server" -> server(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
       default -> {
         System.err.println(
             "usage: ServeLoadBench memory BUNDLE | load BUNDLE VECTORS.npz CLIENTS RUNS LOADED"
-                + " SERVER_XMX");
+                + " SERVER_XMX [both|http|inprocess]");
         System.exit(1);
       }
     }
@@ -196,7 +207,7 @@ public final class ServeLoadBench {
   }
 
   private static void load(
-      Path bundle, Path vectors, int clients, int runs, int loaded, String serverXmx)
+      Path bundle, Path vectors, int clients, int runs, int loaded, String serverXmx, String arms)
       throws Exception {
     Bundle bundleFile = Bundle.read(bundle);
     Circuit c = bundleFile.circuit();
@@ -232,6 +243,59 @@ public final class ServeLoadBench {
         (System.nanoTime() - k0) / 1e9,
         mb(evalKeys.get(0).length));
 
+    if (!arms.equals("inprocess")) {
+      http(bundle, name, c, clients, runs, loaded, serverXmx, users, evalKeys);
+    }
+    if (arms.equals("http")) {
+      return;
+    }
+    // The same runs in this JVM, under the server's policy: one worker (each run uses every core)
+    // and at most LOADED key sets parsed, the least recently used reparsed from its bytes.
+    FheServer fhe = new FheServer(Map.of(name, c));
+    Map<Integer, FheServer.Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
+    ExecutorService worker =
+        Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().factory());
+    boolean reset = resetPeakRss();
+    Arm direct =
+        arm(
+            clients,
+            runs,
+            c,
+            users,
+            i -> {},
+            (i, ct) ->
+                worker
+                    .submit(
+                        () -> {
+                          FheServer.Loaded k = cache.get(i);
+                          if (k == null) {
+                            k = fhe.loadEvaluationKeys(name, evalKeys.get(i));
+                            cache.put(i, k);
+                            while (cache.size() > loaded) {
+                              cache.remove(cache.keySet().iterator().next());
+                            }
+                          }
+                          return FheServer.run(k, ct, null);
+                        })
+                    .get());
+    worker.shutdown();
+    report(
+        "in-process (FheServer.run, same policy)",
+        direct,
+        reset ? peakRss(ProcessHandle.current().pid()) : -1);
+  }
+
+  private static void http(
+      Path bundle,
+      String name,
+      Circuit c,
+      int clients,
+      int runs,
+      int loaded,
+      String serverXmx,
+      List<FheClient> users,
+      List<byte[]> evalKeys)
+      throws Exception {
     Path data = Files.createTempDirectory("fhec-serve-bench");
     Process server =
         new ProcessBuilder(
@@ -280,40 +344,6 @@ public final class ServeLoadBench {
       server.destroyForcibly();
     }
     report("fhec serve (HTTP, server process)", served, serverPeak);
-
-    // The same runs in this JVM, under the server's policy: one worker (each run uses every core)
-    // and at most LOADED key sets parsed, the least recently used reparsed from its bytes.
-    FheServer fhe = new FheServer(Map.of(name, c));
-    Map<Integer, FheServer.Loaded> cache = new LinkedHashMap<>(16, 0.75f, true);
-    ExecutorService worker = Executors.newSingleThreadExecutor();
-    boolean reset = resetPeakRss();
-    Arm direct =
-        arm(
-            clients,
-            runs,
-            c,
-            users,
-            i -> {},
-            (i, ct) ->
-                worker
-                    .submit(
-                        () -> {
-                          FheServer.Loaded k = cache.get(i);
-                          if (k == null) {
-                            k = fhe.loadEvaluationKeys(name, evalKeys.get(i));
-                            cache.put(i, k);
-                            while (cache.size() > loaded) {
-                              cache.remove(cache.keySet().iterator().next());
-                            }
-                          }
-                          return FheServer.run(k, ct, null);
-                        })
-                    .get());
-    worker.shutdown();
-    report(
-        "in-process (FheServer.run, same policy)",
-        direct,
-        reset ? peakRss(ProcessHandle.current().pid()) : -1);
   }
 
   private interface Setup {
@@ -330,7 +360,8 @@ public final class ServeLoadBench {
   private static Arm arm(
       int clients, int runs, Circuit c, List<FheClient> users, Setup setup, Runner runner)
       throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    ExecutorService pool =
+        Executors.newFixedThreadPool(clients, Thread.ofPlatform().daemon().factory());
     List<Future<List<Double>>> fs = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < clients; i++) {
