@@ -99,56 +99,6 @@ public record CompileOptions(
     }
   }
 
-  /** The options without a key budget ({@link #DEFAULT_MAX_KEYS}). */
-  public CompileOptions(
-      OptionalDouble pError,
-      double globalPError,
-      OptionalInt roundTo,
-      boolean exactRounding,
-      int maxTluWidth,
-      boolean optimizeLookups,
-      BoundsPolicy bounds,
-      double calibrationMargin,
-      boolean singleParameter,
-      Products products) {
-    this(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        products,
-        DEFAULT_MAX_KEYS);
-  }
-
-  /** The options with the default product lowering ({@link Products#AUTO}). */
-  public CompileOptions(
-      OptionalDouble pError,
-      double globalPError,
-      OptionalInt roundTo,
-      boolean exactRounding,
-      int maxTluWidth,
-      boolean optimizeLookups,
-      BoundsPolicy bounds,
-      double calibrationMargin,
-      boolean singleParameter) {
-    this(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        Products.AUTO);
-  }
-
   /** The options with the default bounds policy ({@link BoundsPolicy#AUTO}, no margin). */
   public CompileOptions(
       OptionalDouble pError,
@@ -166,7 +116,9 @@ public record CompileOptions(
         optimizeLookups,
         BoundsPolicy.AUTO,
         0,
-        false);
+        false,
+        Products.AUTO,
+        DEFAULT_MAX_KEYS);
   }
 
   public static CompileOptions defaults() {
@@ -189,116 +141,94 @@ public record CompileOptions(
 
   /** These options with {@code optimizeLookups} set to {@code on}. */
   public CompileOptions withOptimizeLookups(boolean on) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        on,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        products,
-        maxKeys);
+    return edit(b -> b.optimizeLookups = on);
   }
 
   /** These options with another table-lookup input limit. */
   public CompileOptions withMaxTluWidth(int bits) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        bits,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        products,
-        maxKeys);
+    return edit(b -> b.maxTluWidth = bits);
   }
 
   /** These options with another bounds policy and calibration margin. */
   public CompileOptions withBounds(BoundsPolicy policy, double margin) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        policy,
-        margin,
-        singleParameter,
-        products,
-        maxKeys);
+    return edit(
+        b -> {
+          b.bounds = policy;
+          b.calibrationMargin = margin;
+        });
   }
 
   /** These options with table-lookup inputs rounded to {@code bits} most significant bits. */
   public CompileOptions withRoundTo(int bits) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        OptionalInt.of(bits),
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        products,
-        maxKeys);
+    return edit(b -> b.roundTo = OptionalInt.of(bits));
   }
 
   /**
    * These options with one parameter set for the whole circuit ({@code on}) or one per partition.
    */
   public CompileOptions withSingleParameter(boolean on) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        on,
-        products,
-        maxKeys);
+    return edit(b -> b.singleParameter = on);
   }
 
   /** These options with another lowering of encrypted × encrypted products. */
   public CompileOptions withProducts(Products how) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        how,
-        maxKeys);
+    return edit(b -> b.products = how);
   }
 
   /** These options with a cap on the seeded evaluation keys ({@link Long#MAX_VALUE}: none). */
   public CompileOptions withMaxKeys(long bytes) {
-    return new CompileOptions(
-        pError,
-        globalPError,
-        roundTo,
-        exactRounding,
-        maxTluWidth,
-        optimizeLookups,
-        bounds,
-        calibrationMargin,
-        singleParameter,
-        products,
-        bytes);
+    return edit(b -> b.maxKeys = bytes);
+  }
+
+  /** A copy with {@code change} applied; the record's constructor checks the result. */
+  private CompileOptions edit(java.util.function.Consumer<Editor> change) {
+    Editor e = new Editor(this);
+    change.accept(e);
+    return e.build();
+  }
+
+  /** The fields of a copy being edited by one {@code withX} method (one place lists them all). */
+  private static final class Editor {
+    OptionalDouble pError;
+    double globalPError;
+    OptionalInt roundTo;
+    boolean exactRounding;
+    int maxTluWidth;
+    boolean optimizeLookups;
+    BoundsPolicy bounds;
+    double calibrationMargin;
+    boolean singleParameter;
+    Products products;
+    long maxKeys;
+
+    Editor(CompileOptions o) {
+      pError = o.pError;
+      globalPError = o.globalPError;
+      roundTo = o.roundTo;
+      exactRounding = o.exactRounding;
+      maxTluWidth = o.maxTluWidth;
+      optimizeLookups = o.optimizeLookups;
+      bounds = o.bounds;
+      calibrationMargin = o.calibrationMargin;
+      singleParameter = o.singleParameter;
+      products = o.products;
+      maxKeys = o.maxKeys;
+    }
+
+    CompileOptions build() {
+      return new CompileOptions(
+          pError,
+          globalPError,
+          roundTo,
+          exactRounding,
+          maxTluWidth,
+          optimizeLookups,
+          bounds,
+          calibrationMargin,
+          singleParameter,
+          products,
+          maxKeys);
+    }
   }
 
   /** The key budget these options give the multi-parameter optimizer. */
