@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.CompileOptions;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code fhec compile --max-keys SIZE} reaches the compile options as bytes (decimal units). */
 class MaxKeysOptionTest {
@@ -22,37 +19,7 @@ class MaxKeysOptionTest {
   private final AtomicReference<CompileOptions> seen = new AtomicReference<>();
 
   private int run(StringWriter err, String... args) throws IOException {
-    Path m = tmp.resolve("model.json");
-    Files.writeString(m, "{\"nodes\": []}");
-    FakeEngine fake = new FakeEngine();
-    // Records the compile request on its way to the fake engine.
-    Engine engine =
-        (Engine)
-            java.lang.reflect.Proxy.newProxyInstance(
-                Engine.class.getClassLoader(),
-                new Class<?>[] {Engine.class},
-                (proxy, method, margs) -> {
-                  if (method.getName().equals("compile")
-                      && margs != null
-                      && margs[0] instanceof Engine.CompileRequest r) {
-                    seen.set(r.options());
-                  }
-                  try {
-                    return method.invoke(fake, margs);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
-    CommandLine cl = FhecCommand.newCommandLine(engine);
-    cl.setOut(new PrintWriter(new StringWriter()));
-    cl.setErr(new PrintWriter(err));
-    String[] all = new String[args.length + 4];
-    all[0] = "compile";
-    all[1] = m.toString();
-    all[2] = "-o";
-    all[3] = tmp.resolve("b").toString();
-    System.arraycopy(args, 0, all, 4, args.length);
-    return cl.execute(all);
+    return CompileProbe.run(tmp, seen, err, args);
   }
 
   @Test
