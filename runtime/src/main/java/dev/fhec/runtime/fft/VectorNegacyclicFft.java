@@ -58,6 +58,16 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
 
   private static final double TWO_POW_64 = 0x1p64;
 
+  /**
+   * Cache blocking: once the butterfly blocks of a stage are at most this many complex points (16
+   * KiB of re + im), the transform runs every remaining stage on one block before moving to the
+   * next, so that block stays in L1 instead of each stage streaming the whole polynomial through L2
+   * (at N = 8192 the 64 KiB of one polynomial exceed a 48 KiB L1: measured 3.6× the time of N =
+   * 4096 before blocking). Butterflies are independent within a stage, so the order changes no
+   * result.
+   */
+  static final int BLOCK = 1024;
+
   private final FftTables tables;
   private final double[] scratch;
 
@@ -182,8 +192,67 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       forwardInPlace(t, f, off);
       return;
     }
-    for (int s = first; s < t.radix4.length; s++) {
+    forwardStages(t, f, off, first);
+  }
+
+  /** Radix-4 stages {@code first ..} of the forward transform, cache-blocked where possible. */
+  private static void forwardStages(FftTables t, double[] f, int off, int first) {
+    int m = t.m;
+    int stages = t.radix4.length;
+    int blocked = firstBlockedStage(t, first);
+    for (int s = first; s < blocked; s++) {
       radix4(t, f, off, s, true);
+    }
+    if (blocked == stages) {
+      return;
+    }
+    for (int b = 0; b < m; b += BLOCK) {
+      for (int s = blocked; s < stages; s++) {
+        radix4Block(t, f, off + b, s, true);
+      }
+    }
+  }
+
+  /**
+   * The first stage at or after {@code from} whose blocks fit in {@link #BLOCK} points, if every
+   * stage from there on has a vector kernel and the transform is larger than a block; otherwise the
+   * number of stages (no blocking).
+   */
+  private static int firstBlockedStage(FftTables t, int from) {
+    int stages = t.radix4.length;
+    if (t.m <= BLOCK) {
+      return stages;
+    }
+    int s = from;
+    while (s < stages && 4 * t.radix4Quarter[s] > BLOCK) {
+      s++;
+    }
+    for (int r = s; r < stages; r++) {
+      int q = t.radix4Quarter[r];
+      if (q < LANES && !(q == 1 && UNIT_KERNEL)) {
+        return stages;
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Radix-4 stage {@code s} on the {@link #BLOCK} points at {@code blockOff} (real parts; imaginary
+   * parts M further), which {@link #firstBlockedStage} found to have a vector kernel.
+   */
+  private static void radix4Block(FftTables t, double[] f, int blockOff, int s, boolean forward) {
+    int m = t.m;
+    int q = t.radix4Quarter[s];
+    if (q == 1) {
+      if (forward) {
+        radix4DifUnit(f, blockOff, m, BLOCK);
+      } else {
+        radix4DitUnit(f, blockOff, f, blockOff, m, BLOCK);
+      }
+    } else if (forward) {
+      radix4Dif(f, blockOff, m, q, t.radix4[s], BLOCK);
+    } else {
+      radix4Dit(f, blockOff, m, q, t.radix4[s], BLOCK);
     }
   }
 
@@ -210,9 +279,22 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       }
       return;
     }
-    radix4DitUnit(src, srcOff, dst, 0, m);
     int last = t.radix2First ? 0 : 1;
-    for (int s = stages - 2; s >= last; s--) {
+    int blocked = firstBlockedStage(t, last);
+    int s = stages - 2;
+    if (blocked < stages) {
+      // Each block: the unit stage reading src, then the blocked stages, while it is in L1.
+      for (int b = 0; b < m; b += BLOCK) {
+        radix4DitUnit(src, srcOff + b, dst, b, m, BLOCK);
+        for (int r = stages - 2; r >= blocked; r--) {
+          radix4Block(t, dst, b, r, false);
+        }
+      }
+      s = blocked - 1;
+    } else {
+      radix4DitUnit(src, srcOff, dst, 0, m, m);
+    }
+    for (; s >= last; s--) {
       radix4(t, dst, 0, s, false);
     }
     if (t.radix2First) {
@@ -228,15 +310,15 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     int q = t.radix4Quarter[s];
     if (q >= LANES) {
       if (forward) {
-        radix4Dif(f, off, m, q, t.radix4[s]);
+        radix4Dif(f, off, m, q, t.radix4[s], m);
       } else {
-        radix4Dit(f, off, m, q, t.radix4[s]);
+        radix4Dit(f, off, m, q, t.radix4[s], m);
       }
     } else if (q == 1 && UNIT_KERNEL && m >= LANES) {
       if (forward) {
-        radix4DifUnit(f, off, m);
+        radix4DifUnit(f, off, m, m);
       } else {
-        radix4DitUnit(f, off, f, off, m);
+        radix4DitUnit(f, off, f, off, m, m);
       }
     } else if (forward) {
       ScalarNegacyclicFft.radix4Dif(f, off, m, q, t.radix4[s]);
@@ -317,8 +399,11 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     }
   }
 
-  /** Vector form of {@link ScalarNegacyclicFft#radix4Dif}; needs q ≥ lanes. */
-  static void radix4Dif(double[] f, int off, int m, int q, double[] w) {
+  /**
+   * Vector form of {@link ScalarNegacyclicFft#radix4Dif} on the {@code span} points at {@code off}
+   * (a multiple of 4q; imaginary parts M further); needs q ≥ lanes.
+   */
+  static void radix4Dif(double[] f, int off, int m, int q, double[] w, int span) {
     int len = 4 * q;
     // j outside, blocks inside: each twiddle vector is loaded once per stage.
     for (int j = 0; j < q; j += LANES) {
@@ -328,7 +413,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
       DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
       DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
-      for (int b = off; b < off + m; b += len) {
+      for (int b = off; b < off + span; b += len) {
         int i0 = b + j;
         int i1 = i0 + q;
         int i2 = i1 + q;
@@ -367,8 +452,8 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     }
   }
 
-  /** Vector form of {@link ScalarNegacyclicFft#radix4Dit}; needs q ≥ lanes. */
-  static void radix4Dit(double[] f, int off, int m, int q, double[] w) {
+  /** Vector form of {@link ScalarNegacyclicFft#radix4Dit}; same span rule as {@link #radix4Dif}. */
+  static void radix4Dit(double[] f, int off, int m, int q, double[] w, int span) {
     int len = 4 * q;
     for (int j = 0; j < q; j += LANES) {
       DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
@@ -377,7 +462,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
       DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
       DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
-      for (int b = off; b < off + m; b += len) {
+      for (int b = off; b < off + span; b += len) {
         int i0 = b + j;
         int i1 = i0 + q;
         int i2 = i1 + q;
@@ -419,10 +504,10 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   /**
    * In-register form of {@link ScalarNegacyclicFft#radix4DifUnit}: each group of 4 lanes holds one
    * 4-point block; lane shuffles and blends replace the strided accesses, with the same additions
-   * in the same order.
+   * in the same order. On the {@code span} points at {@code off} (imaginary parts M further).
    */
-  static void radix4DifUnit(double[] f, int off, int m) {
-    for (int i = off; i < off + m; i += LANES) {
+  static void radix4DifUnit(double[] f, int off, int m, int span) {
+    for (int i = off; i < off + span; i += LANES) {
       DoubleVector xr = DoubleVector.fromArray(SPECIES, f, i);
       DoubleVector xi = DoubleVector.fromArray(SPECIES, f, i + m);
       // (x0, x1, x2, x3) → (t0, t1, d0, e) = (x0 + x2, x1 + x3, x0 − x2, x1 − x3)
@@ -443,10 +528,10 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
 
   /**
    * In-register form of {@link ScalarNegacyclicFft#radix4DitUnit}, reading {@code src} and writing
-   * {@code f} (which may be the same array and offset).
+   * {@code f} (which may be the same array and offset), {@code span} points from each offset.
    */
-  static void radix4DitUnit(double[] src, int srcOff, double[] f, int off, int m) {
-    for (int k = 0; k < m; k += LANES) {
+  static void radix4DitUnit(double[] src, int srcOff, double[] f, int off, int m, int span) {
+    for (int k = 0; k < span; k += LANES) {
       int i = off + k;
       DoubleVector yr = DoubleVector.fromArray(SPECIES, src, srcOff + k);
       DoubleVector yi = DoubleVector.fromArray(SPECIES, src, srcOff + m + k);

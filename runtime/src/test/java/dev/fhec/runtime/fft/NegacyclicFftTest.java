@@ -259,7 +259,7 @@ class NegacyclicFftTest {
    * less than the error bound) follows.
    */
   @ParameterizedTest(name = "N={0}")
-  @MethodSource("sizes")
+  @MethodSource("agreementSizes")
   void vectorAgreesWithScalar(int n) {
     assertTrue(
         ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
@@ -300,6 +300,14 @@ class NegacyclicFftTest {
 
   static IntStream sizes() {
     return IntStream.concat(IntStream.of(SIZES), IntStream.of(LARGE));
+  }
+
+  /**
+   * {@link #sizes} and the other sizes the vector path cache-blocks: radix-2 first stage (4096,
+   * 16384), radix-4 first stage (8192), below and above {@code VectorNegacyclicFft.BLOCK}.
+   */
+  static IntStream agreementSizes() {
+    return IntStream.concat(sizes(), IntStream.of(4096, 16384, 32768));
   }
 
   @Test
