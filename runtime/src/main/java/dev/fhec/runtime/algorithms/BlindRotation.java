@@ -6,9 +6,10 @@ import java.util.Arrays;
 
 /**
  * Blind rotation with the bootstrapping key in the Fourier domain (tfhe.md §2.4). Each CMux is
- * inlined: balanced decomposition of X^ã·ACC − ACC computed on the fly, forward FFT of each digit
- * polynomial, Fourier-domain accumulation against the GGSW rows into (k+1) buffers (the first
- * product stores, the rest add), and only (k+1) inverse FFTs added into ACC.
+ * inlined: balanced decomposition of X^ã·ACC − ACC computed on the fly and written as doubles
+ * straight into the transform buffer, forward FFT of each digit polynomial, Fourier-domain
+ * accumulation against the GGSW rows into (k+1) buffers (the first product stores, the rest add),
+ * and only (k+1) inverse FFTs added into ACC.
  *
  * <p>Batched ({@link #rotateBatch}, tfhe.md §7.5): B accumulators advance together through one pass
  * over the key: GGSW i is read from memory once and serves all B CMuxes while it is in cache, so a
@@ -28,7 +29,7 @@ public final class BlindRotation {
   private final int log2TwoN;
   private final long[] accumulator;
   private final long[] digits;
-  private final double[] fourierDigit;
+  private final double[] fourierDigits;
   private final double[] fourierSum;
   private long[][] batch = new long[0][];
 
@@ -46,7 +47,7 @@ public final class BlindRotation {
     this.log2TwoN = Integer.numberOfTrailingZeros(2 * n);
     this.accumulator = new long[(k + 1) * n];
     this.digits = new long[levels * n];
-    this.fourierDigit = new double[n];
+    this.fourierDigits = new double[levels * n];
     this.fourierSum = new double[(k + 1) * n];
   }
 
@@ -116,7 +117,11 @@ public final class BlindRotation {
     double[] key = bsk.data();
     boolean first = true;
     for (int p = 0; p <= k; p++) {
-      decomposer.decomposeRotationDifference(acc, p * n, n, a, digits, 0);
+      // Digits straight into the transform's buffer as doubles, transformed in place.
+      decomposer.decomposeRotationDifference(acc, p * n, n, a, fourierDigits, 0);
+      for (int level = 0; level < levels; level++) {
+        fft.forwardIntegersInPlace(fourierDigits, level * n);
+      }
       first = accumulateDigits(i, p, key, first);
     }
     for (int c = 0; c <= k; c++) {
@@ -124,14 +129,15 @@ public final class BlindRotation {
     }
   }
 
+  /** Accumulates the transformed digits of row p (level j at fourierDigits[j·N]) against GGSW i. */
   private boolean accumulateDigits(int i, int p, double[] key, boolean first) {
     for (int level = 0; level < levels; level++) {
-      fft.forwardIntegers(digits, level * n, fourierDigit, 0);
+      int d = level * n;
       for (int c = 0; c <= k; c++) {
         if (first) {
-          fft.mul(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
+          fft.mul(fourierSum, c * n, fourierDigits, d, key, bsk.offset(i, p, level, c));
         } else {
-          fft.mulAccumulate(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
+          fft.mulAccumulate(fourierSum, c * n, fourierDigits, d, key, bsk.offset(i, p, level, c));
         }
       }
       first = false;
@@ -148,6 +154,9 @@ public final class BlindRotation {
     boolean first = true;
     for (int p = 0; p <= k; p++) {
       decomposer.decomposePolynomial(glwe, p * n, n, digits, 0);
+      for (int level = 0; level < levels; level++) {
+        fft.forwardIntegers(digits, level * n, fourierDigits, level * n);
+      }
       first = accumulateDigits(i, p, key, first);
     }
     for (int c = 0; c <= k; c++) {

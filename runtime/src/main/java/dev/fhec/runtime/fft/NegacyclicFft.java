@@ -23,6 +23,21 @@ public interface NegacyclicFft {
   void forwardIntegers(long[] poly, int polyOffset, double[] fourier, int fourierOffset);
 
   /**
+   * {@link #forwardIntegers} of a polynomial whose integer coefficients are already stored as
+   * doubles (exactly: |c| < 2^50) at {@code fourier[off .. off + N)}, transformed in place; equal
+   * to {@code forwardIntegers} of the same coefficients as longs. Saves the producer a long buffer
+   * and this transform a conversion pass.
+   */
+  default void forwardIntegersInPlace(double[] fourier, int off) {
+    int n = polynomialSize();
+    long[] poly = new long[n];
+    for (int j = 0; j < n; j++) {
+      poly[j] = (long) fourier[off + j];
+    }
+    forwardIntegers(poly, 0, fourier, off);
+  }
+
+  /**
    * Fourier representation of a torus polynomial: each coefficient is a u64 torus value, read as a
    * signed long and scaled by 2^−64.
    */

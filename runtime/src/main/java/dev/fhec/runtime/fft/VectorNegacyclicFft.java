@@ -94,6 +94,11 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   }
 
   @Override
+  public void forwardIntegersInPlace(double[] fourier, int off) {
+    forwardTwisted(tables, fourier, off, tables.twistRe, tables.twistIm);
+  }
+
+  @Override
   public void forwardTorus(long[] poly, int polyOffset, double[] fourier, int fourierOffset) {
     toDoubles(poly, polyOffset, fourier, fourierOffset, tables.n);
     forwardTwisted(tables, fourier, fourierOffset, tables.torusTwistRe, tables.torusTwistIm);

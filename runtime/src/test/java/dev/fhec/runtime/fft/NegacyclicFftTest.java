@@ -277,6 +277,15 @@ class NegacyclicFftTest {
     scalar.forwardIntegers(digits[0], 0, fs, 0);
     vector.forwardIntegers(digits[0], 0, fv, 0);
     assertArrayEquals(fs, fv, "forwardIntegers N=" + n);
+    // In place from integer-valued doubles: the same bits as from longs, on both paths.
+    double[] inPlace = new double[n + 3];
+    for (NegacyclicFft fft : new NegacyclicFft[] {scalar, vector}) {
+      for (int j = 0; j < n; j++) {
+        inPlace[3 + j] = digits[0][j];
+      }
+      fft.forwardIntegersInPlace(inPlace, 3);
+      assertArrayEquals(fs, java.util.Arrays.copyOfRange(inPlace, 3, n + 3), "in place N=" + n);
+    }
     long[] start = torus(r, n);
     long[] outS = fftSumOfProducts(scalar, digits, torus, start.clone());
     long[] outV = fftSumOfProducts(vector, digits, torus, start.clone());
