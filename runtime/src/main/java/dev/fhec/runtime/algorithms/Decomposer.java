@@ -163,17 +163,25 @@ public final class Decomposer {
       }
       return;
     }
+    // Two levels in two passes, one store each: C2 does not vectorize a loop storing to two
+    // offsets of one array (it cannot rule out their overlap), and the scalar form with its long →
+    // double conversions measured 23 µs at N = 8192 (ℓ = 2) against about 3 µs per vector pass.
     long mk = mask;
     int o1 = outOff + n;
     for (int j = from; j < to; j++) {
       long v = ((in[src + j] ^ m) - m) - in[inOff + j];
       long st = (v + half) >>> s;
       long low = st & mk;
+      long carry = (((low - 1) | (st >>> b)) & low) >>> bm1;
+      out[o1 + j] = low - (carry << b);
+    }
+    for (int j = from; j < to; j++) {
+      long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+      long st = (v + half) >>> s;
+      long low = st & mk;
       long high = st >>> b;
       long carry = (((low - 1) | high) & low) >>> bm1;
-      out[o1 + j] = low - (carry << b);
-      high += carry;
-      long top = high & mk;
+      long top = (high + carry) & mk;
       long carryTop = ((top - 1) & top) >>> bm1;
       out[outOff + j] = top - (carryTop << b);
     }
