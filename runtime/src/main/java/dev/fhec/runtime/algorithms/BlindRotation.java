@@ -47,7 +47,7 @@ public final class BlindRotation {
     this.log2TwoN = Integer.numberOfTrailingZeros(2 * n);
     this.accumulator = new long[(k + 1) * n];
     this.digits = new long[levels * n];
-    this.fourierDigits = new double[levels * n];
+    this.fourierDigits = new double[(k + 1) * levels * n];
     this.fourierSum = new double[(k + 1) * n];
   }
 
@@ -114,35 +114,48 @@ public final class BlindRotation {
 
   /** acc += GGSW_i ⊡ (X^a·acc − acc): one CMux step of the blind rotation. */
   private void cmux(int i, long[] acc, int a) {
-    double[] key = bsk.data();
-    boolean first = true;
     for (int p = 0; p <= k; p++) {
       // Digits straight into the transform's buffer as doubles, transformed in place.
-      decomposer.decomposeRotationDifference(acc, p * n, n, a, fourierDigits, 0);
+      decomposer.decomposeRotationDifference(acc, p * n, n, a, fourierDigits, p * levels * n);
       for (int level = 0; level < levels; level++) {
-        fft.forwardIntegersInPlace(fourierDigits, level * n);
+        fft.forwardIntegersInPlace(fourierDigits, (p * levels + level) * n);
       }
-      first = accumulateDigits(i, p, key, first);
     }
+    accumulate(i);
     for (int c = 0; c <= k; c++) {
       fft.backwardAddTorus(fourierSum, c * n, acc, c * n);
     }
   }
 
-  /** Accumulates the transformed digits of row p (level j at fourierDigits[j·N]) against GGSW i. */
-  private boolean accumulateDigits(int i, int p, double[] key, boolean first) {
-    for (int level = 0; level < levels; level++) {
-      int d = level * n;
-      for (int c = 0; c <= k; c++) {
-        if (first) {
-          fft.mul(fourierSum, c * n, fourierDigits, d, key, bsk.offset(i, p, level, c));
-        } else {
-          fft.mulAccumulate(fourierSum, c * n, fourierDigits, d, key, bsk.offset(i, p, level, c));
-        }
+  /**
+   * fourierSum column c = Σ_t digit_t ⊙ GGSW_i[t][c] over the (k+1)·ℓ rows t = (p, level), in row
+   * order (the first term stored, not added to zeros), two rows per pass over the column. Row t's
+   * transformed digits are at fourierDigits[t·N]; its key polynomial for column c is (k+1)·N
+   * doubles after row t − 1's.
+   */
+  private void accumulate(int i) {
+    double[] key = bsk.data();
+    int terms = (k + 1) * levels;
+    int stride = (k + 1) * n;
+    for (int c = 0; c <= k; c++) {
+      int col = bsk.offset(i, 0, 0, c);
+      int out = c * n;
+      int t;
+      if (terms >= 2) {
+        fft.mulPair(fourierSum, out, fourierDigits, 0, n, key, col, stride);
+        t = 2;
+      } else {
+        fft.mul(fourierSum, out, fourierDigits, 0, key, col);
+        t = 1;
       }
-      first = false;
+      for (; t + 1 < terms; t += 2) {
+        fft.mulAccumulatePair(
+            fourierSum, out, fourierDigits, t * n, n, key, col + t * stride, stride);
+      }
+      if (t < terms) {
+        fft.mulAccumulate(fourierSum, out, fourierDigits, t * n, key, col + t * stride);
+      }
     }
-    return first;
   }
 
   /**
@@ -150,15 +163,13 @@ public final class BlindRotation {
    * Fourier-domain accumulation, (k+1) inverse transforms added into {@code acc}.
    */
   public void addExternalProduct(int i, long[] glwe, long[] acc) {
-    double[] key = bsk.data();
-    boolean first = true;
     for (int p = 0; p <= k; p++) {
       decomposer.decomposePolynomial(glwe, p * n, n, digits, 0);
       for (int level = 0; level < levels; level++) {
-        fft.forwardIntegers(digits, level * n, fourierDigits, level * n);
+        fft.forwardIntegers(digits, level * n, fourierDigits, (p * levels + level) * n);
       }
-      first = accumulateDigits(i, p, key, first);
     }
+    accumulate(i);
     for (int c = 0; c <= k; c++) {
       fft.backwardAddTorus(fourierSum, c * n, acc, c * n);
     }

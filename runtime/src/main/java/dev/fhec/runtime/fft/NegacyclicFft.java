@@ -57,6 +57,41 @@ public interface NegacyclicFft {
   }
 
   /**
+   * out = a0 ⊙ b0 + a1 ⊙ b1 with a1 = a[aOffset + aStride ..] and b1 = b[bOffset + bStride ..]: the
+   * first two terms of a sum in one pass; the same bits as {@link #mul} then {@link
+   * #mulAccumulate}.
+   */
+  default void mulPair(
+      double[] out,
+      int outOffset,
+      double[] a,
+      int aOffset,
+      int aStride,
+      double[] b,
+      int bOffset,
+      int bStride) {
+    mul(out, outOffset, a, aOffset, b, bOffset);
+    mulAccumulate(out, outOffset, a, aOffset + aStride, b, bOffset + bStride);
+  }
+
+  /**
+   * acc = (acc + a0 ⊙ b0) + a1 ⊙ b1 (operands as in {@link #mulPair}): two terms of a sum in one
+   * pass; the same bits as two {@link #mulAccumulate} calls.
+   */
+  default void mulAccumulatePair(
+      double[] acc,
+      int accOffset,
+      double[] a,
+      int aOffset,
+      int aStride,
+      double[] b,
+      int bOffset,
+      int bStride) {
+    mulAccumulate(acc, accOffset, a, aOffset, b, bOffset);
+    mulAccumulate(acc, accOffset, a, aOffset + aStride, b, bOffset + bStride);
+  }
+
+  /**
    * Inverse transform of {@code fourier} (a sum of integer × torus products), reduced to the torus
    * (fractional part × 2^64, rounded), added coefficient-wise with wrap-around into {@code poly}.
    */

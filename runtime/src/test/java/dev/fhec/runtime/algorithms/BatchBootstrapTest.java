@@ -92,6 +92,13 @@ class BatchBootstrapTest {
     }
   }
 
+  /** k = 2, ℓ = 1: an odd number of Fourier terms per column (one pair, one single product). */
+  @Test
+  @Tag("slow")
+  void fusedBlindRotationEqualsTheUnfusedReferenceWithThreeTerms() {
+    assertFusedEqualsReference(ParameterSets.CONCRETE_V0_P4, 1);
+  }
+
   @Test
   void batchesOfSeveralSizesEqualOneAtATimeOnToySets() {
     for (ParameterSet p :

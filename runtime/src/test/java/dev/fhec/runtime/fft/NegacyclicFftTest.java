@@ -305,6 +305,28 @@ class NegacyclicFftTest {
     scalar.mulAccumulate(accumulated, 0, fs, 0, ft, 0);
     assertArrayEquals(mulS, mulV, "mul N=" + n);
     assertArrayEquals(accumulated, mulS, "mul vs mulAccumulate into zeros N=" + n);
+    // Two-term products in one pass: the bits of mul then mulAccumulate (and of two
+    // mulAccumulates), on both paths; operands at a stride, as in a GGSW.
+    double[] as = new double[3 * n];
+    double[] bs = new double[3 * n];
+    System.arraycopy(fs, 0, as, 0, n);
+    System.arraycopy(ft, 0, as, n, n);
+    System.arraycopy(ft, 0, bs, 0, n);
+    System.arraycopy(fs, 0, bs, 2 * n, n);
+    double[] twoTerms = new double[n];
+    scalar.mul(twoTerms, 0, as, 0, bs, 0);
+    scalar.mulAccumulate(twoTerms, 0, as, n, bs, 2 * n);
+    double[] fourTerms = twoTerms.clone();
+    scalar.mulAccumulate(fourTerms, 0, as, 0, bs, 0);
+    scalar.mulAccumulate(fourTerms, 0, as, n, bs, 2 * n);
+    for (NegacyclicFft fft : new NegacyclicFft[] {scalar, vector}) {
+      double[] pair = new double[n + 1];
+      fft.mulPair(pair, 1, as, 0, n, bs, 0, 2 * n);
+      assertArrayEquals(twoTerms, java.util.Arrays.copyOfRange(pair, 1, n + 1), "mulPair N=" + n);
+      fft.mulAccumulatePair(pair, 1, as, 0, n, bs, 0, 2 * n);
+      assertArrayEquals(
+          fourTerms, java.util.Arrays.copyOfRange(pair, 1, n + 1), "mulAccumulatePair N=" + n);
+    }
   }
 
   static IntStream sizes() {
