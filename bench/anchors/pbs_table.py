@@ -72,3 +72,16 @@ for s in order:
     print(f"| {s} | {med(s, 'fhec', 'keygen') / 1000:.1f} s | {med(s, 'tfhe-rs', 'keygen') / 1000:.1f} s | "
           f"{mib(o.get('eval_key_file_bytes', 0))} | {mib(o.get('eval_key_seeded_file_bytes', 0))} | "
           f"{mib(t.get('bsk_bytes', 0) + t.get('ksk_bytes', 0))} |")
+baseline = [s for s in order if runs[(s, "fhec-baseline")]["ks"]]
+if baseline:
+    print("\nBefore/after: `fhec-baseline` is the earlier build of ours (`--baseline-jar`), timed in "
+          "the same rounds; ratios are to tfhe-rs's medians of the same runs.\n")
+    print("| set | KS before → after | KS ratio before → after | PBS before → after | "
+          "PBS ratio before → after | KS+PBS before → after | KS+PBS ratio before → after |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for s in baseline:
+        cells = [s]
+        for what in ("ks", "pbs", "kspbs"):
+            b, o, t = med(s, "fhec-baseline", what), med(s, "fhec", what), med(s, "tfhe-rs", what)
+            cells += [f"{fmt_us(b)} → {fmt_us(o)}", f"{b / t:.2f}× → {o / t:.2f}×"]
+        print("| " + " | ".join(cells) + " |")

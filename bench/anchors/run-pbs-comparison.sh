@@ -18,6 +18,11 @@
 #                      `count` KS+PBS on 1 and 2 threads, ours (batched, and one at a time) vs
 #                      tfhe-rs's rayon par_iter; writes "## Batch throughput vs tfhe-rs (...)")
 #        [--tp-rounds R] (timed rounds of the whole batch inside each throughput process; default 3)
+#        [--jar JAR]  (ours from this jar instead of bench/target/benchmarks.jar, e.g. a saved copy,
+#                      so the worktree can be rebuilt while a long run waits for the machine)
+#        [--baseline-jar JAR] (also time an earlier build of ours, e.g. the benchmarks.jar of the
+#                      commit before a change, in the same rounds: impl "fhec-baseline" in the raw
+#                      lines, and a before/after table under the latency table)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -30,6 +35,8 @@ RAW="$ROOT/bench/anchors/last-pbs-comparison.jsonl"
 SECTION="## PBS vs tfhe-rs"
 THROUGHPUT=""
 TP_ROUNDS=3  # timed rounds of the whole batch inside each throughput process
+BASELINE_JAR=""
+JAR_ARG=""
 # set:message width:timed iterations (N >= 8192 sets: few iterations; keygen dominates there).
 SETS="CONCRETE_V0_P1:1:40 CONCRETE_V0_P2:2:40 CONCRETE_V0_P3:3:40 CONCRETE_V0_P4:4:30 \
 CONCRETE_V0_P5:5:20 CONCRETE_V0_P6:6:10 CONCRETE_V0_P7:7:5 CONCRETE_V0_P8:8:3 \
@@ -44,13 +51,15 @@ while [[ $# -gt 0 ]]; do
     --section) SECTION="$2"; shift 2 ;;
     --throughput) THROUGHPUT="$2"; shift 2 ;;
     --tp-rounds) TP_ROUNDS="$2"; shift 2 ;;
+    --baseline-jar) BASELINE_JAR="$(realpath "$2")"; shift 2 ;;
+    --jar) JAR_ARG="$(realpath "$2")"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
 JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/bench/target/benchmarks.jar"
+JAR="${JAR_ARG:-$ROOT/bench/target/benchmarks.jar}"
 RUST_DIR="$ROOT/bench/anchors/tfhe-rs"
 RUST_BIN="$RUST_DIR/target/release/fhec-tfhe-rs-anchor"
 
@@ -65,6 +74,12 @@ echo "# $(date -u '+%F %T') $COMMAND" >> "$RAW"
 ours() { # set width iters
   "$JAVA" -Xmx10g --add-modules jdk.incubator.vector -cp "$JAR" dev.fhec.bench.PbsAnchor \
     "$1" "$3" 3 "$2" 2> >(grep -v 'WARNING' >&2) | tee -a "$RAW"
+}
+baseline() { # set width iters: ours, built from an earlier commit
+  if [[ -z $BASELINE_JAR ]]; then return 0; fi
+  "$JAVA" -Xmx10g --add-modules jdk.incubator.vector -cp "$BASELINE_JAR" dev.fhec.bench.PbsAnchor \
+    "$1" "$3" 3 "$2" 2> >(grep -v 'WARNING' >&2) | sed 's/"impl":"fhec"/"impl":"fhec-baseline"/' \
+    | tee -a "$RAW"
 }
 theirs() { # set width iters
   # shellcheck disable=SC2046
@@ -104,9 +119,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     IFS=: read -r set width iters <<< "$spec"
     echo "# round $r/$ROUNDS $set" >&2
     if (( r % 2 == 1 )); then
-      ours "$set" "$width" "$iters"; theirs "$set" "$width" "$iters"
+      baseline "$set" "$width" "$iters"; ours "$set" "$width" "$iters"
+      theirs "$set" "$width" "$iters"
     else
       theirs "$set" "$width" "$iters"; ours "$set" "$width" "$iters"
+      baseline "$set" "$width" "$iters"
     fi
   done
 done

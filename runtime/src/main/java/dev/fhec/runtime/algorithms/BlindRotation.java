@@ -6,9 +6,10 @@ import java.util.Arrays;
 
 /**
  * Blind rotation with the bootstrapping key in the Fourier domain (tfhe.md §2.4). Each CMux is
- * inlined: balanced decomposition of X^ã·ACC − ACC computed on the fly, forward FFT of each digit
- * polynomial, Fourier-domain accumulation against the GGSW rows into (k+1) buffers (the first
- * product stores, the rest add), and only (k+1) inverse FFTs added into ACC.
+ * inlined: balanced decomposition of X^ã·ACC − ACC computed on the fly and written as doubles
+ * straight into the transform buffer, forward FFT of each digit polynomial, Fourier-domain
+ * accumulation against the GGSW rows into (k+1) buffers (the first product stores, the rest add),
+ * and only (k+1) inverse FFTs added into ACC.
  *
  * <p>Batched ({@link #rotateBatch}, tfhe.md §7.5): B accumulators advance together through one pass
  * over the key: GGSW i is read from memory once and serves all B CMuxes while it is in cache, so a
@@ -28,7 +29,7 @@ public final class BlindRotation {
   private final int log2TwoN;
   private final long[] accumulator;
   private final long[] digits;
-  private final double[] fourierDigit;
+  private final double[] fourierDigits;
   private final double[] fourierSum;
   private long[][] batch = new long[0][];
 
@@ -46,7 +47,7 @@ public final class BlindRotation {
     this.log2TwoN = Integer.numberOfTrailingZeros(2 * n);
     this.accumulator = new long[(k + 1) * n];
     this.digits = new long[levels * n];
-    this.fourierDigit = new double[n];
+    this.fourierDigits = new double[(k + 1) * levels * n];
     this.fourierSum = new double[(k + 1) * n];
   }
 
@@ -113,30 +114,48 @@ public final class BlindRotation {
 
   /** acc += GGSW_i ⊡ (X^a·acc − acc): one CMux step of the blind rotation. */
   private void cmux(int i, long[] acc, int a) {
-    double[] key = bsk.data();
-    boolean first = true;
     for (int p = 0; p <= k; p++) {
-      decomposer.decomposeRotationDifference(acc, p * n, n, a, digits, 0);
-      first = accumulateDigits(i, p, key, first);
+      // Digits straight into the transform's buffer as doubles, transformed in place.
+      decomposer.decomposeRotationDifference(acc, p * n, n, a, fourierDigits, p * levels * n);
+      for (int level = 0; level < levels; level++) {
+        fft.forwardIntegersInPlace(fourierDigits, (p * levels + level) * n);
+      }
     }
+    accumulate(i);
     for (int c = 0; c <= k; c++) {
       fft.backwardAddTorus(fourierSum, c * n, acc, c * n);
     }
   }
 
-  private boolean accumulateDigits(int i, int p, double[] key, boolean first) {
-    for (int level = 0; level < levels; level++) {
-      fft.forwardIntegers(digits, level * n, fourierDigit, 0);
-      for (int c = 0; c <= k; c++) {
-        if (first) {
-          fft.mul(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
-        } else {
-          fft.mulAccumulate(fourierSum, c * n, fourierDigit, 0, key, bsk.offset(i, p, level, c));
-        }
+  /**
+   * fourierSum column c = Σ_t digit_t ⊙ GGSW_i[t][c] over the (k+1)·ℓ rows t = (p, level), in row
+   * order (the first term stored, not added to zeros), two rows per pass over the column. Row t's
+   * transformed digits are at fourierDigits[t·N]; its key polynomial for column c is (k+1)·N
+   * doubles after row t − 1's.
+   */
+  private void accumulate(int i) {
+    double[] key = bsk.data();
+    int terms = (k + 1) * levels;
+    int stride = (k + 1) * n;
+    for (int c = 0; c <= k; c++) {
+      int col = bsk.offset(i, 0, 0, c);
+      int out = c * n;
+      int t;
+      if (terms >= 2) {
+        fft.mulPair(fourierSum, out, fourierDigits, 0, n, key, col, stride);
+        t = 2;
+      } else {
+        fft.mul(fourierSum, out, fourierDigits, 0, key, col);
+        t = 1;
       }
-      first = false;
+      for (; t + 1 < terms; t += 2) {
+        fft.mulAccumulatePair(
+            fourierSum, out, fourierDigits, t * n, n, key, col + t * stride, stride);
+      }
+      if (t < terms) {
+        fft.mulAccumulate(fourierSum, out, fourierDigits, t * n, key, col + t * stride);
+      }
     }
-    return first;
   }
 
   /**
@@ -144,12 +163,13 @@ public final class BlindRotation {
    * Fourier-domain accumulation, (k+1) inverse transforms added into {@code acc}.
    */
   public void addExternalProduct(int i, long[] glwe, long[] acc) {
-    double[] key = bsk.data();
-    boolean first = true;
     for (int p = 0; p <= k; p++) {
       decomposer.decomposePolynomial(glwe, p * n, n, digits, 0);
-      first = accumulateDigits(i, p, key, first);
+      for (int level = 0; level < levels; level++) {
+        fft.forwardIntegers(digits, level * n, fourierDigits, (p * levels + level) * n);
+      }
     }
+    accumulate(i);
     for (int c = 0; c <= k; c++) {
       fft.backwardAddTorus(fourierSum, c * n, acc, c * n);
     }

@@ -122,6 +122,80 @@ public final class Decomposer {
     decomposeDifferenceRange(in, inOff, s, n, -s, ~lowSign, n, out, outOff);
   }
 
+  /**
+   * {@link #decomposeRotationDifference} with the digits written as doubles (exact, |d| ≤ B/2),
+   * level j's polynomial at {@code out[outOff + j·N]}: the input of {@link
+   * dev.fhec.runtime.fft.NegacyclicFft#forwardIntegersInPlace}. Besides skipping the conversion
+   * pass, a double[] output cannot alias the long[] input, which lets C2 vectorize the loop (the
+   * long[] form measured 9.3 µs at N = 8192 against 4.6 µs for a plain decomposition).
+   */
+  public void decomposeRotationDifference(
+      long[] in, int inOff, int n, int t, double[] out, int outOff) {
+    if (shift == 0 || levels > 2) {
+      long[] digits = digitScratch(levels * n);
+      decomposeRotationDifference(in, inOff, n, t, digits, 0);
+      for (int i = 0; i < levels * n; i++) {
+        out[outOff + i] = digits[i];
+      }
+      return;
+    }
+    boolean negate = t >= n;
+    int s = negate ? t - n : t;
+    long lowSign = negate ? 0L : -1L;
+    differenceRangeToDoubles(in, inOff, 0, s, n - s, lowSign, n, out, outOff);
+    differenceRangeToDoubles(in, inOff, s, n, -s, ~lowSign, n, out, outOff);
+  }
+
+  /** {@link #decomposeDifferenceRange} for one or two levels (shift > 0), digits as doubles. */
+  private void differenceRangeToDoubles(
+      long[] in, int inOff, int from, int to, int delta, long m, int n, double[] out, int outOff) {
+    int b = baseLog;
+    int bm1 = b - 1;
+    int s = shift;
+    int src = inOff + delta;
+    long half = 1L << (s - 1);
+    if (levels == 1) {
+      for (int j = from; j < to; j++) {
+        long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+        long st = (v + half) >>> s;
+        long carry = ((st - 1) & st) >>> bm1;
+        out[outOff + j] = st - (carry << b);
+      }
+      return;
+    }
+    // Two levels in two passes, one store each: C2 does not vectorize a loop storing to two
+    // offsets of one array (it cannot rule out their overlap), and the scalar form with its long →
+    // double conversions measured 23 µs at N = 8192 (ℓ = 2) against about 3 µs per vector pass.
+    long mk = mask;
+    int o1 = outOff + n;
+    for (int j = from; j < to; j++) {
+      long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+      long st = (v + half) >>> s;
+      long low = st & mk;
+      long carry = (((low - 1) | (st >>> b)) & low) >>> bm1;
+      out[o1 + j] = low - (carry << b);
+    }
+    for (int j = from; j < to; j++) {
+      long v = ((in[src + j] ^ m) - m) - in[inOff + j];
+      long st = (v + half) >>> s;
+      long low = st & mk;
+      long high = st >>> b;
+      long carry = (((low - 1) | high) & low) >>> bm1;
+      long top = (high + carry) & mk;
+      long carryTop = ((top - 1) & top) >>> bm1;
+      out[outOff + j] = top - (carryTop << b);
+    }
+  }
+
+  private long[] digitScratch;
+
+  private long[] digitScratch(int size) {
+    if (digitScratch == null || digitScratch.length < size) {
+      digitScratch = new long[size];
+    }
+    return digitScratch;
+  }
+
   /** Coefficients j ∈ [from, to) of the digits of ((P[j + delta] ^ m) − m) − P[j]. */
   private void decomposeDifferenceRange(
       long[] in, int inOff, int from, int to, int delta, long m, int n, long[] out, int outOff) {

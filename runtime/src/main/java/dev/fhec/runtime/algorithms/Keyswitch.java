@@ -45,10 +45,7 @@ public final class Keyswitch {
         if (d == 0) {
           continue;
         }
-        int row = key.offset(i, level);
-        for (int j = 0; j <= n; j++) {
-          out[outOff + j] -= d * ksk[row + j];
-        }
+        KeyRows.subtractScaled(out, outOff, ksk, key.offset(i, level), n + 1, d);
       }
     }
   }
@@ -81,10 +78,7 @@ public final class Keyswitch {
           if (digit == 0) {
             continue;
           }
-          long[] out = outs[j];
-          for (int c = 0; c <= n; c++) {
-            out[c] -= digit * ksk[row + c];
-          }
+          KeyRows.subtractScaled(outs[j], 0, ksk, row, n + 1, digit);
         }
       }
     }

@@ -23,6 +23,21 @@ public interface NegacyclicFft {
   void forwardIntegers(long[] poly, int polyOffset, double[] fourier, int fourierOffset);
 
   /**
+   * {@link #forwardIntegers} of a polynomial whose integer coefficients are already stored as
+   * doubles (exactly: |c| < 2^50) at {@code fourier[off .. off + N)}, transformed in place; equal
+   * to {@code forwardIntegers} of the same coefficients as longs. Saves the producer a long buffer
+   * and this transform a conversion pass.
+   */
+  default void forwardIntegersInPlace(double[] fourier, int off) {
+    int n = polynomialSize();
+    long[] poly = new long[n];
+    for (int j = 0; j < n; j++) {
+      poly[j] = (long) fourier[off + j];
+    }
+    forwardIntegers(poly, 0, fourier, off);
+  }
+
+  /**
    * Fourier representation of a torus polynomial: each coefficient is a u64 torus value, read as a
    * signed long and scaled by 2^−64.
    */
@@ -39,6 +54,41 @@ public interface NegacyclicFft {
   default void mul(double[] out, int outOffset, double[] a, int aOffset, double[] b, int bOffset) {
     java.util.Arrays.fill(out, outOffset, outOffset + polynomialSize(), 0.0);
     mulAccumulate(out, outOffset, a, aOffset, b, bOffset);
+  }
+
+  /**
+   * out = a0 ⊙ b0 + a1 ⊙ b1 with a1 = a[aOffset + aStride ..] and b1 = b[bOffset + bStride ..]: the
+   * first two terms of a sum in one pass; the same bits as {@link #mul} then {@link
+   * #mulAccumulate}.
+   */
+  default void mulPair(
+      double[] out,
+      int outOffset,
+      double[] a,
+      int aOffset,
+      int aStride,
+      double[] b,
+      int bOffset,
+      int bStride) {
+    mul(out, outOffset, a, aOffset, b, bOffset);
+    mulAccumulate(out, outOffset, a, aOffset + aStride, b, bOffset + bStride);
+  }
+
+  /**
+   * acc = (acc + a0 ⊙ b0) + a1 ⊙ b1 (operands as in {@link #mulPair}): two terms of a sum in one
+   * pass; the same bits as two {@link #mulAccumulate} calls.
+   */
+  default void mulAccumulatePair(
+      double[] acc,
+      int accOffset,
+      double[] a,
+      int aOffset,
+      int aStride,
+      double[] b,
+      int bOffset,
+      int bStride) {
+    mulAccumulate(acc, accOffset, a, aOffset, b, bOffset);
+    mulAccumulate(acc, accOffset, a, aOffset + aStride, b, bOffset + bStride);
   }
 
   /**

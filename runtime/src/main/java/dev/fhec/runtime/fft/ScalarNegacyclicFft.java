@@ -39,6 +39,21 @@ public final class ScalarNegacyclicFft implements NegacyclicFft {
   }
 
   @Override
+  public void forwardIntegersInPlace(double[] fourier, int off) {
+    int m = tables.m;
+    double[] tr = tables.twistRe;
+    double[] ti = tables.twistIm;
+    for (int j = 0; j < m; j++) {
+      // × 1.0 as in forwardIntegers' twist: exact, so the same bits.
+      double ar = fourier[off + j];
+      double ai = fourier[off + m + j];
+      fourier[off + j] = ar * tr[j] - ai * ti[j];
+      fourier[off + m + j] = ar * ti[j] + ai * tr[j];
+    }
+    forwardInPlace(tables, fourier, off);
+  }
+
+  @Override
   public void forwardTorus(long[] poly, int polyOffset, double[] fourier, int fourierOffset) {
     twist(poly, polyOffset, TWO_POW_M64, fourier, fourierOffset);
     forwardInPlace(tables, fourier, fourierOffset);

@@ -42,11 +42,16 @@ class BatchBootstrapTest {
       long[] difference = new long[n];
       long[] expected = new long[bl[1] * n];
       long[] got = new long[bl[1] * n];
+      double[] gotDoubles = new double[bl[1] * n];
       for (int t = 0; t < 2 * n; t++) {
         Polynomials.monomialMulMinusOne(poly, n, difference, 0, n, t);
         plain.decomposePolynomial(difference, 0, n, expected, 0);
         fused.decomposeRotationDifference(poly, n, n, t, got, 0);
         assertArrayEquals(expected, got, "B=2^" + bl[0] + " ℓ=" + bl[1] + " t=" + t);
+        fused.decomposeRotationDifference(poly, n, n, t, gotDoubles, 0);
+        for (int j = 0; j < expected.length; j++) {
+          assertEquals((double) expected[j], gotDoubles[j], "doubles B=2^" + bl[0] + " t=" + t);
+        }
       }
     }
   }
@@ -85,6 +90,13 @@ class BatchBootstrapTest {
         }) {
       assertFusedEqualsReference(p, 3);
     }
+  }
+
+  /** k = 2, ℓ = 1: an odd number of Fourier terms per column (one pair, one single product). */
+  @Test
+  @Tag("slow")
+  void fusedBlindRotationEqualsTheUnfusedReferenceWithThreeTerms() {
+    assertFusedEqualsReference(ParameterSets.CONCRETE_V0_P4, 1);
   }
 
   @Test

@@ -1,9 +1,11 @@
 package dev.fhec.runtime.algorithms;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.runtime.TestKeys;
+import dev.fhec.runtime.entities.KeyswitchKey;
 import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.ParameterSet;
@@ -95,6 +97,50 @@ class DecompositionAndKeyswitchTest {
         LweCiphertext out = new LweCiphertext(p.n());
         ks.apply(in.data(), 0, out.data(), 0);
         assertEquals(m, LweEncryption.decrypt(keys.client().lweKey(), out, w), p.name());
+      }
+    }
+  }
+
+  /**
+   * The keyswitch (vector kernel when the JVM has the Vector API, as under Surefire) and its
+   * batched form give exactly the bits of the formula out = (0, b) − Σ_i Σ_j d_ij·KSK[i][j]
+   * evaluated by plain loops, on arbitrary u64 inputs.
+   */
+  @Test
+  void keyswitchIsBitIdenticalToThePlainFormula() {
+    for (ParameterSet p : new ParameterSet[] {ParameterSets.TOY_N256, ParameterSets.TOY_K2_L2}) {
+      KeyswitchKey key = TestKeys.of(p).evaluation().keyswitchKey();
+      int nIn = key.inputDimension();
+      int n = key.outputDimension();
+      int levels = key.decomposition().levels();
+      Decomposer decomposer = new Decomposer(key.decomposition());
+      Keyswitch ks = new Keyswitch(key);
+      Random r = new Random(17);
+      int count = 5;
+      long[][] ins = new long[count][nIn + 1];
+      long[][] batchOuts = new long[count][n + 1];
+      for (long[] in : ins) {
+        for (int i = 0; i <= nIn; i++) {
+          in[i] = r.nextLong();
+        }
+      }
+      ks.applyBatch(ins, batchOuts, count);
+      for (int c = 0; c < count; c++) {
+        long[] expected = new long[n + 1];
+        expected[n] = ins[c][nIn];
+        long[] digits = new long[levels];
+        for (int i = 0; i < nIn; i++) {
+          decomposer.decompose(ins[c][i], digits, 0, 1);
+          for (int level = 0; level < levels; level++) {
+            for (int j = 0; j <= n; j++) {
+              expected[j] -= digits[level] * key.data()[key.offset(i, level) + j];
+            }
+          }
+        }
+        long[] out = new long[n + 3];
+        ks.apply(ins[c], 0, out, 2);
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(out, 2, n + 3), p.name());
+        assertArrayEquals(expected, batchOuts[c], p.name() + " batch");
       }
     }
   }

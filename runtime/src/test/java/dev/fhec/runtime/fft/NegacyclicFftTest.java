@@ -259,7 +259,7 @@ class NegacyclicFftTest {
    * less than the error bound) follows.
    */
   @ParameterizedTest(name = "N={0}")
-  @MethodSource("sizes")
+  @MethodSource("agreementSizes")
   void vectorAgreesWithScalar(int n) {
     assertTrue(
         ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(),
@@ -277,6 +277,15 @@ class NegacyclicFftTest {
     scalar.forwardIntegers(digits[0], 0, fs, 0);
     vector.forwardIntegers(digits[0], 0, fv, 0);
     assertArrayEquals(fs, fv, "forwardIntegers N=" + n);
+    // In place from integer-valued doubles: the same bits as from longs, on both paths.
+    double[] inPlace = new double[n + 3];
+    for (NegacyclicFft fft : new NegacyclicFft[] {scalar, vector}) {
+      for (int j = 0; j < n; j++) {
+        inPlace[3 + j] = digits[0][j];
+      }
+      fft.forwardIntegersInPlace(inPlace, 3);
+      assertArrayEquals(fs, java.util.Arrays.copyOfRange(inPlace, 3, n + 3), "in place N=" + n);
+    }
     long[] start = torus(r, n);
     long[] outS = fftSumOfProducts(scalar, digits, torus, start.clone());
     long[] outV = fftSumOfProducts(vector, digits, torus, start.clone());
@@ -296,10 +305,40 @@ class NegacyclicFftTest {
     scalar.mulAccumulate(accumulated, 0, fs, 0, ft, 0);
     assertArrayEquals(mulS, mulV, "mul N=" + n);
     assertArrayEquals(accumulated, mulS, "mul vs mulAccumulate into zeros N=" + n);
+    // Two-term products in one pass: the bits of mul then mulAccumulate (and of two
+    // mulAccumulates), on both paths; operands at a stride, as in a GGSW.
+    double[] as = new double[3 * n];
+    double[] bs = new double[3 * n];
+    System.arraycopy(fs, 0, as, 0, n);
+    System.arraycopy(ft, 0, as, n, n);
+    System.arraycopy(ft, 0, bs, 0, n);
+    System.arraycopy(fs, 0, bs, 2 * n, n);
+    double[] twoTerms = new double[n];
+    scalar.mul(twoTerms, 0, as, 0, bs, 0);
+    scalar.mulAccumulate(twoTerms, 0, as, n, bs, 2 * n);
+    double[] fourTerms = twoTerms.clone();
+    scalar.mulAccumulate(fourTerms, 0, as, 0, bs, 0);
+    scalar.mulAccumulate(fourTerms, 0, as, n, bs, 2 * n);
+    for (NegacyclicFft fft : new NegacyclicFft[] {scalar, vector}) {
+      double[] pair = new double[n + 1];
+      fft.mulPair(pair, 1, as, 0, n, bs, 0, 2 * n);
+      assertArrayEquals(twoTerms, java.util.Arrays.copyOfRange(pair, 1, n + 1), "mulPair N=" + n);
+      fft.mulAccumulatePair(pair, 1, as, 0, n, bs, 0, 2 * n);
+      assertArrayEquals(
+          fourTerms, java.util.Arrays.copyOfRange(pair, 1, n + 1), "mulAccumulatePair N=" + n);
+    }
   }
 
   static IntStream sizes() {
     return IntStream.concat(IntStream.of(SIZES), IntStream.of(LARGE));
+  }
+
+  /**
+   * {@link #sizes} and the other sizes the vector path cache-blocks: radix-2 first stage (4096,
+   * 16384), radix-4 first stage (8192), below and above {@code VectorNegacyclicFft.BLOCK}.
+   */
+  static IntStream agreementSizes() {
+    return IntStream.concat(sizes(), IntStream.of(4096, 16384, 32768));
   }
 
   @Test
