@@ -1,0 +1,137 @@
+package dev.fhec.pipeline;
+
+import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.CompiledCircuit;
+import dev.fhec.compiler.Fhec;
+import dev.fhec.compiler.bundle.BundleCompiler;
+import dev.fhec.compiler.diag.CompileException;
+import dev.fhec.compiler.frontend.onnx.OnnxFrontend;
+import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.optimizer.NoParametersException;
+import dev.fhec.compiler.quant.QuantizationOptions;
+import dev.fhec.compiler.quant.QuantizedProgram;
+import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.params.ParameterSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Head 0 compiled by fhec from its float ONNX graph: quantized post-training by the compiler on the
+ * calibration sentences' float inputs, compiled to a circuit, with the client's encoding (x → q =
+ * rint(x / s_in) clipped to ±qmax) and decoding (y ≈ q · s_out).
+ *
+ * @param roundTo the lookup rounding the compilation needed (none when parameters exist for the
+ *     unrounded circuit): as {@code fhec compile} does for float models, a circuit without secure
+ *     parameters is rounded to the widest precision that has them
+ */
+public record HeadCircuit(
+    QuantizationOptions quantization,
+    QuantizedProgram quantized,
+    CompiledCircuit compiled,
+    OptionalInt roundTo,
+    double compileSeconds) {
+
+  /** Compiles head 0 with optimized (128-bit) parameters. */
+  public static HeadCircuit compile(
+      MinilmArtifacts a, QuantizationOptions q, CompileOptions options) {
+    return compile(a, q, options, Optional.empty());
+  }
+
+  /**
+   * Compiles head 0; with {@code fixed} parameters (tests: a TOY set, which the exact simulator
+   * does not care about) instead of optimizing.
+   */
+  public static HeadCircuit compile(
+      MinilmArtifacts a,
+      QuantizationOptions q,
+      CompileOptions options,
+      Optional<ParameterSet> fixed) {
+    long start = System.nanoTime();
+    QuantizedProgram qp = OnnxFrontend.importQuantized(a.head0Onnx(), a.head0Inputset(), q);
+    List<List<Tensor>> samples = new ArrayList<>();
+    for (List<Tensor> s : OnnxFrontend.readInputset(a.head0Inputset(), qp.program())) {
+      samples.add(List.of(BundleCompiler.quantize(s.get(0), qp.inputScales().get(0), q.nBits())));
+    }
+    // As fhec compile does for float models: a lookup wider than the 16-bit limit is rounded to
+    // it, and a circuit without secure parameters to the widest precision that has them.
+    OptionalInt roundTo = options.roundTo();
+    CompiledCircuit cc = null;
+    for (int attempt = 0; cc == null; attempt++) {
+      CompileOptions o = roundTo.isPresent() ? options.withRoundTo(roundTo.getAsInt()) : options;
+      try {
+        cc = compileWith(qp, o, samples, fixed);
+      } catch (NoParametersException e) {
+        if (options.roundTo().isPresent() || e.largestPrecision().isEmpty() || attempt > 1) {
+          throw e;
+        }
+        roundTo = OptionalInt.of(e.largestPrecision().getAsInt());
+      } catch (CompileException e) {
+        if (options.roundTo().isPresent()
+            || roundTo.isPresent()
+            || !String.valueOf(e.getMessage()).contains("round it first")) {
+          throw e;
+        }
+        roundTo = OptionalInt.of(options.maxTluWidth());
+      }
+    }
+    return new HeadCircuit(q, qp, cc, roundTo, (System.nanoTime() - start) / 1e9);
+  }
+
+  private static CompiledCircuit compileWith(
+      QuantizedProgram qp,
+      CompileOptions options,
+      List<List<Tensor>> samples,
+      Optional<ParameterSet> fixed) {
+    return fixed.isPresent()
+        ? Fhec.compile(qp.program(), options, samples, fixed.get())
+        : Fhec.compile(qp.program(), options, samples);
+  }
+
+  public int nBits() {
+    return quantization.nBits();
+  }
+
+  /** The client's input encoding, as the calibration samples were encoded. */
+  public long[] encode(float[] x) {
+    double s = quantized.inputScales().get(0);
+    long qmax = QuantizationOptions.qmax(quantization.nBits());
+    long[] q = new long[x.length];
+    for (int i = 0; i < x.length; i++) {
+      q[i] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(x[i] / s)));
+    }
+    return q;
+  }
+
+  /** The client's output decoding. */
+  public float[] decode(long[] y) {
+    double s = quantized.outputScales().get(0);
+    float[] f = new float[y.length];
+    for (int i = 0; i < y.length; i++) {
+      f[i] = (float) (y[i] * s);
+    }
+    return f;
+  }
+
+  /**
+   * One simulated run of the circuit (what decryption gives when no bootstrap errs).
+   *
+   * @param overflowed whether a value left its calibrated range on the way (the result is then what
+   *     the encrypted circuit computes, wrapped values included)
+   */
+  public record Simulated(long[] y, boolean overflowed) {}
+
+  public Simulated simulate(long[] q) {
+    try {
+      return new Simulated(run(q, ClearSimulator.Options.exact()), false);
+    } catch (ClearSimulator.OverflowException e) {
+      return new Simulated(
+          run(q, new ClearSimulator.Options(0, java.util.OptionalLong.empty(), false)), true);
+    }
+  }
+
+  private long[] run(long[] q, ClearSimulator.Options o) {
+    return ClearSimulator.run(compiled.circuit(), List.of(q), o).outputs().get(0);
+  }
+}
