@@ -11,10 +11,19 @@ import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.quant.QuantizationOptions;
 import dev.fhec.compiler.quant.QuantizedProgram;
 import dev.fhec.runtime.exec.ClearSimulator;
+import dev.fhec.runtime.io.npy.NpyArray;
+import dev.fhec.runtime.io.npy.Npz;
 import dev.fhec.runtime.params.ParameterSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
@@ -28,6 +37,7 @@ import java.util.OptionalInt;
  */
 public record HeadCircuit(
     QuantizationOptions quantization,
+    OptionalDouble clipPercentile,
     QuantizedProgram quantized,
     CompiledCircuit compiled,
     OptionalInt roundTo,
@@ -39,19 +49,37 @@ public record HeadCircuit(
     return compile(a, q, options, Optional.empty());
   }
 
-  /**
-   * Compiles head 0; with {@code fixed} parameters (tests: a TOY set, which the exact simulator
-   * does not care about) instead of optimizing.
-   */
   public static HeadCircuit compile(
       MinilmArtifacts a,
       QuantizationOptions q,
       CompileOptions options,
       Optional<ParameterSet> fixed) {
+    return compile(a, q, options, fixed, OptionalDouble.empty());
+  }
+
+  /**
+   * Compiles head 0; with {@code fixed} parameters (tests: a TOY set, which the exact simulator
+   * does not care about) instead of optimizing.
+   *
+   * @param clipPercentile when present, the calibration inputs are clipped to ± this percentile of
+   *     their magnitudes before quantization, so that the input scale (and every scale calibrated
+   *     after it) follows the bulk of x instead of LayerNorm's few outlier channels; inputs beyond
+   *     it saturate at ±qmax
+   */
+  public static HeadCircuit compile(
+      MinilmArtifacts a,
+      QuantizationOptions q,
+      CompileOptions options,
+      Optional<ParameterSet> fixed,
+      OptionalDouble clipPercentile) {
     long start = System.nanoTime();
-    QuantizedProgram qp = OnnxFrontend.importQuantized(a.head0Onnx(), a.head0Inputset(), q);
+    Path inputset = a.head0Inputset();
+    if (clipPercentile.isPresent()) {
+      inputset = clipped(inputset, clipPercentile.getAsDouble());
+    }
+    QuantizedProgram qp = OnnxFrontend.importQuantized(a.head0Onnx(), inputset, q);
     List<List<Tensor>> samples = new ArrayList<>();
-    for (List<Tensor> s : OnnxFrontend.readInputset(a.head0Inputset(), qp.program())) {
+    for (List<Tensor> s : OnnxFrontend.readInputset(inputset, qp.program())) {
       samples.add(List.of(BundleCompiler.quantize(s.get(0), qp.inputScales().get(0), q.nBits())));
     }
     // As fhec compile does for float models: a lookup wider than the 16-bit limit is rounded to
@@ -76,7 +104,33 @@ public record HeadCircuit(
         roundTo = OptionalInt.of(options.maxTluWidth());
       }
     }
-    return new HeadCircuit(q, qp, cc, roundTo, (System.nanoTime() - start) / 1e9);
+    return new HeadCircuit(q, clipPercentile, qp, cc, roundTo, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** A temporary copy of the inputset {@code x} clipped to ± the p-th percentile of |x|. */
+  static Path clipped(Path inputset, double p) {
+    if (!(p > 0 && p <= 100)) {
+      throw new IllegalArgumentException("percentile must be in (0, 100], got " + p);
+    }
+    try {
+      NpyArray.Floats x = (NpyArray.Floats) Npz.read(inputset).get("x");
+      double[] mag = new double[x.data().length];
+      for (int i = 0; i < mag.length; i++) {
+        mag[i] = Math.abs(x.data()[i]);
+      }
+      Arrays.sort(mag);
+      double bound = mag[(int) Math.max(0, Math.ceil(p / 100 * mag.length) - 1)];
+      double[] c = new double[mag.length];
+      for (int i = 0; i < c.length; i++) {
+        c[i] = Math.max(-bound, Math.min(bound, x.data()[i]));
+      }
+      Path tmp = Files.createTempFile("head0-inputset-clipped", ".npz");
+      tmp.toFile().deleteOnExit();
+      Npz.write(Map.of("x", new NpyArray.Floats(x.shape(), c)), false, tmp);
+      return tmp;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static CompiledCircuit compileWith(

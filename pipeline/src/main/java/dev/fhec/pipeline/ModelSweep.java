@@ -72,6 +72,7 @@ public final class ModelSweep {
    */
   public record Row(
       QuantizationOptions quantization,
+      java.util.OptionalDouble clipPercentile,
       long pbs,
       double complexity,
       int maxBitWidth,
@@ -87,17 +88,21 @@ public final class ModelSweep {
       double simulateSeconds) {
 
     public static String header() {
-      return "| n_bits | per-channel weights | PBS | complexity | max bits | round-to | head 0 cosine"
+      return "| n_bits | weights | input clip | PBS | complexity | max bits | round-to | head 0 cosine"
           + " | embedding cosine (mean) | embedding cosine (min) | Spearman | top-1 agreement"
-          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
+          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     public String markdown() {
       return String.format(
           Locale.ROOT,
-          "| %d | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
+          "| %d | %s | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
           quantization.nBits(),
-          quantization.perChannelWeights() ? "yes" : "no",
+          (quantization.perChannelWeights() ? "per-channel" : "per-tensor")
+              + (quantization.weightBits() != quantization.nBits()
+                  ? ", " + quantization.weightBits() + "-bit"
+                  : ""),
+          clipPercentile.isPresent() ? "p" + clipPercentile.getAsDouble() : "max",
           pbs,
           complexity,
           maxBitWidth,
@@ -114,9 +119,13 @@ public final class ModelSweep {
   }
 
   /** Compiles head 0 for {@code q} and measures the model with the simulated circuit. */
-  public Row measure(QuantizationOptions q, CompileOptions options, Optional<ParameterSet> fixed)
+  public Row measure(
+      QuantizationOptions q,
+      CompileOptions options,
+      Optional<ParameterSet> fixed,
+      java.util.OptionalDouble clipPercentile)
       throws OrtException {
-    HeadCircuit head = HeadCircuit.compile(artifacts, q, options, fixed);
+    HeadCircuit head = HeadCircuit.compile(artifacts, q, options, fixed, clipPercentile);
     return measure(head);
   }
 
@@ -142,6 +151,7 @@ public final class ModelSweep {
     var report = head.compiled().report();
     return new Row(
         head.quantization(),
+        head.clipPercentile(),
         head.compiled().pbsCount(),
         report.complexity(),
         report.maximumBitWidth(),

@@ -9,12 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Command line of the MiniLM client pipeline:
  *
  * <pre>
- * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--sentences K] [--out F]
+ * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
+ *           [--weight-bits W] [--sentences K] [--out F]
  * encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]
  * </pre>
  *
@@ -32,6 +34,8 @@ public final class PipelineMain {
     Path dir = MinilmArtifacts.DEFAULT_DIR;
     String bits = args[0].equals("table") ? "2,3,4,5,6,7,8" : "4";
     String perChannel = "false";
+    String clip = "none";
+    int weightBits = 0;
     int sentences = args[0].equals("table") ? Integer.MAX_VALUE : 3;
     Path out = Path.of("pipeline-" + args[0] + ".md");
     for (int i = 1; i < args.length; i += 2) {
@@ -43,6 +47,8 @@ public final class PipelineMain {
         case "--dir" -> dir = Path.of(v);
         case "--bits" -> bits = v;
         case "--per-channel" -> perChannel = v;
+        case "--clip" -> clip = v;
+        case "--weight-bits" -> weightBits = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
@@ -56,7 +62,7 @@ public final class PipelineMain {
     MinilmArtifacts a = MinilmArtifacts.load(dir);
     List<Integer> bitList = Arrays.stream(bits.split(",")).map(Integer::parseInt).toList();
     if (args[0].equals("table")) {
-      table(a, bitList, perChannel.split(","), sentences, out);
+      table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
     } else {
       encrypted(a, bitList.get(0), sentences, out);
     }
@@ -66,13 +72,20 @@ public final class PipelineMain {
     System.err.println(
         "error: "
             + why
-            + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--sentences K]"
+            + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
+            + " [--weight-bits W] [--sentences K]"
             + " [--out F] | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
     System.exit(1);
   }
 
   static void table(
-      MinilmArtifacts a, List<Integer> bits, String[] perChannel, int sentences, Path out)
+      MinilmArtifacts a,
+      List<Integer> bits,
+      String[] perChannel,
+      String[] clips,
+      int weightBits,
+      int sentences,
+      Path out)
       throws Exception {
     try (FloatParts parts = new FloatParts(a)) {
       ModelSweep sweep = new ModelSweep(a, parts, sentences);
@@ -88,21 +101,29 @@ public final class PipelineMain {
               ModelSweep.Row.header()));
       List<String> timing = new ArrayList<>();
       for (String pc : perChannel) {
-        for (int b : bits) {
-          QuantizationOptions q =
-              QuantizationOptions.ofBits(b).withPerChannelWeights(Boolean.parseBoolean(pc));
-          ModelSweep.Row row = sweep.measure(q, CompileOptions.defaults(), Optional.empty());
-          emit(out, row.markdown() + "\n");
-          timing.add(
-              String.format(
-                  Locale.ROOT,
-                  "- n_bits %d, per-channel %s: compiled in %.1f s; %d sentences through the model"
-                      + " in %.1f s%n",
-                  b,
-                  pc,
-                  row.compileSeconds(),
-                  row.sentences(),
-                  row.simulateSeconds()));
+        for (String clip : clips) {
+          OptionalDouble c =
+              clip.equals("none")
+                  ? OptionalDouble.empty()
+                  : OptionalDouble.of(Double.parseDouble(clip));
+          for (int b : bits) {
+            QuantizationOptions q =
+                new QuantizationOptions(
+                    b, weightBits > 0 ? weightBits : b, Boolean.parseBoolean(pc));
+            ModelSweep.Row row = sweep.measure(q, CompileOptions.defaults(), Optional.empty(), c);
+            emit(out, row.markdown() + "\n");
+            timing.add(
+                String.format(
+                    Locale.ROOT,
+                    "- n_bits %d, per-channel %s, clip %s: compiled in %.1f s; %d sentences through"
+                        + " the model in %.1f s%n",
+                    b,
+                    pc,
+                    clip,
+                    row.compileSeconds(),
+                    row.sentences(),
+                    row.simulateSeconds()));
+          }
         }
       }
       emit(out, "\n" + String.join("", timing));

@@ -43,7 +43,9 @@ class ModelTableReport {
         for (int b : bits) {
           QuantizationOptions q =
               QuantizationOptions.ofBits(b).withPerChannelWeights(pc.equals("true"));
-          ModelSweep.Row row = sweep.measure(q, CompileOptions.defaults(), Optional.empty());
+          ModelSweep.Row row =
+              sweep.measure(
+                  q, CompileOptions.defaults(), Optional.empty(), java.util.OptionalDouble.empty());
           md.append(row.markdown()).append('\n');
           System.out.println(row.markdown());
           timing.add(
