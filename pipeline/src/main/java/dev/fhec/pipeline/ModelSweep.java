@@ -23,12 +23,21 @@ public final class ModelSweep {
   /** Runs the float model once per sentence (ONNX Runtime, head 0 in float). */
   public ModelSweep(MinilmArtifacts artifacts, FloatParts parts, int sentences)
       throws OrtException {
+    this(artifacts, parts, artifacts.evalIds(), sentences);
+  }
+
+  /**
+   * The sweep over {@code ids} (the evaluation sentences, or the calibration sentences for a search
+   * that must not see the evaluation set).
+   */
+  public ModelSweep(MinilmArtifacts artifacts, FloatParts parts, long[][] ids, int sentences)
+      throws OrtException {
     this.artifacts = artifacts;
     this.parts = parts;
-    int n = Math.min(sentences, artifacts.evalIds().length);
+    int n = Math.min(sentences, ids.length);
     this.floatEmbeddings = new float[n][];
     for (int s = 0; s < n; s++) {
-      FloatParts.LayerZero l0 = parts.pre(artifacts.evalIds()[s]);
+      FloatParts.LayerZero l0 = parts.pre(ids[s]);
       float[] y = parts.head0(l0.x());
       layerZero.add(l0);
       floatHead.add(y);
@@ -52,7 +61,10 @@ public final class ModelSweep {
     return floatHead.get(s);
   }
 
-  /** Worst cosine of the ONNX Runtime float split pipeline against the numpy float model. */
+  /**
+   * Worst cosine of the ONNX Runtime float split pipeline against the numpy float model (the
+   * evaluation sentences' sweep only).
+   */
   public double minCosineToNumpy() {
     double min = 1;
     for (int s = 0; s < floatEmbeddings.length; s++) {

@@ -18,25 +18,31 @@ import java.util.OptionalDouble;
  * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
  *           [--weight-bits W] [--sentences K] [--out F]
  * encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]
+ * search    --min-cosine C [--dir D] [--bits 2,..,8] [--out F]
  * </pre>
  *
  * {@code table} compiles head 0 per setting and measures the model with the simulated circuit;
  * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
- * append markdown to {@code --out} as rows complete. User mistakes exit 1 with a hint.
+ * append markdown to {@code --out} as rows complete. {@code search} finds the cheapest setting (by
+ * complexity) whose mean sentence-embedding cosine on the <em>calibration</em> sentences reaches C,
+ * trying n_bits upwards with two calibrations each (per-tensor max, per-channel with inputs clipped
+ * at p99.9), and prints the trade-off curve it walked. User mistakes exit 1 with a hint.
  */
 public final class PipelineMain {
   private PipelineMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length == 0 || !(args[0].equals("table") || args[0].equals("encrypted"))) {
-      usage("expected a command: table or encrypted");
+    if (args.length == 0
+        || !(args[0].equals("table") || args[0].equals("encrypted") || args[0].equals("search"))) {
+      usage("expected a command: table, encrypted or search");
     }
     Path dir = MinilmArtifacts.DEFAULT_DIR;
-    String bits = args[0].equals("table") ? "2,3,4,5,6,7,8" : "4";
+    String bits = args[0].equals("encrypted") ? "4" : "2,3,4,5,6,7,8";
     String perChannel = "false";
     String clip = "none";
     int weightBits = 0;
-    int sentences = args[0].equals("table") ? Integer.MAX_VALUE : 3;
+    double minCosine = Double.NaN;
+    int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
     for (int i = 1; i < args.length; i += 2) {
       if (i + 1 >= args.length) {
@@ -49,6 +55,7 @@ public final class PipelineMain {
         case "--per-channel" -> perChannel = v;
         case "--clip" -> clip = v;
         case "--weight-bits" -> weightBits = Integer.parseInt(v);
+        case "--min-cosine" -> minCosine = Double.parseDouble(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
@@ -61,7 +68,12 @@ public final class PipelineMain {
     }
     MinilmArtifacts a = MinilmArtifacts.load(dir);
     List<Integer> bitList = Arrays.stream(bits.split(",")).map(Integer::parseInt).toList();
-    if (args[0].equals("table")) {
+    if (args[0].equals("search")) {
+      if (!(minCosine > 0 && minCosine <= 1)) {
+        usage("search needs --min-cosine C with 0 < C <= 1");
+      }
+      search(a, bitList, minCosine, out);
+    } else if (args[0].equals("table")) {
       table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
     } else {
       encrypted(a, bitList.get(0), sentences, out);
@@ -73,8 +85,8 @@ public final class PipelineMain {
         "error: "
             + why
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
-            + " [--weight-bits W] [--sentences K]"
-            + " [--out F] | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
+            + " [--weight-bits W] [--sentences K] [--out F] | search --min-cosine C [--bits ..]"
+            + " | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
     System.exit(1);
   }
 
@@ -127,6 +139,46 @@ public final class PipelineMain {
         }
       }
       emit(out, "\n" + String.join("", timing));
+    }
+  }
+
+  static void search(MinilmArtifacts a, List<Integer> bits, double minCosine, Path out)
+      throws Exception {
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep calib = new ModelSweep(a, parts, a.calibIds(), a.calibIds().length);
+      emit(
+          out,
+          String.format(
+              Locale.ROOT,
+              "search: cheapest head 0 with mean embedding cosine >= %s on the %d calibration"
+                  + " sentences%n%n%s%n",
+              minCosine,
+              calib.sentences(),
+              ModelSweep.Row.header()));
+      ModelSweep.Row best = null;
+      for (int b : bits) {
+        for (boolean tuned : new boolean[] {false, true}) {
+          ModelSweep.Row row =
+              calib.measure(
+                  QuantizationOptions.ofBits(b).withPerChannelWeights(tuned),
+                  CompileOptions.defaults(),
+                  Optional.empty(),
+                  tuned ? OptionalDouble.of(99.9) : OptionalDouble.empty());
+          emit(out, row.markdown() + "\n");
+          if (row.embeddingCosine() >= minCosine
+              && (best == null || row.complexity() < best.complexity())) {
+            best = row;
+          }
+        }
+        if (best != null) {
+          break; // wider inputs only cost more
+        }
+      }
+      emit(
+          out,
+          best == null
+              ? "\nno setting reaches " + minCosine + "\n"
+              : "\nchosen: " + best.markdown() + "\n");
     }
   }
 
