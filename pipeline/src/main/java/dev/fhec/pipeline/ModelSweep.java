@@ -141,6 +141,27 @@ public final class ModelSweep {
     return measure(head);
   }
 
+  /**
+   * The model with head 0's output replaced by zeros (the head removed): what any head circuit must
+   * beat to carry information; a head that decodes to all zeros (2 bits) lands here.
+   *
+   * @return mean embedding cosine, worst embedding cosine, Spearman, top-1 agreement
+   */
+  public double[] ablated() throws OrtException {
+    int n = sentences();
+    float[][] emb = new float[n][];
+    double mean = 0;
+    double min = 1;
+    for (int s = 0; s < n; s++) {
+      emb[s] = parts.post(layerZero.get(s), new float[floatHead.get(s).length]);
+      double c = Metrics.cosine(emb[s], floatEmbeddings[s]);
+      mean += c;
+      min = Math.min(min, c);
+    }
+    Metrics.Retrieval r = Metrics.retrieval(floatEmbeddings, emb);
+    return new double[] {mean / n, min, r.spearman(), r.top1()};
+  }
+
   public Row measure(HeadCircuit head) throws OrtException {
     int n = sentences();
     float[][] emb = new float[n][];

@@ -19,6 +19,7 @@ import java.util.OptionalDouble;
  *           [--weight-bits W] [--sentences K] [--out F]
  * encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]
  * search    --min-cosine C [--dir D] [--bits 2,..,8] [--out F]
+ * ablate    [--dir D] [--sentences K] [--out F]
  * </pre>
  *
  * {@code table} compiles head 0 per setting and measures the model with the simulated circuit;
@@ -33,8 +34,11 @@ public final class PipelineMain {
 
   public static void main(String[] args) throws Exception {
     if (args.length == 0
-        || !(args[0].equals("table") || args[0].equals("encrypted") || args[0].equals("search"))) {
-      usage("expected a command: table, encrypted or search");
+        || !(args[0].equals("table")
+            || args[0].equals("encrypted")
+            || args[0].equals("search")
+            || args[0].equals("ablate"))) {
+      usage("expected a command: table, encrypted, search or ablate");
     }
     Path dir = MinilmArtifacts.DEFAULT_DIR;
     String bits = args[0].equals("encrypted") ? "4" : "2,3,4,5,6,7,8";
@@ -68,7 +72,21 @@ public final class PipelineMain {
     }
     MinilmArtifacts a = MinilmArtifacts.load(dir);
     List<Integer> bitList = Arrays.stream(bits.split(",")).map(Integer::parseInt).toList();
-    if (args[0].equals("search")) {
+    if (args[0].equals("ablate")) {
+      try (FloatParts parts = new FloatParts(a)) {
+        double[] r = new ModelSweep(a, parts, sentences).ablated();
+        emit(
+            out,
+            String.format(
+                Locale.ROOT,
+                "head 0 removed (output 0): embedding cosine mean %.6f, min %.6f, Spearman %.4f,"
+                    + " top-1 %.1f%%%n",
+                r[0],
+                r[1],
+                r[2],
+                100 * r[3]));
+      }
+    } else if (args[0].equals("search")) {
       if (!(minCosine > 0 && minCosine <= 1)) {
         usage("search needs --min-cosine C with 0 < C <= 1");
       }
@@ -86,7 +104,7 @@ public final class PipelineMain {
             + why
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
             + " [--weight-bits W] [--sentences K] [--out F] | search --min-cosine C [--bits ..]"
-            + " | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
+            + " | ablate | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
     System.exit(1);
   }
 
