@@ -91,10 +91,16 @@ public record HeadCircuit(
       try {
         cc = compileWith(qp, o, samples, fixed);
       } catch (NoParametersException e) {
-        if (options.roundTo().isPresent() || e.largestPrecision().isEmpty() || attempt > 1) {
+        if (options.roundTo().isPresent() || e.largestPrecision().isEmpty() || attempt > 4) {
           throw e;
         }
-        roundTo = OptionalInt.of(e.largestPrecision().getAsInt());
+        // Rounded lookups can still leave wider ones (squares of a sum are one bit wider than
+        // their operands): then round one bit further.
+        int next = e.largestPrecision().getAsInt();
+        if (roundTo.isPresent() && next >= roundTo.getAsInt()) {
+          next = roundTo.getAsInt() - 1;
+        }
+        roundTo = OptionalInt.of(next);
       } catch (CompileException e) {
         if (options.roundTo().isPresent()
             || roundTo.isPresent()
