@@ -23,7 +23,10 @@ public final class EncryptedHead {
     byte[] ek = c.evaluationKeyBytes().orElseThrow();
     this.keygenSeconds = (System.nanoTime() - start) / 1e9;
     this.evaluationKeyBytes = ek.length;
+    // The client's copy of the evaluation keys is dropped before the server expands its own: both
+    // at once need twice the memory (4-bit head: out of an 8 GB heap).
     this.client = c.withoutEvaluationKeys();
+    c = null;
     this.server =
         new FheServer(Map.of(NAME, head.compiled().circuit())).loadEvaluationKeys(NAME, ek);
   }
