@@ -1,0 +1,265 @@
+package dev.fhec.pipeline;
+
+import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.quant.QuantizationOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Command line of the MiniLM client pipeline:
+ *
+ * <pre>
+ * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
+ *           [--weight-bits W] [--sentences K] [--out F]
+ * encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]
+ * search    --min-cosine C [--dir D] [--bits 2,..,8] [--out F]
+ * ablate    [--dir D] [--sentences K] [--out F]
+ * </pre>
+ *
+ * {@code table} compiles head 0 per setting and measures the model with the simulated circuit;
+ * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
+ * append markdown to {@code --out} as rows complete. {@code search} finds the cheapest setting (by
+ * complexity) whose mean sentence-embedding cosine on the <em>calibration</em> sentences reaches C,
+ * trying n_bits upwards with two calibrations each (per-tensor max, per-channel with inputs clipped
+ * at p99.9), and prints the trade-off curve it walked. User mistakes exit 1 with a hint.
+ */
+public final class PipelineMain {
+  private PipelineMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0
+        || !(args[0].equals("table")
+            || args[0].equals("encrypted")
+            || args[0].equals("search")
+            || args[0].equals("ablate"))) {
+      usage("expected a command: table, encrypted, search or ablate");
+    }
+    Path dir = MinilmArtifacts.DEFAULT_DIR;
+    String bits = args[0].equals("encrypted") ? "4" : "2,3,4,5,6,7,8";
+    String perChannel = "false";
+    String clip = "none";
+    int weightBits = 0;
+    double minCosine = Double.NaN;
+    int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
+    Path out = Path.of("pipeline-" + args[0] + ".md");
+    for (int i = 1; i < args.length; i += 2) {
+      if (i + 1 >= args.length) {
+        usage("option " + args[i] + " needs a value");
+      }
+      String v = args[i + 1];
+      switch (args[i]) {
+        case "--dir" -> dir = Path.of(v);
+        case "--bits" -> bits = v;
+        case "--per-channel" -> perChannel = v;
+        case "--clip" -> clip = v;
+        case "--weight-bits" -> weightBits = Integer.parseInt(v);
+        case "--min-cosine" -> minCosine = Double.parseDouble(v);
+        case "--sentences" -> sentences = Integer.parseInt(v);
+        case "--out" -> out = Path.of(v);
+        default -> usage("unknown option " + args[i]);
+      }
+    }
+    if (!MinilmArtifacts.present(dir)) {
+      System.err.println(
+          "error: no MiniLM pipeline export in " + dir + "\nhint: " + MinilmArtifacts.REGENERATE);
+      System.exit(1);
+    }
+    MinilmArtifacts a = MinilmArtifacts.load(dir);
+    List<Integer> bitList = Arrays.stream(bits.split(",")).map(Integer::parseInt).toList();
+    if (args[0].equals("ablate")) {
+      try (FloatParts parts = new FloatParts(a)) {
+        double[] r = new ModelSweep(a, parts, sentences).ablated();
+        emit(
+            out,
+            String.format(
+                Locale.ROOT,
+                "head 0 removed (output 0): embedding cosine mean %.6f, min %.6f, Spearman %.4f,"
+                    + " top-1 %.1f%%%n",
+                r[0],
+                r[1],
+                r[2],
+                100 * r[3]));
+      }
+    } else if (args[0].equals("search")) {
+      if (!(minCosine > 0 && minCosine <= 1)) {
+        usage("search needs --min-cosine C with 0 < C <= 1");
+      }
+      search(a, bitList, minCosine, out);
+    } else if (args[0].equals("table")) {
+      table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
+    } else {
+      encrypted(a, bitList.get(0), sentences, out);
+    }
+  }
+
+  private static void usage(String why) {
+    System.err.println(
+        "error: "
+            + why
+            + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
+            + " [--weight-bits W] [--sentences K] [--out F] | search --min-cosine C [--bits ..]"
+            + " | ablate | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
+    System.exit(1);
+  }
+
+  static void table(
+      MinilmArtifacts a,
+      List<Integer> bits,
+      String[] perChannel,
+      String[] clips,
+      int weightBits,
+      int sentences,
+      Path out)
+      throws Exception {
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep sweep = new ModelSweep(a, parts, sentences);
+      emit(
+          out,
+          String.format(
+              Locale.ROOT,
+              "N = %d tokens, %d sentences; float split pipeline (ONNX Runtime) vs numpy model:"
+                  + " min cosine %.8f%n%n%s%n",
+              a.nSeq(),
+              sweep.sentences(),
+              sweep.minCosineToNumpy(),
+              ModelSweep.Row.header()));
+      List<String> timing = new ArrayList<>();
+      for (String pc : perChannel) {
+        for (String clip : clips) {
+          OptionalDouble c =
+              clip.equals("none")
+                  ? OptionalDouble.empty()
+                  : OptionalDouble.of(Double.parseDouble(clip));
+          for (int b : bits) {
+            QuantizationOptions q =
+                new QuantizationOptions(
+                    b, weightBits > 0 ? weightBits : b, Boolean.parseBoolean(pc));
+            ModelSweep.Row row = sweep.measure(q, CompileOptions.defaults(), Optional.empty(), c);
+            emit(out, row.markdown() + "\n");
+            timing.add(
+                String.format(
+                    Locale.ROOT,
+                    "- n_bits %d, per-channel %s, clip %s: compiled in %.1f s; %d sentences through"
+                        + " the model in %.1f s%n",
+                    b,
+                    pc,
+                    clip,
+                    row.compileSeconds(),
+                    row.sentences(),
+                    row.simulateSeconds()));
+          }
+        }
+      }
+      emit(out, "\n" + String.join("", timing));
+    }
+  }
+
+  static void search(MinilmArtifacts a, List<Integer> bits, double minCosine, Path out)
+      throws Exception {
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep calib = new ModelSweep(a, parts, a.calibIds(), a.calibIds().length);
+      emit(
+          out,
+          String.format(
+              Locale.ROOT,
+              "search: cheapest head 0 with mean embedding cosine >= %s on the %d calibration"
+                  + " sentences%n%n%s%n",
+              minCosine,
+              calib.sentences(),
+              ModelSweep.Row.header()));
+      ModelSweep.Row best = null;
+      for (int b : bits) {
+        for (boolean tuned : new boolean[] {false, true}) {
+          ModelSweep.Row row =
+              calib.measure(
+                  QuantizationOptions.ofBits(b).withPerChannelWeights(tuned),
+                  CompileOptions.defaults(),
+                  Optional.empty(),
+                  tuned ? OptionalDouble.of(99.9) : OptionalDouble.empty());
+          emit(out, row.markdown() + "\n");
+          if (row.embeddingCosine() >= minCosine
+              && (best == null || row.complexity() < best.complexity())) {
+            best = row;
+          }
+        }
+        if (best != null) {
+          break; // wider inputs only cost more
+        }
+      }
+      emit(
+          out,
+          best == null
+              ? "\nno setting reaches " + minCosine + "\n"
+              : "\nchosen: " + best.markdown() + "\n");
+    }
+  }
+
+  static void encrypted(MinilmArtifacts a, int bits, int sentences, Path out) throws Exception {
+    HeadCircuit head =
+        HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+    var report = head.compiled().report();
+    emit(
+        out,
+        String.format(
+            Locale.ROOT,
+            "head 0, %d bits: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n",
+            bits,
+            head.compiled().pbsCount(),
+            report.complexity(),
+            head.compileSeconds(),
+            report.parameterChoice()));
+    EncryptedHead enc = new EncryptedHead(head);
+    emit(
+        out,
+        String.format(
+            Locale.ROOT,
+            "keygen %.1f s, evaluation keys %.1f MB (seeded)%n%n| sentence | encrypt s | server s |"
+                + " decrypt s | decrypted = simulated | embedding cosine vs float |%n"
+                + "|---|---|---|---|---|---|%n",
+            enc.keygenSeconds(),
+            enc.evaluationKeyBytes() / 1e6));
+    int mismatches = 0;
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep sweep = new ModelSweep(a, parts, sentences);
+      for (int s = 0; s < sweep.sentences(); s++) {
+        long[] q = head.encode(sweep.layerZero(s).x());
+        HeadCircuit.Simulated sim = head.simulate(q);
+        EncryptedHead.Run run = enc.run(q);
+        boolean same = Arrays.equals(sim.y(), run.y());
+        mismatches += same ? 0 : 1;
+        float[] emb = parts.post(sweep.layerZero(s), head.decode(run.y()));
+        emit(
+            out,
+            String.format(
+                Locale.ROOT,
+                "| %d | %.2f | %.1f | %.2f | %s%s | %.6f |%n",
+                s,
+                run.encryptSeconds(),
+                run.serverSeconds(),
+                run.decryptSeconds(),
+                same ? "yes" : "NO",
+                sim.overflowed() ? " (overflow in simulation)" : "",
+                Metrics.cosine(emb, sweep.floatEmbeddings()[s])));
+      }
+    }
+    if (mismatches > 0) {
+      System.err.println("error: " + mismatches + " sentence(s) decrypted != simulated");
+      System.exit(2);
+    }
+  }
+
+  private static void emit(Path out, String text) throws java.io.IOException {
+    System.out.print(text);
+    Files.writeString(
+        out,
+        text,
+        java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.APPEND);
+  }
+}
