@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,8 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real Spark standalone cluster on 127.0.0.1: a master and two workers (1 core, 1 GB each) as
  * child JVMs, executors as their children, this JVM the driver. Every encrypted result is compared
- * bit for bit with the in-process {@link CircuitExecutor} on the same keys.
+ * bit for bit with the in-process {@link CircuitExecutor} on the same keys. Slow tier: about two
+ * and a half minutes on 2 cores, a third of it starting JVMs.
  */
+@Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SparkClusterTest {
   @TempDir static Path dir;
