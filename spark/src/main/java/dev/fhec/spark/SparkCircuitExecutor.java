@@ -66,7 +66,9 @@ public final class SparkCircuitExecutor implements AutoCloseable {
     }
 
     public static Options defaults() {
-      return new Options(KeyShipping.BROADCAST, 8, 2);
+      // A KS+PBS at 128-bit parameters takes 20-200 ms on one core and a task costs Spark about
+      // 6 ms (bench/RESULTS.md, "Spark backend"): two bootstraps keep that under 15%.
+      return new Options(KeyShipping.BROADCAST, 2, 2);
     }
 
     public Options withShipping(KeyShipping s) {
@@ -192,9 +194,7 @@ public final class SparkCircuitExecutor implements AutoCloseable {
       Circuit circuit, Instruction.Tlu op, LweCiphertext[] elements, LongConsumer tick) {
     int n = elements.length;
     int cores = Math.max(1, sc.defaultParallelism());
-    int byOverhead = Math.max(1, n / options.minSlice());
-    int sliceCount = Math.min(byOverhead, cores * options.slicesPerCore());
-    int size = (n + sliceCount - 1) / sliceCount;
+    int size = sliceSize(n, cores, options);
     ValueInfo in = circuit.value(op.a());
     List<Slice> slices = new ArrayList<>();
     for (int first = 0; first < n; first += size) {
@@ -235,6 +235,23 @@ public final class SparkCircuitExecutor implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Bootstraps per task for a lookup of {@code n} elements on {@code cores} cores: a small lookup
+   * is cut into at most one slice per core (no second wave), a large one into about {@code
+   * slicesPerCore} per core (a slow or lost executor then delays only a small part); never fewer
+   * than {@code minSlice} bootstraps per task, which bounds the per-task overhead.
+   */
+  static int sliceSize(int n, int cores, Options options) {
+    int tasks;
+    if (n <= (long) cores * options.minSlice() * options.slicesPerCore()) {
+      tasks = Math.min(cores, (n + options.minSlice() - 1) / options.minSlice());
+    } else {
+      tasks = cores * options.slicesPerCore();
+    }
+    tasks = Math.max(1, tasks);
+    return (n + tasks - 1) / tasks;
   }
 
   private static String sha256(byte[] bytes) {
