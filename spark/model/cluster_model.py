@@ -7,8 +7,8 @@ Reads a compiled circuit (circuit.json of a bundle) and predicts the wall time o
   T(W) = T_keys(W) + sum over lookup instructions i of
          [ J + waves_i * (s_i * t_i + tau) + X_i ]
 
-  k_i     = max(1, min(n_i // MIN_SLICE, 2 * W * C))   tasks (SparkCircuitExecutor's slicing)
-  s_i     = ceil(n_i / k_i)                             bootstraps per task
+  s_i     = bootstraps per task, k_i = ceil(n_i / s_i) tasks: SparkCircuitExecutor.sliceSize
+            (at most one task per core while that leaves >= MIN_SLICE per task, else 2 per core)
   waves_i = ceil(k_i / (W * C))
   t_i     = core-seconds per KS+PBS in lookup i's partition: the measured in-process CPU time of
             the whole circuit spread over its bootstraps in proportion to n*(k+1)^2*l*N*log2(N)
@@ -25,7 +25,18 @@ import argparse
 import json
 import math
 
-MIN_SLICE = 8
+MIN_SLICE = 2
+SLICES_PER_CORE = 2
+
+
+def slice_size(n, cores):
+    """SparkCircuitExecutor.sliceSize with the default options."""
+    if n <= cores * MIN_SLICE * SLICES_PER_CORE:
+        tasks = min(cores, math.ceil(n / MIN_SLICE))
+    else:
+        tasks = cores * SLICES_PER_CORE
+    tasks = max(1, tasks)
+    return math.ceil(n / tasks)
 
 
 def lookups(circuit, heads):
@@ -69,31 +80,32 @@ def main():
     args = a.parse_args()
     circuit = json.load(open(args.circuit))
     bw = args.net_gbit * 1e9 / 8
+    print("| circuit | workers x cores | first run (ships keys) | later runs (keys cached) "
+          "| of which Spark + transfers | all CPU / cores | critical path |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for heads in [int(h) for h in args.heads.split(",")]:
         ls = lookups(circuit, heads)
         total_work = sum(n * fft_work(p) for n, p, _ in ls)
         per_work = args.cpu_seconds * heads / total_work
         pbs = sum(n for n, _, _ in ls)
-        print(f"{heads} head(s): {pbs:,} PBS in {len(ls)} lookup instructions, "
-              f"{args.cpu_seconds * heads:,.0f} core-s in-process")
+        name = f"{heads} head(s), {pbs:,} PBS, {len(ls)} lookups"
         for w in [int(x) for x in args.workers.split(",")]:
             cores = w * args.cores
             keys = args.key_mb * 1e6 / bw * math.ceil(math.log2(w + 1)) + args.expand_s
-            t = keys
+            t = 0.0
             overhead = 0.0
             for n, p, src in ls:
-                k = max(1, min(n // MIN_SLICE, 2 * cores))
-                s = math.ceil(n / k)
+                s = slice_size(n, cores)
+                k = math.ceil(n / s)
                 waves = math.ceil(k / cores)
                 ti = fft_work(p) * per_work
                 x = n * (lwe_bytes(src) + lwe_bytes(p)) / bw
                 t += args.job_ms / 1e3 + waves * (s * ti + args.task_ms / 1e3) + x
                 overhead += args.job_ms / 1e3 + waves * args.task_ms / 1e3 + x
             ideal = args.cpu_seconds * heads / cores
-            print(f"  {w:3d} workers x {args.cores} cores: {t:7.1f} s "
-                  f"(keys {keys:5.1f} s, Spark + transfer overhead {overhead:5.1f} s, "
-                  f"perfect split {ideal:6.1f} s)")
-
+            floor = sum(min(n, MIN_SLICE) * fft_work(p) * per_work for n, p, _ in ls)
+            print(f"| {name} | {w} x {args.cores} | {t + keys:.0f} s | {t:.1f} s | {overhead:.1f} s "
+                  f"| {ideal:.1f} s | {floor:.1f} s |")
 
 if __name__ == "__main__":
     main()
