@@ -58,7 +58,7 @@ public final class SparkRun {
         conf.setIfMissing("spark.jars", appJar.toString());
       }
       sc = new JavaSparkContext(conf);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Scala code throws SparkException (checked) undeclared.
       throw new MasterException(
           "cannot start a Spark application on '" + master + "': " + e.getMessage(), e);
     }
