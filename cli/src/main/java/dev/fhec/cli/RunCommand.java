@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Example:",
-      "  fhec run --bundle head.fhec --eval-keys keys/eval.keys input.ct -o output.ct"
+      "  fhec run --bundle head.fhec --eval-keys keys/eval.keys input.ct -o output.ct",
+      "  fhec run --spark spark://master:7077 --bundle head.fhec --eval-keys keys/eval.keys \\",
+      "      input.ct -o output.ct"
     })
 final class RunCommand implements Callable<Integer> {
   @ParentCommand FhecCommand root;
@@ -55,6 +57,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Encrypted outputs to write.")
   Path output;
 
+  @Option(
+      names = "--spark",
+      paramLabel = "<master>",
+      description =
+          "Run the lookups' bootstraps on an Apache Spark cluster: a master URL"
+              + " (spark://HOST:7077, yarn, k8s://...) or local[N]. Results are identical to the"
+              + " in-process run.")
+  String spark;
+
   @Override
   public Integer call() throws Exception {
     Bundle b = Bundle.read(bundle);
@@ -64,7 +75,11 @@ final class RunCommand implements Callable<Integer> {
     Io.requireHeapFor(b.circuit(), "running " + b.manifest().name());
     ProgressReporter progress = ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();
-    root.engine().run(b.circuit(), evalKeys, input, output, progress);
+    if (spark != null) {
+      SparkRunner.run(spark, b.circuit(), evalKeys, input, output, progress);
+    } else {
+      root.engine().run(b.circuit(), evalKeys, input, output, progress);
+    }
     long nanos = System.nanoTime() - t0;
     long pbs = b.circuit().pbsCount();
     spec.commandLine()

@@ -23,7 +23,6 @@ import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.Decomposition;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +48,25 @@ public final class CircuitExecutor {
     void update(long done, long total);
   }
 
+  /**
+   * Where the bootstraps of a lookup run: {@link #bootstrap} in this JVM by default; a cluster
+   * backend sends slices of {@code elements} to {@link #bootstrap} in other JVMs. Must return one
+   * output per element, in order, and call {@code tick} once per bootstrap done (it may be null).
+   */
+  @FunctionalInterface
+  public interface Lookups {
+    LweCiphertext[] bootstrap(
+        Circuit circuit, Instruction.Tlu op, LweCiphertext[] elements, LongConsumer tick);
+  }
+
   private final EvaluationKeySet keys;
+
+  private final Lookups lookups;
+
+  /** Encoded tables of the last circuit run ({@link #bootstrap} runs one circuit at a time). */
+  private volatile LutCache lutCache = new LutCache(null, new ConcurrentHashMap<>());
+
+  private record LutCache(Circuit circuit, Map<LutKey, LutAccumulator> luts) {}
 
   /** Keyswitch + bootstrap per BIG_TO_SMALL key of the plan (index into its keyswitches). */
   private final Map<Integer, BatchBootstrap> bootstraps = new ConcurrentHashMap<>();
@@ -66,7 +83,13 @@ public final class CircuitExecutor {
   }
 
   public CircuitExecutor(EvaluationKeySet keys) {
+    this(keys, null);
+  }
+
+  /** An executor whose lookups' bootstraps run where {@code lookups} sends them (null: here). */
+  public CircuitExecutor(EvaluationKeySet keys, Lookups lookups) {
     this.keys = keys;
+    this.lookups = lookups == null ? this::bootstrap : lookups;
   }
 
   /** One-shot convenience: {@code new CircuitExecutor(keys).run(circuit, inputs, null)}. */
@@ -122,7 +145,6 @@ public final class CircuitExecutor {
     EncryptedTensor[] values = new EncryptedTensor[circuit.values().size()];
     long total = circuit.pbsCount();
     AtomicLong done = new AtomicLong();
-    Map<LutKey, LutAccumulator> luts = new HashMap<>();
     for (Instruction ins : circuit.instructions()) {
       ValueInfo info = circuit.value(ins.out());
       EncryptedTensor result =
@@ -176,7 +198,7 @@ public final class CircuitExecutor {
             case Instruction.Sum op -> sum(info, values[op.a()], op.axes(), op.keepDims());
             case Instruction.Gather op -> gather(info, values, op);
             case Instruction.Tlu op ->
-                tlu(circuit, info, values[op.a()], op, luts, done, total, progress);
+                tlu(circuit, info, values[op.a()], op, done, total, progress);
             case Instruction.Keyswitch op -> convert(circuit, info, values[op.a()]);
           };
       values[ins.out()] = result;
@@ -371,7 +393,6 @@ public final class CircuitExecutor {
       ValueInfo info,
       EncryptedTensor a,
       Instruction.Tlu op,
-      Map<LutKey, LutAccumulator> cache,
       AtomicLong done,
       long total,
       Progress progress) {
@@ -386,22 +407,71 @@ public final class CircuitExecutor {
               + a.size()
               + " elements");
     }
+    LongConsumer tick =
+        progress == null ? null : d -> progress.update(done.incrementAndGet(), total);
+    LweCiphertext[] out = lookups.bootstrap(circuit, op, a.elements(), tick);
+    if (out.length != a.size()) {
+      throw new IllegalStateException(
+          "lookup backend returned " + out.length + " outputs for " + a.size() + " inputs");
+    }
+    return EncryptedTensor.of(info, out);
+  }
+
+  /**
+   * KS + PBS of lookup {@code op} on all of its input's elements, in this JVM over its cores.
+   * {@code tick} (may be null) is called once per bootstrap.
+   */
+  public LweCiphertext[] bootstrap(
+      Circuit circuit, Instruction.Tlu op, LweCiphertext[] elements, LongConsumer tick) {
+    return bootstrap(circuit, op, elements, 0, tick);
+  }
+
+  /**
+   * KS + PBS of elements {@code first .. first + slice.length − 1} of lookup {@code op}'s input
+   * ({@code slice}), in this JVM: what a cluster backend runs on each slice. Element i uses the
+   * lookup's table for element {@code first + i} (one table for all, or one per element).
+   */
+  public LweCiphertext[] bootstrap(
+      Circuit circuit, Instruction.Tlu op, LweCiphertext[] slice, int first, LongConsumer tick) {
+    ValueInfo in = circuit.value(op.a());
+    ValueInfo info = circuit.value(op.out());
+    int[] tables = op.tables();
+    if (first < 0
+        || first + slice.length > in.size()
+        || (tables.length != 1 && tables.length != in.size())) {
+      throw new IllegalArgumentException(
+          "elements "
+              + first
+              + ".."
+              + (first + slice.length)
+              + " of a lookup over "
+              + in.size()
+              + " elements with "
+              + tables.length
+              + " tables");
+    }
+    LutCache cache = lutCache;
+    if (cache.circuit() != circuit) {
+      cache = new LutCache(circuit, new ConcurrentHashMap<>());
+      lutCache = cache;
+    }
+    Map<LutKey, LutAccumulator> lutMap = cache.luts();
     int p = op.partition();
     int n = circuit.plan().partition(p).bigN();
     int spec =
-        circuit.plan().keyswitch(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
-    LutAccumulator[] luts = new LutAccumulator[tables.length];
-    for (int i = 0; i < tables.length; i++) {
-      int t = tables[i];
+        circuit.plan().keyswitch(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
+    LutAccumulator[] luts = new LutAccumulator[tables.length == 1 ? 1 : slice.length];
+    for (int i = 0; i < luts.length; i++) {
+      int t = tables[tables.length == 1 ? 0 : first + i];
       luts[i] =
-          cache.computeIfAbsent(
-              new LutKey(t, a.width(), a.signed(), info.width(), p),
+          lutMap.computeIfAbsent(
+              new LutKey(t, in.width(), in.signed(), info.width(), p),
               key -> {
                 LookupTable table = circuit.tables().get(t);
                 // A table of 2^r entries, r < w, reads the r most significant message bits
                 // (approximate rounding): the same box layout at width r, since the signed offset
                 // 2^(w−1)·2^(63−w) = 2^(r−1)·2^(63−r) = 2^62 does not depend on the width.
-                if (table.inputWidth() > a.width()) {
+                if (table.inputWidth() > in.width()) {
                   throw new IllegalArgumentException(
                       "table "
                           + t
@@ -410,29 +480,22 @@ public final class CircuitExecutor {
                           + " entries but the input of %"
                           + op.out()
                           + " has width "
-                          + a.width());
+                          + in.width());
                 }
-                return LutAccumulator.of(table, a.signed(), info.width(), n);
+                return LutAccumulator.of(table, in.signed(), info.width(), n);
               });
     }
-    KeyswitchKey ksk = keys.keyswitchKey(a.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    KeyswitchKey ksk = keys.keyswitchKey(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
     FourierBootstrapKey bsk = keys.bootstrapKey(p).fourier();
-    IntFunction<LutAccumulator> lutOf = i -> luts[tables.length == 1 ? 0 : i];
-    LongConsumer tick =
-        progress == null ? null : d -> progress.update(done.incrementAndGet(), total);
-    LweCiphertext[] out;
+    IntFunction<LutAccumulator> lutOf = i -> luts[luts.length == 1 ? 0 : i];
     if (ksk.inputDimension() == bsk.glweDimension() * bsk.polynomialSize()) {
-      out =
-          bootstraps
-              .computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk))
-              .apply(a.elements(), lutOf, tick);
-    } else {
-      out =
-          crossings
-              .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
-              .apply(a.elements(), lutOf, tick);
+      return bootstraps
+          .computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk))
+          .apply(slice, lutOf, tick);
     }
-    return EncryptedTensor.of(info, out);
+    return crossings
+        .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
+        .apply(slice, lutOf, tick);
   }
 
   /**

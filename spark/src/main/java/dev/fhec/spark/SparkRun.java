@@ -1,0 +1,71 @@
+package dev.fhec.spark;
+
+import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.runtime.exec.CircuitExecutor;
+import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.key.EvaluationKeySet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * One run on a cluster, from a program that has no Spark types in its API (the CLI): opens a Spark
+ * application on {@code master}, runs, closes it.
+ */
+public final class SparkRun {
+  private SparkRun() {}
+
+  /** Why a Spark application could not be started on the master (a URL or connection problem). */
+  public static final class MasterException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MasterException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** Whether Spark's classes are on this JVM's classpath. */
+  public static boolean sparkAvailable() {
+    try {
+      Class.forName("org.apache.spark.SparkContext", false, SparkRun.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /**
+   * Runs {@code circuit} on {@code master} (a master URL or local[N]) with the lookups on the
+   * cluster. {@code appJar}, if a jar file, is shipped to executors for fhec's classes.
+   */
+  public static List<EncryptedTensor> run(
+      String master,
+      Path appJar,
+      Circuit circuit,
+      EvaluationKeySet keys,
+      List<EncryptedTensor> inputs,
+      CircuitExecutor.Progress progress) {
+    if (System.getProperty("log4j2.configurationFile") == null) {
+      System.setProperty("log4j2.configurationFile", "dev/fhec/spark/log4j2-fhec.properties");
+    }
+    SparkConf conf;
+    JavaSparkContext sc;
+    try {
+      conf = SparkContexts.conf(master, "fhec run " + circuit.name(), false);
+      if (appJar != null && Files.isRegularFile(appJar) && !master.startsWith("local")) {
+        conf.setIfMissing("spark.jars", appJar.toString());
+      }
+      sc = new JavaSparkContext(conf);
+    } catch (Exception e) { // Scala code throws SparkException (checked) undeclared.
+      throw new MasterException(
+          "cannot start a Spark application on '" + master + "': " + e.getMessage(), e);
+    }
+    try (sc;
+        SparkCircuitExecutor executor =
+            new SparkCircuitExecutor(sc, keys, SparkCircuitExecutor.Options.defaults())) {
+      return executor.run(circuit, inputs, progress);
+    }
+  }
+}
