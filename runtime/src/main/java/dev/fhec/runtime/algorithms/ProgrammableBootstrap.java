@@ -114,25 +114,12 @@ public final class ProgrammableBootstrap {
   public void applyBatch(
       LweCiphertext[] in, LutAccumulator[] luts, LweCiphertext[][] outs, int count) {
     long[][] inputs = new long[count][];
-    long[] bodyOffsets = new long[count];
-    long[][] tests = new long[count][];
     for (int j = 0; j < count; j++) {
       if (in[j].dimension() != k * n) {
         throw new IllegalArgumentException(
             "bootstrap input has dimension " + in[j].dimension() + ", expected k·N = " + k * n);
       }
-      LutAccumulator lut = luts[j];
-      if (lut.raw().length != n) {
-        throw new IllegalArgumentException(
-            "test polynomial of size " + lut.raw().length + " for N = " + n);
-      }
-      if (outs[j].length != lut.rawIndices().length) {
-        throw new IllegalArgumentException(
-            outs[j].length + " outputs for a bootstrap of " + lut.rawIndices().length + " tables");
-      }
       inputs[j] = in[j].data();
-      bodyOffsets[j] = lut.inputOffset();
-      tests[j] = lut.raw();
     }
     if (smallBatch.length < count) {
       long[][] grown = java.util.Arrays.copyOf(smallBatch, count);
@@ -142,7 +129,33 @@ public final class ProgrammableBootstrap {
       smallBatch = grown;
     }
     keyswitch.applyBatch(inputs, smallBatch, count);
-    rotation.rotateBatch(smallBatch, bodyOffsets, tests, count);
+    bootstrapBatch(smallBatch, luts, outs, count);
+  }
+
+  /**
+   * PBS only of a batch: the small-key ciphertexts {@code smallIn[j]} with {@code luts[j]} into
+   * {@code outs[j]} (one per table), j < {@code count}, in one pass over the bootstrapping key:
+   * bit-identical to {@link #bootstrap} on each. For inputs keyswitched elsewhere (a lookup that
+   * reads a value of another partition).
+   */
+  public void bootstrapBatch(
+      long[][] smallIn, LutAccumulator[] luts, LweCiphertext[][] outs, int count) {
+    long[] bodyOffsets = new long[count];
+    long[][] tests = new long[count][];
+    for (int j = 0; j < count; j++) {
+      LutAccumulator lut = luts[j];
+      if (lut.raw().length != n) {
+        throw new IllegalArgumentException(
+            "test polynomial of size " + lut.raw().length + " for N = " + n);
+      }
+      if (outs[j].length != lut.rawIndices().length) {
+        throw new IllegalArgumentException(
+            outs[j].length + " outputs for a bootstrap of " + lut.rawIndices().length + " tables");
+      }
+      bodyOffsets[j] = lut.inputOffset();
+      tests[j] = lut.raw();
+    }
+    rotation.rotateBatch(smallIn, bodyOffsets, tests, count);
     for (int j = 0; j < count; j++) {
       long[] acc = rotation.batchAccumulator(j);
       int[] indices = luts[j].rawIndices();

@@ -215,6 +215,9 @@ public final class CircuitExecutor {
       int table, int inputWidth, boolean signedInput, int outputWidth, int partition) {}
 
   /** Converts {@code a} to the big key of {@code info}'s partition, element by element. */
+  /** Elements converted per pass over a big-to-big key. */
+  private static final int CONVERSION_BATCH = 16;
+
   private EncryptedTensor convert(Circuit circuit, ValueInfo info, EncryptedTensor a) {
     int spec =
         circuit
@@ -227,13 +230,23 @@ public final class CircuitExecutor {
         conversions.computeIfAbsent(spec, s -> ThreadLocal.withInitial(() -> new Keyswitch(key)));
     int dim = key.outputDimension();
     LweCiphertext[] out = new LweCiphertext[a.size()];
-    IntStream.range(0, out.length)
+    // Batches of elements, so that each row of the key (big to big: up to GBs) read from memory
+    // serves the whole batch; bit-identical to one keyswitch after another.
+    int chunk = Math.max(1, Math.min(CONVERSION_BATCH, (out.length + 1) / 2));
+    IntStream.range(0, (out.length + chunk - 1) / chunk)
         .parallel()
         .forEach(
-            i -> {
-              LweCiphertext c = new LweCiphertext(dim);
-              ks.get().apply(a.element(i).data(), 0, c.data(), 0);
-              out[i] = c;
+            c -> {
+              int from = c * chunk;
+              int count = Math.min(chunk, out.length - from);
+              long[][] ins = new long[count][];
+              long[][] outs = new long[count][];
+              for (int j = 0; j < count; j++) {
+                ins[j] = a.element(from + j).data();
+                out[from + j] = new LweCiphertext(dim);
+                outs[j] = out[from + j].data();
+              }
+              ks.get().applyBatch(ins, outs, count);
             });
     return EncryptedTensor.of(info, out);
   }
@@ -523,34 +536,56 @@ public final class CircuitExecutor {
   private static final class Crossing {
     private final ThreadLocal<Keyswitch> keyswitch;
     private final ThreadLocal<ProgrammableBootstrap> bootstrap;
-    private final ThreadLocal<long[]> small;
+    private final int smallLength;
     private final int bigOut;
+    private final int batchSize;
 
     Crossing(KeyswitchKey ksk, FourierBootstrapKey bsk, KeyswitchKey own) {
       this.keyswitch = ThreadLocal.withInitial(() -> new Keyswitch(ksk));
       this.bootstrap =
           ThreadLocal.withInitial(
               () -> new ProgrammableBootstrap(own, bsk, FftProvider.create(bsk.polynomialSize())));
-      this.small = ThreadLocal.withInitial(() -> new long[ksk.outputDimension() + 1]);
+      this.smallLength = ksk.outputDimension() + 1;
       this.bigOut = bsk.glweDimension() * bsk.polynomialSize();
+      this.batchSize = BatchBootstrap.batchSize(bsk);
     }
 
     LweCiphertext[] apply(
         LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
       LweCiphertext[] out = new LweCiphertext[in.length];
       AtomicLong done = new AtomicLong();
-      IntStream.range(0, in.length)
+      // Batches as in BatchBootstrap: each keyswitching-key row and each GGSW read from memory
+      // serves the whole batch (a crossing key can be hundreds of MB: one element at a time
+      // streamed all of it per element).
+      int cores =
+          java.util.concurrent.ForkJoinTask.inForkJoinPool()
+              ? java.util.concurrent.ForkJoinTask.getPool().getParallelism()
+              : java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1;
+      int chunk = Math.max(1, Math.min(batchSize, (in.length + cores - 1) / cores));
+      int chunks = (in.length + chunk - 1) / chunk;
+      IntStream.range(0, chunks)
           .parallel()
           .forEach(
-              i -> {
-                long[] s = small.get();
-                keyswitch.get().apply(in[i].data(), 0, s, 0);
-                LweCiphertext o = new LweCiphertext(bigOut);
-                bootstrap.get().bootstrap(s, lutOf.apply(i), new LweCiphertext[] {o});
-                out[i] = o;
-                long d = done.incrementAndGet();
+              c -> {
+                int from = c * chunk;
+                int count = Math.min(chunk, in.length - from);
+                long[][] ins = new long[count][];
+                long[][] smalls = new long[count][smallLength];
+                LutAccumulator[] luts = new LutAccumulator[count];
+                LweCiphertext[][] outs = new LweCiphertext[count][];
+                for (int j = 0; j < count; j++) {
+                  ins[j] = in[from + j].data();
+                  luts[j] = lutOf.apply(from + j);
+                  out[from + j] = new LweCiphertext(bigOut);
+                  outs[j] = new LweCiphertext[] {out[from + j]};
+                }
+                keyswitch.get().applyBatch(ins, smalls, count);
+                bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
                 if (progress != null) {
-                  progress.accept(d);
+                  long d = done.addAndGet(count);
+                  for (long t = d - count + 1; t <= d; t++) {
+                    progress.accept(t);
+                  }
                 }
               });
       return out;
