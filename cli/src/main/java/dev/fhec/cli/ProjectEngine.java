@@ -11,9 +11,7 @@ import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.exec.ClearSimulator;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.FhecFiles;
-import dev.fhec.runtime.key.ClientKeySet;
 import dev.fhec.runtime.key.KeyGenerator;
-import dev.fhec.runtime.key.KeySetIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +36,9 @@ final class ProjectEngine implements Engine {
       Circuit circuit, Path clientKey, Path evaluationKeys, ProgressReporter progress) {
     ParameterPlan plan = circuit.plan().requireUsable();
     progress.start("keygen", KeyGenerator.keyCount(plan), "keys");
-    KeyGenerator.Progress told = (what, done, total) -> progress.update(done);
-    ClientKeySet client =
-        KeyGenerator.generateClientKeys(plan, KeySetIdentity.fresh(circuit), told);
-    FhecFiles.writeClientKey(clientKey, client);
     // Each key goes to disk as it is made: the key set is never whole in memory.
-    FhecFiles.writeEvaluationKeys(evaluationKeys, client, told);
+    FheClient.generateToFiles(
+        circuit, clientKey, evaluationKeys, (what, done, total) -> progress.update(done));
     progress.finish();
   }
 

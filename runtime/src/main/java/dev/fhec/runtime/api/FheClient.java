@@ -31,6 +31,20 @@ public final class FheClient {
     this.evaluation = evaluation;
   }
 
+  /**
+   * Generates a key set for {@code circuit} straight into files: the client key, then each
+   * evaluation key written (seeded) as it is made, so the key set is never whole in memory (keys of
+   * several GB). {@code progress} may be null.
+   */
+  public static void generateToFiles(
+      Circuit circuit, Path clientKey, Path evaluationKeys, KeyGenerator.Progress progress) {
+    ClientKeySet client =
+        KeyGenerator.generateClientKeys(
+            circuit.plan().requireUsable(), KeySetIdentity.fresh(circuit), progress);
+    FhecFiles.writeClientKey(clientKey, client);
+    FhecFiles.writeEvaluationKeys(evaluationKeys, client, progress);
+  }
+
   /** Generates a fresh key set for {@code circuit}; {@code progress} may be null. */
   public static FheClient generate(Circuit circuit, KeyGenerator.Progress progress) {
     ParameterPlan plan = circuit.plan().requireUsable();
