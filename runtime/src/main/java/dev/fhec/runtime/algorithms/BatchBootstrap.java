@@ -94,6 +94,19 @@ public final class BatchBootstrap {
     return batchSize;
   }
 
+  /**
+   * Elements per batch when {@code elements} are split into batches of at most {@code batchSize}:
+   * no larger than needed to give every thread work, counting the pool this runs in (a parallel
+   * stream runs in the caller's pool) or the common pool plus the calling thread.
+   */
+  public static int chunkSize(int elements, int batchSize) {
+    int cores =
+        ForkJoinTask.inForkJoinPool()
+            ? ForkJoinTask.getPool().getParallelism()
+            : ForkJoinPool.getCommonPoolParallelism() + 1;
+    return Math.max(1, Math.min(batchSize, (elements + cores - 1) / cores));
+  }
+
   /** This thread's worker (for callers that bootstrap one ciphertext at a time). */
   public ProgrammableBootstrap worker() {
     return workers.get();
@@ -108,13 +121,7 @@ public final class BatchBootstrap {
       LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
     LweCiphertext[] out = new LweCiphertext[in.length];
     AtomicLong done = new AtomicLong();
-    // Chunks no larger than needed to give every thread work: the pool this runs in (a parallel
-    // stream runs in the caller's pool) or the common pool plus the calling thread.
-    int cores =
-        ForkJoinTask.inForkJoinPool()
-            ? ForkJoinTask.getPool().getParallelism()
-            : ForkJoinPool.getCommonPoolParallelism() + 1;
-    int chunk = Math.max(1, Math.min(batchSize, (in.length + cores - 1) / cores));
+    int chunk = chunkSize(in.length, batchSize);
     int chunks = (in.length + chunk - 1) / chunk;
     IntStream.range(0, chunks)
         .parallel()

@@ -232,7 +232,7 @@ public final class CircuitExecutor {
     LweCiphertext[] out = new LweCiphertext[a.size()];
     // Batches of elements, so that each row of the key (big to big: up to GBs) read from memory
     // serves the whole batch; bit-identical to one keyswitch after another.
-    int chunk = Math.max(1, Math.min(CONVERSION_BATCH, (out.length + 1) / 2));
+    int chunk = BatchBootstrap.chunkSize(out.length, CONVERSION_BATCH);
     IntStream.range(0, (out.length + chunk - 1) / chunk)
         .parallel()
         .forEach(
@@ -557,11 +557,7 @@ public final class CircuitExecutor {
       // Batches as in BatchBootstrap: each keyswitching-key row and each GGSW read from memory
       // serves the whole batch (a crossing key can be hundreds of MB: one element at a time
       // streamed all of it per element).
-      int cores =
-          java.util.concurrent.ForkJoinTask.inForkJoinPool()
-              ? java.util.concurrent.ForkJoinTask.getPool().getParallelism()
-              : java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() + 1;
-      int chunk = Math.max(1, Math.min(batchSize, (in.length + cores - 1) / cores));
+      int chunk = BatchBootstrap.chunkSize(in.length, batchSize);
       int chunks = (in.length + chunk - 1) / chunk;
       IntStream.range(0, chunks)
           .parallel()
