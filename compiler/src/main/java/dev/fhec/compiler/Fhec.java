@@ -7,12 +7,10 @@ import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
-import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.ErrorTarget;
 import dev.fhec.compiler.optimizer.KeyBudget;
 import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
 import dev.fhec.compiler.optimizer.NoParametersException;
-import dev.fhec.compiler.optimizer.NoiseDag;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
 import dev.fhec.compiler.optimizer.PartitionedParameters;
@@ -206,10 +204,9 @@ public final class Fhec {
         "");
   }
 
-  /** One parameter set: lookups, circuit outputs and leveled chains all constrain it (issue 9). */
+  /** One parameter set for every lookup ({@code --single-parameter}). */
   private static Choice single(LoweredCircuit lowered, ErrorTarget target) {
-    CircuitProfile profile = NoiseDag.of(lowered).singleProfile();
-    OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
+    OptimizedParameters o = new ParameterOptimizer().optimize(lowered, target);
     return new Choice(
         PlanApplication.apply(lowered, o.parameters()),
         Optional.of(o),
