@@ -127,7 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserException(
             "two bundles are named " + name, "host each model once, or rename one and recompile");
       }
-      Io.requireHeapFor(b.circuit(), "serving " + name);
+      Io.requireHeapFor(b.circuit(), Io.KeyUse.COMPUTING, "serving " + name);
     }
     if (port < 0 || port > 65535) {
       throw new UserException("--port " + port + " is not a port", "use 0..65535");

@@ -70,7 +70,8 @@ class LoweringGoldenTest {
           case "--products=shared" -> java.util.Set.copyOf(Products.of(analysed));
           default -> throw new AssertionError(file + ": unknown RUN option '" + products + "'");
         };
-    Circuit c = Lowering.lower(analysed, ParameterSets.TOY_N256, shared).circuit();
+    Circuit c =
+        PlanApplication.apply(Lowering.lower(analysed, shared), ParameterSets.TOY_N256).circuit();
     String actual = CircuitText.print(c);
     assertArrayEquals(c.digest(), CircuitText.parse(actual).digest(), file + ": round trip");
     if (Boolean.getBoolean("fhec.golden.update")) {
