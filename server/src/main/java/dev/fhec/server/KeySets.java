@@ -210,7 +210,7 @@ final class KeySets {
       if (k == null) {
         Path file = dir.resolve(m.id() + ".keys");
         try {
-          k = fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(file));
+          k = fhe.loadEvaluationKeys(m.circuit(), file);
         } catch (IOException | RejectedInputException e) {
           LOG.warn("stored keys {} cannot be read: {}", file, e.toString());
           throw new UnreadableKeys(
@@ -274,7 +274,7 @@ final class KeySets {
   private FheServer.Loaded parse(String circuit, Path file) throws IOException {
     parsing.acquireUninterruptibly();
     try {
-      return fhe.loadEvaluationKeys(circuit, Files.readAllBytes(file));
+      return fhe.loadEvaluationKeys(circuit, file);
     } finally {
       parsing.release();
     }
