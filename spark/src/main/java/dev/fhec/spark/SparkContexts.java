@@ -13,8 +13,9 @@ public final class SparkContexts {
    * is read as well and wins. A master on this machine makes the driver listen on 127.0.0.1 only;
    * the driver's web UI stays off.
    *
-   * @param forLocalCluster executors see this JVM's class folders ({@link LocalCluster}) and may
-   *     use TOY_ parameters (tests and benchmarks only)
+   * @param forLocalCluster executors get fhec's code from this JVM's classpath ({@link
+   *     LocalCluster#appJar()} as {@code spark.jars}) and may use TOY_ parameters (tests and
+   *     benchmarks only)
    */
   public static SparkConf conf(String master, String appName, boolean forLocalCluster) {
     SparkConf conf = new SparkConf().setMaster(master).setAppName(appName);
@@ -26,7 +27,9 @@ public final class SparkContexts {
     if (forLocalCluster) {
       conf.setIfMissing("spark.executor.memory", "768m");
       conf.setIfMissing("spark.executor.cores", "1");
-      conf.setIfMissing("spark.executor.extraClassPath", LocalCluster.executorClassPath());
+      if (!master.startsWith("local")) {
+        conf.setIfMissing("spark.jars", LocalCluster.appJar().toString());
+      }
       conf.setIfMissing(
           "spark.executor.extraJavaOptions",
           "-Dfhec.allowToyParameters=" + System.getProperty("fhec.allowToyParameters", "false"));
