@@ -71,6 +71,22 @@ class SparkClusterTest {
   }
 
   @Test
+  @Order(0)
+  void executorsRunTheVectorFft() {
+    // Spark launches executors without ./fhec's JVM options: SparkContexts must add the module.
+    List<String> impl =
+        sc.parallelize(List.of(1, 2), 2)
+            .map(i -> dev.fhec.runtime.fft.NegacyclicFfts.implementationName())
+            .collect();
+    assertEquals(
+        List.of(
+            dev.fhec.runtime.fft.NegacyclicFfts.implementationName(),
+            dev.fhec.runtime.fft.NegacyclicFfts.implementationName()),
+        impl);
+    assertTrue(!impl.get(0).equals("scalar"), impl.toString());
+  }
+
+  @Test
   @Order(1)
   void randomProgramsMatchTheInProcessExecutorBitForBit() {
     Random r = new Random(14);
