@@ -12,6 +12,7 @@ import dev.fhec.runtime.io.FhecFiles;
 import dev.fhec.runtime.key.KeyGenerator;
 import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.ParameterSets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +39,12 @@ final class DatasetScoring {
           .add("id", DataTypes.IntegerType, false)
           .add("ct", DataTypes.BinaryType, true);
 
-  /** With {@code parquet} non-null, records go to Parquet there and are read back, both ways. */
-  static void check(SparkSession spark, Path parquet) throws Exception {
+  /**
+   * With {@code parquet} non-null, records go to Parquet there and are read back, both ways;
+   * otherwise they are also read as a folder of ciphertext files ({@code binaryFile}) in {@code
+   * files}.
+   */
+  static void check(SparkSession spark, Path parquet, Path files) throws Exception {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Random r = new Random(31);
     Circuit c = RandomCircuits.generate(r, ParameterSets.TOY_N256);
@@ -79,6 +84,34 @@ final class DatasetScoring {
         SparkClusterTest.assertBitIdentical(expected.get(i), got, "record " + i);
       }
       assertNull(out.get(n).get(out.get(n).fieldIndex("out")));
+
+      if (files != null) {
+        // A folder of .ct files as 'fhec encrypt' writes them, read by Spark's binaryFile source.
+        for (int i = 0; i < 2; i++) {
+          Files.write(files.resolve("r" + i + ".ct"), (byte[]) rows.get(i).get(1));
+        }
+        List<Row> fromFiles =
+            EncryptedDatasets.score(
+                    executor,
+                    c,
+                    spark.read().format("binaryFile").load(files.toString()),
+                    "content",
+                    "out")
+                .orderBy("path")
+                .collectAsList();
+        assertEquals(2, fromFiles.size());
+        for (int i = 0; i < 2; i++) {
+          Row row = fromFiles.get(i);
+          assertTrue(row.getString(row.fieldIndex("path")).endsWith("r" + i + ".ct"));
+          SparkClusterTest.assertBitIdentical(
+              expected.get(i),
+              FhecFiles.ciphertextsFromBytes(
+                  (byte[]) row.get(row.fieldIndex("out")),
+                  "file " + i,
+                  new FhecFiles.Expect(c, id)),
+              "file " + i);
+        }
+      }
 
       // Checked on the driver, before anything runs.
       Dataset<Row> given = records;

@@ -169,7 +169,7 @@ class SparkClusterTest {
   @Test
   @Order(3)
   void parquetOfEncryptedRecordsScoresEachLikeTheInProcessExecutor() throws Exception {
-    DatasetScoring.check(spark, Files.createDirectories(dir.resolve("parquet")));
+    DatasetScoring.check(spark, Files.createDirectories(dir.resolve("parquet")), null);
   }
 
   @Test

@@ -54,8 +54,9 @@ class SparkLocalModeTest {
   }
 
   @Test
-  void datasetOfEncryptedRecordsScoresEachLikeTheInProcessExecutor() throws Exception {
-    DatasetScoring.check(spark, null);
+  void datasetOfEncryptedRecordsScoresEachLikeTheInProcessExecutor(@TempDir Path files)
+      throws Exception {
+    DatasetScoring.check(spark, null, files);
   }
 
   @Test
