@@ -42,7 +42,8 @@ import org.apache.spark.broadcast.Broadcast;
  *       through {@link CircuitExecutor#bootstrap} on an executor. Results are bit for bit those of
  *       the in-process executor: the same code bootstraps the same ciphertexts with the same keys.
  *   <li>{@link #runBatch}: many inputs (an RDD of ciphertext files, as {@code fhec encrypt} writes
- *       them), each run whole on one executor; outputs as ciphertext files.
+ *       them), each run whole on one executor; outputs as ciphertext files. {@link
+ *       EncryptedDatasets#score} does the same on a column of a Spark SQL Dataset.
  * </ul>
  *
  * <p>The keys travel once per executor JVM (a broadcast or an added file, {@link KeyShipping}) in
