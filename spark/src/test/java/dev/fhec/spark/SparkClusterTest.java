@@ -74,10 +74,7 @@ class SparkClusterTest {
   @Order(0)
   void executorsRunTheVectorFft() {
     // Spark launches executors without ./fhec's JVM options: SparkContexts must add the module.
-    List<String> impl =
-        sc.parallelize(List.of(1, 2), 2)
-            .map(i -> dev.fhec.runtime.fft.NegacyclicFfts.implementationName())
-            .collect();
+    List<String> impl = sc.parallelize(List.of(1, 2), 2).map(new FftName()).collect();
     assertEquals(
         List.of(
             dev.fhec.runtime.fft.NegacyclicFfts.implementationName(),
