@@ -26,6 +26,17 @@ public final class SparkRun {
     }
   }
 
+  private static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, SparkRun.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** Whether Spark's classes are on this JVM's classpath. */
   public static boolean sparkAvailable() {
     try {
@@ -81,6 +92,11 @@ public final class SparkRun {
   static JavaSparkContext open(String master, String appName, Path appJar) {
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "dev/fhec/spark/log4j2-fhec.properties");
+    }
+    // Spark logs through SLF4J; with the server's Jetty provider also on the classpath SLF4J may
+    // pick that one, which ignores the configuration above (INFO lines, stack traces).
+    if (System.getProperty("slf4j.provider") == null && present(LOG4J_PROVIDER)) {
+      System.setProperty("slf4j.provider", LOG4J_PROVIDER);
     }
     try {
       SparkConf conf = SparkContexts.conf(master, appName, false);
