@@ -198,6 +198,11 @@ final class KeySets {
     return m;
   }
 
+  /** The key set's file as uploaded. */
+  Path file(Meta m) {
+    return dir.resolve(m.id() + ".keys");
+  }
+
   /** The parsed keys: from memory, else from disk (after a restart, or once evicted). */
   FheServer.Loaded loaded(Meta m) throws IOException {
     FheServer.Loaded k = cached(m.id());
