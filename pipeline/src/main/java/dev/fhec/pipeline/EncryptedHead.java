@@ -40,7 +40,8 @@ public final class EncryptedHead {
   }
 
   /** One run: encrypt on the client, evaluate on the server, decrypt on the client. */
-  public record Run(long[] y, double encryptSeconds, double serverSeconds, double decryptSeconds) {}
+  public record Run(
+      List<long[]> outputs, double encryptSeconds, double serverSeconds, double decryptSeconds) {}
 
   public Run run(long[] q) {
     long t0 = System.nanoTime();
@@ -48,7 +49,7 @@ public final class EncryptedHead {
     long t1 = System.nanoTime();
     byte[] out = FheServer.run(server, in, null);
     long t2 = System.nanoTime();
-    long[] y = client.decrypt(out).get(0);
+    List<long[]> y = client.decrypt(out);
     long t3 = System.nanoTime();
     return new Run(y, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
   }

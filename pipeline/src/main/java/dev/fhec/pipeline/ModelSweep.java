@@ -83,8 +83,8 @@ public final class ModelSweep {
    * @param simulateSeconds time of the simulated pipeline over all sentences (head and float parts)
    */
   public record Row(
-      QuantizationOptions quantization,
-      java.util.OptionalDouble clipPercentile,
+      int nBits,
+      String setting,
       long pbs,
       double complexity,
       int maxBitWidth,
@@ -100,21 +100,17 @@ public final class ModelSweep {
       double simulateSeconds) {
 
     public static String header() {
-      return "| n_bits | weights | input clip | PBS | complexity | max bits | round-to | head 0 cosine"
+      return "| n_bits | quantization | PBS | complexity | max bits | round-to | head 0 cosine"
           + " | embedding cosine (mean) | embedding cosine (min) | Spearman | top-1 agreement"
-          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     public String markdown() {
       return String.format(
           Locale.ROOT,
-          "| %d | %s | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
-          quantization.nBits(),
-          (quantization.perChannelWeights() ? "per-channel" : "per-tensor")
-              + (quantization.weightBits() != quantization.nBits()
-                  ? ", " + quantization.weightBits() + "-bit"
-                  : ""),
-          clipPercentile.isPresent() ? "p" + clipPercentile.getAsDouble() : "max",
+          "| %d | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
+          nBits,
+          setting,
           pbs,
           complexity,
           maxBitWidth,
@@ -173,7 +169,7 @@ public final class ModelSweep {
     for (int s = 0; s < n; s++) {
       HeadCircuit.Simulated sim = head.simulate(head.encode(layerZero.get(s).x()));
       overflows += sim.overflowed() ? 1 : 0;
-      float[] y = head.decode(sim.y());
+      float[] y = head.decode(sim.outputs());
       headCos += Metrics.cosine(y, floatHead.get(s));
       emb[s] = parts.post(layerZero.get(s), y);
       double c = Metrics.cosine(emb[s], floatEmbeddings[s]);
@@ -183,8 +179,8 @@ public final class ModelSweep {
     Metrics.Retrieval r = Metrics.retrieval(floatEmbeddings, emb);
     var report = head.compiled().report();
     return new Row(
-        head.quantization(),
-        head.clipPercentile(),
+        head.nBits(),
+        head.setting(),
         head.compiled().pbsCount(),
         report.complexity(),
         report.maximumBitWidth(),
