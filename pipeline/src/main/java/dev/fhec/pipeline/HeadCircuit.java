@@ -140,6 +140,41 @@ public record HeadCircuit(
         start);
   }
 
+  /** Compiles layer 0's 12-head block ({@link LayerZeroBlock}). */
+  public static HeadCircuit compile(
+      LayerZeroBlock block,
+      List<float[]> calibration,
+      CompileOptions options,
+      Optional<ParameterSet> fixed) {
+    long start = System.nanoTime();
+    int[] shape = block.program().inputs().get(0).type().shape();
+    List<List<Tensor>> samples = new ArrayList<>();
+    for (float[] x : calibration) {
+      samples.add(List.of(new Tensor.Ints(shape, block.encode(x))));
+    }
+    Codec codec =
+        new Codec() {
+          @Override
+          public long[] encode(float[] x) {
+            return block.encode(x);
+          }
+
+          @Override
+          public float[] decode(List<long[]> outputs) {
+            return block.decode(outputs);
+          }
+        };
+    return compileProgram(
+        block.heads() + " heads, per-node " + block.plan().label(),
+        block.plan().inputBits(),
+        block.program(),
+        codec,
+        options,
+        samples,
+        fixed,
+        start);
+  }
+
   private static HeadCircuit compileProgram(
       String setting,
       int nBits,

@@ -44,11 +44,14 @@ public record HeadPlan(
   }
 
   /**
-   * Every group at {@code n} bits, accumulators rounded to n + 2 bits before their lookups (what
-   * keeps 7- and 8-bit heads under the 16-bit table limit), per-channel input scales at the max.
+   * Every group at {@code n} bits, accumulators rounded to n + 2 bits, at most 9, before their
+   * lookups (what keeps 7- and 8-bit heads under the 16-bit table limit and within the precision
+   * that 128-bit parameters allow after the 8-bit weights' matmul: at its noise growth, nu = 2^9.9,
+   * no 11-bit lookup has parameters), per-channel input scales at the max.
    */
   public static HeadPlan uniform(int n) {
-    return new HeadPlan(n, n, n, n, n, n, n + 2, n + 2, 100);
+    int keep = Math.min(n + 2, 9);
+    return new HeadPlan(n, n, n, n, n, n, keep, keep, 100);
   }
 
   /** The lookup groups the search varies, in the order {@link #with} takes. */

@@ -158,6 +158,21 @@ public final class ModelSweep {
     return new double[] {mean / n, min, r.spearman(), r.top1()};
   }
 
+  /** The float context of layer 0's attention (all 12 heads, token-major). */
+  public float[] floatContext(int s) {
+    float[] y0 = floatHead.get(s);
+    float[] rest = layerZero.get(s).ctxRest();
+    int n0 = y0.length / FloatParts.HEAD_DIM;
+    int r = rest.length / n0;
+    float[] ctx = new float[y0.length + rest.length];
+    for (int i = 0; i < n0; i++) {
+      System.arraycopy(
+          y0, i * FloatParts.HEAD_DIM, ctx, i * FloatParts.HIDDEN, FloatParts.HEAD_DIM);
+      System.arraycopy(rest, i * r, ctx, i * FloatParts.HIDDEN + FloatParts.HEAD_DIM, r);
+    }
+    return ctx;
+  }
+
   public Row measure(HeadCircuit head) throws OrtException {
     int n = sentences();
     float[][] emb = new float[n][];
@@ -170,8 +185,28 @@ public final class ModelSweep {
       HeadCircuit.Simulated sim = head.simulate(head.encode(layerZero.get(s).x()));
       overflows += sim.overflowed() ? 1 : 0;
       float[] y = head.decode(sim.outputs());
-      headCos += Metrics.cosine(y, floatHead.get(s));
-      emb[s] = parts.post(layerZero.get(s), y);
+      FloatParts.LayerZero l0 = layerZero.get(s);
+      if (y.length == l0.x().length) {
+        // the 12-head block: its whole context against the float one, heads 1..11 from it too
+        headCos += Metrics.cosine(y, floatContext(s));
+        int n0 = y.length / FloatParts.HIDDEN;
+        float[] y0 = new float[n0 * FloatParts.HEAD_DIM];
+        float[] rest = new float[n0 * (FloatParts.HIDDEN - FloatParts.HEAD_DIM)];
+        for (int i = 0; i < n0; i++) {
+          System.arraycopy(
+              y, i * FloatParts.HIDDEN, y0, i * FloatParts.HEAD_DIM, FloatParts.HEAD_DIM);
+          System.arraycopy(
+              y,
+              i * FloatParts.HIDDEN + FloatParts.HEAD_DIM,
+              rest,
+              i * rest.length / n0,
+              rest.length / n0);
+        }
+        emb[s] = parts.post(new FloatParts.LayerZero(l0.x(), rest), y0);
+      } else {
+        headCos += Metrics.cosine(y, floatHead.get(s));
+        emb[s] = parts.post(l0, y);
+      }
       double c = Metrics.cosine(emb[s], floatEmbeddings[s]);
       embCos += c;
       minCos = Math.min(minCos, c);

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -93,6 +94,37 @@ public final class PerNodeHead {
         b[i] = doubles(vecs.get(i));
       }
       return new Weights(w, b, hidden, d);
+    }
+
+    /**
+     * Head {@code h} of layer 0 (0..11) from {@code layer0_qkv.npz}, the export's Q/K/V weights of
+     * all heads.
+     */
+    public static Weights ofHead(MinilmArtifacts a, int h) {
+      try {
+        Map<String, NpyArray> z = Npz.read(a.dir().resolve("layer0_qkv.npz"));
+        double[][] w = new double[3][];
+        double[][] b = new double[3][];
+        String[] names = {"q", "k", "v"};
+        for (int p = 0; p < 3; p++) {
+          NpyArray.Floats wm = (NpyArray.Floats) z.get("w" + names[p]);
+          NpyArray.Floats bv = (NpyArray.Floats) z.get("b" + names[p]);
+          int hidden = wm.shape()[0];
+          int cols = wm.shape()[1];
+          int d = FloatParts.HEAD_DIM;
+          w[p] = new double[hidden * d];
+          b[p] = new double[d];
+          for (int j = 0; j < d; j++) {
+            for (int c = 0; c < hidden; c++) {
+              w[p][c * d + j] = wm.data()[c * cols + h * d + j];
+            }
+            b[p][j] = bv.data()[h * d + j];
+          }
+        }
+        return new Weights(w, b, w[0].length / FloatParts.HEAD_DIM, FloatParts.HEAD_DIM);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
 
     private static double[] doubles(Tensor t) {
@@ -386,8 +418,20 @@ public final class PerNodeHead {
 
   private Program build() {
     ProgramBuilder b = new ProgramBuilder("minilm_l0_head0_per_node");
+    int[] out = appendTo(b, input(b));
+    b.output(out[0]);
+    b.output(out[1]);
+    return b.build();
+  }
+
+  /** The encrypted input x of a head program: (1, n, hidden) at the plan's input bits. */
+  public int input(ProgramBuilder b) {
     long xmax = QuantizationOptions.qmax(plan.inputBits());
-    int x = b.input("x", new int[] {1, n, hidden}, INT, true, Optional.of(new Bounds(-xmax, xmax)));
+    return b.input("x", new int[] {1, n, hidden}, INT, true, Optional.of(new Bounds(-xmax, xmax)));
+  }
+
+  /** Appends this head reading {@code x} to {@code b}: the ids of e·V and Σe. */
+  public int[] appendTo(ProgramBuilder b, int x) {
     int[] qkv = new int[3];
     for (int p = 0; p < 3; p++) {
       Proj pr = proj[p];
@@ -415,9 +459,7 @@ public final class PerNodeHead {
             b.unary(UnaryFn.Simple.EXP, b.mul(b.cast(t, FLOAT), b.constant(scoreScale))),
             b.constant((double) expMax));
     int e = b.cast(b.unary(new UnaryFn.Clip(0, expMax), b.unary(UnaryFn.Simple.RINT, ef)), INT);
-    b.output(b.matmul(e, qkv[2]));
-    b.output(b.sum(e, List.of(-1), true));
-    return b.build();
+    return new int[] {b.matmul(e, qkv[2]), b.sum(e, List.of(-1), true)};
   }
 
   /** cast(clip(rint(f / s), lo, hi)): the compiler fuses it with f's chain into one lookup. */

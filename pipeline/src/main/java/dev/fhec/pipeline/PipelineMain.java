@@ -20,9 +20,17 @@ import java.util.OptionalDouble;
  * encrypted [--dir D] [--bits 4 | --plan P] [--sentences 3] [--out F]
  * search    --min-cosine C [--dir D] [--bits 4] [--compile K] [--sentences K] [--out F]
  * ablate    [--dir D] [--sentences K] [--out F]
+ * block     --plan P [--dir D] [--heads 12] [--sentences K] [--out F]
+ * inspect   --plan P | --bits B [--dir D] [--out F]
  * </pre>
  *
- * {@code table} compiles head 0 per setting (the compiler's quantizer; {@code --per-node true}:
+ * <p>{@code inspect} prints the compiler's report of one head: PBS and complexity, the optimizer's
+ * account, bootstraps per partition and per node with their table precision.
+ *
+ * <p>{@code block} compiles layer 0's whole attention (all heads, per-node plan P) as one circuit
+ * and measures the model with it simulated (heads 1..11 then come from the circuit too).
+ *
+ * <p>{@code table} compiles head 0 per setting (the compiler's quantizer; {@code --per-node true}:
  * {@link PerNodeHead} with every group at n_bits; {@code --plan "x4 w6 qk4 v5 s4 e4 acc6 sacc6"}:
  * that per-node plan; several separated by ';') and measures the model with the simulated circuit;
  * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
@@ -40,8 +48,10 @@ public final class PipelineMain {
         || !(args[0].equals("table")
             || args[0].equals("encrypted")
             || args[0].equals("search")
-            || args[0].equals("ablate"))) {
-      usage("expected a command: table, encrypted, search or ablate");
+            || args[0].equals("ablate")
+            || args[0].equals("block")
+            || args[0].equals("inspect"))) {
+      usage("expected a command: table, encrypted, search, ablate, block or inspect");
     }
     Path dir = MinilmArtifacts.DEFAULT_DIR;
     String bits = args[0].equals("encrypted") ? "4" : "2,3,4,5,6,7,8";
@@ -51,6 +61,7 @@ public final class PipelineMain {
     String perNode = "false";
     String plan = null;
     int compileLast = 3;
+    int heads = 12;
     double minCosine = Double.NaN;
     int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
@@ -69,6 +80,7 @@ public final class PipelineMain {
         case "--per-node" -> perNode = v;
         case "--plan" -> plan = v;
         case "--compile" -> compileLast = Integer.parseInt(v);
+        case "--heads" -> heads = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
@@ -111,6 +123,13 @@ public final class PipelineMain {
         usage("search needs --min-cosine C with 0 < C <= 1");
       }
       search(a, bitList.get(0), minCosine, compileLast, sentences, out);
+    } else if (args[0].equals("inspect")) {
+      inspect(a, bitList.get(0), headPlan, out);
+    } else if (args[0].equals("block")) {
+      if (headPlan.isEmpty()) {
+        usage("block needs --plan P");
+      }
+      block(a, headPlan.get(), heads, sentences, out);
     } else if (args[0].equals("table")) {
       if (headPlan.isPresent() || perNode.equals("true")) {
         perNodeTable(
@@ -215,6 +234,73 @@ public final class PipelineMain {
                     row.sentences(),
                     row.simulateSeconds()));
       }
+    }
+  }
+
+  static void inspect(MinilmArtifacts a, int bits, Optional<HeadPlan> plan, Path out)
+      throws Exception {
+    List<float[]> calibration = PerNodeHead.calibration(a);
+    HeadCircuit head =
+        plan.isPresent()
+            ? HeadCircuit.compile(
+                new PerNodeHead(plan.get(), PerNodeHead.Weights.of(a), calibration, a.nSeq()),
+                calibration,
+                CompileOptions.defaults(),
+                Optional.empty())
+            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+    var r = head.compiled().report();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %,d PBS, complexity %.4g, round-to %s%n%s%nbootstraps per partition: %s%n%n"
+                + "| node | op | shape | table precision | PBS |%n|---|---|---|---|---|%n",
+            head.setting(),
+            head.compiled().pbsCount(),
+            r.complexity(),
+            head.roundTo().isPresent() ? head.roundTo().getAsInt() : "-",
+            r.parameterChoice(),
+            r.bootstrapsPerPartition()));
+    for (var row : r.nodes()) {
+      if (row.bootstraps() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %%%d | %s | %s | %d | %,d |%n",
+                row.id(),
+                row.op(),
+                Arrays.toString(row.shape()),
+                row.tablePrecision(),
+                row.bootstraps()));
+      }
+    }
+    emit(out, sb.toString());
+  }
+
+  static void block(MinilmArtifacts a, HeadPlan plan, int heads, int sentences, Path out)
+      throws Exception {
+    List<float[]> calibration = PerNodeHead.calibration(a);
+    HeadCircuit block =
+        HeadCircuit.compile(
+            new LayerZeroBlock(plan, a, calibration, heads),
+            calibration,
+            CompileOptions.defaults(),
+            Optional.empty());
+    var report = block.compiled().report();
+    emit(
+        out,
+        String.format(
+            Locale.ROOT,
+            "layer 0 attention, %s: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n%n",
+            block.setting(),
+            block.compiled().pbsCount(),
+            report.complexity(),
+            block.compileSeconds(),
+            report.parameterChoice()));
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep sweep = new ModelSweep(a, parts, sentences);
+      ModelSweep.Row row = sweep.measure(block);
+      emit(out, ModelSweep.Row.header() + "\n" + row.markdown() + "\n");
     }
   }
 

@@ -89,6 +89,40 @@ class PerNodeHeadTest {
   }
 
   @Test
+  void blockOfHeadsIsEachHeadOnOneInput() throws Exception {
+    MinilmArtifacts a = Artifacts.require();
+    List<float[]> calibration = PerNodeHead.calibration(a).subList(0, 16);
+    // head 0 of layer0_qkv.npz is the head of head0.onnx
+    PerNodeHead.Weights w0 = PerNodeHead.Weights.of(a);
+    PerNodeHead.Weights b0 = PerNodeHead.Weights.ofHead(a, 0);
+    for (int p = 0; p < 3; p++) {
+      assertArrayEquals(w0.w()[p], b0.w()[p], 1e-6);
+      assertArrayEquals(w0.b()[p], b0.b()[p], 1e-6);
+    }
+    HeadPlan plan = HeadPlan.parse("x3 w4 qk3 v3 s3 e3 acc5 sacc5");
+    LayerZeroBlock block = new LayerZeroBlock(plan, a, calibration, 2);
+    HeadCircuit c =
+        HeadCircuit.compile(block, calibration, CompileOptions.defaults(), Optional.of(Toy.PARAMS));
+    PerNodeHead h1 = new PerNodeHead(plan, PerNodeHead.Weights.ofHead(a, 1), calibration, a.nSeq());
+    HeadCircuit single =
+        HeadCircuit.compile(h1, calibration, CompileOptions.defaults(), Optional.of(Toy.PARAMS));
+    assertEquals(2 * single.compiled().pbsCount(), c.compiled().pbsCount());
+    long[] q = block.encode(calibration.get(3));
+    List<long[]> out = c.simulate(q).outputs();
+    PerNodeHead.Trace t1 = h1.evaluate(q);
+    assertArrayEquals(t1.num(), out.get(2));
+    assertArrayEquals(t1.den(), out.get(3));
+    float[] ctx = block.decode(out);
+    float[] y1 = h1.decode(List.of(t1.num(), t1.den()));
+    int d = FloatParts.HEAD_DIM;
+    for (int i = 0; i < a.nSeq(); i++) {
+      for (int j = 0; j < d; j++) {
+        assertEquals(y1[i * d + j], ctx[i * 2 * d + d + j], 0);
+      }
+    }
+  }
+
+  @Test
   void planLabelsRoundTrip() {
     HeadPlan p = new HeadPlan(4, 5, 4, 7, 4, 6, 5, 0, 99.9);
     assertEquals("x4 w5 qk4 v7 s4 e6 acc5 sacc- p99.9", p.label());
