@@ -2,6 +2,11 @@ package dev.fhec.pipeline;
 
 import dev.fhec.runtime.api.FheClient;
 import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.io.FhecFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,18 +22,37 @@ public final class EncryptedHead {
   private final double keygenSeconds;
   private final long evaluationKeyBytes;
 
+  /**
+   * Generates the keys with the streaming keygen into a temporary folder (each evaluation key
+   * written as it is made: the 4-bit heads' key sets do not fit an 8 GB heap as one byte array),
+   * loads the server's copy in the Fourier form only, and deletes the files.
+   */
   public EncryptedHead(HeadCircuit head) {
-    long start = System.nanoTime();
-    FheClient c = FheClient.generate(head.compiled().circuit(), null);
-    byte[] ek = c.evaluationKeyBytes().orElseThrow();
-    this.keygenSeconds = (System.nanoTime() - start) / 1e9;
-    this.evaluationKeyBytes = ek.length;
-    // The client's copy of the evaluation keys is dropped before the server expands its own: both
-    // at once need twice the memory (4-bit head: out of an 8 GB heap).
-    this.client = c.withoutEvaluationKeys();
-    c = null;
-    this.server =
-        new FheServer(Map.of(NAME, head.compiled().circuit())).loadEvaluationKeys(NAME, ek);
+    var circuit = head.compiled().circuit();
+    try {
+      Path dir = Files.createTempDirectory("minilm-head-keys");
+      Path clientKey = dir.resolve("client.key");
+      Path evalKeys = dir.resolve("evaluation.keys");
+      try {
+        long start = System.nanoTime();
+        FheClient.generateToFiles(circuit, clientKey, evalKeys, null);
+        this.keygenSeconds = (System.nanoTime() - start) / 1e9;
+        this.evaluationKeyBytes = Files.size(evalKeys);
+        this.client = FheClient.load(circuit, clientKey);
+        this.server =
+            new FheServer(Map.of(NAME, circuit))
+                .load(
+                    NAME,
+                    FhecFiles.readEvaluationKeysForComputing(
+                        evalKeys, FhecFiles.Expect.circuit(circuit)));
+      } finally {
+        Files.deleteIfExists(clientKey);
+        Files.deleteIfExists(evalKeys);
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public double keygenSeconds() {
