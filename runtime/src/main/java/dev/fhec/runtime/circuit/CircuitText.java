@@ -26,6 +26,7 @@ import java.util.TreeMap;
  * value %0 enc i3 [3] @0           (u for unsigned, clear for clear values, @partition)
  * %0 = input 0
  * %1 = tlu %0 tables=[t0] @0
+ * %3 = many_tlu %0 tables=[t0,t1] @0   (out [2,3]: both tables of %0 from one bootstrap)
  * %2 = keyswitch %1
  * inputs %0
  * outputs %1
@@ -115,6 +116,14 @@ public final class CircuitText {
           }
           case Instruction.Tlu op -> {
             StringBuilder s = new StringBuilder("tlu %" + op.a() + " tables=[");
+            int[] t = op.tables();
+            for (int i = 0; i < t.length; i++) {
+              s.append(i == 0 ? "t" : ",t").append(t[i]);
+            }
+            yield s.append("] @").append(op.partition()).toString();
+          }
+          case Instruction.ManyTlu op -> {
+            StringBuilder s = new StringBuilder("many_tlu %" + op.a() + " tables=[");
             int[] t = op.tables();
             for (int i = 0; i < t.length; i++) {
               s.append(i == 0 ? "t" : ",t").append(t[i]);
@@ -268,6 +277,9 @@ public final class CircuitText {
               intList(field(w[5], "element")));
       case "tlu" ->
           new Instruction.Tlu(
+              out, ref(w[3], "%"), refList(field(w[4], "tables"), "t"), ref(w[5], "@"));
+      case "many_tlu" ->
+          new Instruction.ManyTlu(
               out, ref(w[3], "%"), refList(field(w[4], "tables"), "t"), ref(w[5], "@"));
       case "keyswitch" -> new Instruction.Keyswitch(out, ref(w[3], "%"));
       default -> throw new IllegalArgumentException("unknown instruction " + w[2]);

@@ -51,6 +51,27 @@ final class PlanCheck {
                     + p);
           }
         }
+        case Instruction.ManyTlu t -> {
+          if (t.partition() != p) {
+            throw new IllegalArgumentException(
+                "many_tlu defining %"
+                    + out
+                    + " bootstraps in partition "
+                    + t.partition()
+                    + " but its value lives in partition "
+                    + p);
+          }
+          if (inRange(t.a(), values)
+              && plan.keyswitch(values.get(t.a()).partition(), p, Kind.BIG_TO_SMALL).isEmpty()) {
+            throw new IllegalArgumentException(
+                "many_tlu defining %"
+                    + out
+                    + " needs a keyswitch from partition "
+                    + values.get(t.a()).partition()
+                    + " to the small key of "
+                    + p);
+          }
+        }
         case Instruction.Keyswitch k -> {
           if (inRange(k.a(), values)) {
             ValueInfo a = values.get(k.a());
