@@ -4,6 +4,7 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.ManyLookups;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.optimizer.CircuitProfile;
@@ -197,6 +198,16 @@ public final class Fhec {
               lowered = narrow;
             }
           }
+          // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
+          ManyLookups.Choice many =
+              ManyLookups.choose(
+                  lowered,
+                  pp,
+                  fused ->
+                      new MultiParameterOptimizer().optimize(fused, target, options.keyBudget()));
+          lowered = many.lowered();
+          pp = many.parameters();
+          narrowing += many.account();
           partitioned = Optional.of(pp);
           lowered = applyPlan(lowered, pp);
           c = lowered.circuit();

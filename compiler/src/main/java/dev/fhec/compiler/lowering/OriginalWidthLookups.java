@@ -149,6 +149,17 @@ public final class OriginalWidthLookups {
               }
               yield new long[] {lo, hi};
             }
+            case Instruction.ManyTlu t -> {
+              long lo = Long.MAX_VALUE;
+              long hi = Long.MIN_VALUE;
+              for (int ti : t.tables()) {
+                for (long e : c.tables().get(ti).entries()) {
+                  lo = Math.min(lo, e);
+                  hi = Math.max(hi, e);
+                }
+              }
+              yield new long[] {lo, hi};
+            }
             case Instruction.AddEE x ->
                 new long[] {b[x.a()][0] + b[x.b()][0], b[x.a()][1] + b[x.b()][1]};
             case Instruction.SubEE x ->

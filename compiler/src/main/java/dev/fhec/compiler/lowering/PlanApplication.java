@@ -95,6 +95,17 @@ public final class PlanApplication {
               origins.add(origin);
               yield new Instruction.Keyswitch(t.out(), fresh);
             }
+            case Instruction.ManyTlu t -> {
+              int bp = bootstrapPartition == null ? -1 : bootstrapPartition[t.out()];
+              if (bp < 0 || bp == target) {
+                yield new Instruction.ManyTlu(t.out(), t.a(), t.tables(), target);
+              }
+              int fresh = values.size();
+              values.add(values.get(t.out()).inPartition(bp));
+              out.add(new Instruction.ManyTlu(fresh, t.a(), t.tables(), bp));
+              origins.add(origin);
+              yield new Instruction.Keyswitch(t.out(), fresh);
+            }
             case Instruction.Input in -> in;
             case Instruction.Keyswitch k -> k;
             case Instruction.AddEE op ->
@@ -146,9 +157,10 @@ public final class PlanApplication {
     }
     java.util.Set<Integer> used = new java.util.HashSet<>();
     for (Instruction ins : instructions) {
-      if (ins instanceof Instruction.Tlu t) {
+      int bp = Circuit.bootstrapPartition(ins);
+      if (bp >= 0) {
         plan.keyswitch(
-                values.get(t.a()).partition(), t.partition(), KeyswitchSpec.Kind.BIG_TO_SMALL)
+                values.get(ins.operands()[0]).partition(), bp, KeyswitchSpec.Kind.BIG_TO_SMALL)
             .ifPresent(used::add);
       } else if (ins instanceof Instruction.Keyswitch k) {
         plan.keyswitch(
@@ -239,6 +251,8 @@ public final class PlanApplication {
       }
       case Instruction.Tlu op ->
           new Instruction.Tlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
+      case Instruction.ManyTlu op ->
+          new Instruction.ManyTlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
       case Instruction.Keyswitch op -> new Instruction.Keyswitch(op.out(), r.applyAsInt(op.a()));
     };
   }

@@ -91,6 +91,7 @@ public final class NoiseDag {
             case Instruction.SubCE x -> 1;
             case Instruction.Gather x -> 1;
             case Instruction.Tlu x -> 1;
+            case Instruction.ManyTlu x -> 1;
             case Instruction.Keyswitch x ->
                 throw new IllegalArgumentException(
                     "the optimizer reads a circuit before its parameter plan is applied; instruction "
@@ -106,6 +107,16 @@ public final class NoiseDag {
                 t.out(),
                 circuit.tables().get(t.tables()[0]).inputWidth(),
                 circuit.value(t.out()).size()));
+      } else if (in instanceof Instruction.ManyTlu t) {
+        // One bootstrap per input element at precision w + log2 F (CLOT21).
+        lookupOf[i] = lookups.size();
+        lookups.add(
+            new Lookup(
+                i,
+                t.a(),
+                t.out(),
+                CircuitStatistics.precision(circuit, t),
+                circuit.value(t.a()).size()));
       } else {
         CircuitStatistics.Counts k = CircuitStatistics.of(circuit, in);
         leveledTerms[i] = k.encryptedAdditions() + k.clearAdditions() + k.clearMultiplications();
@@ -240,21 +251,12 @@ public final class NoiseDag {
           part[out] = chosen >= 0 ? chosen : desired[out] >= 0 ? desired[out] : 0;
           w[out] = unit(atoms, part[out]);
         }
-        case Instruction.Tlu t -> {
-          int l = lookupOf[i];
-          int dst = lookupPartition[l];
-          groups
-                  .computeIfAbsent(
-                      new GroupKey(part[t.a()], dst, lookups.get(l).precision(), w[t.a()]),
-                      k -> new long[1])[0] +=
-              lookups.get(l).count();
-          part[out] = home[l];
-          w[out] = unit(atoms, m + dst);
-          if (home[l] != dst) {
-            w[out][2 * m + dst * m + home[l]] = 1;
-            conversions[dst][home[l]] += lookups.get(l).count();
-          }
-        }
+        case Instruction.Tlu t ->
+            lookupTerms(
+                i, t.a(), out, m, atoms, lookupPartition, home, part, w, groups, conversions);
+        case Instruction.ManyTlu t ->
+            lookupTerms(
+                i, t.a(), out, m, atoms, lookupPartition, home, part, w, groups, conversions);
         case Instruction.Keyswitch x ->
             throw new IllegalStateException("keyswitch in an unplanned circuit (checked in of())");
         case Instruction.AddEE x ->
@@ -335,6 +337,35 @@ public final class NoiseDag {
       wants[l] = desired[lookups.get(l).out()];
     }
     return new Partitioned(m, part, lookupTerms, outputTerms, conversions, leveled, wants);
+  }
+
+  /** The terms of lookup instruction {@code i} (a Tlu or a many-LUT) reading value {@code a}. */
+  private void lookupTerms(
+      int i,
+      int a,
+      int out,
+      int m,
+      int atoms,
+      int[] lookupPartition,
+      int[] home,
+      int[] part,
+      double[][] w,
+      Map<GroupKey, long[]> groups,
+      long[][] conversions) {
+    int l = lookupOf[i];
+    int dst = lookupPartition[l];
+    groups
+            .computeIfAbsent(
+                new GroupKey(part[a], dst, lookups.get(l).precision(), w[a]), k -> new long[1])[
+            0] +=
+        lookups.get(l).count();
+    part[out] = home[l];
+    w[out] = unit(atoms, m + dst);
+    if (home[l] != dst) {
+      w[out][2 * m + dst * m + home[l]] = 1;
+      // One conversion per output element: F per bootstrap for a many-LUT.
+      conversions[dst][home[l]] += circuit.value(out).size();
+    }
   }
 
   private record GroupKey(int src, int dst, int precision, double[] weights) {

@@ -28,6 +28,7 @@ public final class Norm2Analysis {
           switch (ins) {
             case Instruction.Input in -> 1;
             case Instruction.Tlu t -> 1;
+            case Instruction.ManyTlu t -> 1;
             // A conversion adds keyswitch noise (the optimizer's business), not variance weight.
             case Instruction.Keyswitch k -> nu[k.a()];
             case Instruction.AddEE a -> nu[a.a()] + nu[a.b()];
