@@ -3,6 +3,7 @@ package dev.fhec.compiler;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.lowering.HalvingLookups;
 import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.lowering.ManyLookups;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
@@ -160,6 +161,22 @@ public final class Fhec {
           // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
           CircuitProfile profile = NoiseDag.of(c).singleProfile();
           OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
+          // The ½ of shared-squares products: refreshing lookups where they make it cheaper.
+          Lowering.Lowered refreshed = HalvingLookups.refresh(lowered);
+          if (refreshed != lowered) {
+            try {
+              OptimizedParameters r =
+                  new ParameterOptimizer()
+                      .optimize(NoiseDag.of(refreshed.circuit()).singleProfile(), target);
+              if (r.complexity() < o.complexity()) {
+                o = r;
+                lowered = refreshed;
+                c = refreshed.circuit();
+              }
+            } catch (NoParametersException e) {
+              // keep the reinterpretations
+            }
+          }
           opt = Optional.of(o);
           params = o.parameters();
           c = c.withPlan(ParameterPlan.single(params));
@@ -208,6 +225,17 @@ public final class Fhec {
           lowered = many.lowered();
           pp = many.parameters();
           narrowing += many.account();
+          // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
+          ManyLookups.Choice halving =
+              HalvingLookups.choose(
+                  lowered,
+                  pp,
+                  refreshed ->
+                      new MultiParameterOptimizer()
+                          .optimize(refreshed, target, options.keyBudget()));
+          lowered = halving.lowered();
+          pp = halving.parameters();
+          narrowing += halving.account();
           partitioned = Optional.of(pp);
           lowered = applyPlan(lowered, pp);
           c = lowered.circuit();

@@ -166,6 +166,10 @@ public final class OriginalWidthLookups {
                 new long[] {b[x.a()][0] - b[x.b()][1], b[x.a()][1] - b[x.b()][0]};
             case Instruction.Neg x -> new long[] {-b[x.a()][1], -b[x.a()][0]};
             case Instruction.Keyswitch x -> b[x.a()];
+            case Instruction.Reinterpret x -> {
+              int s = c.value(x.a()).width() - v.width();
+              yield new long[] {b[x.a()][0] >> s, b[x.a()][1] >> s};
+            }
             case Instruction.AddEC x -> {
               long[] k = range(c.constants().get(x.constant()));
               yield new long[] {b[x.a()][0] + k[0], b[x.a()][1] + k[1]};

@@ -128,6 +128,8 @@ public final class PlanApplication {
                 rename(ins, convert(values, converted, out, origins, origin, target));
             case Instruction.Gather op ->
                 rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.Reinterpret op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
           };
       out.add(rewritten);
       origins.add(origin);
@@ -254,6 +256,8 @@ public final class PlanApplication {
       case Instruction.ManyTlu op ->
           new Instruction.ManyTlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
       case Instruction.Keyswitch op -> new Instruction.Keyswitch(op.out(), r.applyAsInt(op.a()));
+      case Instruction.Reinterpret op ->
+          new Instruction.Reinterpret(op.out(), r.applyAsInt(op.a()));
     };
   }
 }

@@ -90,6 +90,7 @@ public final class NoiseDag {
             case Instruction.AddEC x -> 1;
             case Instruction.SubCE x -> 1;
             case Instruction.Gather x -> 1;
+            case Instruction.Reinterpret x -> 1;
             case Instruction.Tlu x -> 1;
             case Instruction.ManyTlu x -> 1;
             case Instruction.Keyswitch x ->
@@ -297,6 +298,7 @@ public final class NoiseDag {
         case Instruction.MatMulEC x -> unary(i, out, x.a(), part, w);
         case Instruction.MatMulCE x -> unary(i, out, x.a(), part, w);
         case Instruction.Sum x -> unary(i, out, x.a(), part, w);
+        case Instruction.Reinterpret x -> unary(i, out, x.a(), part, w);
       }
       if (part[out] >= 0) {
         leveled[part[out]] += leveledTerms[i];

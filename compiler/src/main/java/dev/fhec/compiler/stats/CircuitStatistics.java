@@ -57,6 +57,7 @@ public final class CircuitStatistics {
     return switch (ins) {
       case Instruction.Input in -> Counts.ZERO;
       case Instruction.Gather g -> Counts.ZERO;
+      case Instruction.Reinterpret r -> Counts.ZERO;
       case Instruction.AddEE a -> new Counts(0, 0, out, 0, 0, 0);
       case Instruction.SubEE s -> new Counts(0, 0, out, 0, 0, 0);
       case Instruction.Neg n -> new Counts(0, 0, 0, 0, 0, out);

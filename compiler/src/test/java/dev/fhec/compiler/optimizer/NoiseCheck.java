@@ -169,6 +169,7 @@ final class NoiseCheck {
             case Instruction.SubEE x ->
                 moved(plan, var, x.a(), home) + moved(plan, var, x.b(), home);
             case Instruction.Keyswitch x -> moved(plan, var, x.a(), home);
+            case Instruction.Reinterpret x -> var[x.a()];
             case Instruction.Neg x -> var[x.a()];
             case Instruction.AddEC x -> var[x.a()];
             case Instruction.SubCE x -> var[x.a()];

@@ -36,7 +36,8 @@ public record Circuit(
   /**
    * 2: parameter plans (partitions, keyswitches), value partitions, Keyswitch instructions. {@link
    * Instruction.ManyTlu} is an addition within 2: every file without it reads as before, and a
-   * reader that predates it refuses it as an unknown instruction instead of misreading it.
+   * reader that predates it refuses it as an unknown instruction instead of misreading it; so is
+   * {@link Instruction.Reinterpret}.
    */
   public static final int FORMAT_VERSION = 2;
 

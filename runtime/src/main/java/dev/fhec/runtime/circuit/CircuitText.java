@@ -27,6 +27,7 @@ import java.util.TreeMap;
  * %0 = input 0
  * %1 = tlu %0 tables=[t0] @0
  * %3 = many_tlu %0 tables=[t0,t1] @0   (out [2,3]: both tables of %0 from one bootstrap)
+ * %4 = reinterpret %2                    (the same ciphertexts at a smaller width)
  * %2 = keyswitch %1
  * inputs %0
  * outputs %1
@@ -131,6 +132,7 @@ public final class CircuitText {
             yield s.append("] @").append(op.partition()).toString();
           }
           case Instruction.Keyswitch op -> "keyswitch %" + op.a();
+          case Instruction.Reinterpret op -> "reinterpret %" + op.a();
         };
   }
 
@@ -282,6 +284,7 @@ public final class CircuitText {
           new Instruction.ManyTlu(
               out, ref(w[3], "%"), refList(field(w[4], "tables"), "t"), ref(w[5], "@"));
       case "keyswitch" -> new Instruction.Keyswitch(out, ref(w[3], "%"));
+      case "reinterpret" -> new Instruction.Reinterpret(out, ref(w[3], "%"));
       default -> throw new IllegalArgumentException("unknown instruction " + w[2]);
     };
   }

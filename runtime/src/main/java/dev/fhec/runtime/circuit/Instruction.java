@@ -29,6 +29,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Instruction.Gather.class, name = "gather"),
   @JsonSubTypes.Type(value = Instruction.Tlu.class, name = "tlu"),
   @JsonSubTypes.Type(value = Instruction.ManyTlu.class, name = "many_tlu"),
+  @JsonSubTypes.Type(value = Instruction.Reinterpret.class, name = "reinterpret"),
   @JsonSubTypes.Type(value = Instruction.Keyswitch.class, name = "keyswitch"),
 })
 public sealed interface Instruction {
@@ -196,6 +197,20 @@ public sealed interface Instruction {
       }
     }
 
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * out = a / 2^s at out's width w − s, for a of width w whose every element is a multiple of 2^s
+   * (the compiler guarantees it): no operation at all, the same ciphertexts read at another width,
+   * since m·2^(63−w) = (m/2^s)·2^(63−(w−s)). Same shape, signedness and partition; out's width is
+   * below a's. Where the division would not be exact the low bits act as noise (the simulator
+   * refuses such an input when it detects overflows). E.g. the ½ of a shared-squares product.
+   */
+  record Reinterpret(int out, int a) implements Instruction {
     @Override
     public int[] operands() {
       return new int[] {a};

@@ -101,6 +101,26 @@ final class PlanCheck {
         case Instruction.MatMulCE op -> same(values, out, p, op.a());
         case Instruction.Sum op -> same(values, out, p, op.a());
         case Instruction.Gather op -> same(values, out, p, op.sources());
+        case Instruction.Reinterpret op -> {
+          same(values, out, p, op.a());
+          if (inRange(op.a(), values)) {
+            ValueInfo a = values.get(op.a());
+            ValueInfo o = values.get(out);
+            if (!java.util.Arrays.equals(a.shape(), o.shape())
+                || a.signed() != o.signed()
+                || a.encrypted() != o.encrypted()
+                || o.width() >= a.width()) {
+              throw new IllegalArgumentException(
+                  "reinterpret defining %"
+                      + out
+                      + " changes "
+                      + a
+                      + " into "
+                      + o
+                      + " (same shape and signedness, a smaller width)");
+            }
+          }
+        }
       }
     }
   }

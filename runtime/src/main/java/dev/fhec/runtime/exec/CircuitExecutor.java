@@ -202,6 +202,7 @@ public final class CircuitExecutor {
             case Instruction.ManyTlu op ->
                 manyTlu(circuit, info, values[op.a()], op, done, total, progress);
             case Instruction.Keyswitch op -> convert(circuit, info, values[op.a()]);
+            case Instruction.Reinterpret op -> EncryptedTensor.of(info, values[op.a()].elements());
           };
       values[ins.out()] = result;
     }

@@ -238,6 +238,31 @@ public final class ClearSimulator {
           }
         }
         case Instruction.Keyswitch k -> r = vals[k.a()].clone();
+        case Instruction.Reinterpret re -> {
+          long[] x = vals[re.a()];
+          int s = circuit.value(re.a()).width() - out.width();
+          r = new long[x.length];
+          for (int i = 0; i < x.length; i++) {
+            if (options.detectOverflow() && (x[i] & ((1L << s) - 1)) != 0) {
+              throw new OverflowException(
+                  ii,
+                  re.a(),
+                  "instruction "
+                      + ii
+                      + " (Reinterpret of value "
+                      + re.a()
+                      + " into value "
+                      + re.out()
+                      + ") reads "
+                      + x[i]
+                      + " at element "
+                      + i
+                      + ", not a multiple of 2^"
+                      + s);
+            }
+            r[i] = x[i] >> s;
+          }
+        }
         case Instruction.ManyTlu t -> {
           ValueInfo in = circuit.value(t.a());
           long[] x = vals[t.a()];
