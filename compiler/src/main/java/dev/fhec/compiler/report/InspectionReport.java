@@ -430,7 +430,8 @@ public record InspectionReport(
                         o.maxPError(),
                         o.globalPError(),
                         targetText(o.target()),
-                        o.why(),
+                        // The optimizer's account plus the lowering choices it priced.
+                        cc.report().parameterChoice(),
                         List.of()))
             .or(
                 () ->
@@ -442,7 +443,7 @@ public record InspectionReport(
                                     pp.maxPError(),
                                     pp.globalPError(),
                                     targetText(pp.target()),
-                                    pp.why(),
+                                    cc.report().parameterChoice(),
                                     budgetAlternative(pp))))
             .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
     return of(
