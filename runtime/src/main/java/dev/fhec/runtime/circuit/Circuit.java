@@ -120,12 +120,13 @@ public record Circuit(
   }
 
   /**
-   * Bootstraps instruction {@code i} performs: one per element of a lookup's input (a many-LUT
-   * computes all its functions from one), none for the other instructions.
+   * Bootstraps instruction {@code i} performs: one per element of a lookup (of its output, the same
+   * count as its input's), one per element of a many-LUT's input (all its functions from one), none
+   * for the other instructions.
    */
   public long pbsCount(Instruction i) {
     if (i instanceof Instruction.Tlu t) {
-      return values.get(t.a()).size();
+      return values.get(t.out()).size();
     }
     if (i instanceof Instruction.ManyTlu t) {
       return values.get(t.a()).size();
