@@ -5,6 +5,7 @@ import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.HalvingLookups;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.LoweringChoice;
 import dev.fhec.compiler.lowering.ManyLookups;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
@@ -216,7 +217,7 @@ public final class Fhec {
             }
           }
           // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
-          ManyLookups.Choice many =
+          LoweringChoice many =
               ManyLookups.choose(
                   lowered,
                   pp,
@@ -226,7 +227,7 @@ public final class Fhec {
           pp = many.parameters();
           narrowing += many.account();
           // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
-          ManyLookups.Choice halving =
+          LoweringChoice halving =
               HalvingLookups.choose(
                   lowered,
                   pp,

@@ -85,13 +85,13 @@ public final class HalvingLookups {
    *
    * @param parameters the plan of {@code lowered}
    */
-  public static ManyLookups.Choice choose(
+  public static LoweringChoice choose(
       Lowering.Lowered lowered,
       PartitionedParameters parameters,
       Function<Circuit, PartitionedParameters> optimize) {
     long[] n = count(lowered.circuit());
     if (n[0] == 0) {
-      return new ManyLookups.Choice(lowered, parameters, "");
+      return new LoweringChoice(lowered, parameters, "");
     }
     Lowering.Lowered refreshed = refresh(lowered);
     PartitionedParameters q;
@@ -112,7 +112,7 @@ public final class HalvingLookups {
             parameters.complexity(),
             q == null ? "no parameters" : String.format(Locale.ROOT, "%.4e", q.complexity()));
     return take
-        ? new ManyLookups.Choice(refreshed, q, account)
-        : new ManyLookups.Choice(lowered, parameters, account);
+        ? new LoweringChoice(refreshed, q, account)
+        : new LoweringChoice(lowered, parameters, account);
   }
 }

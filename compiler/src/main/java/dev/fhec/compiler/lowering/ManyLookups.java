@@ -158,21 +158,15 @@ public final class ManyLookups {
   }
 
   /**
-   * The circuit with the groups that pay fused, its parameters, and the report's account.
-   *
-   * @param lowered the circuit the optimizer chose {@code parameters} for
-   * @param optimize the multi-parameter optimizer under the compilation's target and key budget
-   */
-  public record Choice(
-      Lowering.Lowered lowered, PartitionedParameters parameters, String account) {}
-
-  /**
    * Greedy in program order: fuse a group when the optimizer's plan for the whole circuit with it
    * fused (and the groups taken before) is preferable to the plan without ({@link
    * PartitionedParameters#preferableTo}: within the key budget, then lower complexity). One
    * optimizer run per candidate group; none when there is no candidate.
+   *
+   * @param lowered the circuit the optimizer chose {@code parameters} for
+   * @param optimize the multi-parameter optimizer under the compilation's target and key budget
    */
-  public static Choice choose(
+  public static LoweringChoice choose(
       Lowering.Lowered lowered,
       PartitionedParameters parameters,
       Function<Circuit, PartitionedParameters> optimize) {
@@ -181,7 +175,7 @@ public final class ManyLookups {
     sb.append(String.format(Locale.ROOT, "%nmany-LUT (several lookups of one value in one PBS):"));
     if (groups.isEmpty()) {
       sb.append(" no two exact lookups read the same value with the same output type");
-      return new Choice(lowered, parameters, sb.toString());
+      return new LoweringChoice(lowered, parameters, sb.toString());
     }
     List<Group> taken = new ArrayList<>();
     Lowering.Lowered best = lowered;
@@ -218,6 +212,6 @@ public final class ManyLookups {
         bestPlan = q;
       }
     }
-    return new Choice(best, bestPlan, sb.toString());
+    return new LoweringChoice(best, bestPlan, sb.toString());
   }
 }
