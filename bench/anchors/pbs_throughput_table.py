@@ -8,6 +8,7 @@ ap = argparse.ArgumentParser()
 ap.add_argument("raw")
 ap.add_argument("--raw-name", required=True)
 ap.add_argument("--tp-rounds", default="3")
+ap.add_argument("--heading", default="## Batch throughput vs tfhe-rs (KS+PBS, 1 and 2 threads)")
 for flag in ("--command", "--date", "--machine", "--jdk", "--rustc", "--tfhe", "--rounds"):
     ap.add_argument(flag, required=True)
 a = ap.parse_args()
@@ -65,7 +66,7 @@ def f2(x):
     return "—" if x != x else f"{x:.1f}"
 
 
-print("## Batch throughput vs tfhe-rs (KS+PBS, 1 and 2 threads)\n")
+print(a.heading + "\n")
 print(f"- Command: `{a.command.strip()}`")
 print(f"- Date: {a.date}; machine: {a.machine}")
 print(f"- JDK: {a.jdk}; rustc: {a.rustc}; tfhe crate {a.tfhe}: rayon `par_iter().map_init` over "

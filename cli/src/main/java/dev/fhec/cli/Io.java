@@ -146,43 +146,54 @@ final class Io {
     return m;
   }
 
-  /**
-   * Fails early, with the numbers, when the evaluation keys of {@code circuit} cannot fit in this
-   * JVM's heap, instead of an OutOfMemoryError minutes into a run: every partition's bootstrapping
-   * key in the Fourier domain and every keyswitching key, plus the coefficient-form bootstrapping
-   * keys the key set keeps beside them.
-   */
-  static void requireHeapFor(Circuit circuit, String what) {
-    KeySizes k = KeySizes.of(circuit.plan());
-    // Keys are read for computing: each bootstrapping key's coefficient form lives only while it
-    // is turned into the Fourier form, so the largest one is the transient extra.
-    long transientBsk = 0;
-    for (var p : circuit.plan().partitions()) {
-      transientBsk = Math.max(transientBsk, KeySizes.partition(p).bootstrapKey());
+  /** What a command holds of a circuit's keys, for {@link #requireHeapFor}. */
+  enum KeyUse {
+    /**
+     * Running: every partition's bootstrapping key in the Fourier domain and every keyswitching
+     * key. Keys are read for computing: each bootstrapping key's coefficient form lives only while
+     * it is turned into the Fourier form, so the largest one is the transient extra.
+     */
+    COMPUTING(" of evaluation keys and ", " for the largest bootstrapping key while it is read"),
+    /**
+     * Key generation, which writes the evaluation keys as it makes them: the secret keys and one
+     * batch of key rows are all it holds.
+     */
+    KEYGEN(" of secret keys and ", " of key rows in flight");
+
+    private final String held;
+    private final String transientPart;
+
+    KeyUse(String held, String transientPart) {
+      this.held = held;
+      this.transientPart = transientPart;
     }
-    requireHeap(
-        k.evaluationKeys() + transientBsk,
-        what,
-        KeySizes.human(k.evaluationKeys())
-            + " of evaluation keys and "
-            + KeySizes.human(transientBsk)
-            + " for the largest bootstrapping key while it is read");
   }
 
   /**
-   * {@link #requireHeap} for key generation, which writes the evaluation keys as it makes them: the
-   * secret keys and one batch of key rows are all it holds.
+   * Fails early, with the numbers, when what {@code use} holds of the keys of {@code circuit}
+   * cannot fit in this JVM's heap, instead of an OutOfMemoryError minutes into a run.
    */
-  static void requireHeapForKeygen(Circuit circuit, String what) {
-    KeySizes k = KeySizes.of(circuit.plan());
-    long batch = dev.fhec.runtime.key.KeyGenerator.streamingBytes(circuit.plan());
+  static void requireHeapFor(Circuit circuit, KeyUse use, String what) {
+    var plan = circuit.plan();
+    KeySizes k = KeySizes.of(plan);
+    long held =
+        switch (use) {
+          case COMPUTING -> k.evaluationKeys();
+          case KEYGEN -> k.secretKeys();
+        };
+    long extra = 0;
+    switch (use) {
+      case COMPUTING -> {
+        for (var p : plan.partitions()) {
+          extra = Math.max(extra, KeySizes.partition(p).bootstrapKey());
+        }
+      }
+      case KEYGEN -> extra = dev.fhec.runtime.key.KeyGenerator.streamingBytes(plan);
+    }
     requireHeap(
-        k.secretKeys() + batch,
+        held + extra,
         what,
-        KeySizes.human(k.secretKeys())
-            + " of secret keys and "
-            + KeySizes.human(batch)
-            + " of key rows in flight");
+        KeySizes.human(held) + use.held + KeySizes.human(extra) + use.transientPart);
   }
 
   /** Refuses {@code what} when {@code need} bytes exceed 90% of the heap, with what to do. */

@@ -60,7 +60,7 @@ final class KeygenCommand implements Callable<Integer> {
       throw new UserException(
           "keys already exist in " + keyDir, "pass --force to replace them, or choose another -o");
     }
-    Io.requireHeapForKeygen(b.circuit(), "key generation for " + b.manifest().name());
+    Io.requireHeapFor(b.circuit(), Io.KeyUse.KEYGEN, "key generation for " + b.manifest().name());
     ProgressReporter progress =
         json ? ProgressReporter.silent() : ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();

@@ -72,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     Io.requireFile(evalKeys, "evaluation keys", "the client generates them with 'fhec keygen'");
     Io.requireFile(input, "ciphertext file", "the client writes it with 'fhec encrypt'");
     Io.createParent(output);
-    Io.requireHeapFor(b.circuit(), "running " + b.manifest().name());
+    Io.requireHeapFor(b.circuit(), Io.KeyUse.COMPUTING, "running " + b.manifest().name());
     ProgressReporter progress = ProgressReporter.forConsole(spec.commandLine().getErr());
     long t0 = System.nanoTime();
     if (spark != null) {

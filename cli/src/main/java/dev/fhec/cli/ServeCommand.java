@@ -3,6 +3,7 @@ package dev.fhec.cli;
 import dev.fhec.compiler.bundle.Bundle;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.server.FhecServer;
+import dev.fhec.server.RunBackend;
 import dev.fhec.server.ServerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Spec;
       "  GET  /v1/jobs/{id}[/result]              progress; output ciphertexts",
       "",
       "Example (the client side: fhec client --help):",
-      "  fhec serve --bundle head.fhec --data serve-data --port 8080"
+      "  fhec serve --bundle head.fhec --data serve-data --port 8080",
+      "  fhec serve --bundle head.fhec --data serve-data --spark spark://master:7077"
     })
 final class ServeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -117,6 +119,15 @@ final class ServeCommand implements Callable<Integer> {
       description = "How long an unfetched result is kept (default: ${DEFAULT-VALUE}).")
   long resultTtlMinutes;
 
+  @Option(
+      names = "--spark",
+      paramLabel = "<master>",
+      description =
+          "Execute runs on an Apache Spark cluster: a master URL (spark://HOST:7077, yarn,"
+              + " k8s://...) or local[N]. Clients see no difference; results are identical to"
+              + " in-process runs.")
+  String spark;
+
   @Override
   public Integer call() throws Exception {
     Map<String, Circuit> circuits = new LinkedHashMap<>();
@@ -127,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
         throw new UserException(
             "two bundles are named " + name, "host each model once, or rename one and recompile");
       }
-      Io.requireHeapFor(b.circuit(), "serving " + name);
+      Io.requireHeapFor(b.circuit(), Io.KeyUse.COMPUTING, "serving " + name);
     }
     if (port < 0 || port > 65535) {
       throw new UserException("--port " + port + " is not a port", "use 0..65535");
@@ -149,10 +160,12 @@ final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserException("bad limit: " + e.getMessage(), "see 'fhec serve --help'");
     }
+    RunBackend backend = spark == null ? RunBackend.inProcess() : SparkRunner.serveBackend(spark);
     FhecServer server;
     try {
-      server = FhecServer.start(config, circuits);
+      server = FhecServer.start(config, circuits, backend);
     } catch (java.io.IOException e) {
+      backend.close();
       throw new UserException(
           "cannot serve on " + host + ":" + port + ": " + e.getMessage(),
           "choose another --port, or stop the process using it");
@@ -170,8 +183,8 @@ final class ServeCommand implements Callable<Integer> {
     spec.commandLine()
         .getOut()
         .printf(
-            "fhec serve: %s on http://%s:%d (data in %s)%n",
-            circuits.keySet(), host, server.port(), data);
+            "fhec serve: %s on http://%s:%d (data in %s, runs %s)%n",
+            circuits.keySet(), host, server.port(), data, backend.describe());
     spec.commandLine().getOut().flush();
     server.join();
     return ExitCodes.OK;

@@ -1,20 +1,32 @@
 package dev.fhec.cli;
 
+import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.api.RejectedInputException;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.FhecFiles;
-import dev.fhec.runtime.key.EvaluationKeySet;
+import dev.fhec.server.RunBackend;
 import dev.fhec.spark.SparkRun;
+import dev.fhec.spark.SparkServerBackend;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
- * 'fhec run --spark MASTER': the in-process run's file checks and messages ({@link ProjectEngine}),
- * with the lookups' bootstraps on a Spark cluster. Spark's classes come from the classpath (./fhec
- * adds them), so that the CLI jar itself does not carry Spark.
+ * 'fhec run --spark MASTER' and 'fhec serve --spark MASTER': the in-process paths' file checks and
+ * messages ({@link ProjectEngine}, the server's), with the lookups' bootstraps on a Spark cluster.
+ * Spark's classes come from the classpath (./fhec adds them), so that the CLI jar itself does not
+ * carry Spark.
  */
 final class SparkRunner {
   private SparkRunner() {}
+
+  static final String MASTER_HINT =
+      "give --spark a master URL such as spark://HOST:7077, yarn, k8s://https://HOST:PORT"
+          + " or local[N]";
 
   static void run(
       String master,
@@ -23,32 +35,70 @@ final class SparkRunner {
       Path in,
       Path out,
       ProgressReporter progress) {
-    if (!SparkRun.sparkAvailable()) {
+    requireSpark();
+    // The same loading, checks and messages as the in-process 'fhec run'.
+    FheServer.Loaded keys;
+    byte[] keyFile;
+    try {
+      keyFile = Files.readAllBytes(evaluationKeys);
+      keys =
+          new FheServer(Map.of(circuit.name(), circuit))
+              .load(
+                  circuit.name(),
+                  FhecFiles.readEvaluationKeysForComputing(
+                      evaluationKeys, FhecFiles.Expect.circuit(circuit)));
+    } catch (RejectedInputException e) {
       throw new UserException(
-          "Apache Spark is not on fhec's classpath",
-          "run fhec through ./fhec (it adds spark/target/spark-jars), or set FHEC_SPARK_CLASSPATH"
-              + " to a Spark 4.x installation's jars, e.g. '$SPARK_HOME/jars/*'");
+          evaluationKeys + ": " + e.getMessage(), "use the eval.keys keygen wrote for this bundle");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    EvaluationKeySet ek =
-        FhecFiles.readEvaluationKeys(evaluationKeys, FhecFiles.Expect.circuit(circuit));
-    List<EncryptedTensor> inputs =
-        FhecFiles.readCiphertexts(in, new FhecFiles.Expect(circuit, ek.identity()));
+    FhecFiles.CiphertextFile file =
+        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, keys.identity()));
+    if (file.role() == FhecFiles.Role.OUTPUTS) {
+      throw new UserException(
+          in + " holds the encrypted outputs of a run, not inputs",
+          "give 'fhec run' the file 'fhec encrypt' wrote; decrypt this one with 'fhec decrypt'");
+    }
+    List<EncryptedTensor> inputs = file.tensors();
     ProjectEngine.requireInputs(circuit, inputs, in);
     progress.start("run on " + master, circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs;
     try {
       outputs =
           SparkRun.run(
-              master, codeSource(), circuit, ek, inputs, (done, total) -> progress.update(done));
+              master,
+              codeSource(),
+              circuit,
+              keys.keys(),
+              keyFile,
+              inputs,
+              (done, total) -> progress.update(done));
     } catch (SparkRun.MasterException e) {
-      throw new UserException(
-          e.getMessage(),
-          "give --spark a master URL such as spark://HOST:7077, yarn, k8s://https://HOST:PORT"
-              + " or local[N]",
-          e);
+      throw new UserException(e.getMessage(), MASTER_HINT, e);
     }
     progress.finish();
-    FhecFiles.writeCiphertexts(out, ek.identity(), circuit.plan(), outputs, false);
+    FhecFiles.writeCiphertexts(
+        out, FhecFiles.Role.OUTPUTS, keys.identity(), circuit.plan(), outputs, false);
+  }
+
+  /** The server's runs on {@code master}: one Spark application for the server's lifetime. */
+  static RunBackend serveBackend(String master) {
+    requireSpark();
+    try {
+      return SparkServerBackend.open(master, codeSource());
+    } catch (SparkRun.MasterException e) {
+      throw new UserException(e.getMessage(), MASTER_HINT, e);
+    }
+  }
+
+  private static void requireSpark() {
+    if (!SparkRun.sparkAvailable()) {
+      throw new UserException(
+          "Apache Spark is not on fhec's classpath",
+          "run fhec through ./fhec (it adds spark/target/spark-jars), or set FHEC_SPARK_CLASSPATH"
+              + " to a Spark 4.x installation's jars, e.g. '$SPARK_HOME/jars/*'");
+    }
   }
 
   /** The jar this class was loaded from (the CLI's), which executors load fhec's classes from. */

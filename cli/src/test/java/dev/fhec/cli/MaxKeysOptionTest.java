@@ -36,6 +36,18 @@ class MaxKeysOptionTest {
     assertEquals(500_000_000L, seen.get().maxKeys());
     assertEquals(0, run(new StringWriter(), "--max-keys", "123456"));
     assertEquals(123_456L, seen.get().maxKeys());
+    assertEquals(Long.MAX_VALUE, seen.get().keyBudget().expandedBytes());
+  }
+
+  @Test
+  void theMemoryCapReachesTheExpandedBudget() throws Exception {
+    assertEquals(0, run(new StringWriter(), "--max-key-memory", "16GB"));
+    assertEquals(16_000_000_000L, seen.get().maxKeyMemory());
+    assertEquals(16_000_000_000L, seen.get().keyBudget().expandedBytes());
+    assertEquals(Long.MAX_VALUE, seen.get().keyBudget().seededBytes());
+    StringWriter err = new StringWriter();
+    assertEquals(FhecCommand.USER_ERROR, run(err, "--max-key-memory", "lots"));
+    assertTrue(err.toString().contains("--max-key-memory must be"), err.toString());
   }
 
   @Test

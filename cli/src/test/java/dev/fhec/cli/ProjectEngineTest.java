@@ -136,15 +136,16 @@ class ProjectEngineTest {
   private static Circuit twoPartitions() throws Exception {
     Circuit single = circuit("a");
     return dev.fhec.compiler.lowering.PlanApplication.apply(
-        single,
-        List.of(single.parameters(), ParameterSets.TOY_N256),
-        new int[] {0, 1},
-        List.of(
-            new dev.fhec.runtime.circuit.KeyswitchSpec(
-                0,
-                1,
-                dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
-                ParameterSets.TOY_N256.ks())));
+            dev.fhec.compiler.lowering.LoweredCircuit.of(single),
+            List.of(single.parameters(), ParameterSets.TOY_N256),
+            new int[] {0, 1},
+            List.of(
+                new dev.fhec.runtime.circuit.KeyswitchSpec(
+                    0,
+                    1,
+                    dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                    ParameterSets.TOY_N256.ks())))
+        .circuit();
   }
 
   @Test
@@ -165,15 +166,16 @@ class ProjectEngineTest {
     Circuit single = circuit("a");
     Circuit two =
         dev.fhec.compiler.lowering.PlanApplication.apply(
-            single,
-            List.of(single.parameters(), ParameterSets.TOY_N256),
-            new int[] {0, 1},
-            List.of(
-                new dev.fhec.runtime.circuit.KeyswitchSpec(
-                    0,
-                    1,
-                    dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
-                    ParameterSets.TOY_N256.ks())));
+                dev.fhec.compiler.lowering.LoweredCircuit.of(single),
+                List.of(single.parameters(), ParameterSets.TOY_N256),
+                new int[] {0, 1},
+                List.of(
+                    new dev.fhec.runtime.circuit.KeyswitchSpec(
+                        0,
+                        1,
+                        dev.fhec.runtime.circuit.KeyswitchSpec.Kind.BIG_TO_SMALL,
+                        ParameterSets.TOY_N256.ks())))
+            .circuit();
     dev.fhec.compiler.report.InspectionReport r =
         dev.fhec.compiler.report.InspectionReport.of(
             new dev.fhec.compiler.ir.Program("a", List.of(), List.of()),

@@ -41,6 +41,32 @@ class RunSparkOptionTest {
   }
 
   @Test
+  void serveSparkOptionWithoutSparkOnTheClasspathIsAUserErrorWithAHint() throws Exception {
+    FhecCommandTest t = new FhecCommandTest();
+    t.tmp = tmp;
+    Path bundle = t.compile("b.fhec");
+    FhecCommandTest.Result r =
+        t.run(
+            "serve",
+            "--spark",
+            "local[1]",
+            "--bundle",
+            bundle.toString(),
+            "--data",
+            tmp.resolve("data").toString(),
+            "--port",
+            "0");
+    FhecCommandTest.assertUserError(r, "Apache Spark is not on fhec's classpath");
+    assertTrue(r.err().contains("FHEC_SPARK_CLASSPATH"), r.err());
+  }
+
+  @Test
+  void serveHelpDocumentsTheSparkOption() {
+    FhecCommandTest.Result r = new FhecCommandTest().run("serve", "--help");
+    assertTrue(r.out().contains("--spark=<master>"), r.out());
+  }
+
+  @Test
   void runHelpDocumentsTheSparkOption() {
     FhecCommandTest t = new FhecCommandTest();
     FhecCommandTest.Result r = t.run("run", "--help");

@@ -25,6 +25,8 @@ import java.util.OptionalInt;
  *     squares, shared squares, or per product by the optimizer's complexity of the whole circuit
  * @param maxKeys the multi-parameter optimizer's cap on the seeded evaluation keys, bytes ({@code
  *     --max-keys}; {@link Long#MAX_VALUE}: none); it trades complexity for smaller keys
+ * @param maxKeyMemory the same for the expanded evaluation keys, the memory a server needs to hold
+ *     them while it runs the circuit ({@code --max-key-memory}; {@link Long#MAX_VALUE}: none)
  */
 public record CompileOptions(
     OptionalDouble pError,
@@ -37,7 +39,8 @@ public record CompileOptions(
     double calibrationMargin,
     boolean singleParameter,
     Products products,
-    long maxKeys) {
+    long maxKeys,
+    long maxKeyMemory) {
 
   /**
    * Lowering of encrypted × encrypted products ({@code --products}, reference/compiler.md §8.10).
@@ -90,8 +93,9 @@ public record CompileOptions(
     }
     java.util.Objects.requireNonNull(bounds, "bounds");
     java.util.Objects.requireNonNull(products, "products");
-    if (maxKeys <= 0) {
-      throw new IllegalArgumentException("the key budget must be positive, got " + maxKeys);
+    if (maxKeys <= 0 || maxKeyMemory <= 0) {
+      throw new IllegalArgumentException(
+          "key budgets must be positive, got " + maxKeys + " and " + maxKeyMemory);
     }
     if (!(calibrationMargin >= 0 && calibrationMargin <= 1000)) {
       throw new IllegalArgumentException(
@@ -118,6 +122,7 @@ public record CompileOptions(
         0,
         false,
         Products.AUTO,
+        DEFAULT_MAX_KEYS,
         DEFAULT_MAX_KEYS);
   }
 
@@ -180,6 +185,14 @@ public record CompileOptions(
     return edit(b -> b.maxKeys = bytes);
   }
 
+  /**
+   * These options with a cap on the expanded evaluation keys, the memory that running the circuit
+   * needs for them ({@link Long#MAX_VALUE}: none).
+   */
+  public CompileOptions withMaxKeyMemory(long bytes) {
+    return edit(b -> b.maxKeyMemory = bytes);
+  }
+
   /** A copy with {@code change} applied; the record's constructor checks the result. */
   private CompileOptions edit(java.util.function.Consumer<Editor> change) {
     Editor e = new Editor(this);
@@ -200,6 +213,7 @@ public record CompileOptions(
     boolean singleParameter;
     Products products;
     long maxKeys;
+    long maxKeyMemory;
 
     Editor(CompileOptions o) {
       pError = o.pError;
@@ -213,6 +227,7 @@ public record CompileOptions(
       singleParameter = o.singleParameter;
       products = o.products;
       maxKeys = o.maxKeys;
+      maxKeyMemory = o.maxKeyMemory;
     }
 
     CompileOptions build() {
@@ -227,14 +242,13 @@ public record CompileOptions(
           calibrationMargin,
           singleParameter,
           products,
-          maxKeys);
+          maxKeys,
+          maxKeyMemory);
     }
   }
 
   /** The key budget these options give the multi-parameter optimizer. */
   public dev.fhec.compiler.optimizer.KeyBudget keyBudget() {
-    return maxKeys == Long.MAX_VALUE
-        ? dev.fhec.compiler.optimizer.KeyBudget.NONE
-        : dev.fhec.compiler.optimizer.KeyBudget.seeded(maxKeys);
+    return new dev.fhec.compiler.optimizer.KeyBudget(maxKeys, maxKeyMemory);
   }
 }

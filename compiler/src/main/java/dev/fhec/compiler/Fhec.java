@@ -4,16 +4,16 @@ import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.lowering.HalvingLookups;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.lowering.LoweringChoice;
 import dev.fhec.compiler.lowering.ManyLookups;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
-import dev.fhec.compiler.optimizer.CircuitProfile;
 import dev.fhec.compiler.optimizer.ErrorTarget;
+import dev.fhec.compiler.optimizer.KeyBudget;
 import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
 import dev.fhec.compiler.optimizer.NoParametersException;
-import dev.fhec.compiler.optimizer.NoiseDag;
 import dev.fhec.compiler.optimizer.OptimizedParameters;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
 import dev.fhec.compiler.optimizer.PartitionedParameters;
@@ -26,7 +26,6 @@ import dev.fhec.compiler.stats.CompilationReport;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
-import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
@@ -36,9 +35,10 @@ import java.util.Set;
 
 /**
  * The compiler's public entry point: program + options + calibration inputset → {@link
- * CompiledCircuit}. Runs {@link Pipelines#defaultPipeline}, lowers to a circuit, asks the parameter
- * optimizer for the cheapest secure parameters meeting the error target, and computes the report.
- * Prints nothing; everything is in the returned value.
+ * CompiledCircuit}. Runs {@link Pipelines#defaultPipeline}, lowers to a {@link LoweredCircuit} (no
+ * parameters yet), asks the parameter optimizer for the cheapest secure parameters meeting the
+ * error target, applies its plan once ({@link PlanApplication}) and computes the report. Prints
+ * nothing; everything is in the returned value.
  */
 public final class Fhec {
   private Fhec() {}
@@ -139,147 +139,164 @@ public final class Fhec {
       Optional<ParameterSet> fixed) {
     Program p = run(program, options, inputset);
     int maxWidth = AssignBitWidths.maximumIntegerBitWidth(p);
-    // Lowering does not depend on the parameters: lower once, profile, then attach the choice.
-    ParameterSet placeholder = fixed.orElse(PLACEHOLDER);
     ErrorTarget target =
         options.pError().isPresent()
             ? new ErrorTarget.PerLookup(options.pError().getAsDouble())
             : new ErrorTarget.Global(options.globalPError());
     ProductChoice products = ProductChoice.choose(p, options, fixed.isPresent(), target);
-    Lowering.Lowered lowered = Lowering.lower(p, placeholder, products.shared());
-    Circuit c = lowered.circuit();
-    Optional<OptimizedParameters> opt = Optional.empty();
-    Optional<PartitionedParameters> partitioned = Optional.empty();
-    ParameterSet params = placeholder;
-    // What the report says of the choice; fixed parameters were not optimized.
-    double complexity = Double.NaN;
-    double pError = Double.NaN;
-    double global = Double.NaN;
-    String why = "";
-    if (fixed.isEmpty()) {
-      try {
-        if (options.singleParameter()) {
-          // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
-          CircuitProfile profile = NoiseDag.of(c).singleProfile();
-          OptimizedParameters o = new ParameterOptimizer().optimize(profile, target);
-          // The ½ of shared-squares products: refreshing lookups where they make it cheaper.
-          Lowering.Lowered refreshed = HalvingLookups.refresh(lowered);
-          if (refreshed != lowered) {
-            try {
-              OptimizedParameters r =
-                  new ParameterOptimizer()
-                      .optimize(NoiseDag.of(refreshed.circuit()).singleProfile(), target);
-              if (r.complexity() < o.complexity()) {
-                o = r;
-                lowered = refreshed;
-                c = refreshed.circuit();
-              }
-            } catch (NoParametersException e) {
-              // keep the reinterpretations
-            }
-          }
-          opt = Optional.of(o);
-          params = o.parameters();
-          c = c.withPlan(ParameterPlan.single(params));
-          complexity = o.complexity();
-          pError = o.maxPError();
-          global = o.globalPError();
-          why = o.why();
-        } else {
-          PartitionedParameters pp =
-              new MultiParameterOptimizer().optimize(c, target, options.keyBudget());
-          // Lookups at their original width (compiler.md §8.9) where that plan is the better.
-          Lowering.Lowered narrow = OriginalWidthLookups.rewrite(lowered);
-          String narrowing = "";
-          PartitionedParameters q = null;
-          if (narrow != lowered) {
-            try {
-              q =
-                  new MultiParameterOptimizer()
-                      .optimize(narrow.circuit(), target, options.keyBudget());
-            } catch (NoParametersException e) {
-              q = null; // the multiplies' noise left no parameters: keep the encoding width
-            }
-          }
-          if (q != null) {
-            narrowing =
-                String.format(
-                    java.util.Locale.ROOT,
-                    " Lookups at their original width (%d lookup instructions narrowed): complexity %.4g against"
-                        + " %.4g at the encoding width: %s.",
-                    narrow.circuit().instructions().size() - c.instructions().size(),
-                    q.complexity(),
-                    pp.complexity(),
-                    q.preferableTo(pp) ? "taken" : "not taken");
-            if (q.preferableTo(pp)) {
-              pp = q;
-              lowered = narrow;
-            }
-          }
-          // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
-          LoweringChoice many =
-              ManyLookups.choose(
-                  lowered,
-                  pp,
-                  fused ->
-                      new MultiParameterOptimizer().optimize(fused, target, options.keyBudget()));
-          lowered = many.lowered();
-          pp = many.parameters();
-          narrowing += many.account();
-          // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
-          LoweringChoice halving =
-              HalvingLookups.choose(
-                  lowered,
-                  pp,
-                  refreshed ->
-                      new MultiParameterOptimizer()
-                          .optimize(refreshed, target, options.keyBudget()));
-          lowered = halving.lowered();
-          pp = halving.parameters();
-          narrowing += halving.account();
-          partitioned = Optional.of(pp);
-          lowered = applyPlan(lowered, pp);
-          c = lowered.circuit();
-          params = c.parameters();
-          complexity = pp.complexity();
-          pError = pp.maxPError();
-          global = pp.globalPError();
-          why = pp.why() + narrowing;
-        }
-      } catch (NoParametersException e) {
-        throw e.group() == null ? e : e.at(lookupNodes(p, lowered, e.group().precision()));
-      }
+    // Lowering needs no parameters: lower once, let the optimizer read it, apply its plan once.
+    LoweredCircuit lowered = Lowering.lower(p, products.shared());
+    Choice choice;
+    try {
+      choice =
+          fixed.isPresent()
+              ? fixed(lowered, fixed.get())
+              : options.singleParameter()
+                  ? single(lowered, target)
+                  : multi(lowered, target, options.keyBudget());
+    } catch (NoParametersException e) {
+      throw e.group() == null ? e : e.at(lookupNodes(p, lowered, e.group().precision()));
     }
-    CircuitStatistics.Counts totals = CircuitStatistics.total(c);
-    if (fixed.isPresent()) {
-      complexity = (double) totals.bootstraps() * CostModel.lookup(params);
-    }
-    why += products.account();
+    Circuit c = choice.applied().circuit();
     CompilationReport report =
         new CompilationReport(
             p.name(),
             "Circuit compiled with " + maxWidth + " bit-width",
             maxWidth,
-            params,
-            totals,
+            c.parameters(),
+            CircuitStatistics.total(c),
             dev.fhec.compiler.report.KeySizes.of(c.plan()),
-            complexity,
-            pError,
-            global,
-            why,
-            CompilationReport.rows(p, lowered),
+            choice.complexity(),
+            choice.pError(),
+            choice.globalPError(),
+            choice.why() + products.account(),
+            CompilationReport.rows(p, c, choice.applied().origins()),
             c.plan(),
             CompilationReport.bootstrapsPerPartition(c));
-    return new CompiledCircuit(p, c, report, opt, partitioned, lowered.origins());
+    return new CompiledCircuit(
+        p, c, report, choice.single(), choice.partitioned(), choice.applied().origins());
+  }
+
+  /**
+   * The circuit under the chosen plan, and what the report says of the choice.
+   *
+   * @param single the single-parameter optimizer's result, if it chose
+   * @param partitioned the multi-parameter optimizer's result, if it chose
+   * @param pError NaN for fixed parameters (not optimized), likewise {@code globalPError}
+   */
+  private record Choice(
+      PlanApplication.Applied applied,
+      Optional<OptimizedParameters> single,
+      Optional<PartitionedParameters> partitioned,
+      double complexity,
+      double pError,
+      double globalPError,
+      String why) {}
+
+  /** The caller's parameters, not optimized: the complexity is the lookups' cost alone. */
+  private static Choice fixed(LoweredCircuit lowered, ParameterSet params) {
+    PlanApplication.Applied applied = PlanApplication.apply(lowered, params);
+    long bootstraps = CircuitStatistics.total(applied.circuit()).bootstraps();
+    return new Choice(
+        applied,
+        Optional.empty(),
+        Optional.empty(),
+        (double) bootstraps * CostModel.lookup(params),
+        Double.NaN,
+        Double.NaN,
+        "");
+  }
+
+  /** One parameter set for every lookup ({@code --single-parameter}). */
+  private static Choice single(LoweredCircuit lowered, ErrorTarget target) {
+    // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
+    OptimizedParameters o = new ParameterOptimizer().optimize(lowered, target);
+    // The ½ of shared-squares products: refreshing lookups where they make it cheaper.
+    LoweredCircuit refreshed = HalvingLookups.refresh(lowered);
+    if (refreshed != lowered) {
+      try {
+        OptimizedParameters r = new ParameterOptimizer().optimize(refreshed, target);
+        if (r.complexity() < o.complexity()) {
+          o = r;
+          lowered = refreshed;
+        }
+      } catch (NoParametersException e) {
+        // keep the reinterpretations
+      }
+    }
+    return new Choice(
+        PlanApplication.apply(lowered, o.parameters()),
+        Optional.of(o),
+        Optional.empty(),
+        o.complexity(),
+        o.maxPError(),
+        o.globalPError(),
+        o.why());
+  }
+
+  /**
+   * One parameter set per partition, lookups at their original width (compiler.md §8.9) where that
+   * plan is the better.
+   */
+  private static Choice multi(LoweredCircuit lowered, ErrorTarget target, KeyBudget budget) {
+    PartitionedParameters pp = new MultiParameterOptimizer().optimize(lowered, target, budget);
+    LoweredCircuit narrow = OriginalWidthLookups.rewrite(lowered);
+    String narrowing = "";
+    PartitionedParameters q = null;
+    if (narrow != lowered) {
+      try {
+        q = new MultiParameterOptimizer().optimize(narrow, target, budget);
+      } catch (NoParametersException e) {
+        q = null; // the multiplies' noise left no parameters: keep the encoding width
+      }
+    }
+    if (q != null) {
+      narrowing =
+          String.format(
+              java.util.Locale.ROOT,
+              " Lookups at their original width (%d lookup instructions narrowed): complexity %.4g against"
+                  + " %.4g at the encoding width: %s.",
+              narrow.instructions().size() - lowered.instructions().size(),
+              q.complexity(),
+              pp.complexity(),
+              q.preferableTo(pp) ? "taken" : "not taken");
+      if (q.preferableTo(pp)) {
+        pp = q;
+        lowered = narrow;
+      }
+    }
+    // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
+    LoweringChoice many =
+        ManyLookups.choose(
+            lowered, pp, fused -> new MultiParameterOptimizer().optimize(fused, target, budget));
+    lowered = many.lowered();
+    pp = many.parameters();
+    narrowing += many.account();
+    // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
+    LoweringChoice halving =
+        HalvingLookups.choose(
+            lowered,
+            pp,
+            refreshed -> new MultiParameterOptimizer().optimize(refreshed, target, budget));
+    lowered = halving.lowered();
+    pp = halving.parameters();
+    narrowing += halving.account();
+    return new Choice(
+        applyPlan(lowered, pp),
+        Optional.empty(),
+        Optional.of(pp),
+        pp.complexity(),
+        pp.maxPError(),
+        pp.globalPError(),
+        pp.why() + narrowing);
   }
 
   /** The program nodes whose lookups read {@code precision}-bit inputs, named with their source. */
-  private static String lookupNodes(Program p, Lowering.Lowered lowered, int precision) {
+  private static String lookupNodes(Program p, LoweredCircuit lowered, int precision) {
     java.util.Set<Integer> nodes = new java.util.LinkedHashSet<>();
-    Circuit c = lowered.circuit();
-    for (int i = 0; i < c.instructions().size(); i++) {
-      if (c.instructions().get(i) instanceof Instruction.Tlu t
-          && c.tables().get(t.tables()[0]).inputWidth() == precision
+    for (int i = 0; i < lowered.instructions().size(); i++) {
+      if (lowered.instructions().get(i) instanceof Instruction.Tlu t
+          && lowered.precision(t) == precision
           && lowered.origins().get(i) >= 0) {
         nodes.add(lowered.origins().get(i));
       }
@@ -297,7 +314,8 @@ public final class Fhec {
   }
 
   /** The lowered circuit under the multi-parameter optimizer's plan. */
-  private static Lowering.Lowered applyPlan(Lowering.Lowered lowered, PartitionedParameters pp) {
+  private static PlanApplication.Applied applyPlan(
+      LoweredCircuit lowered, PartitionedParameters pp) {
     List<ParameterSet> sets = new ArrayList<>();
     for (PartitionedParameters.Partition part : pp.partitions()) {
       sets.add(part.parameters());
@@ -314,16 +332,4 @@ public final class Fhec {
     return PlanApplication.apply(
         lowered, sets, pp.valuePartition(), pp.bootstrapPartition(), specs);
   }
-
-  /** Stands in until the optimizer has chosen; never reaches a returned circuit. */
-  private static final ParameterSet PLACEHOLDER =
-      new ParameterSet(
-          "TOY_PLACEHOLDER",
-          new dev.fhec.runtime.params.LweDimension(1),
-          new dev.fhec.runtime.params.GlweDimension(1),
-          new dev.fhec.runtime.params.PolynomialSize(256),
-          new dev.fhec.runtime.params.Decomposition(1, 1),
-          new dev.fhec.runtime.params.Decomposition(1, 1),
-          0.5,
-          0.5);
 }

@@ -3,6 +3,7 @@ package dev.fhec.compiler;
 import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.lowering.Products;
 import dev.fhec.compiler.optimizer.ErrorTarget;
@@ -10,10 +11,7 @@ import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.optimizer.NoiseDag;
 import dev.fhec.compiler.optimizer.ParameterOptimizer;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ValueInfo;
-import dev.fhec.runtime.params.ParameterSet;
-import dev.fhec.runtime.params.PolynomialSize;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -190,7 +188,7 @@ public record ProductChoice(Set<Integer> shared, String account) {
   /** The optimizer's complexity of {@code p} lowered with {@code shared}; +∞ without parameters. */
   static double complexity(
       Program p, Set<Integer> shared, CompileOptions options, ErrorTarget target) {
-    Circuit c = Lowering.lower(p, PLACEHOLDER, shared).circuit();
+    LoweredCircuit c = Lowering.lower(p, shared);
     try {
       if (options.singleParameter()) {
         return new ParameterOptimizer()
@@ -202,15 +200,4 @@ public record ProductChoice(Set<Integer> shared, String account) {
       return Double.POSITIVE_INFINITY;
     }
   }
-
-  private static final ParameterSet PLACEHOLDER =
-      new ParameterSet(
-          "TOY_PLACEHOLDER",
-          new dev.fhec.runtime.params.LweDimension(1),
-          new dev.fhec.runtime.params.GlweDimension(1),
-          new PolynomialSize(256),
-          new dev.fhec.runtime.params.Decomposition(1, 1),
-          new dev.fhec.runtime.params.Decomposition(1, 1),
-          0.5,
-          0.5);
 }

@@ -2,6 +2,11 @@ package dev.fhec.pipeline;
 
 import dev.fhec.runtime.api.FheClient;
 import dev.fhec.runtime.api.FheServer;
+import dev.fhec.runtime.io.FhecFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -17,18 +22,37 @@ public final class EncryptedHead {
   private final double keygenSeconds;
   private final long evaluationKeyBytes;
 
+  /**
+   * Generates the keys with the streaming keygen into a temporary folder (each evaluation key
+   * written as it is made: the 4-bit heads' key sets do not fit an 8 GB heap as one byte array),
+   * loads the server's copy in the Fourier form only, and deletes the files.
+   */
   public EncryptedHead(HeadCircuit head) {
-    long start = System.nanoTime();
-    FheClient c = FheClient.generate(head.compiled().circuit(), null);
-    byte[] ek = c.evaluationKeyBytes().orElseThrow();
-    this.keygenSeconds = (System.nanoTime() - start) / 1e9;
-    this.evaluationKeyBytes = ek.length;
-    // The client's copy of the evaluation keys is dropped before the server expands its own: both
-    // at once need twice the memory (4-bit head: out of an 8 GB heap).
-    this.client = c.withoutEvaluationKeys();
-    c = null;
-    this.server =
-        new FheServer(Map.of(NAME, head.compiled().circuit())).loadEvaluationKeys(NAME, ek);
+    var circuit = head.compiled().circuit();
+    try {
+      Path dir = Files.createTempDirectory("minilm-head-keys");
+      Path clientKey = dir.resolve("client.key");
+      Path evalKeys = dir.resolve("evaluation.keys");
+      try {
+        long start = System.nanoTime();
+        FheClient.generateToFiles(circuit, clientKey, evalKeys, null);
+        this.keygenSeconds = (System.nanoTime() - start) / 1e9;
+        this.evaluationKeyBytes = Files.size(evalKeys);
+        this.client = FheClient.load(circuit, clientKey);
+        this.server =
+            new FheServer(Map.of(NAME, circuit))
+                .load(
+                    NAME,
+                    FhecFiles.readEvaluationKeysForComputing(
+                        evalKeys, FhecFiles.Expect.circuit(circuit)));
+      } finally {
+        Files.deleteIfExists(clientKey);
+        Files.deleteIfExists(evalKeys);
+        Files.deleteIfExists(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public double keygenSeconds() {
@@ -40,7 +64,8 @@ public final class EncryptedHead {
   }
 
   /** One run: encrypt on the client, evaluate on the server, decrypt on the client. */
-  public record Run(long[] y, double encryptSeconds, double serverSeconds, double decryptSeconds) {}
+  public record Run(
+      List<long[]> outputs, double encryptSeconds, double serverSeconds, double decryptSeconds) {}
 
   public Run run(long[] q) {
     long t0 = System.nanoTime();
@@ -48,7 +73,7 @@ public final class EncryptedHead {
     long t1 = System.nanoTime();
     byte[] out = FheServer.run(server, in, null);
     long t2 = System.nanoTime();
-    long[] y = client.decrypt(out).get(0);
+    List<long[]> y = client.decrypt(out);
     long t3 = System.nanoTime();
     return new Run(y, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
   }

@@ -4,10 +4,13 @@ import dev.fhec.compiler.CompileOptions;
 import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.bundle.BundleCompiler;
-import dev.fhec.compiler.diag.CompileException;
 import dev.fhec.compiler.frontend.onnx.OnnxFrontend;
+import dev.fhec.compiler.ir.Node;
+import dev.fhec.compiler.ir.Op;
+import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.optimizer.NoParametersException;
+import dev.fhec.compiler.passes.AssignBitWidths;
 import dev.fhec.compiler.quant.QuantizationOptions;
 import dev.fhec.compiler.quant.QuantizedProgram;
 import dev.fhec.runtime.exec.ClearSimulator;
@@ -27,21 +30,31 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 
 /**
- * Head 0 compiled by fhec from its float ONNX graph: quantized post-training by the compiler on the
- * calibration sentences' float inputs, compiled to a circuit, with the client's encoding (x → q =
- * rint(x / s_in) clipped to ±qmax) and decoding (y ≈ q · s_out).
+ * Head 0 compiled by fhec, with the client's encoding of x and decoding of the circuit's outputs:
+ * either quantized post-training by the compiler from head 0's float ONNX graph (the seed's
+ * quantizer: one n_bits, per-tensor scales) or by {@link PerNodeHead} (one width per lookup group).
  *
+ * @param setting how it was quantized, for tables
+ * @param nBits bits of the client's input encoding
  * @param roundTo the lookup rounding the compilation needed (none when parameters exist for the
  *     unrounded circuit): as {@code fhec compile} does for float models, a circuit without secure
  *     parameters is rounded to the widest precision that has them
  */
 public record HeadCircuit(
-    QuantizationOptions quantization,
-    OptionalDouble clipPercentile,
-    QuantizedProgram quantized,
+    String setting,
+    int nBits,
+    Program program,
+    Codec codec,
     CompiledCircuit compiled,
     OptionalInt roundTo,
     double compileSeconds) {
+
+  /** The client's side of the circuit: float x to its integer input, outputs to head 0's y. */
+  public interface Codec {
+    long[] encode(float[] x);
+
+    float[] decode(List<long[]> outputs);
+  }
 
   /** Compiles head 0 with optimized (128-bit) parameters. */
   public static HeadCircuit compile(
@@ -58,8 +71,8 @@ public record HeadCircuit(
   }
 
   /**
-   * Compiles head 0; with {@code fixed} parameters (tests: a TOY set, which the exact simulator
-   * does not care about) instead of optimizing.
+   * Compiles head 0 quantized by the compiler; with {@code fixed} parameters (tests: a TOY set,
+   * which the exact simulator does not care about) instead of optimizing.
    *
    * @param clipPercentile when present, the calibration inputs are clipped to ± this percentile of
    *     their magnitudes before quantization, so that the input scale (and every scale calibrated
@@ -82,14 +95,110 @@ public record HeadCircuit(
     for (List<Tensor> s : OnnxFrontend.readInputset(inputset, qp.program())) {
       samples.add(List.of(BundleCompiler.quantize(s.get(0), qp.inputScales().get(0), q.nBits())));
     }
-    // As fhec compile does for float models: a lookup wider than the 16-bit limit is rounded to
-    // it, and a circuit without secure parameters to the widest precision that has them.
+    Codec codec = new CompilerQuantizerCodec(qp, q.nBits());
+    String setting =
+        "compiler quantizer, "
+            + (q.perChannelWeights() ? "per-channel" : "per-tensor")
+            + (q.weightBits() != q.nBits() ? ", " + q.weightBits() + "-bit" : "")
+            + " weights, clip "
+            + (clipPercentile.isPresent() ? "p" + clipPercentile.getAsDouble() : "max");
+    return compileProgram(setting, q.nBits(), qp.program(), codec, options, samples, fixed, start);
+  }
+
+  /** Compiles head 0 as {@link PerNodeHead} quantized it; calibration inputs as x floats. */
+  public static HeadCircuit compile(
+      PerNodeHead head,
+      List<float[]> calibration,
+      CompileOptions options,
+      Optional<ParameterSet> fixed) {
+    long start = System.nanoTime();
+    int[] shape = head.program().inputs().get(0).type().shape();
+    List<List<Tensor>> samples = new ArrayList<>();
+    for (float[] x : calibration) {
+      samples.add(List.of(new Tensor.Ints(shape, head.encode(x))));
+    }
+    Codec codec =
+        new Codec() {
+          @Override
+          public long[] encode(float[] x) {
+            return head.encode(x);
+          }
+
+          @Override
+          public float[] decode(List<long[]> outputs) {
+            return head.decode(outputs);
+          }
+        };
+    return compileProgram(
+        "per-node " + head.plan().label(),
+        head.plan().inputBits(),
+        head.program(),
+        codec,
+        options,
+        samples,
+        fixed,
+        start);
+  }
+
+  /** Compiles layer 0's 12-head block ({@link LayerZeroBlock}). */
+  public static HeadCircuit compile(
+      LayerZeroBlock block,
+      List<float[]> calibration,
+      CompileOptions options,
+      Optional<ParameterSet> fixed) {
+    long start = System.nanoTime();
+    int[] shape = block.program().inputs().get(0).type().shape();
+    List<List<Tensor>> samples = new ArrayList<>();
+    for (float[] x : calibration) {
+      samples.add(List.of(new Tensor.Ints(shape, block.encode(x))));
+    }
+    Codec codec =
+        new Codec() {
+          @Override
+          public long[] encode(float[] x) {
+            return block.encode(x);
+          }
+
+          @Override
+          public float[] decode(List<long[]> outputs) {
+            return block.decode(outputs);
+          }
+        };
+    return compileProgram(
+        block.heads() + " heads, per-node " + block.plan().label(),
+        block.plan().inputBits(),
+        block.program(),
+        codec,
+        options,
+        samples,
+        fixed,
+        start);
+  }
+
+  private static HeadCircuit compileProgram(
+      String setting,
+      int nBits,
+      Program program,
+      Codec codec,
+      CompileOptions options,
+      List<List<Tensor>> samples,
+      Optional<ParameterSet> fixed,
+      long start) {
+    // As fhec compile does for float models: a lookup wider than the table limit is rounded to it
+    // (asked of the compiler's analysis, before compiling), and a circuit without secure
+    // parameters to the widest precision that has them.
     OptionalInt roundTo = options.roundTo();
+    if (roundTo.isEmpty() && widestLookup(program, options, samples) > options.maxTluWidth()) {
+      roundTo = OptionalInt.of(options.maxTluWidth());
+    }
     CompiledCircuit cc = null;
     for (int attempt = 0; cc == null; attempt++) {
       CompileOptions o = roundTo.isPresent() ? options.withRoundTo(roundTo.getAsInt()) : options;
       try {
-        cc = compileWith(qp, o, samples, fixed);
+        cc =
+            fixed.isPresent()
+                ? Fhec.compile(program, o, samples, fixed.get())
+                : Fhec.compile(program, o, samples);
       } catch (NoParametersException e) {
         if (options.roundTo().isPresent() || e.largestPrecision().isEmpty() || attempt > 4) {
           throw e;
@@ -101,16 +210,60 @@ public record HeadCircuit(
           next = roundTo.getAsInt() - 1;
         }
         roundTo = OptionalInt.of(next);
-      } catch (CompileException e) {
-        if (options.roundTo().isPresent()
-            || roundTo.isPresent()
-            || !String.valueOf(e.getMessage()).contains("round it first")) {
-          throw e;
-        }
-        roundTo = OptionalInt.of(options.maxTluWidth());
       }
     }
-    return new HeadCircuit(q, clipPercentile, qp, cc, roundTo, (System.nanoTime() - start) / 1e9);
+    return new HeadCircuit(
+        setting, nBits, program, codec, cc, roundTo, (System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * The widest table-lookup input of {@code program} under calibrated ranges, from the compiler's
+   * own analysis run without the table limit (the precision query that decides whether rounding is
+   * needed, instead of reading an error message).
+   */
+  static int widestLookup(Program program, CompileOptions options, List<List<Tensor>> samples) {
+    Program p =
+        Fhec.analyse(
+            program,
+            options
+                .withBounds(CompileOptions.BoundsPolicy.CALIBRATED, options.calibrationMargin())
+                .withMaxTluWidth(UNLIMITED),
+            samples);
+    int w = 0;
+    for (Node n : p.nodes()) {
+      if (n.op() instanceof Op.TableLookup t) {
+        w = Math.max(w, AssignBitWidths.tableInputWidth(p, t));
+      }
+    }
+    return w;
+  }
+
+  /** A table limit no analysis reaches (the query reports widths, it does not enforce them). */
+  private static final int UNLIMITED = 62;
+
+  /** The compiler quantizer's encoding: one input scale, one output scale. */
+  private record CompilerQuantizerCodec(QuantizedProgram quantized, int nBits) implements Codec {
+    @Override
+    public long[] encode(float[] x) {
+      double s = quantized.inputScales().get(0);
+      long qmax = QuantizationOptions.qmax(nBits);
+      long[] q = new long[x.length];
+      for (int i = 0; i < x.length; i++) {
+        q[i] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(x[i] / s)));
+      }
+      return q;
+    }
+
+    @Override
+    public float[] decode(List<long[]> outputs) {
+      long[] y = outputs.get(0);
+      double s = quantized.outputScales().get(0);
+      float[] f = new float[y.length];
+      for (int i = 0; i < y.length; i++) {
+        f[i] = (float) (y[i] * s);
+      }
+      return f;
+    }
   }
 
   /** A temporary copy of the inputset {@code x} clipped to ± the p-th percentile of |x|. */
@@ -139,39 +292,14 @@ public record HeadCircuit(
     }
   }
 
-  private static CompiledCircuit compileWith(
-      QuantizedProgram qp,
-      CompileOptions options,
-      List<List<Tensor>> samples,
-      Optional<ParameterSet> fixed) {
-    return fixed.isPresent()
-        ? Fhec.compile(qp.program(), options, samples, fixed.get())
-        : Fhec.compile(qp.program(), options, samples);
-  }
-
-  public int nBits() {
-    return quantization.nBits();
-  }
-
-  /** The client's input encoding, as the calibration samples were encoded. */
+  /** The client's input encoding. */
   public long[] encode(float[] x) {
-    double s = quantized.inputScales().get(0);
-    long qmax = QuantizationOptions.qmax(quantization.nBits());
-    long[] q = new long[x.length];
-    for (int i = 0; i < x.length; i++) {
-      q[i] = Math.max(-qmax, Math.min(qmax, (long) Math.rint(x[i] / s)));
-    }
-    return q;
+    return codec.encode(x);
   }
 
   /** The client's output decoding. */
-  public float[] decode(long[] y) {
-    double s = quantized.outputScales().get(0);
-    float[] f = new float[y.length];
-    for (int i = 0; i < y.length; i++) {
-      f[i] = (float) (y[i] * s);
-    }
-    return f;
+  public float[] decode(List<long[]> outputs) {
+    return codec.decode(outputs);
   }
 
   /**
@@ -180,7 +308,7 @@ public record HeadCircuit(
    * @param overflowed whether a value left its calibrated range on the way (the result is then what
    *     the encrypted circuit computes, wrapped values included)
    */
-  public record Simulated(long[] y, boolean overflowed) {}
+  public record Simulated(List<long[]> outputs, boolean overflowed) {}
 
   public Simulated simulate(long[] q) {
     try {
@@ -191,7 +319,7 @@ public record HeadCircuit(
     }
   }
 
-  private long[] run(long[] q, ClearSimulator.Options o) {
-    return ClearSimulator.run(compiled.circuit(), List.of(q), o).outputs().get(0);
+  private List<long[]> run(long[] q, ClearSimulator.Options o) {
+    return ClearSimulator.run(compiled.circuit(), List.of(q), o).outputs();
   }
 }

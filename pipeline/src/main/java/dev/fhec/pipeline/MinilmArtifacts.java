@@ -44,7 +44,13 @@ public record MinilmArtifacts(
   public static boolean present(Path dir) {
     for (String f :
         new String[] {
-          "pre.onnx", "head0.onnx", "post.onnx", "tokens.npz", "head0_inputset.npz", "reference.npz"
+          "pre.onnx",
+          "head0.onnx",
+          "post.onnx",
+          "tokens.npz",
+          "head0_inputset.npz",
+          "reference.npz",
+          "layer0_qkv.npz"
         }) {
       if (!Files.isRegularFile(dir.resolve(f))) {
         return false;

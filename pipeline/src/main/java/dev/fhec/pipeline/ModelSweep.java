@@ -83,8 +83,8 @@ public final class ModelSweep {
    * @param simulateSeconds time of the simulated pipeline over all sentences (head and float parts)
    */
   public record Row(
-      QuantizationOptions quantization,
-      java.util.OptionalDouble clipPercentile,
+      int nBits,
+      String setting,
       long pbs,
       double complexity,
       int maxBitWidth,
@@ -100,21 +100,17 @@ public final class ModelSweep {
       double simulateSeconds) {
 
     public static String header() {
-      return "| n_bits | weights | input clip | PBS | complexity | max bits | round-to | head 0 cosine"
+      return "| n_bits | quantization | PBS | complexity | max bits | round-to | head 0 cosine"
           + " | embedding cosine (mean) | embedding cosine (min) | Spearman | top-1 agreement"
-          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|";
+          + " | overflows |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 
     public String markdown() {
       return String.format(
           Locale.ROOT,
-          "| %d | %s | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
-          quantization.nBits(),
-          (quantization.perChannelWeights() ? "per-channel" : "per-tensor")
-              + (quantization.weightBits() != quantization.nBits()
-                  ? ", " + quantization.weightBits() + "-bit"
-                  : ""),
-          clipPercentile.isPresent() ? "p" + clipPercentile.getAsDouble() : "max",
+          "| %d | %s | %,d | %.3g | %d | %s | %.4f | %.6f | %.6f | %.4f | %.1f%% (%d/%d) | %d |",
+          nBits,
+          setting,
           pbs,
           complexity,
           maxBitWidth,
@@ -162,6 +158,21 @@ public final class ModelSweep {
     return new double[] {mean / n, min, r.spearman(), r.top1()};
   }
 
+  /** The float context of layer 0's attention (all 12 heads, token-major). */
+  public float[] floatContext(int s) {
+    float[] y0 = floatHead.get(s);
+    float[] rest = layerZero.get(s).ctxRest();
+    int n0 = y0.length / FloatParts.HEAD_DIM;
+    int r = rest.length / n0;
+    float[] ctx = new float[y0.length + rest.length];
+    for (int i = 0; i < n0; i++) {
+      System.arraycopy(
+          y0, i * FloatParts.HEAD_DIM, ctx, i * FloatParts.HIDDEN, FloatParts.HEAD_DIM);
+      System.arraycopy(rest, i * r, ctx, i * FloatParts.HIDDEN + FloatParts.HEAD_DIM, r);
+    }
+    return ctx;
+  }
+
   public Row measure(HeadCircuit head) throws OrtException {
     int n = sentences();
     float[][] emb = new float[n][];
@@ -173,9 +184,29 @@ public final class ModelSweep {
     for (int s = 0; s < n; s++) {
       HeadCircuit.Simulated sim = head.simulate(head.encode(layerZero.get(s).x()));
       overflows += sim.overflowed() ? 1 : 0;
-      float[] y = head.decode(sim.y());
-      headCos += Metrics.cosine(y, floatHead.get(s));
-      emb[s] = parts.post(layerZero.get(s), y);
+      float[] y = head.decode(sim.outputs());
+      FloatParts.LayerZero l0 = layerZero.get(s);
+      if (y.length == l0.x().length) {
+        // the 12-head block: its whole context against the float one, heads 1..11 from it too
+        headCos += Metrics.cosine(y, floatContext(s));
+        int n0 = y.length / FloatParts.HIDDEN;
+        float[] y0 = new float[n0 * FloatParts.HEAD_DIM];
+        float[] rest = new float[n0 * (FloatParts.HIDDEN - FloatParts.HEAD_DIM)];
+        for (int i = 0; i < n0; i++) {
+          System.arraycopy(
+              y, i * FloatParts.HIDDEN, y0, i * FloatParts.HEAD_DIM, FloatParts.HEAD_DIM);
+          System.arraycopy(
+              y,
+              i * FloatParts.HIDDEN + FloatParts.HEAD_DIM,
+              rest,
+              i * rest.length / n0,
+              rest.length / n0);
+        }
+        emb[s] = parts.post(new FloatParts.LayerZero(l0.x(), rest), y0);
+      } else {
+        headCos += Metrics.cosine(y, floatHead.get(s));
+        emb[s] = parts.post(l0, y);
+      }
       double c = Metrics.cosine(emb[s], floatEmbeddings[s]);
       embCos += c;
       minCos = Math.min(minCos, c);
@@ -183,8 +214,8 @@ public final class ModelSweep {
     Metrics.Retrieval r = Metrics.retrieval(floatEmbeddings, emb);
     var report = head.compiled().report();
     return new Row(
-        head.quantization(),
-        head.clipPercentile(),
+        head.nBits(),
+        head.setting(),
         head.compiled().pbsCount(),
         report.complexity(),
         report.maximumBitWidth(),

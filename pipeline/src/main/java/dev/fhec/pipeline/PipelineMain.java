@@ -16,18 +16,29 @@ import java.util.OptionalDouble;
  *
  * <pre>
  * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
- *           [--weight-bits W] [--sentences K] [--out F]
- * encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]
- * search    --min-cosine C [--dir D] [--bits 2,..,8] [--out F]
+ *           [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]
+ * encrypted [--dir D] [--bits 4 | --plan P] [--sentences 3] [--out F]
+ * search    --min-cosine C [--dir D] [--bits 4] [--compile K] [--sentences K] [--out F]
  * ablate    [--dir D] [--sentences K] [--out F]
+ * block     --plan P [--dir D] [--heads 12] [--sentences K] [--out F]
+ * inspect   --plan P | --bits B [--dir D] [--out F]
  * </pre>
  *
- * {@code table} compiles head 0 per setting and measures the model with the simulated circuit;
+ * <p>{@code inspect} prints the compiler's report of one head: PBS and complexity, the optimizer's
+ * account, bootstraps per partition and per node with their table precision.
+ *
+ * <p>{@code block} compiles layer 0's whole attention (all heads, per-node plan P) as one circuit
+ * and measures the model with it simulated (heads 1..11 then come from the circuit too).
+ *
+ * <p>{@code table} compiles head 0 per setting (the compiler's quantizer; {@code --per-node true}:
+ * {@link PerNodeHead} with every group at n_bits; {@code --plan "x4 w6 qk4 v5 s4 e4 acc6 sacc6"}:
+ * that per-node plan; several separated by ';') and measures the model with the simulated circuit;
  * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
- * append markdown to {@code --out} as rows complete. {@code search} finds the cheapest setting (by
- * complexity) whose mean sentence-embedding cosine on the <em>calibration</em> sentences reaches C,
- * trying n_bits upwards with two calibrations each (per-tensor max, per-channel with inputs clipped
- * at p99.9), and prints the trade-off curve it walked. User mistakes exit 1 with a hint.
+ * append markdown to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at
+ * {@code --bits} input bits on the <em>calibration</em> sentences, prints the descent (the
+ * trade-off curve: plan, calibration head cosine, estimated cost), compiles the last {@code
+ * --compile} plans of it (default 3) and measures them on the evaluation sentences. User mistakes
+ * exit 1 with a hint.
  */
 public final class PipelineMain {
   private PipelineMain() {}
@@ -37,14 +48,20 @@ public final class PipelineMain {
         || !(args[0].equals("table")
             || args[0].equals("encrypted")
             || args[0].equals("search")
-            || args[0].equals("ablate"))) {
-      usage("expected a command: table, encrypted, search or ablate");
+            || args[0].equals("ablate")
+            || args[0].equals("block")
+            || args[0].equals("inspect"))) {
+      usage("expected a command: table, encrypted, search, ablate, block or inspect");
     }
     Path dir = MinilmArtifacts.DEFAULT_DIR;
     String bits = args[0].equals("encrypted") ? "4" : "2,3,4,5,6,7,8";
     String perChannel = "false";
     String clip = "none";
     int weightBits = 0;
+    String perNode = "false";
+    String plan = null;
+    int compileLast = 3;
+    int heads = 12;
     double minCosine = Double.NaN;
     int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
@@ -60,6 +77,10 @@ public final class PipelineMain {
         case "--clip" -> clip = v;
         case "--weight-bits" -> weightBits = Integer.parseInt(v);
         case "--min-cosine" -> minCosine = Double.parseDouble(v);
+        case "--per-node" -> perNode = v;
+        case "--plan" -> plan = v;
+        case "--compile" -> compileLast = Integer.parseInt(v);
+        case "--heads" -> heads = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
@@ -72,6 +93,17 @@ public final class PipelineMain {
     }
     MinilmArtifacts a = MinilmArtifacts.load(dir);
     List<Integer> bitList = Arrays.stream(bits.split(",")).map(Integer::parseInt).toList();
+    List<HeadPlan> plans = new ArrayList<>();
+    if (plan != null) {
+      try {
+        for (String p : plan.split(";")) {
+          plans.add(HeadPlan.parse(p));
+        }
+      } catch (IllegalArgumentException e) {
+        usage(e.getMessage());
+      }
+    }
+    Optional<HeadPlan> headPlan = plans.stream().findFirst();
     if (args[0].equals("ablate")) {
       try (FloatParts parts = new FloatParts(a)) {
         double[] r = new ModelSweep(a, parts, sentences).ablated();
@@ -90,11 +122,26 @@ public final class PipelineMain {
       if (!(minCosine > 0 && minCosine <= 1)) {
         usage("search needs --min-cosine C with 0 < C <= 1");
       }
-      search(a, bitList, minCosine, out);
+      search(a, bitList.get(0), minCosine, compileLast, sentences, out);
+    } else if (args[0].equals("inspect")) {
+      inspect(a, bitList.get(0), headPlan, out);
+    } else if (args[0].equals("block")) {
+      if (headPlan.isEmpty()) {
+        usage("block needs --plan P");
+      }
+      block(a, headPlan.get(), heads, sentences, out);
     } else if (args[0].equals("table")) {
-      table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
+      if (headPlan.isPresent() || perNode.equals("true")) {
+        perNodeTable(
+            a,
+            plans.isEmpty() ? bitList.stream().map(HeadPlan::uniform).toList() : plans,
+            sentences,
+            out);
+      } else {
+        table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
+      }
     } else {
-      encrypted(a, bitList.get(0), sentences, out);
+      encrypted(a, bitList.get(0), headPlan, sentences, out);
     }
   }
 
@@ -103,8 +150,10 @@ public final class PipelineMain {
         "error: "
             + why
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
-            + " [--weight-bits W] [--sentences K] [--out F] | search --min-cosine C [--bits ..]"
-            + " | ablate | encrypted [--dir D] [--bits 4] [--sentences 3] [--out F]");
+            + " [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]"
+            + " | search --min-cosine C [--bits 4] [--compile K] | ablate"
+            + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6\"]"
+            + " [--sentences 3] [--out F]");
     System.exit(1);
   }
 
@@ -160,56 +209,163 @@ public final class PipelineMain {
     }
   }
 
-  static void search(MinilmArtifacts a, List<Integer> bits, double minCosine, Path out)
+  static void perNodeTable(MinilmArtifacts a, List<HeadPlan> plans, int sentences, Path out)
       throws Exception {
+    PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
+    List<float[]> calibration = PerNodeHead.calibration(a);
     try (FloatParts parts = new FloatParts(a)) {
-      ModelSweep calib = new ModelSweep(a, parts, a.calibIds(), a.calibIds().length);
+      ModelSweep sweep = new ModelSweep(a, parts, sentences);
+      emit(out, ModelSweep.Row.header() + "\n");
+      for (HeadPlan p : plans) {
+        HeadCircuit head =
+            HeadCircuit.compile(
+                new PerNodeHead(p, w, calibration, a.nSeq()),
+                calibration,
+                CompileOptions.defaults(),
+                Optional.empty());
+        ModelSweep.Row row = sweep.measure(head);
+        emit(
+            out,
+            row.markdown()
+                + String.format(
+                    Locale.ROOT,
+                    " <!-- compiled in %.1f s, %d sentences in %.1f s -->%n",
+                    row.compileSeconds(),
+                    row.sentences(),
+                    row.simulateSeconds()));
+      }
+    }
+  }
+
+  static void inspect(MinilmArtifacts a, int bits, Optional<HeadPlan> plan, Path out)
+      throws Exception {
+    List<float[]> calibration = PerNodeHead.calibration(a);
+    HeadCircuit head =
+        plan.isPresent()
+            ? HeadCircuit.compile(
+                new PerNodeHead(plan.get(), PerNodeHead.Weights.of(a), calibration, a.nSeq()),
+                calibration,
+                CompileOptions.defaults(),
+                Optional.empty())
+            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+    var r = head.compiled().report();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %,d PBS, complexity %.4g, round-to %s%n%s%nbootstraps per partition: %s%n%n"
+                + "| node | op | shape | table precision | PBS |%n|---|---|---|---|---|%n",
+            head.setting(),
+            head.compiled().pbsCount(),
+            r.complexity(),
+            head.roundTo().isPresent() ? head.roundTo().getAsInt() : "-",
+            r.parameterChoice(),
+            r.bootstrapsPerPartition()));
+    for (var row : r.nodes()) {
+      if (row.bootstraps() > 0) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %%%d | %s | %s | %d | %,d |%n",
+                row.id(),
+                row.op(),
+                Arrays.toString(row.shape()),
+                row.tablePrecision(),
+                row.bootstraps()));
+      }
+    }
+    emit(out, sb.toString());
+  }
+
+  static void block(MinilmArtifacts a, HeadPlan plan, int heads, int sentences, Path out)
+      throws Exception {
+    List<float[]> calibration = PerNodeHead.calibration(a);
+    HeadCircuit block =
+        HeadCircuit.compile(
+            new LayerZeroBlock(plan, a, calibration, heads),
+            calibration,
+            CompileOptions.defaults(),
+            Optional.empty());
+    var report = block.compiled().report();
+    emit(
+        out,
+        String.format(
+            Locale.ROOT,
+            "layer 0 attention, %s: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n%n",
+            block.setting(),
+            block.compiled().pbsCount(),
+            report.complexity(),
+            block.compileSeconds(),
+            report.parameterChoice()));
+    try (FloatParts parts = new FloatParts(a)) {
+      ModelSweep sweep = new ModelSweep(a, parts, sentences);
+      ModelSweep.Row row = sweep.measure(block);
+      emit(out, ModelSweep.Row.header() + "\n" + row.markdown() + "\n");
+    }
+  }
+
+  static void search(
+      MinilmArtifacts a, int bits, double minCosine, int compileLast, int sentences, Path out)
+      throws Exception {
+    PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
+    List<float[]> calibration = PerNodeHead.calibration(a);
+    PlanSearch search = new PlanSearch(w, calibration, a.nSeq());
+    long start = System.nanoTime();
+    List<PlanSearch.Step> steps = search.descend(bits, minCosine);
+    emit(
+        out,
+        String.format(
+            Locale.ROOT,
+            "search: cheapest per-node head 0 at %d-bit inputs with mean head cosine >= %s on the %d"
+                + " calibration sentences (%.1f s, no compilation)%n%n| step | plan | head cosine"
+                + " (calibration) | estimated cost |%n|---|---|---|---|%n",
+            bits,
+            minCosine,
+            calibration.size(),
+            (System.nanoTime() - start) / 1e9));
+    for (int i = 0; i < steps.size(); i++) {
+      PlanSearch.Step st = steps.get(i);
       emit(
           out,
           String.format(
               Locale.ROOT,
-              "search: cheapest head 0 with mean embedding cosine >= %s on the %d calibration"
-                  + " sentences%n%n%s%n",
-              minCosine,
-              calib.sentences(),
-              ModelSweep.Row.header()));
-      ModelSweep.Row best = null;
-      for (int b : bits) {
-        for (boolean tuned : new boolean[] {false, true}) {
-          ModelSweep.Row row =
-              calib.measure(
-                  QuantizationOptions.ofBits(b).withPerChannelWeights(tuned),
-                  CompileOptions.defaults(),
-                  Optional.empty(),
-                  tuned ? OptionalDouble.of(99.9) : OptionalDouble.empty());
-          emit(out, row.markdown() + "\n");
-          if (row.embeddingCosine() >= minCosine
-              && (best == null || row.complexity() < best.complexity())) {
-            best = row;
-          }
-        }
-        if (best != null) {
-          break; // wider inputs only cost more
-        }
-      }
-      emit(
-          out,
-          best == null
-              ? "\nno setting reaches " + minCosine + "\n"
-              : "\nchosen: " + best.markdown() + "\n");
+              "| %d | %s | %.4f | %.3g |%n",
+              i,
+              st.plan().label(),
+              st.cosine(),
+              st.estimatedCost()));
     }
+    if (steps.isEmpty()) {
+      emit(out, "\nno plan at " + bits + "-bit inputs reaches " + minCosine + "\n");
+      return;
+    }
+    emit(out, "\nchosen: " + steps.get(steps.size() - 1).plan().label() + "\n\n");
+    List<HeadPlan> compiled = new ArrayList<>();
+    for (int i = Math.max(0, steps.size() - compileLast); i < steps.size(); i++) {
+      compiled.add(steps.get(i).plan());
+    }
+    perNodeTable(a, compiled, sentences, out);
   }
 
-  static void encrypted(MinilmArtifacts a, int bits, int sentences, Path out) throws Exception {
+  static void encrypted(
+      MinilmArtifacts a, int bits, Optional<HeadPlan> plan, int sentences, Path out)
+      throws Exception {
     HeadCircuit head =
-        HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+        plan.isPresent()
+            ? HeadCircuit.compile(
+                new PerNodeHead(
+                    plan.get(), PerNodeHead.Weights.of(a), PerNodeHead.calibration(a), a.nSeq()),
+                PerNodeHead.calibration(a),
+                CompileOptions.defaults(),
+                Optional.empty())
+            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
     var report = head.compiled().report();
     emit(
         out,
         String.format(
             Locale.ROOT,
-            "head 0, %d bits: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n",
-            bits,
+            "head 0, %s: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n",
+            head.setting(),
             head.compiled().pbsCount(),
             report.complexity(),
             head.compileSeconds(),
@@ -231,9 +387,9 @@ public final class PipelineMain {
         long[] q = head.encode(sweep.layerZero(s).x());
         HeadCircuit.Simulated sim = head.simulate(q);
         EncryptedHead.Run run = enc.run(q);
-        boolean same = Arrays.equals(sim.y(), run.y());
+        boolean same = sameOutputs(sim.outputs(), run.outputs());
         mismatches += same ? 0 : 1;
-        float[] emb = parts.post(sweep.layerZero(s), head.decode(run.y()));
+        float[] emb = parts.post(sweep.layerZero(s), head.decode(run.outputs()));
         emit(
             out,
             String.format(
@@ -252,6 +408,18 @@ public final class PipelineMain {
       System.err.println("error: " + mismatches + " sentence(s) decrypted != simulated");
       System.exit(2);
     }
+  }
+
+  static boolean sameOutputs(List<long[]> a, List<long[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void emit(Path out, String text) throws java.io.IOException {

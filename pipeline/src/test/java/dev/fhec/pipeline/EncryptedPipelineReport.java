@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
  * client, each sentence's q(x) encrypted, run by the server (runtime API), decrypted and fed to the
  * rest of the model. Decrypted must equal simulated. Soak tier (minutes per sentence; run under the
  * shared heavy lock); writes {@code target/encrypted-run.md}. Properties: {@code
- * fhec.pipeline.encryptBits} (default 4), {@code fhec.pipeline.encryptSentences} (default 3).
+ * fhec.pipeline.encryptBits} (default 4), {@code fhec.pipeline.encryptSentences} (default 3),
+ * {@code fhec.pipeline.encryptPlan} (a {@link HeadPlan} label: the per-node head instead of the
+ * compiler's quantizer).
  */
 @Tag("soak")
 class EncryptedPipelineReport {
@@ -26,14 +28,25 @@ class EncryptedPipelineReport {
     int bits = Integer.getInteger("fhec.pipeline.encryptBits", 4);
     int sentences = Integer.getInteger("fhec.pipeline.encryptSentences", 3);
     StringBuilder md = new StringBuilder();
+    String plan = System.getProperty("fhec.pipeline.encryptPlan", "");
     HeadCircuit head =
-        HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+        plan.isEmpty()
+            ? HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults())
+            : HeadCircuit.compile(
+                new PerNodeHead(
+                    HeadPlan.parse(plan),
+                    PerNodeHead.Weights.of(a),
+                    PerNodeHead.calibration(a),
+                    a.nSeq()),
+                PerNodeHead.calibration(a),
+                CompileOptions.defaults(),
+                java.util.Optional.empty());
     var report = head.compiled().report();
     md.append(
         String.format(
             Locale.ROOT,
-            "head 0, %d bits: %,d PBS, complexity %.3g, %s, compiled in %.1f s%n",
-            bits,
+            "head 0, %s: %,d PBS, complexity %.3g, %s, compiled in %.1f s%n",
+            head.setting(),
             head.compiled().pbsCount(),
             report.complexity(),
             report.parameterChoice(),
@@ -56,8 +69,8 @@ class EncryptedPipelineReport {
         HeadCircuit.Simulated sim = head.simulate(q);
         assertFalse(sim.overflowed(), "sentence " + s + " overflows a calibrated node");
         EncryptedHead.Run run = enc.run(q);
-        boolean same = java.util.Arrays.equals(sim.y(), run.y());
-        float[] emb = parts.post(sweep.layerZero(s), head.decode(run.y()));
+        boolean same = PipelineMain.sameOutputs(sim.outputs(), run.outputs());
+        float[] emb = parts.post(sweep.layerZero(s), head.decode(run.outputs()));
         String line =
             String.format(
                 Locale.ROOT,
@@ -72,7 +85,12 @@ class EncryptedPipelineReport {
         System.out.print(line);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "encrypted-run.md"), md);
-        assertArrayEquals(sim.y(), run.y(), "sentence " + s + ": decrypted != simulated");
+        for (int o = 0; o < sim.outputs().size(); o++) {
+          assertArrayEquals(
+              sim.outputs().get(o),
+              run.outputs().get(o),
+              "sentence " + s + ": decrypted != simulated");
+        }
       }
     }
   }

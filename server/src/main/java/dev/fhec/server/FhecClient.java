@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
@@ -63,23 +64,46 @@ public final class FhecClient {
   /** Uploads evaluation keys (a file's bytes) for {@code circuit}. */
   public KeySet uploadKeys(String circuit, byte[] evaluationKeys)
       throws IOException, InterruptedException {
+    return uploadKeys(circuit, HttpRequest.BodyPublishers.ofByteArray(evaluationKeys));
+  }
+
+  /**
+   * Uploads the evaluation-key file {@code file} for {@code circuit}, streamed from disk: key files
+   * of large circuits run to gigabytes, past what one array can hold.
+   */
+  public KeySet uploadKeys(String circuit, Path file) throws IOException, InterruptedException {
+    return uploadKeys(circuit, HttpRequest.BodyPublishers.ofFile(file));
+  }
+
+  private KeySet uploadKeys(String circuit, HttpRequest.BodyPublisher body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(
                 uri("/v1/keys?circuit=" + URLEncoder.encode(circuit, StandardCharsets.UTF_8)))
             .header("Content-Type", "application/octet-stream")
             .expectContinue(true) // a refusal (413, 401, 403) comes before the body is sent
-            .POST(HttpRequest.BodyPublishers.ofByteArray(evaluationKeys));
+            .POST(body);
     JsonNode n = JSON.readTree(send(b, null));
     return new KeySet(n.get("id").asText(), n.get("token").asText(), n.get("circuit").asText());
   }
 
   /** Submits a run on input ciphertexts (a file's bytes); answers the job id. */
   public String submit(KeySet keys, byte[] ciphertexts) throws IOException, InterruptedException {
+    return submit(keys, HttpRequest.BodyPublishers.ofByteArray(ciphertexts));
+  }
+
+  /** Submits a run on the input-ciphertext file {@code file}, streamed from disk. */
+  public String submit(KeySet keys, Path file) throws IOException, InterruptedException {
+    return submit(keys, HttpRequest.BodyPublishers.ofFile(file));
+  }
+
+  private String submit(KeySet keys, HttpRequest.BodyPublisher body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri("/v1/keys/" + keys.id() + "/jobs"))
             .header("Content-Type", "application/octet-stream")
             .expectContinue(true) // a refusal (413, 401, 403) comes before the body is sent
-            .POST(HttpRequest.BodyPublishers.ofByteArray(ciphertexts));
+            .POST(body);
     return JSON.readTree(send(b, keys.token())).get("id").asText();
   }
 

@@ -6,6 +6,7 @@ import dev.fhec.runtime.api.RejectedInputException;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ValueInfo;
 import dev.fhec.runtime.exec.EncryptedTensor;
+import dev.fhec.runtime.io.FhecFiles;
 import dev.fhec.runtime.key.KeySetIdentity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -58,6 +59,7 @@ public final class FhecServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final FheServer fhe;
+  private final RunBackend backend;
   private final KeySets keySets;
   private final Jobs jobs;
   private final ThreadPoolExecutor workers;
@@ -71,9 +73,11 @@ public final class FhecServer implements AutoCloseable {
   /** Test hook: called on the worker thread as a run starts. */
   volatile Consumer<String> beforeRun = id -> {};
 
-  private FhecServer(ServerConfig config, Map<String, Circuit> circuits) throws IOException {
+  private FhecServer(ServerConfig config, Map<String, Circuit> circuits, RunBackend backend)
+      throws IOException {
     this.config = config;
     this.fhe = new FheServer(circuits);
+    this.backend = backend;
     Files.createDirectories(config.dataDir());
     this.keySets =
         new KeySets(
@@ -109,17 +113,27 @@ public final class FhecServer implements AutoCloseable {
   /** Starts a server on {@code circuits} (by name); {@link #port()} tells the bound port. */
   public static FhecServer start(ServerConfig config, Map<String, Circuit> circuits)
       throws Exception {
-    FhecServer s = new FhecServer(config, circuits);
+    return start(config, circuits, RunBackend.inProcess());
+  }
+
+  /**
+   * Starts a server whose runs execute on {@code backend}; the server closes the backend when it
+   * stops.
+   */
+  public static FhecServer start(
+      ServerConfig config, Map<String, Circuit> circuits, RunBackend backend) throws Exception {
+    FhecServer s = new FhecServer(config, circuits, backend);
     s.jetty.start();
     long ttlMillis = Math.max(1000, config.resultTtl().toMillis());
     long every = Math.max(250, Math.min(30_000, ttlMillis / 4));
     s.sweeper.scheduleWithFixedDelay(s::expire, every, every, TimeUnit.MILLISECONDS);
     LOG.info(
-        "serving {} on http://{}:{} (data in {})",
+        "serving {} on http://{}:{} (data in {}, runs {})",
         circuits.keySet(),
         config.host(),
         s.port(),
-        config.dataDir());
+        config.dataDir(),
+        backend.describe());
     return s;
   }
 
@@ -143,6 +157,7 @@ public final class FhecServer implements AutoCloseable {
     workers.awaitTermination(10, TimeUnit.MINUTES);
     sweeper.shutdownNow();
     jetty.stop();
+    backend.close();
   }
 
   /**
@@ -154,6 +169,7 @@ public final class FhecServer implements AutoCloseable {
     workers.shutdownNow();
     sweeper.shutdownNow();
     jetty.stop();
+    backend.close();
   }
 
   /** Removes finished jobs (results and errors) older than the configured time. */
@@ -246,7 +262,11 @@ public final class FhecServer implements AutoCloseable {
       beforeRun.accept(job.record.id());
       FheServer.Loaded keys = keySets.loaded(meta);
       long t0 = System.nanoTime();
-      byte[] out = FheServer.run(keys, inputs, (done, total) -> job.done.set(done));
+      List<EncryptedTensor> outputs =
+          backend.execute(keys, keySets.file(meta), inputs, (done, total) -> job.done.set(done));
+      byte[] out =
+          FhecFiles.ciphertextsBytes(
+              FhecFiles.Role.OUTPUTS, keys.identity(), keys.circuit().plan(), outputs, false);
       if (halted) {
         return;
       }

@@ -198,6 +198,11 @@ final class KeySets {
     return m;
   }
 
+  /** The key set's file as uploaded. */
+  Path file(Meta m) {
+    return dir.resolve(m.id() + ".keys");
+  }
+
   /** The parsed keys: from memory, else from disk (after a restart, or once evicted). */
   FheServer.Loaded loaded(Meta m) throws IOException {
     FheServer.Loaded k = cached(m.id());
@@ -210,7 +215,7 @@ final class KeySets {
       if (k == null) {
         Path file = dir.resolve(m.id() + ".keys");
         try {
-          k = fhe.loadEvaluationKeys(m.circuit(), Files.readAllBytes(file));
+          k = fhe.loadEvaluationKeys(m.circuit(), file);
         } catch (IOException | RejectedInputException e) {
           LOG.warn("stored keys {} cannot be read: {}", file, e.toString());
           throw new UnreadableKeys(
@@ -274,7 +279,7 @@ final class KeySets {
   private FheServer.Loaded parse(String circuit, Path file) throws IOException {
     parsing.acquireUninterruptibly();
     try {
-      return fhe.loadEvaluationKeys(circuit, Files.readAllBytes(file));
+      return fhe.loadEvaluationKeys(circuit, file);
     } finally {
       parsing.release();
     }

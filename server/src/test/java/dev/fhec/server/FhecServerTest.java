@@ -38,6 +38,8 @@ class FhecServerTest {
       Map.of("squares", TestCircuits.SQUARES, "squares3", TestCircuits.SQUARES3);
 
   @TempDir Path data;
+
+  @TempDir Path files;
   private FhecServer server;
 
   @AfterEach
@@ -70,8 +72,12 @@ class FhecServerTest {
   void aRoundTripDecryptsToTheSimulation() throws Exception {
     FhecClient http = start(config());
     FheClient alice = FheClient.generate(TestCircuits.SQUARES, null);
-    FhecClient.KeySet keys = http.uploadKeys("squares", alice.evaluationKeyBytes().orElseThrow());
-    String job = http.submit(keys, alice.encrypt(List.of(x())));
+    // Keys and inputs streamed from files, as fhec client sends them (key files outgrow arrays).
+    Path keyFile =
+        Files.write(files.resolve("alice.eval"), alice.evaluationKeyBytes().orElseThrow());
+    Path inputFile = Files.write(files.resolve("alice.ct"), alice.encrypt(List.of(x())));
+    FhecClient.KeySet keys = http.uploadKeys("squares", keyFile);
+    String job = http.submit(keys, inputFile);
     FhecClient.Status s = http.await(keys, job, WAIT, null);
     assertEquals("DONE", s.state(), s.error());
     assertEquals(s.total(), s.done());

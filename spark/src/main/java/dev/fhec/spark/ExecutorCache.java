@@ -46,9 +46,9 @@ final class ExecutorCache {
       long t0 = System.nanoTime();
       EvaluationKeySet keys =
           ref.bytes() != null
-              ? FhecFiles.evaluationKeysFromBytes(
+              ? FhecFiles.evaluationKeysFromBytesForComputing(
                   ref.bytes().value(), "broadcast " + ref.fingerprint(), FhecFiles.Expect.ANY)
-              : FhecFiles.readEvaluationKeys(
+              : FhecFiles.readEvaluationKeysForComputing(
                   Path.of(SparkFiles.get(ref.fileName())), FhecFiles.Expect.ANY);
       Loaded executor = new Loaded(keys, new CircuitExecutor(keys));
       EXECUTORS.put(ref.fingerprint(), executor);

@@ -12,14 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
- * A Spark standalone cluster on 127.0.0.1 made of child JVMs of this one: a master and workers
- * started from this JVM's own classpath (no Spark installation), for tests and benchmarks. Each
- * worker launches its executors as further JVMs, with the same java and a {@code SPARK_HOME} whose
- * {@code jars/} links this JVM's jars; classes in folders (a reactor build's target/classes) reach
- * executors through {@link #executorClassPath()}.
+ * A Spark standalone cluster on 127.0.0.1 made of child JVMs of this one, for tests and benchmarks:
+ * a master and workers started from a folder of Spark's jars (no Spark installation: the build's
+ * {@code spark/target/spark-jars}, or the jars of this JVM's classpath), with the same java. Each
+ * worker launches its executors as further JVMs from a {@code SPARK_HOME} whose {@code jars/} links
+ * those jars and nothing of fhec: like an existing cluster, executors get fhec's classes only from
+ * the application ({@code spark.jars}, {@link #appJar()}).
  */
 public final class LocalCluster implements AutoCloseable {
   /** What Spark's launcher passes to every Spark JVM on JDK 17+ (its JavaModuleOptions). */
@@ -59,18 +59,43 @@ public final class LocalCluster implements AutoCloseable {
    * "1g") for executors each; returns once every worker has registered with the master.
    */
   public static LocalCluster start(Path dir, int workers, int cores, String memory) {
+    List<Path> jars =
+        classPath().stream()
+            .filter(e -> e.endsWith(".jar") && !isFhec(e))
+            .map(Path::of)
+            .filter(Files::isRegularFile)
+            .toList();
+    return start(dir, jars, workers, cores, memory);
+  }
+
+  /**
+   * {@link #start(Path, int, int, String)} from {@code sparkJars}, a folder of Spark's jars (an
+   * installation's {@code jars/}, or {@code spark/target/spark-jars}).
+   */
+  public static LocalCluster startFrom(
+      Path dir, Path sparkJars, int workers, int cores, String memory) {
+    try (var s = Files.list(sparkJars)) {
+      List<Path> jars = s.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+      if (jars.isEmpty()) {
+        throw new IllegalArgumentException("no jars in " + sparkJars);
+      }
+      return start(dir, jars, workers, cores, memory);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static LocalCluster start(
+      Path dir, List<Path> sparkJars, int workers, int cores, String memory) {
     try {
       Files.createDirectories(dir);
       Path home = dir.resolve("spark-home");
       Path jars = home.resolve("jars");
       Files.createDirectories(jars);
-      for (String entry : classPath()) {
-        Path p = Path.of(entry);
-        if (entry.endsWith(".jar") && Files.isRegularFile(p)) {
-          Path link = jars.resolve(p.getFileName());
-          if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            Files.createSymbolicLink(link, p.toAbsolutePath());
-          }
+      for (Path p : sparkJars) {
+        Path link = jars.resolve(p.getFileName());
+        if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(link, p.toAbsolutePath());
         }
       }
       int port = freePort();
@@ -142,11 +167,68 @@ public final class LocalCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + port;
   }
 
-  /** Folders of this JVM's classpath, which executors cannot get from SPARK_HOME/jars. */
-  public static String executorClassPath() {
-    return classPath().stream()
-        .filter(e -> Files.isDirectory(Path.of(e)))
-        .collect(Collectors.joining(File.pathSeparator));
+  /** This cluster's Spark installation: its {@code jars/} holds Spark's jars and nothing else. */
+  public Path sparkHome() {
+    return dir.resolve("spark-home");
+  }
+
+  private static Path appJar;
+
+  /**
+   * fhec's code on this JVM's classpath (class folders and fhec's own jars) as one jar, made once
+   * per JVM: what a driver gives {@code spark.jars} so that executors of a cluster without fhec can
+   * load its classes.
+   */
+  public static synchronized Path appJar() {
+    if (appJar == null) {
+      try {
+        Path jar = Files.createTempFile("fhec-app-", ".jar");
+        jar.toFile().deleteOnExit();
+        writeAppJar(jar);
+        appJar = jar;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return appJar;
+  }
+
+  private static void writeAppJar(Path jar) throws IOException {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+      for (String entry : classPath()) {
+        Path p = Path.of(entry);
+        if (Files.isDirectory(p)) {
+          try (var files = Files.walk(p)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+              String name = p.relativize(f).toString().replace(File.separatorChar, '/');
+              if (seen.add(name)) {
+                out.putNextEntry(new java.util.jar.JarEntry(name));
+                Files.copy(f, out);
+                out.closeEntry();
+              }
+            }
+          }
+        } else if (isFhec(entry) && Files.isRegularFile(p)) {
+          try (var in = new java.util.jar.JarFile(p.toFile())) {
+            for (var e : java.util.Collections.list(in.entries())) {
+              if (!e.isDirectory() && seen.add(e.getName())) {
+                out.putNextEntry(new java.util.jar.JarEntry(e.getName()));
+                try (var data = in.getInputStream(e)) {
+                  data.transferTo(out);
+                }
+                out.closeEntry();
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** One of fhec's own jars (a reactor module's, or one installed in a Maven repository). */
+  private static boolean isFhec(String classPathEntry) {
+    return Path.of(classPathEntry).getFileName().toString().startsWith("fhec-");
   }
 
   /** Kills worker {@code index} and its executors at once (SIGKILL): a machine lost mid-run. */
@@ -193,7 +275,7 @@ public final class LocalCluster implements AutoCloseable {
     // The master's REST submission server is not needed (and would open one more port).
     cmd.add("-Dspark.master.rest.enabled=false");
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(dir.resolve("spark-home").resolve("jars") + File.separator + "*");
     cmd.add(main);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -42,7 +42,8 @@ import org.apache.spark.broadcast.Broadcast;
  *       through {@link CircuitExecutor#bootstrap} on an executor. Results are bit for bit those of
  *       the in-process executor: the same code bootstraps the same ciphertexts with the same keys.
  *   <li>{@link #runBatch}: many inputs (an RDD of ciphertext files, as {@code fhec encrypt} writes
- *       them), each run whole on one executor; outputs as ciphertext files.
+ *       them), each run whole on one executor; outputs as ciphertext files. {@link
+ *       EncryptedDatasets#score} does the same on a column of a Spark SQL Dataset.
  * </ul>
  *
  * <p>The keys travel once per executor JVM (a broadcast or an added file, {@link KeyShipping}) in
@@ -99,13 +100,21 @@ public final class SparkCircuitExecutor implements AutoCloseable {
    * generated from seeds, as {@code fhec keygen} writes them).
    */
   public SparkCircuitExecutor(JavaSparkContext sc, EvaluationKeySet keys, Options options) {
+    this(sc, keys, FhecFiles.evaluationKeysBytes(keys, seeded(keys)), options);
+  }
+
+  /**
+   * Ships {@code keyFileBytes}, the evaluation-key file {@code keys} were read from, as it is (a
+   * server or CLI that reads keys for computing keeps only their Fourier form, which is not written
+   * back): the driver runs with {@code keys}, executors with what they parse from {@code
+   * keyFileBytes}.
+   */
+  public SparkCircuitExecutor(
+      JavaSparkContext sc, EvaluationKeySet keys, byte[] keyFileBytes, Options options) {
     this.sc = sc;
     this.keys = keys;
     this.options = options;
-    boolean seeded =
-        keys.bootstrapKeys().stream().allMatch(b -> b.seed().isPresent())
-            && keys.keyswitchKeys().stream().allMatch(k -> k.seed().isPresent());
-    byte[] bytes = FhecFiles.evaluationKeysBytes(keys, seeded);
+    byte[] bytes = keyFileBytes;
     String fingerprint = sha256(bytes);
     if (options.shipping() == KeyShipping.BROADCAST) {
       this.keyFile = null;
@@ -157,11 +166,19 @@ public final class SparkCircuitExecutor implements AutoCloseable {
    * job with the message the in-process path gives.
    */
   public JavaRDD<byte[]> runBatch(Circuit circuit, JavaRDD<byte[]> inputs) {
+    return inputs.map(batchTask(circuit));
+  }
+
+  /**
+   * What runs one record of a batch on an executor (input ciphertext file in, output ciphertext
+   * file out), once {@code circuit} is checked against the keys here.
+   */
+  BatchTask batchTask(Circuit circuit) {
     Optional<String> why = CircuitExecutor.mismatch(circuit, keys);
     if (why.isPresent()) {
       throw new IllegalArgumentException(why.get());
     }
-    return inputs.map(new BatchTask(circuitRef(circuit), keyRef));
+    return new BatchTask(circuitRef(circuit), keyRef);
   }
 
   /** Removes the keys' broadcast or file from the cluster (the context stays open). */
@@ -254,6 +271,11 @@ public final class SparkCircuitExecutor implements AutoCloseable {
     return (n + tasks - 1) / tasks;
   }
 
+  private static boolean seeded(EvaluationKeySet keys) {
+    return keys.bootstrapKeys().stream().allMatch(b -> b.seed().isPresent())
+        && keys.keyswitchKeys().stream().allMatch(k -> k.seed().isPresent());
+  }
+
   private static String sha256(byte[] bytes) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
@@ -295,17 +317,22 @@ public final class SparkCircuitExecutor implements AutoCloseable {
     }
   }
 
-  /** Runs on executors: one whole circuit on one record of inputs. */
-  private record BatchTask(CircuitRef circuit, KeyRef keys) implements Function<byte[], byte[]> {
+  /**
+   * Runs on executors: one whole circuit on one record of inputs (a ciphertext file of the
+   * circuit's inputs under these keys; anything else fails with the in-process reader's or
+   * executor's message), answering a ciphertext file of its outputs.
+   */
+  record BatchTask(CircuitRef circuit, KeyRef keys) implements Function<byte[], byte[]> {
     @Override
     public byte[] call(byte[] record) throws Exception {
       ExecutorCache.Loaded loaded = ExecutorCache.executor(keys, new long[1]);
       Circuit c = ExecutorCache.circuit(circuit);
       KeySetIdentity id = loaded.keys().identity();
       List<EncryptedTensor> inputs =
-          FhecFiles.ciphertextsFromBytes(record, "input record", new FhecFiles.Expect(c, id));
+          FhecFiles.ciphertextsFromBytes(
+              record, "input record", new FhecFiles.Expect(c, id), FhecFiles.Role.INPUTS);
       List<EncryptedTensor> outputs = inPool(() -> loaded.executor().run(c, inputs, null));
-      return FhecFiles.ciphertextsBytes(id, c.plan(), outputs, false);
+      return FhecFiles.ciphertextsBytes(FhecFiles.Role.OUTPUTS, id, c.plan(), outputs, false);
     }
   }
 

@@ -26,6 +26,17 @@ public final class SparkRun {
     }
   }
 
+  private static final String LOG4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
+
+  private static boolean present(String className) {
+    try {
+      Class.forName(className, false, SparkRun.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
   /** Whether Spark's classes are on this JVM's classpath. */
   public static boolean sparkAvailable() {
     try {
@@ -47,25 +58,55 @@ public final class SparkRun {
       EvaluationKeySet keys,
       List<EncryptedTensor> inputs,
       CircuitExecutor.Progress progress) {
+    return run(master, appJar, circuit, keys, null, inputs, progress);
+  }
+
+  /**
+   * {@link #run(String, Path, Circuit, EvaluationKeySet, List, CircuitExecutor.Progress)} shipping
+   * {@code keyFile}, the evaluation-key file {@code keys} were read from (null: serialize {@code
+   * keys}).
+   */
+  public static List<EncryptedTensor> run(
+      String master,
+      Path appJar,
+      Circuit circuit,
+      EvaluationKeySet keys,
+      byte[] keyFile,
+      List<EncryptedTensor> inputs,
+      CircuitExecutor.Progress progress) {
+    JavaSparkContext sc = open(master, "fhec run " + circuit.name(), appJar);
+    try (sc;
+        SparkCircuitExecutor executor =
+            keyFile == null
+                ? new SparkCircuitExecutor(sc, keys, SparkCircuitExecutor.Options.defaults())
+                : new SparkCircuitExecutor(
+                    sc, keys, keyFile, SparkCircuitExecutor.Options.defaults())) {
+      return executor.run(circuit, inputs, progress);
+    }
+  }
+
+  /**
+   * A Spark application on {@code master} for an fhec driver. {@code appJar}, if a jar file, goes
+   * to executors ({@code spark.jars}) for fhec's classes, unless {@code -Dspark.jars} names others.
+   */
+  static JavaSparkContext open(String master, String appName, Path appJar) {
     if (System.getProperty("log4j2.configurationFile") == null) {
       System.setProperty("log4j2.configurationFile", "dev/fhec/spark/log4j2-fhec.properties");
     }
-    SparkConf conf;
-    JavaSparkContext sc;
+    // Spark logs through SLF4J; with the server's Jetty provider also on the classpath SLF4J may
+    // pick that one, which ignores the configuration above (INFO lines, stack traces).
+    if (System.getProperty("slf4j.provider") == null && present(LOG4J_PROVIDER)) {
+      System.setProperty("slf4j.provider", LOG4J_PROVIDER);
+    }
     try {
-      conf = SparkContexts.conf(master, "fhec run " + circuit.name(), false);
+      SparkConf conf = SparkContexts.conf(master, appName, false);
       if (appJar != null && Files.isRegularFile(appJar) && !master.startsWith("local")) {
         conf.setIfMissing("spark.jars", appJar.toString());
       }
-      sc = new JavaSparkContext(conf);
+      return new JavaSparkContext(conf);
     } catch (Exception e) { // Scala code throws SparkException (checked) undeclared.
       throw new MasterException(
           "cannot start a Spark application on '" + master + "': " + e.getMessage(), e);
-    }
-    try (sc;
-        SparkCircuitExecutor executor =
-            new SparkCircuitExecutor(sc, keys, SparkCircuitExecutor.Options.defaults())) {
-      return executor.run(circuit, inputs, progress);
     }
   }
 }

@@ -14,12 +14,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The measurements of bench/RESULTS.md "Spark backend": the reduced head (samples/gpt2-head-tiny,
  * optimizer's 128-bit single-parameter set) in-process and on a local standalone cluster of 2
  * executors × 1 core and 1 executor × 2 cores, per key shipping; Spark's per-job and per-task
- * overhead. Not a test: run with the test classpath (see RESULTS.md for the command).
+ * overhead; a Dataset of encrypted records scored on 2 executors. Not a test: run with the test
+ * classpath (see RESULTS.md for the command).
  */
 public final class SparkBench {
   private SparkBench() {}
@@ -61,6 +68,9 @@ public final class SparkBench {
           runs(sc, keys, c, in, expected, "2 executors x 1 core, " + shipping, shipping);
         }
       }
+      if (all) {
+        batch(cluster, keys, c, head, expected);
+      }
     }
     try (LocalCluster cluster = LocalCluster.start(dir.resolve("b"), 1, 2, "1g")) {
       try (JavaSparkContext sc = context(cluster, 1, 2)) {
@@ -83,6 +93,71 @@ public final class SparkBench {
     say("  context + %d executor JVMs registered: %.1f s", executors, secs(t0));
     return sc;
   }
+
+  /**
+   * Many inputs: {@value #RECORDS} encrypted records (the same vector, encrypted anew each time) as
+   * a Dataset, each record run whole on one executor core ({@link EncryptedDatasets#score}).
+   */
+  private static void batch(
+      LocalCluster cluster,
+      KeyGenerator.KeySet keys,
+      Circuit c,
+      TinyHead head,
+      List<EncryptedTensor> expected)
+      throws Exception {
+    say("Dataset of %d records, 2 executors x 1 core, BROADCAST:", RECORDS);
+    var conf = SparkContexts.conf(cluster.masterUrl(), "fhec-spark-bench", true);
+    conf.set("spark.executor.memory", "1g");
+    SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
+    try {
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      sc.setLogLevel("WARN");
+      while (sc.statusTracker().getExecutorInfos().length < 3) {
+        Thread.sleep(50);
+      }
+      StructType schema =
+          new StructType()
+              .add("id", DataTypes.IntegerType, false)
+              .add("ct", DataTypes.BinaryType, false);
+      List<Row> rows = new ArrayList<>();
+      var id = keys.evaluation().identity();
+      for (int i = 0; i < RECORDS; i++) {
+        EncryptedTensor ct =
+            ClientTensors.encrypt(keys.client(), head.vector(0), c.value(c.inputs().get(0)));
+        rows.add(RowFactory.create(i, FhecFiles.ciphertextsBytes(id, c.plan(), List.of(ct), true)));
+      }
+      Dataset<Row> records = spark.createDataFrame(rows, schema).repartition(RECORDS);
+      try (SparkCircuitExecutor executor =
+          new SparkCircuitExecutor(
+              sc, keys.evaluation(), SparkCircuitExecutor.Options.defaults())) {
+        for (int pass = 0; pass < 2; pass++) {
+          long t0 = System.nanoTime();
+          List<Row> out =
+              EncryptedDatasets.score(executor, c, records, "ct", "out").collectAsList();
+          double s = secs(t0);
+          for (Row r : out) {
+            long[] got =
+                ClientTensors.decrypt(
+                    keys.client(),
+                    FhecFiles.ciphertextsFromBytes(
+                            (byte[]) r.get(r.fieldIndex("out")), "out", new FhecFiles.Expect(c, id))
+                        .get(0));
+            if (!java.util.Arrays.equals(
+                got, ClientTensors.decrypt(keys.client(), expected.get(0)))) {
+              throw new IllegalStateException("record " + r.get(0) + " decrypted differently");
+            }
+          }
+          say(
+              "  pass %d: %.2f s for %d records (%.2f s per record)%s",
+              pass + 1, s, out.size(), s / out.size(), pass == 0 ? " (includes the keys)" : "");
+        }
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static final int RECORDS = 4;
 
   private static void overheads(JavaSparkContext sc) {
     List<Integer> xs = new ArrayList<>();

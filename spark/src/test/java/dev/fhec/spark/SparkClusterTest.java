@@ -14,6 +14,7 @@ import dev.fhec.runtime.io.FhecFiles;
 import dev.fhec.runtime.key.KeyGenerator;
 import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.ParameterSets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -35,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Spark standalone cluster on 127.0.0.1: a master and two workers (1 core, 1 GB each) as
- * child JVMs, executors as their children, this JVM the driver. Every encrypted result is compared
- * bit for bit with the in-process {@link CircuitExecutor} on the same keys. Slow tier: about two
- * and a half minutes on 2 cores, a third of it starting JVMs.
+ * child JVMs started from Spark's jars only, executors as their children (fhec's classes reach them
+ * as the application's jar, as on an existing cluster), this JVM the driver. Every encrypted result
+ * is compared bit for bit with the in-process {@link CircuitExecutor} on the same keys. Slow tier.
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -45,22 +47,40 @@ class SparkClusterTest {
   @TempDir static Path dir;
 
   private static LocalCluster cluster;
+  private static SparkSession spark;
   private static JavaSparkContext sc;
 
   @BeforeAll
   static void startCluster() {
-    cluster = LocalCluster.start(dir, 2, 1, "1g");
-    sc = new JavaSparkContext(SparkContexts.conf(cluster.masterUrl(), "fhec-spark-test", true));
+    cluster = LocalCluster.startFrom(dir, Path.of("target/spark-jars"), 2, 1, "1g");
+    spark =
+        SparkSession.builder()
+            .config(SparkContexts.conf(cluster.masterUrl(), "fhec-spark-test", true))
+            .getOrCreate();
+    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
   @AfterAll
   static void stopCluster() {
-    if (sc != null) {
-      sc.close();
+    if (spark != null) {
+      spark.stop();
     }
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  @Order(0)
+  void executorsRunTheVectorFft() {
+    // Spark launches executors without ./fhec's JVM options: SparkContexts must add the module.
+    List<String> impl = sc.parallelize(List.of(1, 2), 2).map(new FftName()).collect();
+    assertEquals(
+        List.of(
+            dev.fhec.runtime.fft.NegacyclicFfts.implementationName(),
+            dev.fhec.runtime.fft.NegacyclicFfts.implementationName()),
+        impl);
+    assertTrue(!impl.get(0).equals("scalar"), impl.toString());
   }
 
   @Test
@@ -141,6 +161,19 @@ class SparkClusterTest {
         assertBitIdentical(expected.get(i), got, "record " + i);
       }
     }
+  }
+
+  @Test
+  @Order(3)
+  void parquetOfEncryptedRecordsScoresEachLikeTheInProcessExecutor() throws Exception {
+    DatasetScoring.check(spark, Files.createDirectories(dir.resolve("parquet")), null);
+  }
+
+  @Test
+  @Order(3)
+  void serverRunsOnTheClusterAnswerWhatTheInProcessServerAnswers() throws Exception {
+    ServerOnSpark.check(
+        sc, TinyHead.compileToy(), Files.createDirectories(dir.resolve("server-data")));
   }
 
   @Test

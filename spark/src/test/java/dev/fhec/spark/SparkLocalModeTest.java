@@ -18,12 +18,15 @@ import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.ParameterSets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fast tier's check of the Spark path: Spark in this JVM ({@code local[2]}: tasks, broadcasts,
@@ -31,18 +34,34 @@ import org.junit.jupiter.api.Test;
  * {@link SparkClusterTest} (slow tier).
  */
 class SparkLocalModeTest {
+  private static SparkSession spark;
   private static JavaSparkContext sc;
 
   @BeforeAll
   static void start() {
-    sc = new JavaSparkContext(SparkContexts.conf("local[2]", "fhec-spark-local-test", false));
+    spark =
+        SparkSession.builder()
+            .config(SparkContexts.conf("local[2]", "fhec-spark-local-test", false))
+            .getOrCreate();
+    sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
   }
 
   @AfterAll
   static void stop() {
-    if (sc != null) {
-      sc.close();
+    if (spark != null) {
+      spark.stop();
     }
+  }
+
+  @Test
+  void datasetOfEncryptedRecordsScoresEachLikeTheInProcessExecutor(@TempDir Path files)
+      throws Exception {
+    DatasetScoring.check(spark, null, files);
+  }
+
+  @Test
+  void serverRunsOnSparkAnswerWhatTheInProcessServerAnswers(@TempDir Path data) throws Exception {
+    ServerOnSpark.check(sc, TinyHead.compileToy(), data);
   }
 
   /**

@@ -80,7 +80,9 @@ public record Bundle(
     public Manifest {
       inputs = List.copyOf(inputs);
       outputs = List.copyOf(outputs);
-      options = Map.copyOf(options);
+      // Sorted: Map.copyOf iterates in a per-JVM random order, so identical compiles wrote
+      // different manifest.json (and checksums.json) bytes.
+      options = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(options));
     }
 
     /** A manifest without bounds information. */

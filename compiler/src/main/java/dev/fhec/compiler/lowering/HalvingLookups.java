@@ -2,7 +2,6 @@ package dev.fhec.compiler.lowering;
 
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.optimizer.PartitionedParameters;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.LookupTable;
 import dev.fhec.runtime.circuit.ValueInfo;
@@ -27,8 +26,8 @@ public final class HalvingLookups {
    * {@code lowered} with every reinterpretation replaced by an identity lookup, origins kept;
    * {@code lowered} itself when it has none.
    */
-  public static Lowering.Lowered refresh(Lowering.Lowered lowered) {
-    Circuit c = lowered.circuit();
+  public static LoweredCircuit refresh(LoweredCircuit lowered) {
+    LoweredCircuit c = lowered;
     if (count(c)[0] == 0) {
       return lowered;
     }
@@ -52,22 +51,12 @@ public final class HalvingLookups {
         out.add(ins);
       }
     }
-    return new Lowering.Lowered(
-        new Circuit(
-            c.formatVersion(),
-            c.name(),
-            c.plan(),
-            c.values(),
-            c.constants(),
-            tables,
-            out,
-            c.inputs(),
-            c.outputs()),
-        lowered.origins());
+    return new LoweredCircuit(
+        c.name(), c.values(), c.constants(), tables, out, c.inputs(), c.outputs(), c.origins());
   }
 
   /** The reinterpretations of {@code c}: how many instructions, how many elements. */
-  static long[] count(Circuit c) {
+  static long[] count(LoweredCircuit c) {
     long n = 0;
     long elements = 0;
     for (Instruction ins : c.instructions()) {
@@ -86,17 +75,17 @@ public final class HalvingLookups {
    * @param parameters the plan of {@code lowered}
    */
   public static LoweringChoice choose(
-      Lowering.Lowered lowered,
+      LoweredCircuit lowered,
       PartitionedParameters parameters,
-      Function<Circuit, PartitionedParameters> optimize) {
-    long[] n = count(lowered.circuit());
+      Function<LoweredCircuit, PartitionedParameters> optimize) {
+    long[] n = count(lowered);
     if (n[0] == 0) {
       return new LoweringChoice(lowered, parameters, "");
     }
-    Lowering.Lowered refreshed = refresh(lowered);
+    LoweredCircuit refreshed = refresh(lowered);
     PartitionedParameters q;
     try {
-      q = optimize.apply(refreshed.circuit());
+      q = optimize.apply(refreshed);
     } catch (NoParametersException e) {
       q = null;
     }

@@ -11,13 +11,11 @@ import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.passes.AssignBitWidths;
 import dev.fhec.compiler.passes.PassErrors;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.LookupTable;
 import dev.fhec.runtime.circuit.ValueInfo;
 import dev.fhec.runtime.exec.Shapes;
-import dev.fhec.runtime.params.ParameterSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -26,7 +24,9 @@ import java.util.Map;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Lowers a fused, bounded, width-assigned {@link Program} to the runtime's {@link Circuit}.
+ * Lowers a fused, bounded, width-assigned {@link Program} to the runtime's instructions: a {@link
+ * LoweredCircuit}, which becomes a {@link dev.fhec.runtime.circuit.Circuit} once the parameter
+ * optimizer has chosen its plan ({@link PlanApplication}).
  *
  * <p>Clear nodes are folded to constants. Encrypted nodes become: leveled instructions (add, sub,
  * neg, add/mul/matmul by clear constants, sum); {@code Gather}s with computed index arrays for
@@ -101,29 +101,16 @@ public final class Lowering {
     Arrays.fill(valueOf, -1);
   }
 
-  /**
-   * A lowered circuit with, per instruction, the IR node it implements.
-   *
-   * @param circuit the executable circuit
-   * @param origins origins.get(i) = id of the IR node whose lowering emitted instruction i
-   */
-  public record Lowered(Circuit circuit, List<Integer> origins) {
-    public Lowered {
-      origins = List.copyOf(origins);
-    }
-  }
-
-  /** Lowers {@code program} with the given parameters, every product with quarter squares. */
-  public static Lowered lower(Program program, ParameterSet parameters) {
-    return lower(program, parameters, java.util.Set.of());
+  /** Lowers {@code program}, every product with quarter squares. */
+  public static LoweredCircuit lower(Program program) {
+    return lower(program, java.util.Set.of());
   }
 
   /**
    * Lowers {@code program}, the enc×enc products in {@code sharedProducts} (node ids, see {@link
    * Products#of}) with shared squares, the others with quarter squares.
    */
-  public static Lowered lower(
-      Program program, ParameterSet parameters, java.util.Set<Integer> sharedProducts) {
+  public static LoweredCircuit lower(Program program, java.util.Set<Integer> sharedProducts) {
     for (int id : sharedProducts) {
       if (!Products.of(program).contains(id)) {
         throw new IllegalArgumentException("%" + id + " is not an encrypted × encrypted product");
@@ -150,18 +137,8 @@ public final class Lowering {
       }
       outs.add(l.valueOf[o]);
     }
-    Circuit c =
-        new Circuit(
-            Circuit.FORMAT_VERSION,
-            program.name(),
-            parameters,
-            l.values,
-            l.constants,
-            l.tables,
-            l.instructions,
-            l.inputs,
-            outs);
-    return new Lowered(c, l.origins);
+    return new LoweredCircuit(
+        program.name(), l.values, l.constants, l.tables, l.instructions, l.inputs, outs, l.origins);
   }
 
   // ---- helpers -----------------------------------------------------------------------------

@@ -8,4 +8,4 @@ import dev.fhec.compiler.optimizer.PartitionedParameters;
  * of what was compared.
  */
 public record LoweringChoice(
-    Lowering.Lowered lowered, PartitionedParameters parameters, String account) {}
+    LoweredCircuit lowered, PartitionedParameters parameters, String account) {}

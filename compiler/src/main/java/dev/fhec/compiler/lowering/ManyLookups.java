@@ -2,7 +2,6 @@ package dev.fhec.compiler.lowering;
 
 import dev.fhec.compiler.optimizer.NoParametersException;
 import dev.fhec.compiler.optimizer.PartitionedParameters;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.ValueInfo;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ public final class ManyLookups {
   /**
    * The groups of {@code c} (a lowered circuit) that a many-LUT could compute, in program order.
    */
-  public static List<Group> candidates(Circuit c) {
+  public static List<Group> candidates(LoweredCircuit c) {
     Map<List<Integer>, List<Integer>> byKey = new LinkedHashMap<>();
     for (int i = 0; i < c.instructions().size(); i++) {
       if (!(c.instructions().get(i) instanceof Instruction.Tlu t) || t.tables().length != 1) {
@@ -93,8 +92,8 @@ public final class ManyLookups {
    * the many-LUT (into a new value of shape [F] + the input's shape) followed by one gather per
    * fused lookup (defining that lookup's value, with its origin); the other fused lookups go.
    */
-  public static Lowering.Lowered fuse(Lowering.Lowered lowered, List<Group> groups) {
-    Circuit c = lowered.circuit();
+  public static LoweredCircuit fuse(LoweredCircuit lowered, List<Group> groups) {
+    LoweredCircuit c = lowered;
     Map<Integer, Group> first = new HashMap<>();
     java.util.Set<Integer> dropped = new java.util.HashSet<>();
     for (Group g : groups) {
@@ -143,18 +142,8 @@ public final class ManyLookups {
         origins.add(lowered.origins().get(member));
       }
     }
-    Circuit fused =
-        new Circuit(
-            c.formatVersion(),
-            c.name(),
-            c.plan(),
-            values,
-            c.constants(),
-            c.tables(),
-            out,
-            c.inputs(),
-            c.outputs());
-    return new Lowering.Lowered(fused, origins);
+    return new LoweredCircuit(
+        c.name(), values, c.constants(), c.tables(), out, c.inputs(), c.outputs(), origins);
   }
 
   /**
@@ -167,10 +156,10 @@ public final class ManyLookups {
    * @param optimize the multi-parameter optimizer under the compilation's target and key budget
    */
   public static LoweringChoice choose(
-      Lowering.Lowered lowered,
+      LoweredCircuit lowered,
       PartitionedParameters parameters,
-      Function<Circuit, PartitionedParameters> optimize) {
-    List<Group> groups = candidates(lowered.circuit());
+      Function<LoweredCircuit, PartitionedParameters> optimize) {
+    List<Group> groups = candidates(lowered);
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%nmany-LUT (several lookups of one value in one PBS):"));
     if (groups.isEmpty()) {
@@ -178,20 +167,20 @@ public final class ManyLookups {
       return new LoweringChoice(lowered, parameters, sb.toString());
     }
     List<Group> taken = new ArrayList<>();
-    Lowering.Lowered best = lowered;
+    LoweredCircuit best = lowered;
     PartitionedParameters bestPlan = parameters;
     for (Group g : groups) {
       List<Group> trial = new ArrayList<>(taken);
       trial.add(g);
-      Lowering.Lowered fused = fuse(lowered, trial);
+      LoweredCircuit fused = fuse(lowered, trial);
       PartitionedParameters q;
       try {
-        q = optimize.apply(fused.circuit());
+        q = optimize.apply(fused);
       } catch (NoParametersException e) {
         q = null;
       }
       boolean take = q != null && q.preferableTo(bestPlan);
-      long saved = (long) (g.functions() - 1) * lowered.circuit().value(g.input()).size();
+      long saved = (long) (g.functions() - 1) * lowered.value(g.input()).size();
       sb.append(
           String.format(
               Locale.ROOT,
@@ -199,7 +188,7 @@ public final class ManyLookups {
                   + " fewer): whole circuit %s fused, %.4e separate; %s",
               g.input(),
               g.inputWidth(),
-              lowered.circuit().value(g.input()).size(),
+              lowered.value(g.input()).size(),
               g.functions(),
               g.precision(),
               saved,

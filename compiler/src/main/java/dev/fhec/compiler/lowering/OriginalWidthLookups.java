@@ -1,6 +1,5 @@
 package dev.fhec.compiler.lowering;
 
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.LookupTable;
@@ -28,39 +27,24 @@ public final class OriginalWidthLookups {
   private OriginalWidthLookups() {}
 
   /**
-   * {@link #rewrite(Circuit)} on a lowered circuit, the origin of each inserted multiply being its
-   * lookup's; {@code lowered} itself when no lookup narrows.
+   * The circuit with every exact lookup whose input fits fewer bits moved to those bits, the origin
+   * of each inserted multiply being its lookup's; {@code c} itself when no lookup narrows.
    */
-  public static Lowering.Lowered rewrite(Lowering.Lowered lowered) {
-    Circuit c = lowered.circuit();
-    Circuit r = rewrite(c);
-    if (r.instructions().size() == c.instructions().size()) {
-      return lowered;
-    }
-    List<Integer> origins = new ArrayList<>();
-    for (int i = 0; i < c.instructions().size(); i++) {
-      int origin = lowered.origins().get(i);
-      if (c.instructions().get(i) instanceof Instruction.Tlu
-          && r.instructions().get(origins.size()) instanceof Instruction.MulEC) {
-        origins.add(origin); // the inserted multiply, then its lookup
-      }
-      origins.add(origin);
-    }
-    return new Lowering.Lowered(r, origins);
-  }
-
-  /** The circuit with every exact lookup whose input fits fewer bits moved to those bits. */
-  public static Circuit rewrite(Circuit c) {
+  public static LoweredCircuit rewrite(LoweredCircuit c) {
     long[][] bounds = bounds(c);
     List<ValueInfo> values = new ArrayList<>(c.values());
     List<ClearTensor> constants = new ArrayList<>(c.constants());
     List<LookupTable> tables = new ArrayList<>(c.tables());
     List<Instruction> out = new ArrayList<>();
+    List<Integer> origins = new ArrayList<>();
     Map<Long, Integer> factorConstant = new HashMap<>();
     Map<List<Integer>, Integer> reindexed = new HashMap<>();
-    for (Instruction ins : c.instructions()) {
+    for (int i = 0; i < c.instructions().size(); i++) {
+      Instruction ins = c.instructions().get(i);
+      int origin = c.origins().get(i);
       if (!(ins instanceof Instruction.Tlu t)) {
         out.add(ins);
+        origins.add(origin);
         continue;
       }
       ValueInfo in = c.value(t.a());
@@ -69,6 +53,7 @@ public final class OriginalWidthLookups {
       int o = bitsFor(bounds[t.a()][0], bounds[t.a()][1], in.signed());
       if (r != w || o >= w) {
         out.add(ins);
+        origins.add(origin);
         continue;
       }
       long factor = 1L << (w - o);
@@ -82,10 +67,11 @@ public final class OriginalWidthLookups {
       int scaled = values.size();
       values.add(new ValueInfo(in.shape(), w, in.signed(), true));
       out.add(new Instruction.MulEC(scaled, t.a(), constant));
+      origins.add(origin);
       int[] newTables = new int[t.tables().length];
-      for (int i = 0; i < newTables.length; i++) {
-        int old = t.tables()[i];
-        newTables[i] =
+      for (int j = 0; j < newTables.length; j++) {
+        int old = t.tables()[j];
+        newTables[j] =
             reindexed.computeIfAbsent(
                 List.of(old, o),
                 k -> {
@@ -94,17 +80,13 @@ public final class OriginalWidthLookups {
                 });
       }
       out.add(new Instruction.Tlu(t.out(), scaled, newTables));
+      origins.add(origin);
     }
-    return new Circuit(
-        c.formatVersion(),
-        c.name(),
-        c.parameters(),
-        values,
-        constants,
-        tables,
-        out,
-        c.inputs(),
-        c.outputs());
+    if (out.size() == c.instructions().size()) {
+      return c;
+    }
+    return new LoweredCircuit(
+        c.name(), values, constants, tables, out, c.inputs(), c.outputs(), origins);
   }
 
   /** The table indexed by the o-bit value m instead of the w-bit one. */
@@ -131,7 +113,7 @@ public final class OriginalWidthLookups {
   }
 
   /** [min, max] over the elements of every value, for every input in its declared range. */
-  static long[][] bounds(Circuit c) {
+  static long[][] bounds(LoweredCircuit c) {
     long[][] b = new long[c.values().size()][];
     for (Instruction ins : c.instructions()) {
       ValueInfo v = c.value(ins.out());

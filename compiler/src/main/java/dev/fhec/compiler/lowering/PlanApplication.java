@@ -13,12 +13,14 @@ import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Attaches a multi-parameter plan to a lowered circuit: tags every encrypted value with the
- * partition the optimizer chose for it, makes every lookup bootstrap in its output's partition, and
- * inserts a conversion {@link Instruction.Keyswitch} wherever a leveled instruction reads a value
- * of another partition than its output's (one conversion per value and target partition, reused by
- * later readers). Lookups need no conversion: their implicit keyswitch goes from the input's
- * partition to the small key of their own ({@link KeyswitchSpec.Kind#BIG_TO_SMALL}).
+ * Attaches the parameter optimizer's plan to a {@link LoweredCircuit}, making the executable {@link
+ * Circuit}: the one place parameters meet instructions. A single parameter set is the plan of one
+ * partition. A multi-parameter plan tags every encrypted value with the partition the optimizer
+ * chose for it, makes every lookup bootstrap in its output's partition, and inserts a conversion
+ * {@link Instruction.Keyswitch} wherever a leveled instruction reads a value of another partition
+ * than its output's (one conversion per value and target partition, reused by later readers).
+ * Lookups need no conversion: their implicit keyswitch goes from the input's partition to the small
+ * key of their own ({@link KeyswitchSpec.Kind#BIG_TO_SMALL}).
  *
  * <p>The plan's keyswitch list must hold every key the result uses; the {@link Circuit} constructor
  * checks it and names a missing one. Keys no instruction uses are dropped from a multi-partition
@@ -28,13 +30,31 @@ public final class PlanApplication {
   private PlanApplication() {}
 
   /**
-   * The lowered circuit under the plan, with origins extended: an inserted conversion has the
-   * origin of the instruction that reads it.
+   * An executable circuit and, per instruction, the IR node it implements (an inserted conversion
+   * has the origin of the instruction that reads it).
+   */
+  public record Applied(Circuit circuit, List<Integer> origins) {
+    public Applied {
+      origins = List.copyOf(origins);
+    }
+  }
+
+  /** The lowered circuit under one parameter set: every value and lookup in its partition. */
+  public static Applied apply(LoweredCircuit lowered, ParameterSet parameters) {
+    return apply(
+        lowered,
+        List.of(parameters),
+        new int[lowered.values().size()],
+        ParameterPlan.single(parameters).keyswitches());
+  }
+
+  /**
+   * The lowered circuit under a multi-parameter plan.
    *
    * @param valuePartition partition of each value of {@code lowered} (ignored for clear values)
    */
-  public static Lowering.Lowered apply(
-      Lowering.Lowered lowered,
+  public static Applied apply(
+      LoweredCircuit lowered,
       List<ParameterSet> partitions,
       int[] valuePartition,
       List<KeyswitchSpec> specs) {
@@ -42,7 +62,7 @@ public final class PlanApplication {
   }
 
   /**
-   * As {@link #apply(Lowering.Lowered, List, int[], List)}, where a lookup may bootstrap in another
+   * As {@link #apply(LoweredCircuit, List, int[], List)}, where a lookup may bootstrap in another
    * partition than the one its output lives under: {@code bootstrapPartition[v]} (for a lookup's
    * output v, −1 or {@code valuePartition[v]} for "the same") names the partition it bootstraps in,
    * and its result is converted big → big into {@code valuePartition[v]} right after the bootstrap
@@ -52,13 +72,12 @@ public final class PlanApplication {
    * @param bootstrapPartition per value id, or null when every lookup bootstraps where its output
    *     lives
    */
-  public static Lowering.Lowered apply(
-      Lowering.Lowered lowered,
+  public static Applied apply(
+      LoweredCircuit c,
       List<ParameterSet> partitions,
       int[] valuePartition,
       int[] bootstrapPartition,
       List<KeyswitchSpec> specs) {
-    Circuit c = lowered.circuit();
     if (valuePartition.length != c.values().size()) {
       throw new IllegalArgumentException(
           valuePartition.length + " partitions for " + c.values().size() + " values");
@@ -80,7 +99,7 @@ public final class PlanApplication {
     Map<Long, Integer> converted = new HashMap<>();
     for (int i = 0; i < c.instructions().size(); i++) {
       Instruction ins = c.instructions().get(i);
-      int origin = lowered.origins().get(i);
+      int origin = c.origins().get(i);
       int target = values.get(ins.out()).partition();
       Instruction rewritten =
           switch (ins) {
@@ -136,7 +155,7 @@ public final class PlanApplication {
     }
     Circuit applied =
         new Circuit(
-            c.formatVersion(),
+            Circuit.FORMAT_VERSION,
             c.name(),
             used(plan, values, out),
             values,
@@ -145,7 +164,7 @@ public final class PlanApplication {
             out,
             c.inputs(),
             c.outputs());
-    return new Lowering.Lowered(applied, origins);
+    return new Applied(applied, origins);
   }
 
   /**
@@ -179,20 +198,6 @@ public final class PlanApplication {
       }
     }
     return new ParameterPlan(plan.partitions(), kept);
-  }
-
-  /** {@link #apply(Lowering.Lowered, List, int[], List)} without origins. */
-  public static Circuit apply(
-      Circuit lowered,
-      List<ParameterSet> partitions,
-      int[] valuePartition,
-      List<KeyswitchSpec> specs) {
-    List<Integer> origins = new ArrayList<>();
-    for (int i = 0; i < lowered.instructions().size(); i++) {
-      origins.add(-1);
-    }
-    return apply(new Lowering.Lowered(lowered, origins), partitions, valuePartition, specs)
-        .circuit();
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.fhec.compiler.optimizer;
 
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
 import dev.fhec.compiler.optimizer.NoiseDag.Partitioned;
 import dev.fhec.compiler.report.KeySizes;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.params.CostModel;
 import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.GlweDimension;
@@ -77,7 +77,7 @@ public final class MultiParameterOptimizer {
   }
 
   /** {@link #optimize(NoiseDag, ErrorTarget)} on the noise DAG of {@code lowered}. */
-  public PartitionedParameters optimize(Circuit lowered, ErrorTarget target) {
+  public PartitionedParameters optimize(LoweredCircuit lowered, ErrorTarget target) {
     return optimize(NoiseDag.of(lowered), target);
   }
 
@@ -91,7 +91,8 @@ public final class MultiParameterOptimizer {
   }
 
   /** {@link #optimize(NoiseDag, ErrorTarget, KeyBudget)} on the noise DAG of {@code lowered}. */
-  public PartitionedParameters optimize(Circuit lowered, ErrorTarget target, KeyBudget budget) {
+  public PartitionedParameters optimize(
+      LoweredCircuit lowered, ErrorTarget target, KeyBudget budget) {
     return optimize(NoiseDag.of(lowered), target, budget);
   }
 

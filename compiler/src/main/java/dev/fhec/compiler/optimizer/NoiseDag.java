@@ -1,8 +1,8 @@
 package dev.fhec.compiler.optimizer;
 
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.stats.CircuitStatistics;
 import dev.fhec.compiler.stats.Norm2Analysis;
-import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.ValueInfo;
 import java.util.ArrayList;
@@ -57,14 +57,14 @@ public final class NoiseDag {
     }
   }
 
-  private final Circuit circuit;
+  private final LoweredCircuit circuit;
   private final double[] factor; // per instruction: weight factor of its single encrypted operand
   private final long[] leveledTerms; // per instruction: Concrete's leveled sum size
   private final int[] lookupOf; // per instruction: index into lookups, or −1
   private final List<Lookup> lookups = new ArrayList<>();
   private final List<Output> outputs = new ArrayList<>();
 
-  private NoiseDag(Circuit circuit) {
+  private NoiseDag(LoweredCircuit circuit) {
     this.circuit = circuit;
     List<Instruction> ins = circuit.instructions();
     factor = new double[ins.size()];
@@ -94,32 +94,19 @@ public final class NoiseDag {
             case Instruction.Tlu x -> 1;
             case Instruction.ManyTlu x -> 1;
             case Instruction.Keyswitch x ->
-                throw new IllegalArgumentException(
-                    "the optimizer reads a circuit before its parameter plan is applied; instruction "
-                        + i
-                        + " is already a keyswitch between partitions");
+                throw new IllegalStateException("a lowered circuit has no conversions");
           };
       if (in instanceof Instruction.Tlu t) {
         lookupOf[i] = lookups.size();
         lookups.add(
-            new Lookup(
-                i,
-                t.a(),
-                t.out(),
-                circuit.tables().get(t.tables()[0]).inputWidth(),
-                circuit.value(t.out()).size()));
+            new Lookup(i, t.a(), t.out(), circuit.precision(t), circuit.value(t.out()).size()));
       } else if (in instanceof Instruction.ManyTlu t) {
         // One bootstrap per input element at precision w + log2 F (CLOT21).
         lookupOf[i] = lookups.size();
         lookups.add(
-            new Lookup(
-                i,
-                t.a(),
-                t.out(),
-                CircuitStatistics.precision(circuit, t),
-                circuit.value(t.a()).size()));
+            new Lookup(i, t.a(), t.out(), circuit.precision(t), circuit.value(t.a()).size()));
       } else {
-        CircuitStatistics.Counts k = CircuitStatistics.of(circuit, in);
+        CircuitStatistics.Counts k = CircuitStatistics.of(circuit.values(), in);
         leveledTerms[i] = k.encryptedAdditions() + k.clearAdditions() + k.clearMultiplications();
       }
     }
@@ -132,12 +119,12 @@ public final class NoiseDag {
     }
   }
 
-  /** The noise DAG of {@code circuit} (a lowered circuit, any parameters). */
-  public static NoiseDag of(Circuit circuit) {
+  /** The noise DAG of {@code circuit}. */
+  public static NoiseDag of(LoweredCircuit circuit) {
     return new NoiseDag(circuit);
   }
 
-  public Circuit circuit() {
+  public LoweredCircuit circuit() {
     return circuit;
   }
 
@@ -259,7 +246,7 @@ public final class NoiseDag {
             lookupTerms(
                 i, t.a(), out, m, atoms, lookupPartition, home, part, w, groups, conversions);
         case Instruction.Keyswitch x ->
-            throw new IllegalStateException("keyswitch in an unplanned circuit (checked in of())");
+            throw new IllegalStateException("a lowered circuit has no conversions");
         case Instruction.AddEE x ->
             combine(out, x.a(), x.b(), m, desired, part, root, w, converted);
         case Instruction.SubEE x ->

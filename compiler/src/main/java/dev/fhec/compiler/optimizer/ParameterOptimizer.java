@@ -1,5 +1,6 @@
 package dev.fhec.compiler.optimizer;
 
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.optimizer.DecompositionFronts.Front;
 import dev.fhec.compiler.optimizer.OptimizedParameters.GroupPrediction;
 import dev.fhec.compiler.optimizer.OptimizedParameters.OutputPrediction;
@@ -52,6 +53,15 @@ public final class ParameterOptimizer {
   public ParameterOptimizer(SearchSpace space) {
     this.space = space;
     this.fronts = DecompositionFronts.of(space);
+  }
+
+  /**
+   * One parameter set for every lookup of {@code lowered}: {@link #optimize(CircuitProfile,
+   * ErrorTarget)} on its {@link NoiseDag#singleProfile()}, where lookups, circuit outputs and
+   * leveled chains all constrain the noise (issue 9).
+   */
+  public OptimizedParameters optimize(LoweredCircuit lowered, ErrorTarget target) {
+    return optimize(NoiseDag.of(lowered).singleProfile(), target);
   }
 
   /** Optimizes for Concrete's default target, a global p_error of 1e−5. */

@@ -53,7 +53,12 @@ public final class CircuitStatistics {
 
   /** The counters of one instruction. */
   public static Counts of(Circuit c, Instruction ins) {
-    long out = c.value(ins.out()).size();
+    return of(c.values(), ins);
+  }
+
+  /** The counters of one instruction of a circuit whose values are {@code values}. */
+  public static Counts of(List<ValueInfo> values, Instruction ins) {
+    long out = values.get(ins.out()).size();
     return switch (ins) {
       case Instruction.Input in -> Counts.ZERO;
       case Instruction.Gather g -> Counts.ZERO;
@@ -65,21 +70,22 @@ public final class CircuitStatistics {
       case Instruction.SubCE s -> new Counts(0, 0, 0, out, 0, out);
       case Instruction.MulEC m -> new Counts(0, 0, 0, 0, out, 0);
       case Instruction.MatMulEC m -> {
-        long k = c.value(m.a()).shape()[c.value(m.a()).shape().length - 1];
+        int[] s = values.get(m.a()).shape();
+        long k = s[s.length - 1];
         yield new Counts(0, 0, out * (k - 1), 0, out * k, 0);
       }
       case Instruction.MatMulCE m -> {
-        int[] s = c.value(m.a()).shape();
+        int[] s = values.get(m.a()).shape();
         long k = s[s.length - 2];
         yield new Counts(0, 0, out * (k - 1), 0, out * k, 0);
       }
       case Instruction.Sum s -> {
-        long in = c.value(s.a()).size();
+        long in = values.get(s.a()).size();
         yield new Counts(0, 0, in - out, 0, 0, 0);
       }
       case Instruction.Tlu t -> new Counts(out, out, 0, 0, 0, 0);
       case Instruction.ManyTlu t -> {
-        long in = c.value(t.a()).size(); // one KS + PBS per input element for all functions
+        long in = values.get(t.a()).size(); // one KS + PBS per input element for all functions
         yield new Counts(in, in, 0, 0, 0, 0);
       }
       case Instruction.Keyswitch k -> new Counts(0, out, 0, 0, 0, 0);

@@ -3,7 +3,6 @@ package dev.fhec.compiler.stats;
 import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
-import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.passes.ComputeNorm2;
 import dev.fhec.compiler.report.KeySizes;
 import dev.fhec.compiler.report.OpKinds;
@@ -95,9 +94,11 @@ public record CompilationReport(
       int tablePrecision,
       String location) {}
 
-  /** The per-node rows of a lowered program. */
-  public static List<NodeRow> rows(Program program, Lowering.Lowered lowered) {
-    Circuit c = lowered.circuit();
+  /**
+   * The per-node rows of {@code program} compiled to {@code c}, whose instruction i implements node
+   * {@code origins.get(i)}.
+   */
+  public static List<NodeRow> rows(Program program, Circuit c, List<Integer> origins) {
     double[] nu = Norm2Analysis.analyze(c);
     double[] ir = ComputeNorm2.analyze(program).bootstrapInput();
     int n = program.nodes().size();
@@ -107,7 +108,7 @@ public record CompilationReport(
     int[] prec = new int[n];
     for (int i = 0; i < c.instructions().size(); i++) {
       Instruction ins = c.instructions().get(i);
-      int origin = lowered.origins().get(i);
+      int origin = origins.get(i);
       CircuitStatistics.Counts k = CircuitStatistics.of(c, ins);
       pbs[origin] += k.bootstraps();
       ks[origin] += k.keyswitches();

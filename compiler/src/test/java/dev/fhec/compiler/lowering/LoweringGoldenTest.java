@@ -74,11 +74,11 @@ class LoweringGoldenTest {
         default -> throw new AssertionError(file + ": unknown RUN option '" + option + "'");
       }
     }
-    Lowering.Lowered lowered = Lowering.lower(analysed, ParameterSets.TOY_N256, shared);
+    LoweredCircuit lowered = Lowering.lower(analysed, shared);
     if (manyLut) {
-      lowered = ManyLookups.fuse(lowered, ManyLookups.candidates(lowered.circuit()));
+      lowered = ManyLookups.fuse(lowered, ManyLookups.candidates(lowered));
     }
-    Circuit c = lowered.circuit();
+    Circuit c = PlanApplication.apply(lowered, ParameterSets.TOY_N256).circuit();
     String actual = CircuitText.print(c);
     assertArrayEquals(c.digest(), CircuitText.parse(actual).digest(), file + ": round trip");
     if (Boolean.getBoolean("fhec.golden.update")) {

@@ -56,9 +56,14 @@ class ManyLookupsTest {
     return b.build();
   }
 
-  private static Lowering.Lowered lower(Program p) {
+  private static LoweredCircuit lower(Program p) {
     Program analysed = Fhec.analyse(p, CompileOptions.defaults(), List.of());
-    return Lowering.lower(analysed, ParameterSets.TOY_N256, java.util.Set.of());
+    return Lowering.lower(analysed, java.util.Set.of());
+  }
+
+  /** {@code lowered} under the TOY_N256 parameters, to simulate or run. */
+  private static Circuit toy(LoweredCircuit lowered) {
+    return PlanApplication.apply(lowered, ParameterSets.TOY_N256).circuit();
   }
 
   private static List<long[]> randomInputs(Program p, Random rnd) {
@@ -85,17 +90,17 @@ class ManyLookupsTest {
           i % 2 == 0
               ? severalLookupsOfOneValue(r, 2 + r.nextInt(4))
               : RandomProgramOracleTest.random(r);
-      Lowering.Lowered lowered;
+      LoweredCircuit lowered;
       try {
         lowered = lower(p);
       } catch (CompileException e) {
         continue;
       }
-      List<ManyLookups.Group> groups = ManyLookups.candidates(lowered.circuit());
-      Lowering.Lowered fused = ManyLookups.fuse(lowered, groups);
-      Circuit a = lowered.circuit();
-      Circuit b = fused.circuit();
-      assertEquals(b.instructions().size(), fused.origins().size());
+      List<ManyLookups.Group> groups = ManyLookups.candidates(lowered);
+      LoweredCircuit fused = ManyLookups.fuse(lowered, groups);
+      Circuit a = toy(lowered);
+      Circuit b = toy(fused);
+      assertEquals(fused.instructions().size(), fused.origins().size());
       long saved = 0;
       for (ManyLookups.Group g : groups) {
         saved += (long) (g.functions() - 1) * a.value(g.input()).size();
@@ -125,12 +130,12 @@ class ManyLookupsTest {
 
   @Test
   void theOptimizerSeesTheFusedLookupAtLog2FMoreBits() {
-    Lowering.Lowered lowered = lower(severalLookupsOfOneValue(new Random(3), 4));
-    List<ManyLookups.Group> groups = ManyLookups.candidates(lowered.circuit());
+    LoweredCircuit lowered = lower(severalLookupsOfOneValue(new Random(3), 4));
+    List<ManyLookups.Group> groups = ManyLookups.candidates(lowered);
     assertEquals(1, groups.size());
     ManyLookups.Group g = groups.get(0);
     assertEquals(4, g.functions());
-    Circuit fused = ManyLookups.fuse(lowered, groups).circuit();
+    LoweredCircuit fused = ManyLookups.fuse(lowered, groups);
     NoiseDag.Lookup many =
         NoiseDag.of(fused).lookups().stream()
             .filter(l -> fused.instructions().get(l.instruction()) instanceof Instruction.ManyTlu)
@@ -143,8 +148,8 @@ class ManyLookupsTest {
   @Test
   void aFusedCircuitDecryptsToItsSimulation() {
     Program p = severalLookupsOfOneValue(new Random(5), 2);
-    Lowering.Lowered lowered = lower(p);
-    Circuit c = ManyLookups.fuse(lowered, ManyLookups.candidates(lowered.circuit())).circuit();
+    LoweredCircuit lowered = lower(p);
+    Circuit c = toy(ManyLookups.fuse(lowered, ManyLookups.candidates(lowered)));
     assertTrue(c.instructions().stream().anyMatch(i -> i instanceof Instruction.ManyTlu));
     KeyGenerator.KeySet keys = KeyGenerator.generate(c.plan(), KeySetIdentity.fresh(c), null);
     Random rnd = new Random(6);

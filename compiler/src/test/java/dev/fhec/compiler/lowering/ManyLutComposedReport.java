@@ -149,9 +149,10 @@ class ManyLutComposedReport {
     return String.format(Locale.ROOT, "complexity %.4e;%s", pp.complexity(), sb);
   }
 
-  private static PartitionedParameters best(Circuit c, ErrorTarget target) {
+  private static PartitionedParameters best(Circuit circuit, ErrorTarget target) {
+    LoweredCircuit c = LoweredCircuit.of(circuit);
     PartitionedParameters p = null;
-    for (Circuit x : List.of(c, OriginalWidthLookups.rewrite(c))) {
+    for (LoweredCircuit x : List.of(c, OriginalWidthLookups.rewrite(c))) {
       try {
         PartitionedParameters q = new MultiParameterOptimizer().optimize(x, target);
         if (p == null || q.preferableTo(p)) {
@@ -175,7 +176,9 @@ class ManyLutComposedReport {
       Program p = Fhec.analyse(head, options, inputset);
       ErrorTarget target = new ErrorTarget.Global(options.globalPError());
       ProductChoice products = ProductChoice.choose(p, options, false, target);
-      Circuit c = Lowering.lower(p, ParameterSets.TOY_N256, products.shared()).circuit();
+      Circuit c =
+          PlanApplication.apply(Lowering.lower(p, products.shared()), ParameterSets.TOY_N256)
+              .circuit();
       List<Pair> pairs = pairs(c);
       System.out.printf(Locale.ROOT, "RESULT %s: %d composed pairs%n", dir, pairs.size());
       for (Pair pr : pairs) {

@@ -47,7 +47,7 @@ class OriginalWidthLookupsTest {
    * x (uint4, all 16 values) → a = T1(x) ∈ [lo1, hi1], b = T2(x) ∈ [lo2, hi2] at 6 bits → T3(a + b)
    * with a 64-entry table: a + b needs fewer than 6 bits.
    */
-  static Circuit widened(boolean signed, long lo1, long hi1, long lo2, long hi2) {
+  static LoweredCircuit widened(boolean signed, long lo1, long hi1, long lo2, long hi2) {
     long[] t1 = new long[16];
     long[] t2 = new long[16];
     for (int i = 0; i < 16; i++) {
@@ -60,10 +60,8 @@ class OriginalWidthLookupsTest {
     }
     ValueInfo x = new ValueInfo(new int[] {16}, 4, false, true);
     ValueInfo w6 = new ValueInfo(new int[] {16}, 6, signed, true);
-    return new Circuit(
-        Circuit.FORMAT_VERSION,
+    return new LoweredCircuit(
         "widened",
-        TOY,
         List.of(x, w6, w6, w6, w6),
         List.of(),
         List.of(new LookupTable(t1), new LookupTable(t2), new LookupTable(t3)),
@@ -77,15 +75,18 @@ class OriginalWidthLookupsTest {
         List.of(4));
   }
 
-  private static long[] run(Circuit c, long[] input) {
-    return ClearSimulator.run(c, List.of(input), ClearSimulator.Options.exact()).outputs().get(0);
+  private static long[] run(LoweredCircuit c, long[] input) {
+    return ClearSimulator.run(
+            PlanApplication.apply(c, TOY).circuit(), List.of(input), ClearSimulator.Options.exact())
+        .outputs()
+        .get(0);
   }
 
-  private static int lastLookupWidth(Circuit c) {
+  private static int lastLookupWidth(LoweredCircuit c) {
     int w = 0;
     for (Instruction i : c.instructions()) {
       if (i instanceof Instruction.Tlu t) {
-        w = c.tables().get(t.tables()[0]).inputWidth();
+        w = c.precision(t);
       }
     }
     return w;
@@ -102,8 +103,9 @@ class OriginalWidthLookupsTest {
       {true, -3L, 3L, -3L, 3L, 4}, {false, 0L, 7L, 0L, 7L, 4}, {false, 0L, 15L, 0L, 16L, 5}
     };
     for (Object[] k : cases) {
-      Circuit c = widened((Boolean) k[0], (Long) k[1], (Long) k[2], (Long) k[3], (Long) k[4]);
-      Circuit r = OriginalWidthLookups.rewrite(c);
+      LoweredCircuit c =
+          widened((Boolean) k[0], (Long) k[1], (Long) k[2], (Long) k[3], (Long) k[4]);
+      LoweredCircuit r = OriginalWidthLookups.rewrite(c);
       assertEquals(6, lastLookupWidth(c));
       assertEquals((int) k[5], lastLookupWidth(r), Arrays.toString(k));
       assertEquals(c.instructions().size() + 1, r.instructions().size());
@@ -123,13 +125,13 @@ class OriginalWidthLookupsTest {
       all[i] = i;
     }
     for (boolean signed : new boolean[] {false, true}) {
-      Circuit c = widened(signed, signed ? -3 : 0, signed ? 3 : 7, signed ? -3 : 0, signed ? 3 : 7);
+      LoweredCircuit c =
+          widened(signed, signed ? -3 : 0, signed ? 3 : 7, signed ? -3 : 0, signed ? 3 : 7);
+      LoweredCircuit narrowed = OriginalWidthLookups.rewrite(c);
+      assertEquals(4, lastLookupWidth(narrowed));
       Circuit r =
-          OriginalWidthLookups.rewrite(c)
-              .withPlan(
-                  dev.fhec.runtime.circuit.ParameterPlan.single(
-                      dev.fhec.runtime.params.ParameterSets.TOY_N2048));
-      assertEquals(4, lastLookupWidth(r));
+          PlanApplication.apply(narrowed, dev.fhec.runtime.params.ParameterSets.TOY_N2048)
+              .circuit();
       double[] nu2 = dev.fhec.compiler.stats.Norm2Analysis.analyze(r);
       for (Instruction i : r.instructions()) {
         if (i instanceof Instruction.Tlu t) {
@@ -161,7 +163,7 @@ class OriginalWidthLookupsTest {
 
   @Test
   void fullWidthInputsAreLeftAlone() {
-    Circuit c = widened(true, -16, 15, -16, 15);
+    LoweredCircuit c = widened(true, -16, 15, -16, 15);
     assertEquals(c, OriginalWidthLookups.rewrite(c));
   }
 
@@ -189,14 +191,15 @@ class OriginalWidthLookupsTest {
                   Arrays.copyOfRange(s, 1, s.length),
                   Arrays.copyOfRange(all.data(), i * size, (i + 1) * size))));
     }
-    Circuit c =
-        Fhec.compile(
-                JsonGraphFrontend.load(dir.resolve("model.json")),
-                CompileOptions.defaults(),
-                inputset,
-                TOY)
-            .circuit();
-    Circuit r = OriginalWidthLookups.rewrite(c);
+    LoweredCircuit c =
+        LoweredCircuit.of(
+            Fhec.compile(
+                    JsonGraphFrontend.load(dir.resolve("model.json")),
+                    CompileOptions.defaults(),
+                    inputset,
+                    TOY)
+                .circuit());
+    LoweredCircuit r = OriginalWidthLookups.rewrite(c);
     assertTrue(r.instructions().size() > c.instructions().size(), "nothing rewritten");
     // The head's widths come from its calibration: inputs far outside it overflow the original
     // circuit too, so both run on the calibration samples.

@@ -42,17 +42,15 @@ class PlanApplicationTest {
   }
 
   /** %0 = x; %1 = T0(x) ∈ [0, 3]; %2 = %1·2 (clear %3); %4 = x + %2; %5 = T1(%4). */
-  private static Circuit lowered() {
+  private static LoweredCircuit lowered() {
     long[] t0 = new long[16];
     long[] t1 = new long[16];
     for (int i = 0; i < 16; i++) {
       t0[i] = i % 4;
       t1[i] = 15 - i;
     }
-    return new Circuit(
-        Circuit.FORMAT_VERSION,
+    return new LoweredCircuit(
         "two",
-        P0,
         List.of(u4(4), u4(4), u4(4), new ValueInfo(new int[] {1}, 4, false, false), u4(4), u4(4)),
         List.of(new ClearTensor(new int[] {1}, new long[] {2})),
         List.of(new LookupTable(t0), new LookupTable(t1)),
@@ -70,7 +68,7 @@ class PlanApplicationTest {
 
   @Test
   void tagsValuesAndInsertsOneConversion() {
-    Circuit c = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, SPECS);
+    Circuit c = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, SPECS).circuit();
     assertEquals(2, c.plan().size());
     assertEquals(7, c.values().size());
     assertEquals(1, c.value(1).partition());
@@ -91,8 +89,8 @@ class PlanApplicationTest {
 
   @Test
   void computesWhatTheSinglePartitionCircuitComputes() {
-    Circuit single = lowered();
-    Circuit two = PlanApplication.apply(single, List.of(P0, P1), PARTITIONS, SPECS);
+    Circuit single = PlanApplication.apply(lowered(), P0).circuit();
+    Circuit two = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, SPECS).circuit();
     long[] x = {0, 3, 6, 9};
     long[] expected = new long[4];
     for (int i = 0; i < 4; i++) {
@@ -115,7 +113,7 @@ class PlanApplicationTest {
     KeyswitchSpec unused = new KeyswitchSpec(1, 1, Kind.BIG_TO_SMALL, P1.ks());
     List<KeyswitchSpec> more = new java.util.ArrayList<>(SPECS);
     more.add(unused);
-    Circuit c = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, more);
+    Circuit c = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, more).circuit();
     assertEquals(SPECS, c.plan().keyswitches());
   }
 
@@ -131,10 +129,51 @@ class PlanApplicationTest {
   }
 
   @Test
-  void aSinglePartitionPlanChangesNothing() {
-    Circuit c = lowered();
-    Circuit same = PlanApplication.apply(c, List.of(P0), new int[6], List.of(SPECS.get(0)));
+  void aSingleParameterSetGivesTheClassicCircuit() {
+    LoweredCircuit l = lowered();
+    Circuit classic =
+        new Circuit(
+            Circuit.FORMAT_VERSION,
+            l.name(),
+            P0,
+            l.values(),
+            l.constants(),
+            l.tables(),
+            l.instructions(),
+            l.inputs(),
+            l.outputs());
+    Circuit single = PlanApplication.apply(l, P0).circuit();
+    Circuit onePartition =
+        PlanApplication.apply(l, List.of(P0), new int[6], List.of(SPECS.get(0))).circuit();
     // Same content (records compare table arrays by reference, so compare digests).
-    assertArrayEquals(c.digest(), same.digest());
+    assertArrayEquals(classic.digest(), single.digest());
+    assertArrayEquals(classic.digest(), onePartition.digest());
+  }
+
+  @Test
+  void aLoweredCircuitHasNoPlan() {
+    Circuit two = PlanApplication.apply(lowered(), List.of(P0, P1), PARTITIONS, SPECS).circuit();
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LoweredCircuit.of(two));
+    assertTrue(e.getMessage().contains("partition 1 before any plan"), e.getMessage());
+  }
+
+  @Test
+  void originsFollowTheirInstructionsAndConversionsTakeTheirReaders() {
+    LoweredCircuit l = lowered();
+    LoweredCircuit traced =
+        new LoweredCircuit(
+            l.name(),
+            l.values(),
+            l.constants(),
+            l.tables(),
+            l.instructions(),
+            l.inputs(),
+            l.outputs(),
+            List.of(10, 11, 12, 13, 14));
+    // The conversion of %2 for the add (origin 13) comes right before it.
+    assertEquals(
+        List.of(10, 11, 12, 13, 13, 14),
+        PlanApplication.apply(traced, List.of(P0, P1), PARTITIONS, SPECS).origins());
   }
 }

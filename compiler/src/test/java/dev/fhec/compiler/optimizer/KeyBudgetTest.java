@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.report.KeySizes;
-import dev.fhec.runtime.circuit.Circuit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,7 +29,7 @@ class KeyBudgetTest {
   @Test
   void aBindingBudgetIsMetAtAReportedCostInComplexity() throws Exception {
     NoiseDag dag = tinyHead();
-    Circuit c = dag.circuit();
+    LoweredCircuit c = dag.circuit();
     MultiParameterOptimizer opt = new MultiParameterOptimizer();
     PartitionedParameters free = opt.optimize(dag, TARGET);
     assertTrue(free.partitions().size() > 1, free.summary());

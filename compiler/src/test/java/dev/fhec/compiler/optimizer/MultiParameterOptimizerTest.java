@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.CompileOptions;
-import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.compiler.lowering.LoweredCircuit;
+import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.LookupTable;
@@ -46,16 +47,14 @@ class MultiParameterOptimizerTest {
   private static final ErrorTarget TARGET = ErrorTarget.defaultTarget();
 
   /** x (uint4) → T → T(T(x) + x): every lookup reads 4 bits. */
-  static Circuit onePrecision() {
+  static LoweredCircuit onePrecision() {
     long[] table = new long[16];
     for (int i = 0; i < 16; i++) {
       table[i] = (i * 7) % 8;
     }
     ValueInfo u4 = new ValueInfo(new int[] {100}, 4, false, true);
-    return new Circuit(
-        Circuit.FORMAT_VERSION,
+    return new LoweredCircuit(
         "one-precision",
-        TOY,
         List.of(u4, u4, u4, u4),
         List.of(),
         List.of(new LookupTable(table)),
@@ -126,7 +125,7 @@ class MultiParameterOptimizerTest {
   private static void compareOnSample(SampleCircuits.Sample s) throws Exception {
     for (CompileOptions o :
         List.of(CompileOptions.defaults(), CompileOptions.defaults().withRoundTo(6))) {
-      Circuit c = SampleCircuits.lower(s, o);
+      LoweredCircuit c = SampleCircuits.lower(s, o);
       NoiseDag dag = NoiseDag.of(c);
       OptimizedParameters single = new ParameterOptimizer().optimize(dag.singleProfile(), TARGET);
       PartitionedParameters multi = new MultiParameterOptimizer().optimize(dag, TARGET);
@@ -136,7 +135,8 @@ class MultiParameterOptimizerTest {
       assertTrue(
           multi.complexity() <= single.complexity(),
           s + ": multi " + multi.complexity() + " > single " + single.complexity());
-      assertEquals(c.pbsCount(), multi.lookupCount());
+      assertEquals(
+          PlanApplication.apply(c, single.parameters()).circuit().pbsCount(), multi.lookupCount());
       Set<Integer> precisions = new HashSet<>();
       for (NoiseDag.Lookup l : dag.lookups()) {
         precisions.add(l.precision());
@@ -155,7 +155,7 @@ class MultiParameterOptimizerTest {
   }
 
   /** Every value's partition and every keyswitch the plan needs exist; the target holds. */
-  static void checkMeetsTarget(Circuit c, PartitionedParameters r) {
+  static void checkMeetsTarget(LoweredCircuit c, PartitionedParameters r) {
     for (PartitionedParameters.Partition p : r.partitions()) {
       ParameterSet ps = p.parameters();
       ps.requireUsable();
@@ -185,11 +185,9 @@ class MultiParameterOptimizerTest {
   }
 
   /** Input x of {@code width} bits → out = x ⊙ c at {@code outWidth} bits, no lookup. */
-  static Circuit scaled(int size, int width, long c, int outWidth) {
-    return new Circuit(
-        Circuit.FORMAT_VERSION,
+  static LoweredCircuit scaled(int size, int width, long c, int outWidth) {
+    return new LoweredCircuit(
         "scaled",
-        TOY,
         List.of(
             new ValueInfo(new int[] {size}, outWidth, false, true),
             new ValueInfo(new int[] {size}, outWidth, false, true)),
@@ -201,11 +199,9 @@ class MultiParameterOptimizerTest {
   }
 
   /** Σ of {@code terms} fresh bits at {@code outWidth} bits, no lookup. */
-  static Circuit summed(int terms, int outWidth) {
-    return new Circuit(
-        Circuit.FORMAT_VERSION,
+  static LoweredCircuit summed(int terms, int outWidth) {
+    return new LoweredCircuit(
         "summed",
-        TOY,
         List.of(
             new ValueInfo(new int[] {terms}, outWidth, false, true),
             new ValueInfo(new int[0], outWidth, false, true)),
@@ -223,7 +219,7 @@ class MultiParameterOptimizerTest {
    */
   @Test
   void leveledOnlyCircuitsGetParametersThatKeepTheirOutputsExact() {
-    for (Circuit c : List.of(scaled(1000, 4, 3000, 16), summed(20_001, 15))) {
+    for (LoweredCircuit c : List.of(scaled(1000, 4, 3000, 16), summed(20_001, 15))) {
       NoiseDag dag = NoiseDag.of(c);
       OptimizedParameters single = new ParameterOptimizer().optimize(dag.singleProfile(), TARGET);
       NoiseCheck.Result one = NoiseCheck.check(c, NoiseCheck.of(single.parameters()));
@@ -233,7 +229,7 @@ class MultiParameterOptimizerTest {
       checkMeetsTarget(c, multi);
       assertEquals(0, multi.lookupCount());
     }
-    Circuit huge = scaled(1000, 4, 100_000_000L, 31);
+    LoweredCircuit huge = scaled(1000, 4, 100_000_000L, 31);
     try {
       OptimizedParameters o =
           new ParameterOptimizer().optimize(NoiseDag.of(huge).singleProfile(), TARGET);
@@ -246,7 +242,7 @@ class MultiParameterOptimizerTest {
   /** The fake 1-bit lookup Fhec profiled before issue 9 leaves x·3000 decrypting wrong. */
   @Test
   void theOldTrivialProfileWouldMissTheOutputConstraint() {
-    Circuit c = scaled(1000, 4, 3000, 16);
+    LoweredCircuit c = scaled(1000, 4, 3000, 16);
     OptimizedParameters old =
         new ParameterOptimizer().optimize(CircuitProfile.of(new LookupGroup(1, 1, 1)), TARGET);
     assertTrue(NoiseCheck.check(c, NoiseCheck.of(old.parameters())).global() > 1e-2);

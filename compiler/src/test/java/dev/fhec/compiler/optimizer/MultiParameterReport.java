@@ -3,9 +3,9 @@ package dev.fhec.compiler.optimizer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fhec.compiler.CompileOptions;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.report.KeySizes;
-import dev.fhec.runtime.circuit.Circuit;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,9 +26,9 @@ class MultiParameterReport {
     CompileOptions d = CompileOptions.defaults();
     for (CompileOptions o :
         List.of(d, d.withBounds(CompileOptions.BoundsPolicy.CALIBRATED, 0), d.withRoundTo(6))) {
-      Circuit lowered = SampleCircuits.lower(head, o);
+      LoweredCircuit lowered = SampleCircuits.lower(head, o);
       for (boolean original : new boolean[] {false, true}) {
-        Circuit c = original ? OriginalWidthLookups.rewrite(lowered) : lowered;
+        LoweredCircuit c = original ? OriginalWidthLookups.rewrite(lowered) : lowered;
         NoiseDag dag = NoiseDag.of(c);
         long t0 = System.nanoTime();
         OptimizedParameters single =
@@ -53,7 +53,7 @@ class MultiParameterReport {
               o.roundTo().isPresent() ? o.roundTo().getAsInt() : "-",
               original ? "on" : "off",
               budget.describe(),
-              c.pbsCount(),
+              multi.lookupCount(),
               single.complexity(),
               (t1 - t0) / 1e9,
               single.parameters(),

@@ -1,6 +1,6 @@
 package dev.fhec.compiler.optimizer;
 
-import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.runtime.circuit.ClearTensor;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.params.Decomposition;
@@ -121,7 +121,7 @@ final class NoiseCheck {
     return ErrorFunction.erfc(Math.pow(2, -(precision + 2)) / Math.sqrt(2 * variance));
   }
 
-  static Result check(Circuit c, Plan plan) {
+  static Result check(LoweredCircuit c, Plan plan) {
     double[] var = new double[c.values().size()];
     List<Instruction> ins = c.instructions();
     double[] p = new double[ins.size() + c.outputs().size()];

@@ -6,7 +6,7 @@ import dev.fhec.compiler.frontend.json.JsonGraphFrontend;
 import dev.fhec.compiler.frontend.lang.LangFrontend;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
-import dev.fhec.runtime.circuit.Circuit;
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.runtime.io.npy.NpyArray;
 import dev.fhec.runtime.io.npy.Npz;
 import dev.fhec.runtime.params.Decomposition;
@@ -55,7 +55,8 @@ final class SampleCircuits {
         new Sample("seed-lean", "model.fhe", "gpt2-head", 6, 768));
   }
 
-  static Circuit lower(Sample s, CompileOptions options) throws Exception {
+  /** {@code s} lowered (compiled under fixed TOY parameters, whose plan is then dropped). */
+  static LoweredCircuit lower(Sample s, CompileOptions options) throws Exception {
     Path file = SAMPLES.resolve(s.dir()).resolve(s.file());
     Program p =
         s.file().endsWith(".json")
@@ -63,7 +64,8 @@ final class SampleCircuits {
             : new LangFrontend().compileFile(file);
     NpyArray.Ints all =
         (NpyArray.Ints) Npz.read(SAMPLES.resolve(s.seed()).resolve("inputset.npz")).get("q_x");
-    return Fhec.compile(p, options, samples(all, s.n(), s.dModel()), TOY).circuit();
+    return LoweredCircuit.of(
+        Fhec.compile(p, options, samples(all, s.n(), s.dModel()), TOY).circuit());
   }
 
   /** {@code s} compiled by {@link Fhec#compile} with the optimizer choosing its parameters. */

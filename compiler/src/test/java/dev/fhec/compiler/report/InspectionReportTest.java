@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.report.InspectionReport.PbsShare;
 import dev.fhec.compiler.report.InspectionReport.PrecisionBin;
@@ -121,11 +122,13 @@ class InspectionReportTest {
     ParameterSet p1 = ParameterSets.TOY_N512;
     Circuit c =
         PlanApplication.apply(
-            ReportFixtures.smallCircuit(),
-            List.of(ReportFixtures.docsParameters(), p1),
-            new int[] {0, 0, 1, 1},
-            List.of(
-                new KeyswitchSpec(0, 1, KeyswitchSpec.Kind.BIG_TO_SMALL, new Decomposition(3, 5))));
+                LoweredCircuit.of(ReportFixtures.smallCircuit()),
+                List.of(ReportFixtures.docsParameters(), p1),
+                new int[] {0, 0, 1, 1},
+                List.of(
+                    new KeyswitchSpec(
+                        0, 1, KeyswitchSpec.Kind.BIG_TO_SMALL, new Decomposition(3, 5))))
+            .circuit();
     return InspectionReport.of(
         ReportFixtures.small(),
         c,

@@ -27,4 +27,17 @@ final class KeyRows {
       }
     }
   }
+
+  /**
+   * out[off .. off + len) −= d · key[row .. row + len), wrapping modulo 2^32 ({@link Keyswitch32}).
+   */
+  static void subtractScaled(int[] out, int off, int[] key, int row, int len, int d) {
+    if (VECTOR) {
+      VectorKeyRows.subtractScaled(out, off, key, row, len, d);
+    } else {
+      for (int j = 0; j < len; j++) {
+        out[off + j] -= d * key[row + j];
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.fhec.runtime.algorithms;
 
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorKeyRows {
   private static final VectorSpecies<Long> SPECIES = LongVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+  private static final int INT_LANES = INTS.length();
 
   private VectorKeyRows() {}
 
@@ -29,6 +32,27 @@ final class VectorKeyRows {
     for (int end = len - len % LANES; j < end; j += LANES) {
       LongVector k = LongVector.fromArray(SPECIES, key, row + j);
       LongVector.fromArray(SPECIES, out, off + j).sub(k.mul(dv)).intoArray(out, off + j);
+    }
+    for (; j < len; j++) {
+      out[off + j] -= d * key[row + j];
+    }
+  }
+
+  /** The 32-bit form: twice the lanes per vector, half the key bytes per row. */
+  static void subtractScaled(int[] out, int off, int[] key, int row, int len, int d) {
+    IntVector dv = IntVector.broadcast(INTS, d);
+    int j = 0;
+    for (int end = len - len % (2 * INT_LANES); j < end; j += 2 * INT_LANES) {
+      IntVector k0 = IntVector.fromArray(INTS, key, row + j);
+      IntVector k1 = IntVector.fromArray(INTS, key, row + j + INT_LANES);
+      IntVector.fromArray(INTS, out, off + j).sub(k0.mul(dv)).intoArray(out, off + j);
+      IntVector.fromArray(INTS, out, off + j + INT_LANES)
+          .sub(k1.mul(dv))
+          .intoArray(out, off + j + INT_LANES);
+    }
+    for (int end = len - len % INT_LANES; j < end; j += INT_LANES) {
+      IntVector k = IntVector.fromArray(INTS, key, row + j);
+      IntVector.fromArray(INTS, out, off + j).sub(k.mul(dv)).intoArray(out, off + j);
     }
     for (; j < len; j++) {
       out[off + j] -= d * key[row + j];

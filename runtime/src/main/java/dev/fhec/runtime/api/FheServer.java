@@ -9,7 +9,11 @@ import dev.fhec.runtime.io.FhecFiles;
 import dev.fhec.runtime.io.FileKind;
 import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.KeySetIdentity;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +109,26 @@ public final class FheServer {
               bytes, "evaluation keys", FhecFiles.Expect.circuit(c));
     } catch (CorruptFileException e) {
       throw new RejectedInputException(e.getMessage(), e);
+    }
+    return load(circuitName, keys);
+  }
+
+  /**
+   * {@link #loadEvaluationKeys(String, byte[])} from a file, streamed: a large circuit's key file
+   * (gigabytes) is converted key by key into the Fourier form and never held whole.
+   */
+  public Loaded loadEvaluationKeys(String circuitName, Path file) throws IOException {
+    Circuit c = circuit(circuitName);
+    try (InputStream in = Files.newInputStream(file)) {
+      requireEvaluationKeysHeader(in.readNBytes(KIND_PREFIX));
+    }
+    EvaluationKeySet keys;
+    try {
+      keys = FhecFiles.readEvaluationKeysForComputing(file, FhecFiles.Expect.circuit(c));
+    } catch (CorruptFileException e) {
+      throw new RejectedInputException(e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
     return load(circuitName, keys);
   }

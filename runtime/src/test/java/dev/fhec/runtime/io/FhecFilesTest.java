@@ -242,7 +242,8 @@ class FhecFilesTest {
   /**
    * Files stream through a buffer of {@link FhecFiles#bufferBytes}: with 16 bytes every key and
    * tensor spans many buffers (as a > 2 GiB file spans many of the default 1 MiB), and the files
-   * are byte for byte the in-memory forms and read back to the same keys.
+   * are byte for byte the in-memory forms and read back to the same keys. A real file over 2 GiB:
+   * {@link LargeKeyFileTest} (slow tier).
    */
   @Test
   void filesStreamThroughATinyBufferByteForByte() throws Exception {

@@ -1,0 +1,163 @@
+package dev.fhec.runtime.algorithms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fhec.runtime.TestKeys;
+import dev.fhec.runtime.circuit.LookupTable;
+import dev.fhec.runtime.entities.LweCiphertext;
+import dev.fhec.runtime.entities.LweSecretKey;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.GlweDimension;
+import dev.fhec.runtime.params.LweDimension;
+import dev.fhec.runtime.params.NoiseModel;
+import dev.fhec.runtime.params.ParameterSet;
+import dev.fhec.runtime.params.ParameterSets;
+import dev.fhec.runtime.params.PolynomialSize;
+import dev.fhec.runtime.random.Csprng;
+import dev.fhec.runtime.random.Seed;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The 32-bit keyswitch against its noise formula ({@link Keyswitch32#variance}), the batch against
+ * the one-at-a-time path, and KS32 feeding the blind rotation on every input of a table.
+ */
+class Keyswitch32Test {
+
+  /**
+   * KS 2^8 × 4 (bℓ = 32, the most a 32-bit output allows) with a nearly noiseless key: the rounded
+   * key's term ℓ·n_in·(B² + 2)/12·(1 + n/2)/12·2^−64 dominates, about 2^9 times the 64-bit
+   * keyswitch variance, so the measurement sees what is new in the formula.
+   */
+  static final ParameterSet TOY_KS32_ROUNDING =
+      new ParameterSet(
+          "TOY_KS32_ROUNDING",
+          new LweDimension(64),
+          new GlweDimension(1),
+          new PolynomialSize(256),
+          new Decomposition(18, 1),
+          new Decomposition(8, 4),
+          Math.pow(2, -45),
+          Math.pow(2, -45));
+
+  private static double measuredVariance(ParameterSet p, int samples) {
+    TestKeys.Pair keys = TestKeys.of(p);
+    Keyswitch32 ks = Keyswitch32.of(keys.evaluation().keyswitchKey());
+    LweSecretKey big = keys.client().bigLweKey();
+    LweSecretKey small = keys.client().lweKey();
+    Csprng mask = Csprng.of(Seed.ofLong(31), 0);
+    Csprng noise = Csprng.of(Seed.ofLong(32), 0);
+    Random r = new Random(33);
+    int[] out = new int[p.n() + 1];
+    LweCiphertext wide = new LweCiphertext(p.n());
+    double sumSq = 0;
+    for (int i = 0; i < samples; i++) {
+      long pt = Encoding.encode(r.nextInt(16), 4);
+      LweCiphertext in = LweEncryption.encrypt(big, pt, p.glweNoiseStd(), mask, noise);
+      ks.apply(in.data(), 0, out, 0);
+      Keyswitch32.widen(out, wide.data(), p.n() + 1);
+      double e = (LweEncryption.phase(small, wide) - pt) * 0x1.0p-64;
+      sumSq += e * e;
+    }
+    return sumSq / samples;
+  }
+
+  private static double predicted(ParameterSet p) {
+    return Keyswitch32.variance(
+        p.bigLweDimension(),
+        p.n(),
+        p.ks().baseLog(),
+        p.ks().levels(),
+        p.lweNoiseStd() * p.lweNoiseStd());
+  }
+
+  @Test
+  void varianceMatchesTheFormulaWhenTruncationDominates() {
+    ParameterSet p = ParameterSets.TOY_N256;
+    NoiseTest.assertWithinFactorTwo(predicted(p), measuredVariance(p, 4000), p.name() + " KS32");
+  }
+
+  @Test
+  void varianceMatchesTheFormulaWhenTheKeyDominates() {
+    ParameterSet p = ParameterSets.TOY_NOISY;
+    NoiseTest.assertWithinFactorTwo(predicted(p), measuredVariance(p, 4000), p.name() + " KS32");
+  }
+
+  @Test
+  void varianceMatchesTheFormulaWhenTheKeyRoundingDominates() {
+    ParameterSet p = TOY_KS32_ROUNDING;
+    double ks64 =
+        NoiseModel.keyswitch(
+            p.bigLweDimension(),
+            p.ks().baseLog(),
+            p.ks().levels(),
+            p.lweNoiseStd() * p.lweNoiseStd());
+    assertTrue(predicted(p) > 100 * ks64, "the rounding term must dominate this set");
+    NoiseTest.assertWithinFactorTwo(predicted(p), measuredVariance(p, 4000), p.name() + " KS32");
+  }
+
+  @Test
+  void batchIsBitIdenticalToOneAtATime() {
+    for (ParameterSet p : new ParameterSet[] {ParameterSets.TOY_N256, ParameterSets.TOY_K2_L2}) {
+      TestKeys.Pair keys = TestKeys.of(p);
+      Keyswitch32 ks = Keyswitch32.of(keys.evaluation().keyswitchKey());
+      Random r = new Random(34);
+      int count = 13;
+      long[][] ins = new long[count][p.bigLweDimension() + 1];
+      int[][] outs = new int[count][p.n() + 1];
+      for (long[] in : ins) {
+        for (int i = 0; i < in.length; i++) {
+          in[i] = r.nextLong();
+        }
+      }
+      ks.applyBatch(ins, outs, count);
+      int[] one = new int[p.n() + 1];
+      for (int j = 0; j < count; j++) {
+        ks.apply(ins[j], 0, one, 0);
+        assertArrayEquals(one, outs[j], p.name() + " ciphertext " + j);
+      }
+    }
+  }
+
+  @Test
+  void roundingToThirtyTwoBitsIsToTheNearest() {
+    assertEquals(0, Keyswitch32.toTorus32(0x7FFF_FFFFL));
+    assertEquals(1, Keyswitch32.toTorus32(0x8000_0000L));
+    assertEquals(0, Keyswitch32.toTorus32(0xFFFF_FFFF_8000_0000L));
+    assertEquals(-1, Keyswitch32.toTorus32(0xFFFF_FFFF_7FFF_FFFFL));
+  }
+
+  @Test
+  void feedsTheBlindRotationOnEveryInput() {
+    ParameterSet p = ParameterSets.TOY_N256;
+    int width = 4;
+    TestKeys.Pair keys = TestKeys.of(p);
+    Keyswitch32 ks = Keyswitch32.of(keys.evaluation().keyswitchKey());
+    ProgrammableBootstrap pbs =
+        new ProgrammableBootstrap(
+            keys.evaluation().keyswitchKey(),
+            keys.evaluation().bootstrapKey(),
+            FftProvider.create(p.bigN()));
+    long[] table = new long[1 << width];
+    for (int x = 0; x < table.length; x++) {
+      table[x] = (3L * x + 5) % table.length;
+    }
+    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, width, p.bigN());
+    LweSecretKey big = keys.client().bigLweKey();
+    Csprng mask = Csprng.of(Seed.ofLong(35), 0);
+    Csprng noise = Csprng.of(Seed.ofLong(36), 0);
+    int[] small32 = new int[p.n() + 1];
+    long[] small = new long[p.n() + 1];
+    LweCiphertext[] outs = {new LweCiphertext(p.bigLweDimension())};
+    for (int x = 0; x < table.length; x++) {
+      LweCiphertext in =
+          LweEncryption.encrypt(big, Encoding.encode(x, width), p.glweNoiseStd(), mask, noise);
+      ks.apply(in.data(), 0, small32, 0);
+      Keyswitch32.widen(small32, small, p.n() + 1);
+      pbs.bootstrap(small, lut, outs);
+      assertEquals(table[x], LweEncryption.decrypt(big, outs[0], width), "input " + x);
+    }
+  }
+}
