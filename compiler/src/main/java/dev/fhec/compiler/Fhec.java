@@ -3,8 +3,11 @@ package dev.fhec.compiler;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.lowering.HalvingLookups;
 import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.Lowering;
+import dev.fhec.compiler.lowering.LoweringChoice;
+import dev.fhec.compiler.lowering.ManyLookups;
 import dev.fhec.compiler.lowering.OriginalWidthLookups;
 import dev.fhec.compiler.lowering.PlanApplication;
 import dev.fhec.compiler.optimizer.ErrorTarget;
@@ -206,7 +209,21 @@ public final class Fhec {
 
   /** One parameter set for every lookup ({@code --single-parameter}). */
   private static Choice single(LoweredCircuit lowered, ErrorTarget target) {
+    // Lookups, circuit outputs and leveled chains all constrain the noise (issue 9).
     OptimizedParameters o = new ParameterOptimizer().optimize(lowered, target);
+    // The ½ of shared-squares products: refreshing lookups where they make it cheaper.
+    LoweredCircuit refreshed = HalvingLookups.refresh(lowered);
+    if (refreshed != lowered) {
+      try {
+        OptimizedParameters r = new ParameterOptimizer().optimize(refreshed, target);
+        if (r.complexity() < o.complexity()) {
+          o = r;
+          lowered = refreshed;
+        }
+      } catch (NoParametersException e) {
+        // keep the reinterpretations
+      }
+    }
     return new Choice(
         PlanApplication.apply(lowered, o.parameters()),
         Optional.of(o),
@@ -248,6 +265,22 @@ public final class Fhec {
         lowered = narrow;
       }
     }
+    // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
+    LoweringChoice many =
+        ManyLookups.choose(
+            lowered, pp, fused -> new MultiParameterOptimizer().optimize(fused, target, budget));
+    lowered = many.lowered();
+    pp = many.parameters();
+    narrowing += many.account();
+    // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
+    LoweringChoice halving =
+        HalvingLookups.choose(
+            lowered,
+            pp,
+            refreshed -> new MultiParameterOptimizer().optimize(refreshed, target, budget));
+    lowered = halving.lowered();
+    pp = halving.parameters();
+    narrowing += halving.account();
     return new Choice(
         applyPlan(lowered, pp),
         Optional.empty(),

@@ -21,7 +21,7 @@ import java.util.Objects;
  * @param name circuit name
  * @param values type of every SSA value
  * @param constants clear tensors referenced by leveled instructions
- * @param tables lookup tables referenced by {@link Instruction.Tlu}
+ * @param tables lookup tables referenced by {@link Instruction.Tlu} and {@link Instruction.ManyTlu}
  * @param instructions in execution order, as in {@link Circuit#instructions()}
  * @param inputs value ids of the inputs, in client order
  * @param outputs value ids of the outputs, in client order
@@ -59,7 +59,8 @@ public record LoweredCircuit(
     }
     for (int i = 0; i < instructions.size(); i++) {
       if (instructions.get(i) instanceof Instruction.Keyswitch
-          || (instructions.get(i) instanceof Instruction.Tlu t && t.partition() != 0)) {
+          || (instructions.get(i) instanceof Instruction.Tlu t && t.partition() != 0)
+          || (instructions.get(i) instanceof Instruction.ManyTlu t && t.partition() != 0)) {
         throw new IllegalArgumentException(
             "instruction " + i + " belongs to a parameter plan: " + instructions.get(i));
       }
@@ -104,5 +105,13 @@ public record LoweredCircuit(
   /** The input width of lookup {@code t}'s tables: the precision its bootstrap runs at. */
   public int precision(Instruction.Tlu t) {
     return tables.get(t.tables()[0]).inputWidth();
+  }
+
+  /**
+   * The precision many-LUT {@code t} bootstraps at: its input's width plus log2 of its function
+   * count (CLOT21: the F functions interleave in 2^w·F boxes).
+   */
+  public int precision(Instruction.ManyTlu t) {
+    return tables.get(t.tables()[0]).inputWidth() + t.extraBits();
   }
 }

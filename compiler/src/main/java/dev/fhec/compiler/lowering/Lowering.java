@@ -57,8 +57,9 @@ import java.util.function.LongUnaryOperator;
  * product size(out) + size(x) + size(y). The squares are accumulated at width w + 1 (entries modulo
  * 2^(w+2)), where the result 2·(x·y) is exact and even. The ½ is free when every consumer is a
  * table lookup: it reads the doubled value's w most significant bits, which are x·y exactly (no
- * rounding: the dropped bit is 0). Otherwise one identity lookup per output element reads it the
- * same way into a width-w value.
+ * rounding: the dropped bit is 0). Otherwise the same ciphertexts are read at width w ({@link
+ * Instruction.Reinterpret}, no bootstrap), or by one identity lookup per output element where
+ * {@link HalvingLookups} finds that cheaper.
  */
 public final class Lowering {
   private final Program program;
@@ -517,14 +518,18 @@ public final class Lowering {
 
   /**
    * The doubled product 2·(x·y) at width w + 1 as the node's value: left doubled when only table
-   * lookups read it (they read its w MSBs), else halved by one identity lookup of its w MSBs.
+   * lookups read it (they read its w MSBs), else halved for free by reading the same ciphertexts at
+   * width w ({@link Instruction.Reinterpret}: 2·(x·y) is even). {@link HalvingLookups} turns that
+   * back into an identity lookup (which also refreshes the noise) where the optimizer prefers it.
    */
   private int halve(Node n, int twice, int w, boolean sg) {
     if (Products.onlyLookupsRead(program, n.id())) {
       doubled[n.id()] = true;
       return twice;
     }
-    return tlu(twice, w, sg, new int[] {table(tableOf(info(twice), w, m -> m))});
+    int v = value(info(twice).shape(), w, sg);
+    emit(new Instruction.Reinterpret(v, twice));
+    return v;
   }
 
   private static int[] keepDims(int[] shape, int axis) {

@@ -131,12 +131,27 @@ public final class OriginalWidthLookups {
               }
               yield new long[] {lo, hi};
             }
+            case Instruction.ManyTlu t -> {
+              long lo = Long.MAX_VALUE;
+              long hi = Long.MIN_VALUE;
+              for (int ti : t.tables()) {
+                for (long e : c.tables().get(ti).entries()) {
+                  lo = Math.min(lo, e);
+                  hi = Math.max(hi, e);
+                }
+              }
+              yield new long[] {lo, hi};
+            }
             case Instruction.AddEE x ->
                 new long[] {b[x.a()][0] + b[x.b()][0], b[x.a()][1] + b[x.b()][1]};
             case Instruction.SubEE x ->
                 new long[] {b[x.a()][0] - b[x.b()][1], b[x.a()][1] - b[x.b()][0]};
             case Instruction.Neg x -> new long[] {-b[x.a()][1], -b[x.a()][0]};
             case Instruction.Keyswitch x -> b[x.a()];
+            case Instruction.Reinterpret x -> {
+              int s = c.value(x.a()).width() - v.width();
+              yield new long[] {b[x.a()][0] >> s, b[x.a()][1] >> s};
+            }
             case Instruction.AddEC x -> {
               long[] k = range(c.constants().get(x.constant()));
               yield new long[] {b[x.a()][0] + k[0], b[x.a()][1] + k[1]};

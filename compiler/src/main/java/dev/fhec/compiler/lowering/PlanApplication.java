@@ -114,6 +114,17 @@ public final class PlanApplication {
               origins.add(origin);
               yield new Instruction.Keyswitch(t.out(), fresh);
             }
+            case Instruction.ManyTlu t -> {
+              int bp = bootstrapPartition == null ? -1 : bootstrapPartition[t.out()];
+              if (bp < 0 || bp == target) {
+                yield new Instruction.ManyTlu(t.out(), t.a(), t.tables(), target);
+              }
+              int fresh = values.size();
+              values.add(values.get(t.out()).inPartition(bp));
+              out.add(new Instruction.ManyTlu(fresh, t.a(), t.tables(), bp));
+              origins.add(origin);
+              yield new Instruction.Keyswitch(t.out(), fresh);
+            }
             case Instruction.Input in -> in;
             case Instruction.Keyswitch k -> k;
             case Instruction.AddEE op ->
@@ -135,6 +146,8 @@ public final class PlanApplication {
             case Instruction.Sum op ->
                 rename(ins, convert(values, converted, out, origins, origin, target));
             case Instruction.Gather op ->
+                rename(ins, convert(values, converted, out, origins, origin, target));
+            case Instruction.Reinterpret op ->
                 rename(ins, convert(values, converted, out, origins, origin, target));
           };
       out.add(rewritten);
@@ -165,9 +178,10 @@ public final class PlanApplication {
     }
     java.util.Set<Integer> used = new java.util.HashSet<>();
     for (Instruction ins : instructions) {
-      if (ins instanceof Instruction.Tlu t) {
+      int bp = Circuit.bootstrapPartition(ins);
+      if (bp >= 0) {
         plan.keyswitch(
-                values.get(t.a()).partition(), t.partition(), KeyswitchSpec.Kind.BIG_TO_SMALL)
+                values.get(ins.operands()[0]).partition(), bp, KeyswitchSpec.Kind.BIG_TO_SMALL)
             .ifPresent(used::add);
       } else if (ins instanceof Instruction.Keyswitch k) {
         plan.keyswitch(
@@ -244,7 +258,11 @@ public final class PlanApplication {
       }
       case Instruction.Tlu op ->
           new Instruction.Tlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
+      case Instruction.ManyTlu op ->
+          new Instruction.ManyTlu(op.out(), r.applyAsInt(op.a()), op.tables(), op.partition());
       case Instruction.Keyswitch op -> new Instruction.Keyswitch(op.out(), r.applyAsInt(op.a()));
+      case Instruction.Reinterpret op ->
+          new Instruction.Reinterpret(op.out(), r.applyAsInt(op.a()));
     };
   }
 }

@@ -87,7 +87,8 @@ public final class Products {
     }
     return switch (kind) {
       case QUARTER -> 2 * terms;
-      case SHARED -> terms + Shapes.size(xs) + Shapes.size(ys) + (onlyLookupsRead(p, id) ? 0 : out);
+      // The ½ is a reinterpretation (no bootstrap) unless HalvingLookups refreshes it.
+      case SHARED -> terms + Shapes.size(xs) + Shapes.size(ys);
     };
   }
 }

@@ -90,7 +90,9 @@ public final class NoiseDag {
             case Instruction.AddEC x -> 1;
             case Instruction.SubCE x -> 1;
             case Instruction.Gather x -> 1;
+            case Instruction.Reinterpret x -> 1;
             case Instruction.Tlu x -> 1;
+            case Instruction.ManyTlu x -> 1;
             case Instruction.Keyswitch x ->
                 throw new IllegalStateException("a lowered circuit has no conversions");
           };
@@ -98,6 +100,11 @@ public final class NoiseDag {
         lookupOf[i] = lookups.size();
         lookups.add(
             new Lookup(i, t.a(), t.out(), circuit.precision(t), circuit.value(t.out()).size()));
+      } else if (in instanceof Instruction.ManyTlu t) {
+        // One bootstrap per input element at precision w + log2 F (CLOT21).
+        lookupOf[i] = lookups.size();
+        lookups.add(
+            new Lookup(i, t.a(), t.out(), circuit.precision(t), circuit.value(t.a()).size()));
       } else {
         CircuitStatistics.Counts k = CircuitStatistics.of(circuit.values(), in);
         leveledTerms[i] = k.encryptedAdditions() + k.clearAdditions() + k.clearMultiplications();
@@ -232,21 +239,12 @@ public final class NoiseDag {
           part[out] = chosen >= 0 ? chosen : desired[out] >= 0 ? desired[out] : 0;
           w[out] = unit(atoms, part[out]);
         }
-        case Instruction.Tlu t -> {
-          int l = lookupOf[i];
-          int dst = lookupPartition[l];
-          groups
-                  .computeIfAbsent(
-                      new GroupKey(part[t.a()], dst, lookups.get(l).precision(), w[t.a()]),
-                      k -> new long[1])[0] +=
-              lookups.get(l).count();
-          part[out] = home[l];
-          w[out] = unit(atoms, m + dst);
-          if (home[l] != dst) {
-            w[out][2 * m + dst * m + home[l]] = 1;
-            conversions[dst][home[l]] += lookups.get(l).count();
-          }
-        }
+        case Instruction.Tlu t ->
+            lookupTerms(
+                i, t.a(), out, m, atoms, lookupPartition, home, part, w, groups, conversions);
+        case Instruction.ManyTlu t ->
+            lookupTerms(
+                i, t.a(), out, m, atoms, lookupPartition, home, part, w, groups, conversions);
         case Instruction.Keyswitch x ->
             throw new IllegalStateException("a lowered circuit has no conversions");
         case Instruction.AddEE x ->
@@ -287,6 +285,7 @@ public final class NoiseDag {
         case Instruction.MatMulEC x -> unary(i, out, x.a(), part, w);
         case Instruction.MatMulCE x -> unary(i, out, x.a(), part, w);
         case Instruction.Sum x -> unary(i, out, x.a(), part, w);
+        case Instruction.Reinterpret x -> unary(i, out, x.a(), part, w);
       }
       if (part[out] >= 0) {
         leveled[part[out]] += leveledTerms[i];
@@ -327,6 +326,35 @@ public final class NoiseDag {
       wants[l] = desired[lookups.get(l).out()];
     }
     return new Partitioned(m, part, lookupTerms, outputTerms, conversions, leveled, wants);
+  }
+
+  /** The terms of lookup instruction {@code i} (a Tlu or a many-LUT) reading value {@code a}. */
+  private void lookupTerms(
+      int i,
+      int a,
+      int out,
+      int m,
+      int atoms,
+      int[] lookupPartition,
+      int[] home,
+      int[] part,
+      double[][] w,
+      Map<GroupKey, long[]> groups,
+      long[][] conversions) {
+    int l = lookupOf[i];
+    int dst = lookupPartition[l];
+    groups
+            .computeIfAbsent(
+                new GroupKey(part[a], dst, lookups.get(l).precision(), w[a]), k -> new long[1])[
+            0] +=
+        lookups.get(l).count();
+    part[out] = home[l];
+    w[out] = unit(atoms, m + dst);
+    if (home[l] != dst) {
+      w[out][2 * m + dst * m + home[l]] = 1;
+      // One conversion per output element: F per bootstrap for a many-LUT.
+      conversions[dst][home[l]] += circuit.value(out).size();
+    }
   }
 
   private record GroupKey(int src, int dst, int precision, double[] weights) {

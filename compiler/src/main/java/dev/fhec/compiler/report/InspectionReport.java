@@ -363,7 +363,7 @@ public record InspectionReport(
     for (int p = 0; p < c.plan().size(); p++) {
       int lookups = 0;
       for (Instruction ins : c.instructions()) {
-        if (ins instanceof Instruction.Tlu t && t.partition() == p) {
+        if (Circuit.bootstrapPartition(ins) == p) {
           lookups++;
         }
       }
@@ -383,16 +383,16 @@ public record InspectionReport(
       for (Instruction ins : c.instructions()) {
         int from = -1;
         if (s.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL
-            && ins instanceof Instruction.Tlu t
-            && t.partition() == s.to()) {
-          from = c.value(t.a()).partition();
+            && Circuit.bootstrapPartition(ins) == s.to()) {
+          from = c.value(ins.operands()[0]).partition();
         } else if (s.kind() == KeyswitchSpec.Kind.BIG_TO_BIG
             && ins instanceof Instruction.Keyswitch k
             && c.value(k.out()).partition() == s.to()) {
           from = c.value(k.a()).partition();
         }
         if (from == s.from()) {
-          perRun += c.value(ins.out()).size();
+          // One keyswitch per element read (a many-LUT's output has F per element).
+          perRun += c.value(ins.operands()[0]).size();
         }
       }
       out.add(
@@ -430,7 +430,8 @@ public record InspectionReport(
                         o.maxPError(),
                         o.globalPError(),
                         targetText(o.target()),
-                        o.why(),
+                        // The optimizer's account plus the lowering choices it priced.
+                        cc.report().parameterChoice(),
                         List.of()))
             .or(
                 () ->
@@ -442,7 +443,7 @@ public record InspectionReport(
                                     pp.maxPError(),
                                     pp.globalPError(),
                                     targetText(pp.target()),
-                                    pp.why(),
+                                    cc.report().parameterChoice(),
                                     budgetAlternative(pp))))
             .orElse(ParameterChoice.fixed("Parameters were fixed by the caller, not optimized."));
     return of(

@@ -62,6 +62,7 @@ public final class CircuitStatistics {
     return switch (ins) {
       case Instruction.Input in -> Counts.ZERO;
       case Instruction.Gather g -> Counts.ZERO;
+      case Instruction.Reinterpret r -> Counts.ZERO;
       case Instruction.AddEE a -> new Counts(0, 0, out, 0, 0, 0);
       case Instruction.SubEE s -> new Counts(0, 0, out, 0, 0, 0);
       case Instruction.Neg n -> new Counts(0, 0, 0, 0, 0, out);
@@ -83,6 +84,10 @@ public final class CircuitStatistics {
         yield new Counts(0, 0, in - out, 0, 0, 0);
       }
       case Instruction.Tlu t -> new Counts(out, out, 0, 0, 0, 0);
+      case Instruction.ManyTlu t -> {
+        long in = values.get(t.a()).size(); // one KS + PBS per input element for all functions
+        yield new Counts(in, in, 0, 0, 0, 0);
+      }
       case Instruction.Keyswitch k -> new Counts(0, out, 0, 0, 0, 0);
     };
   }
@@ -102,6 +107,15 @@ public final class CircuitStatistics {
   }
 
   /**
+   * Precision a many-LUT reads: its input's width plus log2 of its function count (CLOT21: the F
+   * functions interleave in 2^w·F boxes, so the input needs the margin of a (w + log2 F)-bit
+   * lookup).
+   */
+  public static int precision(Circuit c, Instruction.ManyTlu t) {
+    return c.tables().get(t.tables()[0]).inputWidth() + t.extraBits();
+  }
+
+  /**
    * The optimizer's view: lookups grouped by (precision, ν²), and the leveled dot-product terms.
    */
   public static CircuitProfile profile(Circuit c) {
@@ -112,6 +126,9 @@ public final class CircuitStatistics {
       if (i instanceof Instruction.Tlu t) {
         List<Double> key = List.of((double) precision(c, t), Math.max(1, nu[t.a()]));
         groups.merge(key, (long) c.value(t.out()).size(), Long::sum);
+      } else if (i instanceof Instruction.ManyTlu t) {
+        List<Double> key = List.of((double) precision(c, t), Math.max(1, nu[t.a()]));
+        groups.merge(key, (long) c.value(t.a()).size(), Long::sum);
       } else {
         Counts k = of(c, i);
         leveled += k.encryptedAdditions() + k.clearAdditions() + k.clearMultiplications();

@@ -115,6 +115,9 @@ public record CompilationReport(
       if (ins instanceof Instruction.Tlu t) {
         norm[origin] = Math.max(norm[origin], nu[t.a()]);
         prec[origin] = Math.max(prec[origin], CircuitStatistics.precision(c, t));
+      } else if (ins instanceof Instruction.ManyTlu t) {
+        norm[origin] = Math.max(norm[origin], nu[t.a()]);
+        prec[origin] = Math.max(prec[origin], CircuitStatistics.precision(c, t));
       }
     }
     List<NodeRow> rows = new ArrayList<>();

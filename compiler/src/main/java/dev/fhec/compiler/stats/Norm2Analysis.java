@@ -28,8 +28,11 @@ public final class Norm2Analysis {
           switch (ins) {
             case Instruction.Input in -> 1;
             case Instruction.Tlu t -> 1;
+            case Instruction.ManyTlu t -> 1;
             // A conversion adds keyswitch noise (the optimizer's business), not variance weight.
             case Instruction.Keyswitch k -> nu[k.a()];
+            // The same ciphertexts: the same noise, now against a box 2^s times larger.
+            case Instruction.Reinterpret r -> nu[r.a()];
             case Instruction.AddEE a -> nu[a.a()] + nu[a.b()];
             case Instruction.SubEE s -> nu[s.a()] + nu[s.b()];
             case Instruction.Neg n -> nu[n.a()];

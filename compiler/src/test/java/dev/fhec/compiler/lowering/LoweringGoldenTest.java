@@ -32,9 +32,10 @@ import org.junit.jupiter.api.TestFactory;
  * </pre>
  *
  * {@code // RUN: lower --products=shared} lowers every encrypted × encrypted product with shared
- * squares ({@code quarter}, the default, with quarter squares). The expected text must also parse
- * back to the same circuit. Run with {@code -Dfhec.golden.update=true} to rewrite every EXPECT
- * section (then review the diff).
+ * squares ({@code quarter}, the default, with quarter squares); {@code --many-lut} then fuses every
+ * group of lookups of one value into a many-LUT ({@link ManyLookups}, forced: no cost check). The
+ * expected text must also parse back to the same circuit. Run with {@code
+ * -Dfhec.golden.update=true} to rewrite every EXPECT section (then review the diff).
  */
 class LoweringGoldenTest {
   static final Path ROOT = Path.of("src/test/resources/lowering");
@@ -63,15 +64,21 @@ class LoweringGoldenTest {
     Program in = IrParser.parse(file.getFileName().toString(), input);
     Program analysed = Fhec.analyse(in, CompileOptions.defaults(), List.of());
     String runLine = text.substring(0, text.indexOf('\n')).strip();
-    String products = runLine.substring(RUN.length()).strip();
-    java.util.Set<Integer> shared =
-        switch (products) {
-          case "", "--products=quarter" -> java.util.Set.of();
-          case "--products=shared" -> java.util.Set.copyOf(Products.of(analysed));
-          default -> throw new AssertionError(file + ": unknown RUN option '" + products + "'");
-        };
-    Circuit c =
-        PlanApplication.apply(Lowering.lower(analysed, shared), ParameterSets.TOY_N256).circuit();
+    java.util.Set<Integer> shared = java.util.Set.of();
+    boolean manyLut = false;
+    for (String option : runLine.substring(RUN.length()).strip().split("\\s+")) {
+      switch (option) {
+        case "", "--products=quarter" -> {}
+        case "--products=shared" -> shared = java.util.Set.copyOf(Products.of(analysed));
+        case "--many-lut" -> manyLut = true;
+        default -> throw new AssertionError(file + ": unknown RUN option '" + option + "'");
+      }
+    }
+    LoweredCircuit lowered = Lowering.lower(analysed, shared);
+    if (manyLut) {
+      lowered = ManyLookups.fuse(lowered, ManyLookups.candidates(lowered));
+    }
+    Circuit c = PlanApplication.apply(lowered, ParameterSets.TOY_N256).circuit();
     String actual = CircuitText.print(c);
     assertArrayEquals(c.digest(), CircuitText.parse(actual).digest(), file + ": round trip");
     if (Boolean.getBoolean("fhec.golden.update")) {

@@ -148,11 +148,28 @@ final class NoiseCheck {
               double o = blindRotation(d);
               yield home == dst ? o : o + conversion(plan, dst, home);
             }
+            case Instruction.ManyTlu t -> {
+              int src = plan.valuePartition(t.a());
+              int dst = plan.bootstrapPartition(out);
+              ParameterSet s = plan.partition(src);
+              ParameterSet d = plan.partition(dst);
+              double v =
+                  var[t.a()]
+                      + keyswitch(
+                          s.bigLweDimension(), plan.keyswitch(src, dst, false), sq(d.lweNoiseStd()))
+                      + modulusSwitch(d.n(), d.bigN());
+              // The F functions share a box of 2^(w + log2 F): precision w + log2 F (CLOT21).
+              p[i] = pError(c.tables().get(t.tables()[0]).inputWidth() + t.extraBits(), v);
+              count[i] = c.value(t.a()).size();
+              double o = blindRotation(d);
+              yield home == dst ? o : o + conversion(plan, dst, home);
+            }
             case Instruction.AddEE x ->
                 moved(plan, var, x.a(), home) + moved(plan, var, x.b(), home);
             case Instruction.SubEE x ->
                 moved(plan, var, x.a(), home) + moved(plan, var, x.b(), home);
             case Instruction.Keyswitch x -> moved(plan, var, x.a(), home);
+            case Instruction.Reinterpret x -> var[x.a()];
             case Instruction.Neg x -> var[x.a()];
             case Instruction.AddEC x -> var[x.a()];
             case Instruction.SubCE x -> var[x.a()];

@@ -14,6 +14,11 @@ import java.util.List;
  * size P/F are laid side by side; the input index must be below P/F and table j is read by
  * extracting coefficient j·(N/F).
  *
+ * <p>{@link #interleaved} is the other many-LUT layout, for an input that keeps its encoding: F
+ * tables of 2^w entries each interleaved in 2^w·F boxes (box i·F + j holds table j's entry i),
+ * table j read at coefficient j·N/(2^w·F); the input then needs the noise margin of a (w + log2
+ * F)-bit lookup.
+ *
  * @param polynomial N coefficients (the body of a trivial GLWE)
  * @param inputWidth w
  * @param signedInput whether the input is signed (adds 2^(w−1)·Δ before the bootstrap)
@@ -105,6 +110,62 @@ public record LutAccumulator(
     int[] indices = new int[f];
     for (int t = 0; t < f; t++) {
       indices[t] = t * perTable * box;
+    }
+    return new LutAccumulator(rotated, inputWidth, signedInput, outputWidth, indices);
+  }
+
+  /**
+   * F tables (F a power of two ≥ 1) of 2^w entries each for an input of width w encoded as usual (Δ
+   * = 2^(63−w)), interleaved: the input index i selects box i·F of 2^w·F boxes, and table j is box
+   * i·F + j, extracted at coefficient j·box. Requires N ≥ 2^w·F; the bootstrap reads the input at
+   * the precision of a (w + log2 F)-bit lookup (half a box of N/(2^w·F) coefficients of margin).
+   * With F = 1 this is {@link #of}'s layout exactly.
+   */
+  public static LutAccumulator interleaved(
+      List<long[]> tables, int inputWidth, boolean signedInput, int outputWidth, int n) {
+    int f = tables.size();
+    if (f < 1 || Integer.bitCount(f) != 1) {
+      throw new IllegalArgumentException("many-LUT needs a power-of-two table count, got " + f);
+    }
+    if (inputWidth < 1 || inputWidth > 16) {
+      throw new IllegalArgumentException("TLU input width must be in 1..16, got " + inputWidth);
+    }
+    int entries = 1 << inputWidth;
+    long boxes = (long) entries * f;
+    if (n < boxes) {
+      throw new IllegalArgumentException(
+          f
+              + " tables of a "
+              + inputWidth
+              + "-bit input need polynomial size N >= 2^"
+              + Long.numberOfTrailingZeros(boxes)
+              + " = "
+              + boxes
+              + ", parameters have N = "
+              + n);
+    }
+    int box = (int) (n / boxes);
+    long[] poly = new long[n];
+    for (int t = 0; t < f; t++) {
+      long[] table = tables.get(t);
+      if (table.length != entries) {
+        throw new IllegalArgumentException(
+            "table " + t + " has " + table.length + " entries, expected " + entries);
+      }
+      for (int i = 0; i < entries; i++) {
+        long v = Encoding.encode(table[i], outputWidth);
+        int start = (i * f + t) * box;
+        for (int c = 0; c < box; c++) {
+          poly[start + c] = v;
+        }
+      }
+    }
+    int half = box / 2;
+    long[] rotated = new long[n];
+    Polynomials.monomialMul(poly, 0, rotated, 0, n, (2 * n - half) % (2 * n));
+    int[] indices = new int[f];
+    for (int t = 0; t < f; t++) {
+      indices[t] = t * box;
     }
     return new LutAccumulator(rotated, inputWidth, signedInput, outputWidth, indices);
   }

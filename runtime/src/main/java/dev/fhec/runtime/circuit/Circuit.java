@@ -33,7 +33,12 @@ public record Circuit(
     List<Integer> inputs,
     List<Integer> outputs) {
 
-  /** 2: parameter plans (partitions, keyswitches), value partitions, Keyswitch instructions. */
+  /**
+   * 2: parameter plans (partitions, keyswitches), value partitions, Keyswitch instructions. {@link
+   * Instruction.ManyTlu} is an addition within 2: every file without it reads as before, and a
+   * reader that predates it refuses it as an unknown instruction instead of misreading it; so is
+   * {@link Instruction.Reinterpret}.
+   */
   public static final int FORMAT_VERSION = 2;
 
   public Circuit {
@@ -98,8 +103,8 @@ public record Circuit(
   public long pbsCount(int p) {
     long count = 0;
     for (Instruction i : instructions) {
-      if (i instanceof Instruction.Tlu t && t.partition() == p) {
-        count += values.get(t.out()).size();
+      if (bootstrapPartition(i) == p) {
+        count += pbsCount(i);
       }
     }
     return count;
@@ -109,10 +114,34 @@ public record Circuit(
   public long pbsCount() {
     long count = 0;
     for (Instruction i : instructions) {
-      if (i instanceof Instruction.Tlu t) {
-        count += values.get(t.out()).size();
-      }
+      count += pbsCount(i);
     }
     return count;
+  }
+
+  /**
+   * Bootstraps instruction {@code i} performs: one per element of a lookup (of its output, the same
+   * count as its input's), one per element of a many-LUT's input (all its functions from one), none
+   * for the other instructions.
+   */
+  public long pbsCount(Instruction i) {
+    if (i instanceof Instruction.Tlu t) {
+      return values.get(t.out()).size();
+    }
+    if (i instanceof Instruction.ManyTlu t) {
+      return values.get(t.a()).size();
+    }
+    return 0;
+  }
+
+  /** The partition whose bootstrapping key instruction {@code i} uses, or −1 if none. */
+  public static int bootstrapPartition(Instruction i) {
+    if (i instanceof Instruction.Tlu t) {
+      return t.partition();
+    }
+    if (i instanceof Instruction.ManyTlu t) {
+      return t.partition();
+    }
+    return -1;
   }
 }

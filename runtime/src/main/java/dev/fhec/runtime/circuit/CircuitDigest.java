@@ -126,6 +126,12 @@ public final class CircuitDigest {
             yield op.partition();
           }
           case Instruction.Keyswitch op -> 13;
+          case Instruction.Reinterpret op -> 15;
+          case Instruction.ManyTlu op -> {
+            i(14);
+            ints(op.tables());
+            yield op.partition();
+          }
         };
     i(tag);
     i(ins.out());

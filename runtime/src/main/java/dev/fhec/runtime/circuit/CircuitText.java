@@ -26,6 +26,8 @@ import java.util.TreeMap;
  * value %0 enc i3 [3] @0           (u for unsigned, clear for clear values, @partition)
  * %0 = input 0
  * %1 = tlu %0 tables=[t0] @0
+ * %3 = many_tlu %0 tables=[t0,t1] @0   (out [2,3]: both tables of %0 from one bootstrap)
+ * %4 = reinterpret %2                    (the same ciphertexts at a smaller width)
  * %2 = keyswitch %1
  * inputs %0
  * outputs %1
@@ -121,7 +123,16 @@ public final class CircuitText {
             }
             yield s.append("] @").append(op.partition()).toString();
           }
+          case Instruction.ManyTlu op -> {
+            StringBuilder s = new StringBuilder("many_tlu %" + op.a() + " tables=[");
+            int[] t = op.tables();
+            for (int i = 0; i < t.length; i++) {
+              s.append(i == 0 ? "t" : ",t").append(t[i]);
+            }
+            yield s.append("] @").append(op.partition()).toString();
+          }
           case Instruction.Keyswitch op -> "keyswitch %" + op.a();
+          case Instruction.Reinterpret op -> "reinterpret %" + op.a();
         };
   }
 
@@ -269,7 +280,11 @@ public final class CircuitText {
       case "tlu" ->
           new Instruction.Tlu(
               out, ref(w[3], "%"), refList(field(w[4], "tables"), "t"), ref(w[5], "@"));
+      case "many_tlu" ->
+          new Instruction.ManyTlu(
+              out, ref(w[3], "%"), refList(field(w[4], "tables"), "t"), ref(w[5], "@"));
       case "keyswitch" -> new Instruction.Keyswitch(out, ref(w[3], "%"));
+      case "reinterpret" -> new Instruction.Reinterpret(out, ref(w[3], "%"));
       default -> throw new IllegalArgumentException("unknown instruction " + w[2]);
     };
   }

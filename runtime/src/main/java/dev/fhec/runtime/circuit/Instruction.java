@@ -28,6 +28,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Instruction.Sum.class, name = "sum"),
   @JsonSubTypes.Type(value = Instruction.Gather.class, name = "gather"),
   @JsonSubTypes.Type(value = Instruction.Tlu.class, name = "tlu"),
+  @JsonSubTypes.Type(value = Instruction.ManyTlu.class, name = "many_tlu"),
+  @JsonSubTypes.Type(value = Instruction.Reinterpret.class, name = "reinterpret"),
   @JsonSubTypes.Type(value = Instruction.Keyswitch.class, name = "keyswitch"),
 })
 public sealed interface Instruction {
@@ -193,6 +195,65 @@ public sealed interface Instruction {
       if (partition < 0) {
         throw new IllegalArgumentException("tlu partition " + partition);
       }
+    }
+
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * out = a / 2^s at out's width w − s, for a of width w whose every element is a multiple of 2^s
+   * (the compiler guarantees it): no operation at all, the same ciphertexts read at another width,
+   * since m·2^(63−w) = (m/2^s)·2^(63−(w−s)). Same shape, signedness and partition; out's width is
+   * below a's. Where the division would not be exact the low bits act as noise (the simulator
+   * refuses such an input when it detects overflows). E.g. the ½ of a shared-squares product.
+   */
+  record Reinterpret(int out, int a) implements Instruction {
+    @Override
+    public int[] operands() {
+      return new int[] {a};
+    }
+  }
+
+  /**
+   * Many-LUT (CLOT21, ePrint 2021/729; tfhe.md §4.3): out[j, i] = T_{tables[j]}(a[i]) for the F =
+   * {@code tables.length} functions (F a power of two ≥ 2) from one keyswitch + programmable
+   * bootstrap per element of a, in {@code partition} (out's partition). out has shape [F] followed
+   * by a's shape, and one width and signedness for all functions (table entries per the {@link Tlu}
+   * contract at out's width). Every table has 2^w entries for a's width w (exact lookups only).
+   *
+   * <p>The test polynomial interleaves the functions: box i·F + j of 2^w·F boxes holds T_j(i), and
+   * output j is the sample extraction at coefficient j·N/(2^w·F). a keeps its encoding at width w
+   * (no rescaling); the price is the noise: a phase must stay within half a box of 2^w·F boxes, so
+   * the lookup needs the precision of a (w + log2 F)-bit lookup, and N ≥ 2^w·F.
+   */
+  record ManyTlu(int out, int a, int[] tables, int partition) implements Instruction {
+    public ManyTlu {
+      tables = tables.clone();
+      if (tables.length < 2 || Integer.bitCount(tables.length) != 1) {
+        throw new IllegalArgumentException(
+            "many_tlu needs a power-of-two count of at least 2 tables, got " + tables.length);
+      }
+      if (partition < 0) {
+        throw new IllegalArgumentException("many_tlu partition " + partition);
+      }
+    }
+
+    /** F, the number of functions. */
+    public int functions() {
+      return tables.length;
+    }
+
+    /** log2 F: the bits of precision the lookup needs beyond a's width. */
+    public int extraBits() {
+      return Integer.numberOfTrailingZeros(tables.length);
+    }
+
+    @Override
+    public int[] tables() {
+      return tables.clone();
     }
 
     @Override

@@ -51,6 +51,27 @@ final class PlanCheck {
                     + p);
           }
         }
+        case Instruction.ManyTlu t -> {
+          if (t.partition() != p) {
+            throw new IllegalArgumentException(
+                "many_tlu defining %"
+                    + out
+                    + " bootstraps in partition "
+                    + t.partition()
+                    + " but its value lives in partition "
+                    + p);
+          }
+          if (inRange(t.a(), values)
+              && plan.keyswitch(values.get(t.a()).partition(), p, Kind.BIG_TO_SMALL).isEmpty()) {
+            throw new IllegalArgumentException(
+                "many_tlu defining %"
+                    + out
+                    + " needs a keyswitch from partition "
+                    + values.get(t.a()).partition()
+                    + " to the small key of "
+                    + p);
+          }
+        }
         case Instruction.Keyswitch k -> {
           if (inRange(k.a(), values)) {
             ValueInfo a = values.get(k.a());
@@ -80,6 +101,26 @@ final class PlanCheck {
         case Instruction.MatMulCE op -> same(values, out, p, op.a());
         case Instruction.Sum op -> same(values, out, p, op.a());
         case Instruction.Gather op -> same(values, out, p, op.sources());
+        case Instruction.Reinterpret op -> {
+          same(values, out, p, op.a());
+          if (inRange(op.a(), values)) {
+            ValueInfo a = values.get(op.a());
+            ValueInfo o = values.get(out);
+            if (!java.util.Arrays.equals(a.shape(), o.shape())
+                || a.signed() != o.signed()
+                || a.encrypted() != o.encrypted()
+                || o.width() >= a.width()) {
+              throw new IllegalArgumentException(
+                  "reinterpret defining %"
+                      + out
+                      + " changes "
+                      + a
+                      + " into "
+                      + o
+                      + " (same shape and signedness, a smaller width)");
+            }
+          }
+        }
       }
     }
   }

@@ -199,7 +199,10 @@ public final class CircuitExecutor {
             case Instruction.Gather op -> gather(info, values, op);
             case Instruction.Tlu op ->
                 tlu(circuit, info, values[op.a()], op, done, total, progress);
+            case Instruction.ManyTlu op ->
+                manyTlu(circuit, info, values[op.a()], op, done, total, progress);
             case Instruction.Keyswitch op -> convert(circuit, info, values[op.a()]);
+            case Instruction.Reinterpret op -> EncryptedTensor.of(info, values[op.a()].elements());
           };
       values[ins.out()] = result;
     }
@@ -214,7 +217,6 @@ public final class CircuitExecutor {
   private record LutKey(
       int table, int inputWidth, boolean signedInput, int outputWidth, int partition) {}
 
-  /** Converts {@code a} to the big key of {@code info}'s partition, element by element. */
   /** Elements converted per pass over a big-to-big key. */
   private static final int CONVERSION_BATCH = 16;
 
@@ -431,6 +433,105 @@ public final class CircuitExecutor {
   }
 
   /**
+   * A many-LUT: one KS + PBS per element of {@code a} with the interleaved test polynomial of every
+   * table, and F sample extractions (output j's elements are out[j·size .. (j+1)·size)). Runs in
+   * this JVM, batched as the single lookups are (a cluster backend sends single lookups only).
+   */
+  private EncryptedTensor manyTlu(
+      Circuit circuit,
+      ValueInfo info,
+      EncryptedTensor a,
+      Instruction.ManyTlu op,
+      AtomicLong done,
+      long total,
+      Progress progress) {
+    ValueInfo in = circuit.value(op.a());
+    int f = op.functions();
+    int size = a.size();
+    if (info.size() != f * size) {
+      throw new IllegalArgumentException(
+          "many_tlu defining %"
+              + op.out()
+              + " of "
+              + f
+              + " tables over "
+              + size
+              + " elements: "
+              + info);
+    }
+    int p = op.partition();
+    int n = circuit.plan().partition(p).bigN();
+    // One test polynomial per instruction and run: N coefficients, nothing next to the bootstraps.
+    List<long[]> tables = new ArrayList<>();
+    for (int t : op.tables()) {
+      LookupTable table = circuit.tables().get(t);
+      if (table.inputWidth() != in.width()) {
+        throw new IllegalArgumentException(
+            "many_tlu defining %"
+                + op.out()
+                + " reads a "
+                + in.width()
+                + "-bit input with table "
+                + t
+                + " of 2^"
+                + table.inputWidth()
+                + " entries (many-LUTs are exact)");
+      }
+      tables.add(table.entries());
+    }
+    LutAccumulator lut =
+        LutAccumulator.interleaved(tables, in.width(), in.signed(), info.width(), n);
+    int spec =
+        circuit.plan().keyswitch(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
+    KeyswitchKey ksk = keys.keyswitchKey(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    FourierBootstrapKey bsk = keys.bootstrapKey(p).fourier();
+    LweCiphertext[][] outs;
+    if (ksk.inputDimension() == bsk.glweDimension() * bsk.polynomialSize()) {
+      BatchBootstrap batch = bootstraps.computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk));
+      outs = new LweCiphertext[size][];
+      int big = bsk.glweDimension() * bsk.polynomialSize();
+      int chunk = BatchBootstrap.chunkSize(size, batch.batchSize());
+      IntStream.range(0, (size + chunk - 1) / chunk)
+          .parallel()
+          .forEach(
+              c -> {
+                int from = c * chunk;
+                int count = Math.min(chunk, size - from);
+                LweCiphertext[] ins = new LweCiphertext[count];
+                LutAccumulator[] luts = new LutAccumulator[count];
+                LweCiphertext[][] o = new LweCiphertext[count][];
+                for (int j = 0; j < count; j++) {
+                  ins[j] = a.element(from + j);
+                  luts[j] = lut;
+                  o[j] = new LweCiphertext[f];
+                  for (int t = 0; t < f; t++) {
+                    o[j][t] = new LweCiphertext(big);
+                  }
+                  outs[from + j] = o[j];
+                }
+                batch.worker().applyBatch(ins, luts, o, count);
+              });
+    } else {
+      outs =
+          crossings
+              .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
+              .applyMany(a.elements(), lut, f);
+    }
+    if (progress != null) {
+      for (int i = 0; i < size; i++) {
+        progress.update(done.incrementAndGet(), total);
+      }
+    }
+    LweCiphertext[] out = new LweCiphertext[f * size];
+    for (int i = 0; i < size; i++) {
+      for (int t = 0; t < f; t++) {
+        out[t * size + i] = outs[i][t];
+      }
+    }
+    return EncryptedTensor.of(info, out);
+  }
+
+  /**
    * KS + PBS of lookup {@code op} on all of its input's elements, in this JVM over its cores.
    * {@code tick} (may be null) is called once per bootstrap.
    */
@@ -548,6 +649,34 @@ public final class CircuitExecutor {
       this.smallLength = ksk.outputDimension() + 1;
       this.bigOut = bsk.glweDimension() * bsk.polynomialSize();
       this.batchSize = BatchBootstrap.batchSize(bsk);
+    }
+
+    /** Every element of {@code in} through the F-table {@code lut}: F outputs per element. */
+    LweCiphertext[][] applyMany(LweCiphertext[] in, LutAccumulator lut, int f) {
+      LweCiphertext[][] out = new LweCiphertext[in.length][];
+      int chunk = BatchBootstrap.chunkSize(in.length, batchSize);
+      IntStream.range(0, (in.length + chunk - 1) / chunk)
+          .parallel()
+          .forEach(
+              c -> {
+                int from = c * chunk;
+                int count = Math.min(chunk, in.length - from);
+                long[][] ins = new long[count][];
+                long[][] smalls = new long[count][smallLength];
+                LutAccumulator[] luts = new LutAccumulator[count];
+                for (int j = 0; j < count; j++) {
+                  ins[j] = in[from + j].data();
+                  luts[j] = lut;
+                  out[from + j] = new LweCiphertext[f];
+                  for (int t = 0; t < f; t++) {
+                    out[from + j][t] = new LweCiphertext(bigOut);
+                  }
+                }
+                LweCiphertext[][] outs = Arrays.copyOfRange(out, from, from + count);
+                keyswitch.get().applyBatch(ins, smalls, count);
+                bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
+              });
+      return out;
     }
 
     LweCiphertext[] apply(

@@ -238,6 +238,85 @@ public final class ClearSimulator {
           }
         }
         case Instruction.Keyswitch k -> r = vals[k.a()].clone();
+        case Instruction.Reinterpret re -> {
+          long[] x = vals[re.a()];
+          int s = circuit.value(re.a()).width() - out.width();
+          r = new long[x.length];
+          for (int i = 0; i < x.length; i++) {
+            if (options.detectOverflow() && (x[i] & ((1L << s) - 1)) != 0) {
+              throw new OverflowException(
+                  ii,
+                  re.a(),
+                  "instruction "
+                      + ii
+                      + " (Reinterpret of value "
+                      + re.a()
+                      + " into value "
+                      + re.out()
+                      + ") reads "
+                      + x[i]
+                      + " at element "
+                      + i
+                      + ", not a multiple of 2^"
+                      + s);
+            }
+            r[i] = x[i] >> s;
+          }
+        }
+        case Instruction.ManyTlu t -> {
+          ValueInfo in = circuit.value(t.a());
+          long[] x = vals[t.a()];
+          double pError = options.errorProbability(t.partition());
+          int f = t.functions();
+          LookupTable[] tables = new LookupTable[f];
+          for (int j = 0; j < f; j++) {
+            tables[j] = circuit.tables().get(t.tables()[j]);
+            if (tables[j].inputWidth() != in.width()) {
+              throw new IllegalArgumentException(
+                  "many_tlu defining %"
+                      + t.out()
+                      + ": table t"
+                      + t.tables()[j]
+                      + " of 2^"
+                      + tables[j].inputWidth()
+                      + " entries for a "
+                      + in.width()
+                      + "-bit input (many-LUTs are exact)");
+            }
+          }
+          r = new long[f * x.length];
+          for (int i = 0; i < x.length; i++) {
+            if (options.detectOverflow() && (x[i] < in.min() || x[i] > in.max())) {
+              throw new OverflowException(
+                  ii,
+                  t.a(),
+                  "instruction "
+                      + ii
+                      + " (ManyTlu of value "
+                      + t.a()
+                      + " into value "
+                      + t.out()
+                      + ") reads "
+                      + x[i]
+                      + " at element "
+                      + i
+                      + ", outside "
+                      + in
+                      + "; its padding bit would be set");
+            }
+            // Phase in units of the 2^w·F boxes: input index i lands on box i·F; a failed
+            // bootstrap lands one box off, on a neighbouring function or input.
+            long phase = (x[i] + (in.signed() ? 1L << (in.width() - 1) : 0)) * f;
+            if (rng != null && pError > 0 && rng.nextDouble() < pError) {
+              phase += rng.nextBoolean() ? 1 : -1;
+              injected++;
+            }
+            for (int j = 0; j < f; j++) {
+              r[j * x.length + i] = manyLookup(tables, phase + j, in.width());
+            }
+          }
+          pbs += x.length;
+        }
         case Instruction.Tlu t -> {
           ValueInfo in = circuit.value(t.a());
           long[] x = vals[t.a()];
@@ -314,6 +393,22 @@ public final class ClearSimulator {
       return table.at((int) p);
     }
     return -table.at((int) (p - (1L << r)));
+  }
+
+  /**
+   * What box {@code box} of the interleaved many-LUT layout holds (2^w·F boxes, box i·F + j = table
+   * j at index i), negacyclic beyond the padding bit as {@link #lookup}.
+   */
+  static long manyLookup(LookupTable[] tables, long box, int inputWidth) {
+    int f = tables.length;
+    long boxes = (long) f << inputWidth;
+    long b = Math.floorMod(box, 2 * boxes);
+    long sign = 1;
+    if (b >= boxes) {
+      b -= boxes;
+      sign = -1;
+    }
+    return sign * tables[(int) (b % f)].at((int) (b / f));
   }
 
   /** Residue modulo 2^(w+1) in [−2^w, 2^w): what the torus keeps of a width-w value. */
