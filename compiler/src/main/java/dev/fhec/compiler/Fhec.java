@@ -260,17 +260,19 @@ public final class Fhec {
               q.complexity(),
               pp.complexity(),
               q.preferableTo(pp) ? "taken" : "not taken");
+      KeyBudget.Outcome best = pp.budget().againstBestOf(q.budget());
       if (q.preferableTo(pp)) {
         pp = q;
         lowered = narrow;
       }
+      pp = pp.withBudget(pp.budget().againstBestOf(best));
     }
     // Lookups of one value in one bootstrap where the whole circuit's complexity says so.
     LoweringChoice many =
         ManyLookups.choose(
             lowered, pp, fused -> new MultiParameterOptimizer().optimize(fused, target, budget));
     lowered = many.lowered();
-    pp = many.parameters();
+    pp = many.parameters().withBudget(many.parameters().budget().againstBestOf(pp.budget()));
     narrowing += many.account();
     // The ½ of shared-squares products: free reinterpretation or a refreshing lookup.
     LoweringChoice halving =
@@ -279,7 +281,7 @@ public final class Fhec {
             pp,
             refreshed -> new MultiParameterOptimizer().optimize(refreshed, target, budget));
     lowered = halving.lowered();
-    pp = halving.parameters();
+    pp = halving.parameters().withBudget(halving.parameters().budget().againstBestOf(pp.budget()));
     narrowing += halving.account();
     return new Choice(
         applyPlan(lowered, pp),

@@ -73,6 +73,23 @@ public record KeyBudget(long seededBytes, long expandedBytes) {
       long freeExpandedBytes,
       int freePartitions) {
 
+    /**
+     * This outcome measured against the better of its own unbudgeted plan and {@code other}'s: when
+     * a compiler weighs several forms of one circuit (lowered, narrowed, fused), "what the budget
+     * cost" is against the best of them all, not the one that won under the cap.
+     */
+    public Outcome againstBestOf(Outcome other) {
+      return other.freeComplexity < freeComplexity
+          ? new Outcome(
+              budget,
+              met,
+              other.freeComplexity,
+              other.freeSeededBytes,
+              other.freeExpandedBytes,
+              other.freePartitions)
+          : this;
+    }
+
     /** Whether the cap changed the choice. */
     public boolean binding(double complexity) {
       return complexity != freeComplexity;

@@ -54,6 +54,20 @@ public record PartitionedParameters(
     keyswitches = List.copyOf(keyswitches);
   }
 
+  /** These parameters with another account of the key budget. */
+  public PartitionedParameters withBudget(KeyBudget.Outcome outcome) {
+    return new PartitionedParameters(
+        partitions,
+        valuePartition,
+        bootstrapPartition,
+        keyswitches,
+        globalPError,
+        complexity,
+        target,
+        why,
+        outcome);
+  }
+
   @Override
   public int[] valuePartition() {
     return valuePartition.clone();

@@ -120,4 +120,24 @@ class KeyBudgetTest {
     assertFalse(loose.budget().binding(loose.complexity()));
     assertTrue(loose.why().contains("met without cost"), loose.why());
   }
+
+  @Test
+  void theCostOfABudgetIsCountedFromTheBestUnbudgetedFormOfTheCircuit() {
+    KeyBudget cap = new KeyBudget(Long.MAX_VALUE, 8_000_000_000L);
+    // The form that won under the cap was worse unbudgeted than another form of the circuit.
+    KeyBudget.Outcome won =
+        new KeyBudget.Outcome(cap, true, 1.62e13, 3_900_000_000L, 29_100_000_000L, 5);
+    KeyBudget.Outcome other =
+        new KeyBudget.Outcome(cap, false, 1.41e13, 3_900_000_000L, 36_300_000_000L, 6);
+    KeyBudget.Outcome reported = won.againstBestOf(other);
+    assertTrue(reported.met(), "the winner's own verdict is kept");
+    assertEquals(1.41e13, reported.freeComplexity());
+    assertEquals(36_300_000_000L, reported.freeExpandedBytes());
+    assertEquals(6, reported.freePartitions());
+    assertTrue(
+        reported.describe(3.87e13, 2_400_000_000L, 8_300_000_000L).contains("+174.5%"),
+        reported.describe(3.87e13, 2_400_000_000L, 8_300_000_000L));
+    // A worse alternative changes nothing.
+    assertEquals(other, other.againstBestOf(won));
+  }
 }
