@@ -88,30 +88,8 @@ public record LutAccumulator(
     }
     int perTable = p / f;
     int box = n / p;
-    long[] poly = new long[n];
-    for (int t = 0; t < f; t++) {
-      long[] entries = tables.get(t);
-      if (entries.length != perTable) {
-        throw new IllegalArgumentException(
-            "table " + t + " has " + entries.length + " entries, expected " + perTable);
-      }
-      for (int i = 0; i < perTable; i++) {
-        long v = Encoding.encode(entries[i], outputWidth);
-        int start = (t * perTable + i) * box;
-        for (int c = 0; c < box; c++) {
-          poly[start + c] = v;
-        }
-      }
-    }
-    // Rotate left by half a box: multiply by X^(−box/2) = X^(2N − box/2).
-    int half = box / 2;
-    long[] rotated = new long[n];
-    Polynomials.monomialMul(poly, 0, rotated, 0, n, (2 * n - half) % (2 * n));
-    int[] indices = new int[f];
-    for (int t = 0; t < f; t++) {
-      indices[t] = t * perTable * box;
-    }
-    return new LutAccumulator(rotated, inputWidth, signedInput, outputWidth, indices);
+    return layout(
+        tables, perTable, box, (t, i) -> t * perTable + i, inputWidth, signedInput, outputWidth, n);
   }
 
   /**
@@ -145,6 +123,26 @@ public record LutAccumulator(
               + n);
     }
     int box = (int) (n / boxes);
+    return layout(
+        tables, entries, box, (t, i) -> i * f + t, inputWidth, signedInput, outputWidth, n);
+  }
+
+  /**
+   * Fills box {@code slot(t, i)} (of {@code box} coefficients) with entry i of table t, rotates the
+   * polynomial left by half a box (so an input's noise may fall either side of its box), and reads
+   * table t at its entry 0's box: the one layout of {@link #many} (tables in blocks) and {@link
+   * #interleaved} (entries interleaved).
+   */
+  private static LutAccumulator layout(
+      List<long[]> tables,
+      int entries,
+      int box,
+      java.util.function.IntBinaryOperator slot,
+      int inputWidth,
+      boolean signedInput,
+      int outputWidth,
+      int n) {
+    int f = tables.size();
     long[] poly = new long[n];
     for (int t = 0; t < f; t++) {
       long[] table = tables.get(t);
@@ -154,18 +152,19 @@ public record LutAccumulator(
       }
       for (int i = 0; i < entries; i++) {
         long v = Encoding.encode(table[i], outputWidth);
-        int start = (i * f + t) * box;
+        int start = slot.applyAsInt(t, i) * box;
         for (int c = 0; c < box; c++) {
           poly[start + c] = v;
         }
       }
     }
+    // Rotate left by half a box: multiply by X^(−box/2) = X^(2N − box/2).
     int half = box / 2;
     long[] rotated = new long[n];
     Polynomials.monomialMul(poly, 0, rotated, 0, n, (2 * n - half) % (2 * n));
     int[] indices = new int[f];
     for (int t = 0; t < f; t++) {
-      indices[t] = t * box;
+      indices[t] = slot.applyAsInt(t, 0) * box;
     }
     return new LutAccumulator(rotated, inputWidth, signedInput, outputWidth, indices);
   }
