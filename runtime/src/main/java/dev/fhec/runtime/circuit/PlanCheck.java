@@ -30,48 +30,9 @@ final class PlanCheck {
       }
       int p = values.get(out).partition();
       switch (ins) {
-        case Instruction.Tlu t -> {
-          if (t.partition() != p) {
-            throw new IllegalArgumentException(
-                "tlu defining %"
-                    + out
-                    + " bootstraps in partition "
-                    + t.partition()
-                    + " but its value lives in partition "
-                    + p);
-          }
-          if (inRange(t.a(), values)
-              && plan.keyswitch(values.get(t.a()).partition(), p, Kind.BIG_TO_SMALL).isEmpty()) {
-            throw new IllegalArgumentException(
-                "tlu defining %"
-                    + out
-                    + " needs a keyswitch from partition "
-                    + values.get(t.a()).partition()
-                    + " to the small key of "
-                    + p);
-          }
-        }
-        case Instruction.ManyTlu t -> {
-          if (t.partition() != p) {
-            throw new IllegalArgumentException(
-                "many_tlu defining %"
-                    + out
-                    + " bootstraps in partition "
-                    + t.partition()
-                    + " but its value lives in partition "
-                    + p);
-          }
-          if (inRange(t.a(), values)
-              && plan.keyswitch(values.get(t.a()).partition(), p, Kind.BIG_TO_SMALL).isEmpty()) {
-            throw new IllegalArgumentException(
-                "many_tlu defining %"
-                    + out
-                    + " needs a keyswitch from partition "
-                    + values.get(t.a()).partition()
-                    + " to the small key of "
-                    + p);
-          }
-        }
+        case Instruction.Tlu t -> requireLookup("tlu", out, t.a(), t.partition(), p, values, plan);
+        case Instruction.ManyTlu t ->
+            requireLookup("many_tlu", out, t.a(), t.partition(), p, values, plan);
         case Instruction.Keyswitch k -> {
           if (inRange(k.a(), values)) {
             ValueInfo a = values.get(k.a());
@@ -143,6 +104,35 @@ final class PlanCheck {
                 + values.get(a).partition()
                 + " without a keyswitch");
       }
+    }
+  }
+
+  /**
+   * A lookup bootstraps in its output's partition and reads its input through a keyswitch the plan
+   * lists.
+   */
+  private static void requireLookup(
+      String op, int out, int a, int partition, int p, List<ValueInfo> values, ParameterPlan plan) {
+    if (partition != p) {
+      throw new IllegalArgumentException(
+          op
+              + " defining %"
+              + out
+              + " bootstraps in partition "
+              + partition
+              + " but its value lives in partition "
+              + p);
+    }
+    if (inRange(a, values)
+        && plan.keyswitch(values.get(a).partition(), p, Kind.BIG_TO_SMALL).isEmpty()) {
+      throw new IllegalArgumentException(
+          op
+              + " defining %"
+              + out
+              + " needs a keyswitch from partition "
+              + values.get(a).partition()
+              + " to the small key of "
+              + p);
     }
   }
 }

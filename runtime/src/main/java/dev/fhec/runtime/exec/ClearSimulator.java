@@ -286,24 +286,7 @@ public final class ClearSimulator {
           }
           r = new long[f * x.length];
           for (int i = 0; i < x.length; i++) {
-            if (options.detectOverflow() && (x[i] < in.min() || x[i] > in.max())) {
-              throw new OverflowException(
-                  ii,
-                  t.a(),
-                  "instruction "
-                      + ii
-                      + " (ManyTlu of value "
-                      + t.a()
-                      + " into value "
-                      + t.out()
-                      + ") reads "
-                      + x[i]
-                      + " at element "
-                      + i
-                      + ", outside "
-                      + in
-                      + "; its padding bit would be set");
-            }
+            requireInRange(options.detectOverflow(), ii, ins, t.a(), x[i], i, in);
             // Phase in units of the 2^w·F boxes: input index i lands on box i·F; a failed
             // bootstrap lands one box off, on a neighbouring function or input.
             long phase = (x[i] + (in.signed() ? 1L << (in.width() - 1) : 0)) * f;
@@ -323,26 +306,7 @@ public final class ClearSimulator {
           double pError = options.errorProbability(t.partition());
           r = new long[x.length];
           for (int i = 0; i < x.length; i++) {
-            if (options.detectOverflow() && (x[i] < in.min() || x[i] > in.max())) {
-              throw new OverflowException(
-                  ii,
-                  t.a(),
-                  "instruction "
-                      + ii
-                      + " ("
-                      + ins.getClass().getSimpleName()
-                      + " of value "
-                      + t.a()
-                      + " into value "
-                      + t.out()
-                      + ") reads "
-                      + x[i]
-                      + " at element "
-                      + i
-                      + ", outside "
-                      + in
-                      + "; its padding bit would be set");
-            }
+            requireInRange(options.detectOverflow(), ii, ins, t.a(), x[i], i, in);
             LookupTable table = circuit.tables().get(t.tables()[t.tables().length == 1 ? 0 : i]);
             long phase = x[i] + (in.signed() ? 1L << (in.width() - 1) : 0);
             if (rng != null && pError > 0 && rng.nextDouble() < pError) {
@@ -510,6 +474,34 @@ public final class ClearSimulator {
       return r;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA1PRNG is required by every JDK", e);
+    }
+  }
+
+  /**
+   * With overflow detection on, refuses a lookup input outside its value's range: the encrypted
+   * bootstrap would read it with the padding bit set.
+   */
+  private static void requireInRange(
+      boolean detect, int ii, Instruction ins, int a, long x, int element, ValueInfo in) {
+    if (detect && (x < in.min() || x > in.max())) {
+      throw new OverflowException(
+          ii,
+          a,
+          "instruction "
+              + ii
+              + " ("
+              + ins.getClass().getSimpleName()
+              + " of value "
+              + a
+              + " into value "
+              + ins.out()
+              + ") reads "
+              + x
+              + " at element "
+              + element
+              + ", outside "
+              + in
+              + "; its padding bit would be set");
     }
   }
 }
