@@ -12,8 +12,9 @@ import java.util.OptionalInt;
  * @param exactRounding exact rounding (one PBS per removed bit) instead of approximate (none)
  * @param maxTluWidth the table-lookup input limit (16, as Concrete)
  * @param optimizeLookups run {@code eliminate-common-subexpressions} and {@code
- *     compose-table-lookups} after fusing (default); {@code false} reproduces the seed's lowering
- *     bootstrap for bootstrap (see {@link #seedCompatible()})
+ *     compose-table-lookups} after fusing, and bootstrap only the lookup elements an output depends
+ *     on ({@link dev.fhec.compiler.lowering.DeadElements}) (default); {@code false} reproduces the
+ *     seed's lowering bootstrap for bootstrap (see {@link #seedCompatible()})
  * @param bounds where value ranges come from: sound interval analysis, the calibration inputset, or
  *     sound where it fits the lookup limit and calibrated elsewhere (default)
  * @param calibrationMargin calibrated ranges are widened by this fraction of their span on each

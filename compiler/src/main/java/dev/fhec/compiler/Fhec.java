@@ -3,6 +3,7 @@ package dev.fhec.compiler;
 import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.Tensor;
+import dev.fhec.compiler.lowering.DeadElements;
 import dev.fhec.compiler.lowering.HalvingLookups;
 import dev.fhec.compiler.lowering.LoweredCircuit;
 import dev.fhec.compiler.lowering.Lowering;
@@ -145,7 +146,7 @@ public final class Fhec {
             : new ErrorTarget.Global(options.globalPError());
     ProductChoice products = ProductChoice.choose(p, options, fixed.isPresent(), target);
     // Lowering needs no parameters: lower once, let the optimizer read it, apply its plan once.
-    LoweredCircuit lowered = Lowering.lower(p, products.shared());
+    LoweredCircuit lowered = lower(p, products.shared(), options);
     Choice choice;
     try {
       choice =
@@ -194,6 +195,15 @@ public final class Fhec {
       String why) {}
 
   /** The caller's parameters, not optimized: the complexity is the lookups' cost alone. */
+  /**
+   * {@code p} lowered with {@code shared} products; with the lookup optimizations, without its dead
+   * and constant lookup elements.
+   */
+  static LoweredCircuit lower(Program p, Set<Integer> shared, CompileOptions options) {
+    LoweredCircuit lowered = Lowering.lower(p, shared);
+    return options.optimizeLookups() ? DeadElements.prune(lowered) : lowered;
+  }
+
   private static Choice fixed(LoweredCircuit lowered, ParameterSet params) {
     PlanApplication.Applied applied = PlanApplication.apply(lowered, params);
     long bootstraps = CircuitStatistics.total(applied.circuit()).bootstraps();

@@ -4,7 +4,6 @@ import dev.fhec.compiler.ir.ElementType;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.lowering.LoweredCircuit;
-import dev.fhec.compiler.lowering.Lowering;
 import dev.fhec.compiler.lowering.Products;
 import dev.fhec.compiler.optimizer.ErrorTarget;
 import dev.fhec.compiler.optimizer.MultiParameterOptimizer;
@@ -188,7 +187,7 @@ public record ProductChoice(Set<Integer> shared, String account) {
   /** The optimizer's complexity of {@code p} lowered with {@code shared}; +∞ without parameters. */
   static double complexity(
       Program p, Set<Integer> shared, CompileOptions options, ErrorTarget target) {
-    LoweredCircuit c = Lowering.lower(p, shared);
+    LoweredCircuit c = Fhec.lower(p, shared, options);
     try {
       if (options.singleParameter()) {
         return new ParameterOptimizer()

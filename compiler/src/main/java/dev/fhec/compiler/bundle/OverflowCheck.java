@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fhec.compiler.lowering.DeadElements;
 import dev.fhec.compiler.report.InspectionReport;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
@@ -94,6 +95,8 @@ public final class OverflowCheck {
     List<InspectionReport.NodeRow> rows = new ArrayList<>();
     List<Integer> outputs = new ArrayList<>();
     List<Integer> shifts = new ArrayList<>();
+    List<boolean[]> live = new ArrayList<>();
+    boolean[][] demanded = DeadElements.demand(b.circuit());
     for (InspectionReport.NodeRow r : b.report().nodes()) {
       Integer v = nodeValue.get(r.id());
       if (r.encrypted() && r.min() != null && v != null) {
@@ -102,6 +105,7 @@ public final class OverflowCheck {
         // A shared-squares product read only by lookups is left doubled, one bit wider than its
         // node (Lowering#halve): its value is 2·(x·y).
         shifts.add(b.circuit().value(v).width() == r.bitWidth() + 1 ? 1 : 0);
+        live.add(demanded[v]);
       }
     }
     Map<Integer, List<Integer>> operands = new LinkedHashMap<>();
@@ -109,7 +113,7 @@ public final class OverflowCheck {
       operands.put(r.id(), r.operands());
     }
     return new Checker(
-        rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows, shifts, operands);
+        rows.isEmpty() ? null : withOutputs(b.circuit(), outputs), rows, shifts, live, operands);
   }
 
   /**
@@ -133,16 +137,22 @@ public final class OverflowCheck {
     private final Circuit probe;
     private final List<InspectionReport.NodeRow> rows;
     private final List<Integer> shifts;
+
+    /** Per row, the elements an output depends on (a dead element holds a meaningless copy). */
+    private final List<boolean[]> live;
+
     private final Map<Integer, List<Integer>> operands;
 
     private Checker(
         Circuit probe,
         List<InspectionReport.NodeRow> rows,
         List<Integer> shifts,
+        List<boolean[]> live,
         Map<Integer, List<Integer>> operands) {
       this.probe = probe;
       this.rows = List.copyOf(rows);
       this.shifts = List.copyOf(shifts);
+      this.live = List.copyOf(live);
       this.operands = operands;
     }
 
@@ -181,7 +191,11 @@ public final class OverflowCheck {
         InspectionReport.NodeRow row = rows.get(i);
         long[] v = r.outputs().get(i);
         int shift = shifts.get(i);
+        boolean[] used = live.get(i);
         for (int e = 0; e < v.length; e++) {
+          if (!used[e]) {
+            continue;
+          }
           long x = v[e] >> shift; // exact: a doubled product is even
           if (x < row.min() || x > row.max()) {
             found.add(new Overflow(row.id(), row.op(), row.location(), e, x, row.min(), row.max()));

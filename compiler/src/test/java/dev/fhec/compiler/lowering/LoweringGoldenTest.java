@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * {@code // RUN: lower --products=shared} lowers every encrypted × encrypted product with shared
  * squares ({@code quarter}, the default, with quarter squares); {@code --many-lut} then fuses every
- * group of lookups of one value into a many-LUT ({@link ManyLookups}, forced: no cost check). The
+ * group of lookups of one value into a many-LUT ({@link ManyLookups}, forced: no cost check);
+ * {@code --prune} drops dead and constant lookup elements first ({@link DeadElements}). The
  * expected text must also parse back to the same circuit. Run with {@code
  * -Dfhec.golden.update=true} to rewrite every EXPECT section (then review the diff).
  */
@@ -66,15 +67,20 @@ class LoweringGoldenTest {
     String runLine = text.substring(0, text.indexOf('\n')).strip();
     java.util.Set<Integer> shared = java.util.Set.of();
     boolean manyLut = false;
+    boolean prune = false;
     for (String option : runLine.substring(RUN.length()).strip().split("\\s+")) {
       switch (option) {
         case "", "--products=quarter" -> {}
         case "--products=shared" -> shared = java.util.Set.copyOf(Products.of(analysed));
         case "--many-lut" -> manyLut = true;
+        case "--prune" -> prune = true;
         default -> throw new AssertionError(file + ": unknown RUN option '" + option + "'");
       }
     }
     LoweredCircuit lowered = Lowering.lower(analysed, shared);
+    if (prune) {
+      lowered = DeadElements.prune(lowered);
+    }
     if (manyLut) {
       lowered = ManyLookups.fuse(lowered, ManyLookups.candidates(lowered));
     }
