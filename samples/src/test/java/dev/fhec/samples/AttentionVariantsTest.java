@@ -58,7 +58,23 @@ class AttentionVariantsTest {
    * + n² for x^p + n for the row reciprocal + 2·n² for x^p·(1/Σ) + n² attention requant + 2·n²·d
    * for A·V.
    */
-  record Variant(String dir, String seed, int n, int dModel, int d, LongBinaryOperator pbs) {
+  record Variant(
+      String dir,
+      String seed,
+      int n,
+      int dModel,
+      int d,
+      LongBinaryOperator pbs,
+      long maskedPerPair,
+      boolean maskedProduct) {
+    /**
+     * The bootstraps the default compile does not run for the n(n−1)/2 causally masked scores
+     * (DeadElements): their score lookups and whatever fed only them ({@code maskedPerPair} each).
+     */
+    long masked() {
+      return (long) n * (n - 1) / 2 * maskedPerPair;
+    }
+
     @Override
     public String toString() {
       return dir;
@@ -73,14 +89,18 @@ class AttentionVariantsTest {
             3,
             16,
             4,
-            (n, d) -> 6 * d * n + d * n * n + n * n + 2 * d * n * n),
+            (n, d) -> 6 * d * n + d * n * n + n * n + 2 * d * n * n,
+            4 + 1, // d distance squares, the exp
+            false),
         new Variant(
             "power-softmax-tiny",
             "gpt2-head-tiny",
             3,
             16,
             4,
-            (n, d) -> 6 * d * n + 2 * d * n * n + n * n + n + 2 * n * n + n * n + 2 * d * n * n),
+            (n, d) -> 6 * d * n + 2 * d * n * n + n * n + n + 2 * n * n + n * n + 2 * d * n * n,
+            2 * 4 + 1, // Q·Kᵀ's 2d quarter squares, x^p
+            true),
         // The seed's softmax with changes (a)+(b)+(c): 2·n·d norm squares + n²·d distance squares
         // replace Q·Kᵀ's 2·n²·d; one exp lookup per score, no max chain. Only written at full size:
         // at the tiny size whole rows of exp round to 0 without the max subtraction.
@@ -91,7 +111,9 @@ class AttentionVariantsTest {
             768,
             64,
             (n, d) ->
-                6 * d * n + 2 * d * n + d * n * n + n * n + n + 2 * n * n + n * n + 2 * d * n * n));
+                6 * d * n + 2 * d * n + d * n * n + n * n + n + 2 * n * n + n * n + 2 * d * n * n,
+            64 + 1, // d distance squares, the exp
+            false));
   }
 
   static List<List<Tensor>> samples(NpyArray.Ints all, int n, int dModel) {
@@ -116,12 +138,15 @@ class AttentionVariantsTest {
             v.n(),
             v.dModel());
     // The formula is the seed-style lowering; the default compile also composes the bias
-    // requantization into the q/k/v lookups, which saves exactly 3·n·d of them.
+    // requantization into the q/k/v lookups, which saves exactly 3·n·d of them, and does not
+    // bootstrap what only the masked scores read.
     CompiledCircuit seedStyle = Fhec.compile(p, CompileOptions.seedCompatible(), inputset, TOY);
     assertEquals(v.pbs().applyAsLong(v.n(), v.d()), seedStyle.pbsCount(), seedStyle.bitWidthLine());
     CompiledCircuit cc = Fhec.compile(p, CompileOptions.defaults(), inputset, TOY);
     assertEquals(
-        v.pbs().applyAsLong(v.n(), v.d()) - 3L * v.n() * v.d(), cc.pbsCount(), cc.bitWidthLine());
+        v.pbs().applyAsLong(v.n(), v.d()) - 3L * v.n() * v.d() - v.masked(),
+        cc.pbsCount(),
+        cc.bitWidthLine());
     // Shared squares (--products shared): each product's lookups per Products.lookups, the rest
     // unchanged, and the output bit for bit the same (checked below).
     CompiledCircuit shared =
@@ -130,7 +155,9 @@ class AttentionVariantsTest {
             CompileOptions.defaults().withProducts(CompileOptions.Products.SHARED),
             inputset,
             TOY);
-    long expectedShared = cc.pbsCount();
+    // A masked Q·Kᵀ product saved 2d quarter squares per masked pair; shared squares save d.
+    long expectedShared =
+        cc.pbsCount() + (v.maskedProduct() ? (long) v.n() * (v.n() - 1) / 2 * v.d() : 0);
     for (int id : Products.of(cc.program())) {
       expectedShared +=
           Products.lookups(cc.program(), id, Products.Kind.SHARED)
