@@ -95,6 +95,10 @@ class Gpt2HeadOnnxTest {
         3L * n * d + 4L * d * n * n + n * n + n * (n - 1) + n * n + n + 2L * n * n + n * n;
     assertEquals(10_584, expected);
     assertEquals(11_808 - 3 * n * d - 2 * n * n, expected);
+    // The n(n−1)/2 causally masked scores are constants: neither their Q·Kᵀ products (2d quarter
+    // squares) nor their score lookup are bootstrapped (DeadElements).
+    expected -= (long) n * (n - 1) / 2 * (2L * d + 1);
+    assertEquals(8_649, expected);
     assertEquals(expected, cc.pbsCount());
     System.out.println(cc.pbsCount() + " PBS, " + cc.bitWidthLine());
     for (List<Tensor> sample : calib) {
