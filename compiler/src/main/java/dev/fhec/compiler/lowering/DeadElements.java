@@ -90,7 +90,7 @@ public final class DeadElements {
     }
     for (int ii = ins.size() - 1; ii >= 0; ii--) {
       Instruction x = ins.get(ii);
-      boolean[] out = d[out(x)];
+      boolean[] out = d[x.out()];
       switch (x) {
         case Instruction.Input i -> {}
         case Instruction.AddEE a -> {
@@ -361,26 +361,6 @@ public final class DeadElements {
   private void emit(Instruction x, int origin) {
     instructions.add(x);
     origins.add(origin);
-  }
-
-  private static int out(Instruction x) {
-    return switch (x) {
-      case Instruction.Input i -> i.out();
-      case Instruction.AddEE i -> i.out();
-      case Instruction.SubEE i -> i.out();
-      case Instruction.Neg i -> i.out();
-      case Instruction.AddEC i -> i.out();
-      case Instruction.SubCE i -> i.out();
-      case Instruction.MulEC i -> i.out();
-      case Instruction.MatMulEC i -> i.out();
-      case Instruction.MatMulCE i -> i.out();
-      case Instruction.Sum i -> i.out();
-      case Instruction.Gather i -> i.out();
-      case Instruction.Keyswitch i -> i.out();
-      case Instruction.Tlu i -> i.out();
-      case Instruction.Reinterpret i -> i.out();
-      case Instruction.ManyTlu i -> i.out();
-    };
   }
 
   /**

@@ -14,7 +14,6 @@ import dev.fhec.compiler.bundle.OverflowCheck;
 import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.ir.ElementType.FloatType;
 import dev.fhec.compiler.ir.ElementType.IntType;
-import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Op;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.ProgramBuilder;
@@ -110,13 +109,13 @@ class DeadElementsTest {
               ck, Seed.ofLong(32), Seed.ofLong(33), Seed.ofLong(34));
       Random rnd = new Random(5);
       for (int s = 0; s < 3; s++) {
-        List<long[]> raw = randomInputs(p, rnd, s);
+        List<long[]> raw = DifferentialOracleTest.rangeInputs(p, rnd, s);
         List<EncryptedTensor> in = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
           in.add(ClientTensors.encrypt(ck, raw.get(i), c.value(c.inputs().get(i))));
         }
         List<EncryptedTensor> got = CircuitExecutor.run(c, ek, in);
-        List<Tensor> want = ReferenceEvaluator.evaluate(p, tensors(p, raw));
+        List<Tensor> want = ReferenceEvaluator.evaluate(p, DifferentialOracleTest.tensors(p, raw));
         assertArrayEquals(
             ((Tensor.Ints) want.get(0)).data(),
             ClientTensors.decrypt(ck, got.get(0)),
@@ -203,39 +202,13 @@ class DeadElementsTest {
   /** Reference = exact simulation (overflow detection on) on the range's corners and 60 draws. */
   private static void check(Program p, Circuit c, Random rnd, String what) {
     for (int trial = 0; trial < 62; trial++) {
-      List<long[]> raw = randomInputs(p, rnd, trial);
-      List<Tensor> want = ReferenceEvaluator.evaluate(p, tensors(p, raw));
+      List<long[]> raw = DifferentialOracleTest.rangeInputs(p, rnd, trial);
+      List<Tensor> want = ReferenceEvaluator.evaluate(p, DifferentialOracleTest.tensors(p, raw));
       List<long[]> got = ClearSimulator.run(c, raw, ClearSimulator.Options.exact()).outputs();
       for (int o = 0; o < want.size(); o++) {
         assertArrayEquals(
             ((Tensor.Ints) want.get(o)).data(), got.get(o), what + " output " + o + " " + trial);
       }
     }
-  }
-
-  /** Trial 0: every input at its minimum; 1: at its maximum; then uniform over the range. */
-  private static List<long[]> randomInputs(Program p, Random rnd, int trial) {
-    List<long[]> raw = new ArrayList<>();
-    for (Node n : p.inputs()) {
-      IntType t = (IntType) n.type().element();
-      long lo = t.signed() ? -(1L << (t.width() - 1)) : 0;
-      long[] d = new long[n.type().size()];
-      for (int i = 0; i < d.length; i++) {
-        d[i] =
-            trial == 0
-                ? lo
-                : trial == 1 ? lo + (1L << t.width()) - 1 : lo + rnd.nextLong(1L << t.width());
-      }
-      raw.add(d);
-    }
-    return raw;
-  }
-
-  private static List<Tensor> tensors(Program p, List<long[]> raw) {
-    List<Tensor> out = new ArrayList<>();
-    for (int i = 0; i < raw.size(); i++) {
-      out.add(new Tensor.Ints(p.inputs().get(i).type().shape(), raw.get(i)));
-    }
-    return out;
   }
 }

@@ -84,6 +84,36 @@ class DifferentialOracleTest {
     return cc;
   }
 
+  /**
+   * Inputs of {@code p} over their whole declared range: trial 0 every element at its minimum,
+   * trial 1 at its maximum, later trials uniform.
+   */
+  static List<long[]> rangeInputs(Program p, Random rnd, int trial) {
+    List<long[]> raw = new ArrayList<>();
+    for (Node n : p.inputs()) {
+      IntType t = (IntType) n.type().element();
+      long lo = t.signed() ? -(1L << (t.width() - 1)) : 0;
+      long[] d = new long[n.type().size()];
+      for (int i = 0; i < d.length; i++) {
+        d[i] =
+            trial == 0
+                ? lo
+                : trial == 1 ? lo + (1L << t.width()) - 1 : lo + rnd.nextLong(1L << t.width());
+      }
+      raw.add(d);
+    }
+    return raw;
+  }
+
+  /** {@code raw} as the tensors of {@code p}'s inputs. */
+  static List<Tensor> tensors(Program p, List<long[]> raw) {
+    List<Tensor> out = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      out.add(new Tensor.Ints(p.inputs().get(i).type().shape(), raw.get(i)));
+    }
+    return out;
+  }
+
   static Program build(Consumer<ProgramBuilder> body) {
     ProgramBuilder b = new ProgramBuilder("t");
     body.accept(b);

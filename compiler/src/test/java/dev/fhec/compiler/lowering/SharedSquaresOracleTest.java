@@ -9,13 +9,11 @@ import dev.fhec.compiler.CompiledCircuit;
 import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.ir.ElementType.IntType;
-import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.ProgramBuilder;
 import dev.fhec.compiler.ir.Tensor;
 import dev.fhec.compiler.ir.UnaryFn;
 import dev.fhec.runtime.exec.ClearSimulator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -157,22 +155,8 @@ class SharedSquaresOracleTest {
             List.of(),
             DifferentialOracleTest.TOY);
     for (int trial = 0; trial < 60; trial++) {
-      List<Tensor> inputs = new ArrayList<>();
-      List<long[]> raw = new ArrayList<>();
-      for (Node n : source.inputs()) {
-        IntType t = (IntType) n.type().element();
-        long lo = t.signed() ? -(1L << (t.width() - 1)) : 0;
-        long[] d = new long[n.type().size()];
-        for (int i = 0; i < d.length; i++) {
-          // the extremes of the range first, then uniform
-          d[i] =
-              trial == 0
-                  ? lo
-                  : trial == 1 ? lo + (1L << t.width()) - 1 : lo + rnd.nextLong(1L << t.width());
-        }
-        inputs.add(new Tensor.Ints(n.type().shape(), d));
-        raw.add(d);
-      }
+      List<long[]> raw = DifferentialOracleTest.rangeInputs(source, rnd, trial);
+      List<Tensor> inputs = DifferentialOracleTest.tensors(source, raw);
       List<Tensor> expected = ReferenceEvaluator.evaluate(source, inputs);
       ClearSimulator.Result got =
           ClearSimulator.run(cc.circuit(), raw, ClearSimulator.Options.exact());
