@@ -10,8 +10,13 @@ import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.key.ClientKey;
 import dev.fhec.runtime.key.EvaluationKeys;
 import dev.fhec.runtime.key.KeyGenerator;
+import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.GlweDimension;
+import dev.fhec.runtime.params.LweDimension;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.params.ParameterSets;
+import dev.fhec.runtime.params.PolynomialSize;
+import dev.fhec.runtime.params.SecurityCurve;
 import dev.fhec.runtime.random.Csprng;
 import dev.fhec.runtime.random.Seed;
 
@@ -34,9 +39,7 @@ final class PbsFixture {
   final LweCiphertext[] outs;
 
   PbsFixture(String setName, int width) {
-    this.params =
-        ParameterSets.byName(setName)
-            .orElseThrow(() -> new IllegalArgumentException("no parameter set named " + setName));
+    this.params = parameters(setName);
     this.width = width;
     long t0 = System.nanoTime();
     this.client = KeyGenerator.generateClientKey(params);
@@ -60,6 +63,28 @@ final class PbsFixture {
             keys.keyswitchKey(), keys.bootstrapKey(), FftProvider.create(params.bigN()));
     this.small = new long[params.n() + 1];
     this.outs = new LweCiphertext[] {new LweCiphertext(params.bigLweDimension())};
+  }
+
+  /**
+   * A named set, or a compiled circuit's partition written n/k/N/pbsBase/pbsLevels/ksBase/ksLevels
+   * (as {@code fhec inspect} prints it; noise on the security curve, as the optimizer picks it),
+   * e.g. {@code 801/1/4096/15/2/3/5}: to time the partitions of a circuit one by one.
+   */
+  static ParameterSet parameters(String setName) {
+    String[] f = setName.split("/");
+    if (f.length == 7) {
+      return new ParameterSet(
+          "SET_" + setName.replace('/', '_'),
+          new LweDimension(Integer.parseInt(f[0])),
+          new GlweDimension(Integer.parseInt(f[1])),
+          new PolynomialSize(Integer.parseInt(f[2])),
+          new Decomposition(Integer.parseInt(f[3]), Integer.parseInt(f[4])),
+          new Decomposition(Integer.parseInt(f[5]), Integer.parseInt(f[6])),
+          SecurityCurve.minStd(Integer.parseInt(f[0])),
+          SecurityCurve.minStd(Integer.parseInt(f[1]) * Integer.parseInt(f[2])));
+    }
+    return ParameterSets.byName(setName)
+        .orElseThrow(() -> new IllegalArgumentException("no parameter set named " + setName));
   }
 
   /** Runs KS + PBS once and checks the decrypted result against the table (fails loudly). */

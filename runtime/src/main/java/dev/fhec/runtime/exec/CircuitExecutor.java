@@ -145,7 +145,11 @@ public final class CircuitExecutor {
     EncryptedTensor[] values = new EncryptedTensor[circuit.values().size()];
     long total = circuit.pbsCount();
     AtomicLong done = new AtomicLong();
+    RunProfile profile = RunProfile.ENABLED ? new RunProfile() : null;
     for (Instruction ins : circuit.instructions()) {
+      if (profile != null) {
+        profile.begin();
+      }
       ValueInfo info = circuit.value(ins.out());
       EncryptedTensor result =
           switch (ins) {
@@ -205,6 +209,12 @@ public final class CircuitExecutor {
             case Instruction.Reinterpret op -> EncryptedTensor.of(info, values[op.a()].elements());
           };
       values[ins.out()] = result;
+      if (profile != null) {
+        profile.end(circuit, ins);
+      }
+    }
+    if (profile != null) {
+      profile.print(System.err);
     }
     List<EncryptedTensor> out = new ArrayList<>();
     for (int id : circuit.outputs()) {
