@@ -273,15 +273,16 @@ public record HeadCircuit(
     }
     try {
       NpyArray.Floats x = (NpyArray.Floats) Npz.read(inputset).get("x");
-      double[] mag = new double[x.data().length];
+      double[] data = x.data(); // data() copies: read it once
+      double[] mag = new double[data.length];
       for (int i = 0; i < mag.length; i++) {
-        mag[i] = Math.abs(x.data()[i]);
+        mag[i] = Math.abs(data[i]);
       }
       Arrays.sort(mag);
       double bound = mag[(int) Math.max(0, Math.ceil(p / 100 * mag.length) - 1)];
       double[] c = new double[mag.length];
       for (int i = 0; i < c.length; i++) {
-        c[i] = Math.max(-bound, Math.min(bound, x.data()[i]));
+        c[i] = Math.max(-bound, Math.min(bound, data[i]));
       }
       Path tmp = Files.createTempFile("head0-inputset-clipped", ".npz");
       tmp.toFile().deleteOnExit();

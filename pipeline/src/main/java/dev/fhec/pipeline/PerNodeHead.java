@@ -108,7 +108,8 @@ public final class PerNodeHead {
         String[] names = {"q", "k", "v"};
         for (int p = 0; p < 3; p++) {
           NpyArray.Floats wm = (NpyArray.Floats) z.get("w" + names[p]);
-          NpyArray.Floats bv = (NpyArray.Floats) z.get("b" + names[p]);
+          double[] wd = wm.data(); // data() copies: read each array once
+          double[] bd = ((NpyArray.Floats) z.get("b" + names[p])).data();
           int hidden = wm.shape()[0];
           int cols = wm.shape()[1];
           int d = FloatParts.HEAD_DIM;
@@ -116,9 +117,9 @@ public final class PerNodeHead {
           b[p] = new double[d];
           for (int j = 0; j < d; j++) {
             for (int c = 0; c < hidden; c++) {
-              w[p][c * d + j] = wm.data()[c * cols + h * d + j];
+              w[p][c * d + j] = wd[c * cols + h * d + j];
             }
-            b[p][j] = bv.data()[h * d + j];
+            b[p][j] = bd[h * d + j];
           }
         }
         return new Weights(w, b, w[0].length / FloatParts.HEAD_DIM, FloatParts.HEAD_DIM);
@@ -472,12 +473,13 @@ public final class PerNodeHead {
   public static List<float[]> calibration(MinilmArtifacts a) {
     try {
       NpyArray.Floats x = (NpyArray.Floats) Npz.read(a.head0Inputset()).get("x");
-      int per = x.data().length / x.shape()[0];
+      double[] data = x.data(); // data() copies: read it once
+      int per = data.length / x.shape()[0];
       List<float[]> out = new ArrayList<>();
       for (int s = 0; s < x.shape()[0]; s++) {
         float[] v = new float[per];
         for (int i = 0; i < per; i++) {
-          v[i] = (float) x.data()[s * per + i];
+          v[i] = (float) data[s * per + i];
         }
         out.add(v);
       }
