@@ -31,10 +31,12 @@ import java.util.Optional;
  *       range); the scales are folded into the clear weights, W'[c][j] = s_c·W[c][j], so the
  *       circuit is the same matmul;
  *   <li><b>per-column weight scales</b> of W' (the rescale is part of the requantization lookup);
- *   <li><b>approximate rounding before wide lookups</b>: the Q/K/V and score accumulators keep
- *       their {@code accKeep}/{@code scoreKeep} most significant bits before their lookups (no
- *       bootstrap; the lookup reads the narrow value), which keeps every n_bits under the 16-bit
- *       table limit;
+ *   <li><b>rounding before wide lookups</b>: the Q/K/V and score accumulators keep their {@code
+ *       accKeep}/{@code scoreKeep} most significant bits before their lookups, which keeps every
+ *       n_bits under the 16-bit table limit. Approximate (no bootstrap; the lookup reads the narrow
+ *       value, and a value within the noise of a tie rounds either way, so encrypted results differ
+ *       from simulated ones) unless the plan asks for exact rounding (one bootstrap per removed
+ *       bit; decrypted = simulated);
  *   <li><b>the softmax normalization on the client</b>: the circuit outputs the unnormalized
  *       numerators' product e·V and the row sums Σe (no reciprocal lookup, no encrypted e × (1/Σe)
  *       product, no attention requantization: n + 3n² fewer bootstraps); the client divides after
@@ -437,7 +439,7 @@ public final class PerNodeHead {
     for (int p = 0; p < 3; p++) {
       Proj pr = proj[p];
       int acc = b.matmul(x, b.constant(new Tensor.Ints(new int[] {hidden, d}, pr.w())));
-      int r = pr.lsbs() > 0 ? b.roundBits(acc, pr.lsbs(), false) : acc;
+      int r = pr.lsbs() > 0 ? b.roundBits(acc, pr.lsbs(), plan.exactRounding()) : acc;
       int f =
           b.add(
               b.mul(b.cast(r, FLOAT), b.constant(new Tensor.Floats(new int[] {d}, pr.sw()))),
@@ -445,7 +447,7 @@ public final class PerNodeHead {
       qkv[p] = quantize(b, f, pr.outScale(), -pr.outMax(), pr.outMax());
     }
     int raw = b.matmul(qkv[0], b.transpose(qkv[1], 0, 2, 1));
-    int r = scoreLsbs > 0 ? b.roundBits(raw, scoreLsbs, false) : raw;
+    int r = scoreLsbs > 0 ? b.roundBits(raw, scoreLsbs, plan.exactRounding()) : raw;
     long sq = QuantizationOptions.qmax(plan.scoreBits());
     int s =
         quantize(

@@ -17,7 +17,8 @@ import java.util.OptionalDouble;
  * <pre>
  * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
  *           [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]
- * encrypted [--dir D] [--bits 4 | --plan P] [--sentences 3] [--out F]
+ * encrypted [--dir D] [--bits 4 | --plan P] [--from 0] [--sentences 3]
+ *           [--allow-approximate false] [--out F]
  * search    --min-cosine C [--dir D] [--bits 4] [--compile K] [--sentences K] [--out F]
  * ablate    [--dir D] [--sentences K] [--out F]
  * block     --plan P [--dir D] [--heads 12] [--sentences K] [--out F]
@@ -33,12 +34,12 @@ import java.util.OptionalDouble;
  * <p>{@code table} compiles head 0 per setting (the compiler's quantizer; {@code --per-node true}:
  * {@link PerNodeHead} with every group at n_bits; {@code --plan "x4 w6 qk4 v5 s4 e4 acc6 sacc6"}:
  * that per-node plan; several separated by ';') and measures the model with the simulated circuit;
- * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
- * append markdown to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at
- * {@code --bits} input bits on the <em>calibration</em> sentences, prints the descent (the
- * trade-off curve: plan, calibration head cosine, estimated cost), compiles the last {@code
- * --compile} plans of it (default 3) and measures them on the evaluation sentences. User mistakes
- * exit 1 with a hint.
+ * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated, so it
+ * compiles with exact rounding and refuses a plan that rounds approximately). Both append markdown
+ * to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at {@code --bits} input
+ * bits on the <em>calibration</em> sentences, prints the descent (the trade-off curve: plan,
+ * calibration head cosine, estimated cost), compiles the last {@code --compile} plans of it
+ * (default 3) and measures them on the evaluation sentences. User mistakes exit 1 with a hint.
  */
 public final class PipelineMain {
   private PipelineMain() {}
@@ -62,6 +63,8 @@ public final class PipelineMain {
     String plan = null;
     int compileLast = 3;
     int heads = 12;
+    int from = 0;
+    boolean allowApproximate = false;
     double minCosine = Double.NaN;
     int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
@@ -82,6 +85,8 @@ public final class PipelineMain {
         case "--compile" -> compileLast = Integer.parseInt(v);
         case "--heads" -> heads = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
+        case "--from" -> from = Integer.parseInt(v);
+        case "--allow-approximate" -> allowApproximate = Boolean.parseBoolean(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
       }
@@ -141,7 +146,7 @@ public final class PipelineMain {
         table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
       }
     } else {
-      encrypted(a, bitList.get(0), headPlan, sentences, out);
+      encrypted(a, bitList.get(0), headPlan, from, sentences, allowApproximate, out);
     }
   }
 
@@ -152,8 +157,8 @@ public final class PipelineMain {
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
             + " [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]"
             + " | search --min-cosine C [--bits 4] [--compile K] | ablate"
-            + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6\"]"
-            + " [--sentences 3] [--out F]");
+            + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6 exact\"]"
+            + " [--from S] [--sentences 3] [--allow-approximate false] [--out F]");
     System.exit(1);
   }
 
@@ -347,29 +352,62 @@ public final class PipelineMain {
     perNodeTable(a, compiled, sentences, out);
   }
 
+  /**
+   * Head 0 encrypted inside the model for sentences {@code from} .. {@code from + sentences − 1}:
+   * decrypted must equal simulated for every output. A circuit that rounds approximately cannot
+   * promise that (a value within the noise of a rounding tie rounds either way), so it is refused
+   * unless {@code allowApproximate}, which runs it to measure the differences; any difference is
+   * reported per output and exits 2.
+   */
   static void encrypted(
-      MinilmArtifacts a, int bits, Optional<HeadPlan> plan, int sentences, Path out)
+      MinilmArtifacts a,
+      int bits,
+      Optional<HeadPlan> plan,
+      int from,
+      int sentences,
+      boolean allowApproximate,
+      Path out)
       throws Exception {
+    CompileOptions options = HeadCircuit.exact(CompileOptions.defaults());
+    if (plan.isPresent() && plan.get().approximate() && !allowApproximate) {
+      System.err.println(
+          "error: plan '"
+              + plan.get().label()
+              + "' rounds approximately, so its decrypted outputs may differ from the simulated"
+              + " ones\nhint: add 'exact' to the plan (--plan \""
+              + plan.get().withExactRounding(true).label()
+              + "\"), or --allow-approximate true to measure the differences (the run then"
+              + " fails when there are any)");
+      System.exit(1);
+    }
     HeadCircuit head =
         plan.isPresent()
             ? HeadCircuit.compile(
                 new PerNodeHead(
                     plan.get(), PerNodeHead.Weights.of(a), PerNodeHead.calibration(a), a.nSeq()),
                 PerNodeHead.calibration(a),
-                CompileOptions.defaults(),
+                options,
                 Optional.empty())
-            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), options);
     var report = head.compiled().report();
     emit(
         out,
         String.format(
             Locale.ROOT,
-            "head 0, %s: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n",
+            "head 0, %s: %,d PBS, complexity %.4g, %s rounding, compiled in %.1f s%n%s%n",
             head.setting(),
             head.compiled().pbsCount(),
             report.complexity(),
+            head.approximate() ? "APPROXIMATE" : "exact (or no)",
             head.compileSeconds(),
             report.parameterChoice()));
+    if (head.approximate() && !allowApproximate) {
+      System.err.println(
+          "error: the compiled head rounds approximately (round-to "
+              + head.roundTo()
+              + ")\nhint: --allow-approximate true to run it anyway and measure the differences");
+      System.exit(1);
+    }
     EncryptedHead enc = new EncryptedHead(head);
     emit(
         out,
@@ -382,13 +420,13 @@ public final class PipelineMain {
             enc.evaluationKeyBytes() / 1e6));
     int mismatches = 0;
     try (FloatParts parts = new FloatParts(a)) {
-      ModelSweep sweep = new ModelSweep(a, parts, sentences);
-      for (int s = 0; s < sweep.sentences(); s++) {
+      ModelSweep sweep = new ModelSweep(a, parts, from + sentences);
+      for (int s = from; s < sweep.sentences(); s++) {
         long[] q = head.encode(sweep.layerZero(s).x());
         HeadCircuit.Simulated sim = head.simulate(q);
         EncryptedHead.Run run = enc.run(q);
-        boolean same = sameOutputs(sim.outputs(), run.outputs());
-        mismatches += same ? 0 : 1;
+        String diff = differences(sim.outputs(), run.outputs());
+        mismatches += diff.isEmpty() ? 0 : 1;
         float[] emb = parts.post(sweep.layerZero(s), head.decode(run.outputs()));
         emit(
             out,
@@ -399,7 +437,7 @@ public final class PipelineMain {
                 run.encryptSeconds(),
                 run.serverSeconds(),
                 run.decryptSeconds(),
-                same ? "yes" : "NO",
+                diff.isEmpty() ? "yes" : "NO: " + diff,
                 sim.overflowed() ? " (overflow in simulation)" : "",
                 Metrics.cosine(emb, sweep.floatEmbeddings()[s])));
       }
@@ -410,16 +448,37 @@ public final class PipelineMain {
     }
   }
 
-  static boolean sameOutputs(List<long[]> a, List<long[]> b) {
+  /**
+   * Where decrypted {@code b} differs from simulated {@code a}: per output, how many elements and
+   * the largest difference; empty when they are equal.
+   */
+  static String differences(List<long[]> a, List<long[]> b) {
     if (a.size() != b.size()) {
-      return false;
+      return a.size() + " outputs simulated, " + b.size() + " decrypted";
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
+    List<String> parts = new ArrayList<>();
+    for (int o = 0; o < a.size(); o++) {
+      long[] x = a.get(o);
+      long[] y = b.get(o);
+      if (x.length != y.length) {
+        parts.add("output " + o + ": " + x.length + " vs " + y.length + " elements");
+        continue;
+      }
+      int count = 0;
+      long max = 0;
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] != y[i]) {
+          count++;
+          max = Math.max(max, Math.abs(y[i] - x[i]));
+        }
+      }
+      if (count > 0) {
+        parts.add(
+            String.format(
+                Locale.ROOT, "output %d: %d of %d differ, max |Δ| %d", o, count, x.length, max));
       }
     }
-    return true;
+    return String.join("; ", parts);
   }
 
   private static void emit(Path out, String text) throws java.io.IOException {
