@@ -39,7 +39,9 @@ import java.util.OptionalDouble;
  * to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at {@code --bits} input
  * bits on the <em>calibration</em> sentences, prints the descent (the trade-off curve: plan,
  * calibration head cosine, estimated cost), compiles the last {@code --compile} plans of it
- * (default 3) and measures them on the evaluation sentences. User mistakes exit 1 with a hint.
+ * (default 3) and the other plans one step below the step before the last that meet C, ranks them
+ * by compiled complexity (the cheapest is chosen) and measures them on the evaluation sentences.
+ * User mistakes exit 1 with a hint.
  */
 public final class PipelineMain {
   private PipelineMain() {}
@@ -218,16 +220,25 @@ public final class PipelineMain {
       throws Exception {
     PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
     List<float[]> calibration = PerNodeHead.calibration(a);
+    List<HeadCircuit> heads = new ArrayList<>();
+    for (HeadPlan p : plans) {
+      heads.add(
+          HeadCircuit.compile(
+              new PerNodeHead(p, w, calibration, a.nSeq()),
+              calibration,
+              CompileOptions.defaults(),
+              Optional.empty()));
+    }
+    measure(a, heads, sentences, out);
+  }
+
+  /** The model with each compiled head simulated: one table row per head. */
+  static void measure(MinilmArtifacts a, List<HeadCircuit> heads, int sentences, Path out)
+      throws Exception {
     try (FloatParts parts = new FloatParts(a)) {
       ModelSweep sweep = new ModelSweep(a, parts, sentences);
       emit(out, ModelSweep.Row.header() + "\n");
-      for (HeadPlan p : plans) {
-        HeadCircuit head =
-            HeadCircuit.compile(
-                new PerNodeHead(p, w, calibration, a.nSeq()),
-                calibration,
-                CompileOptions.defaults(),
-                Optional.empty());
+      for (HeadCircuit head : heads) {
         ModelSweep.Row row = sweep.measure(head);
         emit(
             out,
@@ -344,12 +355,56 @@ public final class PipelineMain {
       emit(out, "\nno plan at " + bits + "-bit inputs reaches " + minCosine + "\n");
       return;
     }
-    emit(out, "\nchosen: " + steps.get(steps.size() - 1).plan().label() + "\n\n");
-    List<HeadPlan> compiled = new ArrayList<>();
+    emit(out, "\nlast step of the descent: " + steps.get(steps.size() - 1).plan().label() + "\n\n");
+    // The estimate only orders the descent: the final candidates (its last steps, and the other
+    // plans one step below the step before the last that also meet C) are ranked by the
+    // compiler's optimized complexity.
+    List<PlanSearch.Step> candidates = new ArrayList<>();
     for (int i = Math.max(0, steps.size() - compileLast); i < steps.size(); i++) {
-      compiled.add(steps.get(i).plan());
+      candidates.add(steps.get(i));
     }
-    perNodeTable(a, compiled, sentences, out);
+    if (steps.size() >= 2) {
+      for (PlanSearch.Step alt : search.lowered(steps.get(steps.size() - 2).plan(), minCosine)) {
+        if (candidates.stream().noneMatch(c -> c.plan().equals(alt.plan()))) {
+          candidates.add(alt);
+        }
+      }
+    }
+    List<HeadCircuit> circuits = new ArrayList<>();
+    for (PlanSearch.Step c : candidates) {
+      circuits.add(
+          HeadCircuit.compile(
+              new PerNodeHead(c.plan(), w, calibration, a.nSeq()),
+              calibration,
+              CompileOptions.defaults(),
+              Optional.empty()));
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      order.add(i);
+    }
+    order.sort(
+        java.util.Comparator.comparingDouble(
+            i -> circuits.get(i).compiled().report().complexity()));
+    StringBuilder sb =
+        new StringBuilder(
+            "candidates by compiled complexity:\n\n| plan | head cosine (calibration) | estimated"
+                + " cost | PBS | compiled complexity |\n|---|---|---|---|---|\n");
+    for (int i : order) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.4f | %.3g | %,d | %.4g |%n",
+              candidates.get(i).plan().label(),
+              candidates.get(i).cosine(),
+              candidates.get(i).estimatedCost(),
+              circuits.get(i).compiled().pbsCount(),
+              circuits.get(i).compiled().report().complexity()));
+    }
+    sb.append(
+        "\nchosen (cheapest compiled): " + candidates.get(order.get(0)).plan().label() + "\n\n");
+    emit(out, sb.toString());
+    measure(a, order.stream().map(circuits::get).toList(), sentences, out);
   }
 
   /**
