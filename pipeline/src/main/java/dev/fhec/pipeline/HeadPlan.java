@@ -17,6 +17,8 @@ import java.util.Locale;
  * @param scoreKeep bits of the Q·Kᵀ accumulator kept before the score lookup (0: no rounding)
  * @param clipPercentile per-channel percentile of |x| on the calibration sentences that fixes each
  *     input channel's scale (100: the maximum)
+ * @param nodeClip percentile of |Q|, |K| and |V| on the calibration sentences that fixes the range
+ *     of their requantization lookups (100: the maximum; beyond it values saturate)
  * @param exactRounding how the two roundings are done: exact (one bootstrap per removed bit, the
  *     encrypted result equals the simulated one) or approximate (no bootstrap: the lookup reads the
  *     rounded bits, and a value within the noise of a tie rounds either way, so a decrypted output
@@ -33,6 +35,7 @@ public record HeadPlan(
     int accKeep,
     int scoreKeep,
     double clipPercentile,
+    double nodeClip,
     boolean exactRounding) {
 
   public HeadPlan {
@@ -44,12 +47,13 @@ public record HeadPlan(
     if (accKeep < 0 || accKeep > 16 || scoreKeep < 0 || scoreKeep > 16) {
       throw new IllegalArgumentException("kept bits must be in 0..16: " + this);
     }
-    if (!(clipPercentile > 0 && clipPercentile <= 100)) {
-      throw new IllegalArgumentException("percentile must be in (0, 100]: " + clipPercentile);
+    if (!(clipPercentile > 0 && clipPercentile <= 100) || !(nodeClip > 0 && nodeClip <= 100)) {
+      throw new IllegalArgumentException(
+          "percentiles must be in (0, 100]: " + clipPercentile + ", " + nodeClip);
     }
   }
 
-  /** A plan with approximate rounding (the simulated sweeps' default). */
+  /** A plan with approximate rounding and Q/K/V ranges at their maximum. */
   public HeadPlan(
       int inputBits,
       int weightBits,
@@ -70,6 +74,7 @@ public record HeadPlan(
         accKeep,
         scoreKeep,
         clipPercentile,
+        100,
         false);
   }
 
@@ -92,7 +97,8 @@ public record HeadPlan(
   /** This plan with exact ({@code true}) or approximate rounding. */
   public HeadPlan withExactRounding(boolean exact) {
     int[] v = fields();
-    return new HeadPlan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, exact);
+    return new HeadPlan(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, nodeClip, exact);
   }
 
   /** The lookup groups the search varies, in the order {@link #with} takes. */
@@ -122,7 +128,7 @@ public record HeadPlan(
     int[] v = fields();
     v[1 + g.ordinal()] = b;
     return new HeadPlan(
-        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, exactRounding);
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, nodeClip, exactRounding);
   }
 
   /** The eight widths in label order: x, w, qk, v, s, e, acc, sacc. */
@@ -130,11 +136,18 @@ public record HeadPlan(
     return new int[] {inputBits, weightBits, qkBits, vBits, scoreBits, expBits, accKeep, scoreKeep};
   }
 
-  /** x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [exact]: one line for tables. */
+  /** This plan with Q/K/V ranges at the {@code p}-th percentile. */
+  public HeadPlan withNodeClip(double p) {
+    int[] v = fields();
+    return new HeadPlan(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, p, exactRounding);
+  }
+
+  /** x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [n99] [exact]: one line for tables. */
   public String label() {
     return String.format(
         Locale.ROOT,
-        "x%d w%d qk%d v%d s%d e%d acc%s sacc%s%s%s",
+        "x%d w%d qk%d v%d s%d e%d acc%s sacc%s%s%s%s",
         inputBits,
         weightBits,
         qkBits,
@@ -144,6 +157,7 @@ public record HeadPlan(
         accKeep == 0 ? "-" : Integer.toString(accKeep),
         scoreKeep == 0 ? "-" : Integer.toString(scoreKeep),
         clipPercentile == 100 ? "" : " p" + clipPercentile,
+        nodeClip == 100 ? "" : " n" + nodeClip,
         exactRounding ? " exact" : "");
   }
 
@@ -153,10 +167,15 @@ public record HeadPlan(
     boolean[] seen = new boolean[8];
     double clip = 100;
     boolean exact = false;
+    double node = 100;
     String[] keys = {"x", "w", "qk", "v", "s", "e", "acc", "sacc"};
     for (String t : label.trim().split("[ ,]+")) {
       if (t.equals("exact")) {
         exact = true;
+        continue;
+      }
+      if (t.matches("n[0-9.]+")) {
+        node = Double.parseDouble(t.substring(1));
         continue;
       }
       if (t.startsWith("p")) {
@@ -171,7 +190,9 @@ public record HeadPlan(
       int k = java.util.Arrays.asList(keys).indexOf(key);
       if (k < 0 || i == t.length()) {
         throw new IllegalArgumentException(
-            "bad plan field '" + t + "' (expected x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [exact])");
+            "bad plan field '"
+                + t
+                + "' (expected x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [n99] [exact])");
       }
       String num = t.substring(i);
       v[k] = num.equals("-") ? 0 : Integer.parseInt(num);
@@ -182,6 +203,6 @@ public record HeadPlan(
         throw new IllegalArgumentException("plan '" + label + "' lacks " + keys[k] + "N");
       }
     }
-    return new HeadPlan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clip, exact);
+    return new HeadPlan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clip, node, exact);
   }
 }

@@ -31,6 +31,9 @@ import java.util.Optional;
  *       range); the scales are folded into the clear weights, W'[c][j] = s_c·W[c][j], so the
  *       circuit is the same matmul;
  *   <li><b>per-column weight scales</b> of W' (the rescale is part of the requantization lookup);
+ *   <li><b>percentile clipping of Q, K and V</b> ({@code nodeClip}): their requantization range is
+ *       a percentile of |value| on the calibration sentences instead of the maximum, so that a few
+ *       outliers do not take the range of the 3–5-bit lookups;
  *   <li><b>rounding before wide lookups</b>: the Q/K/V and score accumulators keep their {@code
  *       accKeep}/{@code scoreKeep} most significant bits before their lookups, which keeps every
  *       n_bits under the 16-bit table limit. Approximate (no bootstrap; the lookup reads the narrow
@@ -229,16 +232,16 @@ public final class PerNodeHead {
         accMax = Math.max(accMax, maxAbs(acc));
       }
       int lsbs = lsbs(accMax, plan.accKeep());
-      double fMax = 0;
+      // the requantization's range: the nodeClip-th percentile of |value| (as requant computes
+      // it) over the calibration sentences; values beyond it saturate at ±qmax
+      double[] mags = new double[accs.size() * n * d];
+      int k = 0;
       for (long[] acc : accs) {
         for (int i = 0; i < acc.length; i++) {
-          fMax =
-              Math.max(
-                  fMax,
-                  Math.abs(
-                      (double) roundBits(acc[i], lsbs) * sw[i % d] + bias[i % d])); // as requant
+          mags[k++] = Math.abs((double) roundBits(acc[i], lsbs) * sw[i % d] + bias[i % d]);
         }
       }
+      double fMax = percentile(mags, plan.nodeClip());
       long outMax = QuantizationOptions.qmax(bits);
       proj[p] = new Proj(wi, sw, bias, lsbs, scale(fMax, outMax), outMax);
       for (int s = 0; s < xq.size(); s++) {
@@ -278,6 +281,12 @@ public final class PerNodeHead {
       s[c] = bound > 0 ? bound / qmax : 1.0 / qmax;
     }
     return s;
+  }
+
+  /** The p-th percentile of {@code v} (sorted in place); p = 100 is the maximum. */
+  private static double percentile(double[] v, double p) {
+    Arrays.sort(v);
+    return v[(int) Math.max(0, Math.ceil(p / 100 * v.length) - 1)];
   }
 
   private static double scale(double range, long qmax) {

@@ -19,7 +19,8 @@ import java.util.OptionalDouble;
  *           [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]
  * encrypted [--dir D] [--bits 4 | --plan P] [--from 0] [--sentences 3]
  *           [--allow-approximate false] [--out F]
- * search    --min-cosine C [--dir D] [--bits 4] [--compile K] [--sentences K] [--out F]
+ * search    --min-cosine C [--dir D] [--bits 4] [--node-clip 100] [--compile K] [--sentences K]
+ *           [--out F]
  * ablate    [--dir D] [--sentences K] [--out F]
  * block     --plan P [--dir D] [--heads 12] [--sentences K] [--out F]
  * inspect   --plan P | --bits B [--dir D] [--out F]
@@ -67,6 +68,7 @@ public final class PipelineMain {
     int heads = 12;
     int from = 0;
     boolean allowApproximate = false;
+    double nodeClip = 100;
     double minCosine = Double.NaN;
     int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
@@ -88,6 +90,7 @@ public final class PipelineMain {
         case "--heads" -> heads = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
         case "--from" -> from = Integer.parseInt(v);
+        case "--node-clip" -> nodeClip = Double.parseDouble(v);
         case "--allow-approximate" -> allowApproximate = Boolean.parseBoolean(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
@@ -129,7 +132,7 @@ public final class PipelineMain {
       if (!(minCosine > 0 && minCosine <= 1)) {
         usage("search needs --min-cosine C with 0 < C <= 1");
       }
-      search(a, bitList.get(0), minCosine, compileLast, sentences, out);
+      search(a, bitList.get(0), nodeClip, minCosine, compileLast, sentences, out);
     } else if (args[0].equals("inspect")) {
       inspect(a, bitList.get(0), headPlan, out);
     } else if (args[0].equals("block")) {
@@ -158,7 +161,7 @@ public final class PipelineMain {
             + why
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
             + " [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]"
-            + " | search --min-cosine C [--bits 4] [--compile K] | ablate"
+            + " | search --min-cosine C [--bits 4] [--node-clip 99] [--compile K] | ablate"
             + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6 exact\"]"
             + " [--from S] [--sentences 3] [--allow-approximate false] [--out F]");
     System.exit(1);
@@ -321,13 +324,20 @@ public final class PipelineMain {
   }
 
   static void search(
-      MinilmArtifacts a, int bits, double minCosine, int compileLast, int sentences, Path out)
+      MinilmArtifacts a,
+      int bits,
+      double nodeClip,
+      double minCosine,
+      int compileLast,
+      int sentences,
+      Path out)
       throws Exception {
     PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
     List<float[]> calibration = PerNodeHead.calibration(a);
     PlanSearch search = new PlanSearch(w, calibration, a.nSeq());
     long start = System.nanoTime();
-    List<PlanSearch.Step> steps = search.descend(bits, minCosine);
+    List<PlanSearch.Step> steps =
+        search.descend(PlanSearch.start(bits).withNodeClip(nodeClip), minCosine);
     emit(
         out,
         String.format(

@@ -56,7 +56,12 @@ public final class PlanSearch {
    * minCosine}; empty when even the start plan does not.
    */
   public List<Step> descend(int inputBits, double minCosine) {
-    HeadPlan p = start(inputBits);
+    return descend(start(inputBits), minCosine);
+  }
+
+  /** The descent from {@code start} (its input bits and calibration choices stay fixed). */
+  public List<Step> descend(HeadPlan start, double minCosine) {
+    HeadPlan p = start;
     double c = cosine(p);
     List<Step> steps = new ArrayList<>();
     if (c < minCosine) {
