@@ -39,6 +39,9 @@ import java.util.OptionalInt;
  * @param roundTo the lookup rounding the compilation needed (none when parameters exist for the
  *     unrounded circuit): as {@code fhec compile} does for float models, a circuit without secure
  *     parameters is rounded to the widest precision that has them
+ * @param approximate whether the circuit rounds approximately anywhere (the program's own rounding
+ *     or the compiler's {@code roundTo} without {@code exactRounding}): its decrypted outputs may
+ *     then differ from the simulated ones near rounding ties, so it is for simulated sweeps only
  */
 public record HeadCircuit(
     String setting,
@@ -47,7 +50,38 @@ public record HeadCircuit(
     Codec codec,
     CompiledCircuit compiled,
     OptionalInt roundTo,
+    boolean approximate,
     double compileSeconds) {
+
+  /**
+   * {@code options} with exact rounding wherever the compiler rounds a lookup's input (what an
+   * encrypted run needs so that its decryption equals the simulation bit for bit).
+   */
+  public static CompileOptions exact(CompileOptions options) {
+    return new CompileOptions(
+        options.pError(),
+        options.globalPError(),
+        options.roundTo(),
+        true,
+        options.maxTluWidth(),
+        options.optimizeLookups(),
+        options.bounds(),
+        options.calibrationMargin(),
+        options.singleParameter(),
+        options.products(),
+        options.maxKeys(),
+        options.maxKeyMemory());
+  }
+
+  /** Whether {@code program} contains an approximate rounding of an encrypted value. */
+  static boolean roundsApproximately(Program program) {
+    for (Node n : program.nodes()) {
+      if (n.op() instanceof Op.RoundBits r && !r.exact() && r.lsbs() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** The client's side of the circuit: float x to its integer input, outputs to head 0's y. */
   public interface Codec {
@@ -212,8 +246,17 @@ public record HeadCircuit(
         roundTo = OptionalInt.of(next);
       }
     }
+    boolean approximate =
+        roundsApproximately(program) || (roundTo.isPresent() && !options.exactRounding());
     return new HeadCircuit(
-        setting, nBits, program, codec, cc, roundTo, (System.nanoTime() - start) / 1e9);
+        setting,
+        nBits,
+        program,
+        codec,
+        cc,
+        roundTo,
+        approximate,
+        (System.nanoTime() - start) / 1e9);
   }
 
   /**
@@ -273,15 +316,16 @@ public record HeadCircuit(
     }
     try {
       NpyArray.Floats x = (NpyArray.Floats) Npz.read(inputset).get("x");
-      double[] mag = new double[x.data().length];
+      double[] data = x.data(); // data() copies: read it once
+      double[] mag = new double[data.length];
       for (int i = 0; i < mag.length; i++) {
-        mag[i] = Math.abs(x.data()[i]);
+        mag[i] = Math.abs(data[i]);
       }
       Arrays.sort(mag);
       double bound = mag[(int) Math.max(0, Math.ceil(p / 100 * mag.length) - 1)];
       double[] c = new double[mag.length];
       for (int i = 0; i < c.length; i++) {
-        c[i] = Math.max(-bound, Math.min(bound, x.data()[i]));
+        c[i] = Math.max(-bound, Math.min(bound, data[i]));
       }
       Path tmp = Files.createTempFile("head0-inputset-clipped", ".npz");
       tmp.toFile().deleteOnExit();

@@ -12,11 +12,18 @@ import java.util.Locale;
  * @param vBits the V requantization lookup
  * @param scoreBits the score requantization lookup (after Q·Kᵀ)
  * @param expBits the softmax numerators exp(s − max s), unnormalized
- * @param accKeep bits of the Q/K/V accumulators kept by approximate rounding before their lookups
- *     (0: no rounding)
+ * @param accKeep bits of the Q/K/V accumulators kept by rounding before their lookups (0: no
+ *     rounding)
  * @param scoreKeep bits of the Q·Kᵀ accumulator kept before the score lookup (0: no rounding)
  * @param clipPercentile per-channel percentile of |x| on the calibration sentences that fixes each
  *     input channel's scale (100: the maximum)
+ * @param nodeClip percentile of |Q|, |K| and |V| on the calibration sentences that fixes the range
+ *     of their requantization lookups (100: the maximum; beyond it values saturate)
+ * @param exactRounding how the two roundings are done: exact (one bootstrap per removed bit, the
+ *     encrypted result equals the simulated one) or approximate (no bootstrap: the lookup reads the
+ *     rounded bits, and a value within the noise of a tie rounds either way, so a decrypted output
+ *     may differ from the simulated one; only for simulated sweeps, {@code PipelineMain encrypted}
+ *     refuses it)
  */
 public record HeadPlan(
     int inputBits,
@@ -27,7 +34,9 @@ public record HeadPlan(
     int expBits,
     int accKeep,
     int scoreKeep,
-    double clipPercentile) {
+    double clipPercentile,
+    double nodeClip,
+    boolean exactRounding) {
 
   public HeadPlan {
     for (int b : new int[] {inputBits, weightBits, qkBits, vBits, scoreBits, expBits}) {
@@ -38,9 +47,35 @@ public record HeadPlan(
     if (accKeep < 0 || accKeep > 16 || scoreKeep < 0 || scoreKeep > 16) {
       throw new IllegalArgumentException("kept bits must be in 0..16: " + this);
     }
-    if (!(clipPercentile > 0 && clipPercentile <= 100)) {
-      throw new IllegalArgumentException("percentile must be in (0, 100]: " + clipPercentile);
+    if (!(clipPercentile > 0 && clipPercentile <= 100) || !(nodeClip > 0 && nodeClip <= 100)) {
+      throw new IllegalArgumentException(
+          "percentiles must be in (0, 100]: " + clipPercentile + ", " + nodeClip);
     }
+  }
+
+  /** A plan with approximate rounding and Q/K/V ranges at their maximum. */
+  public HeadPlan(
+      int inputBits,
+      int weightBits,
+      int qkBits,
+      int vBits,
+      int scoreBits,
+      int expBits,
+      int accKeep,
+      int scoreKeep,
+      double clipPercentile) {
+    this(
+        inputBits,
+        weightBits,
+        qkBits,
+        vBits,
+        scoreBits,
+        expBits,
+        accKeep,
+        scoreKeep,
+        clipPercentile,
+        100,
+        false);
   }
 
   /**
@@ -52,6 +87,18 @@ public record HeadPlan(
   public static HeadPlan uniform(int n) {
     int keep = Math.min(n + 2, 9);
     return new HeadPlan(n, n, n, n, n, n, keep, keep, 100);
+  }
+
+  /** Whether the circuit rounds approximately anywhere (some bits kept, approximately). */
+  public boolean approximate() {
+    return !exactRounding && (accKeep > 0 || scoreKeep > 0);
+  }
+
+  /** This plan with exact ({@code true}) or approximate rounding. */
+  public HeadPlan withExactRounding(boolean exact) {
+    int[] v = fields();
+    return new HeadPlan(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, nodeClip, exact);
   }
 
   /** The lookup groups the search varies, in the order {@link #with} takes. */
@@ -78,68 +125,29 @@ public record HeadPlan(
   }
 
   public HeadPlan with(Group g, int b) {
-    return switch (g) {
-      case WEIGHTS ->
-          new HeadPlan(
-              inputBits, b, qkBits, vBits, scoreBits, expBits, accKeep, scoreKeep, clipPercentile);
-      case QK ->
-          new HeadPlan(
-              inputBits,
-              weightBits,
-              b,
-              vBits,
-              scoreBits,
-              expBits,
-              accKeep,
-              scoreKeep,
-              clipPercentile);
-      case V ->
-          new HeadPlan(
-              inputBits,
-              weightBits,
-              qkBits,
-              b,
-              scoreBits,
-              expBits,
-              accKeep,
-              scoreKeep,
-              clipPercentile);
-      case SCORES ->
-          new HeadPlan(
-              inputBits, weightBits, qkBits, vBits, b, expBits, accKeep, scoreKeep, clipPercentile);
-      case EXP ->
-          new HeadPlan(
-              inputBits,
-              weightBits,
-              qkBits,
-              vBits,
-              scoreBits,
-              b,
-              accKeep,
-              scoreKeep,
-              clipPercentile);
-      case ACC_ROUNDING ->
-          new HeadPlan(
-              inputBits,
-              weightBits,
-              qkBits,
-              vBits,
-              scoreBits,
-              expBits,
-              b,
-              scoreKeep,
-              clipPercentile);
-      case SCORE_ROUNDING ->
-          new HeadPlan(
-              inputBits, weightBits, qkBits, vBits, scoreBits, expBits, accKeep, b, clipPercentile);
-    };
+    int[] v = fields();
+    v[1 + g.ordinal()] = b;
+    return new HeadPlan(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, nodeClip, exactRounding);
   }
 
-  /** x4 w6 qk4 v5 s4 e4 acc6 sacc6 p100: one line for tables. */
+  /** The eight widths in label order: x, w, qk, v, s, e, acc, sacc. */
+  private int[] fields() {
+    return new int[] {inputBits, weightBits, qkBits, vBits, scoreBits, expBits, accKeep, scoreKeep};
+  }
+
+  /** This plan with Q/K/V ranges at the {@code p}-th percentile. */
+  public HeadPlan withNodeClip(double p) {
+    int[] v = fields();
+    return new HeadPlan(
+        v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clipPercentile, p, exactRounding);
+  }
+
+  /** x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [n99] [exact]: one line for tables. */
   public String label() {
     return String.format(
         Locale.ROOT,
-        "x%d w%d qk%d v%d s%d e%d acc%s sacc%s%s",
+        "x%d w%d qk%d v%d s%d e%d acc%s sacc%s%s%s%s",
         inputBits,
         weightBits,
         qkBits,
@@ -148,7 +156,9 @@ public record HeadPlan(
         expBits,
         accKeep == 0 ? "-" : Integer.toString(accKeep),
         scoreKeep == 0 ? "-" : Integer.toString(scoreKeep),
-        clipPercentile == 100 ? "" : " p" + clipPercentile);
+        clipPercentile == 100 ? "" : " p" + clipPercentile,
+        nodeClip == 100 ? "" : " n" + nodeClip,
+        exactRounding ? " exact" : "");
   }
 
   /** The inverse of {@link #label()}; commas may separate the fields too. */
@@ -156,8 +166,18 @@ public record HeadPlan(
     int[] v = new int[8];
     boolean[] seen = new boolean[8];
     double clip = 100;
+    boolean exact = false;
+    double node = 100;
     String[] keys = {"x", "w", "qk", "v", "s", "e", "acc", "sacc"};
     for (String t : label.trim().split("[ ,]+")) {
+      if (t.equals("exact")) {
+        exact = true;
+        continue;
+      }
+      if (t.matches("n[0-9.]+")) {
+        node = Double.parseDouble(t.substring(1));
+        continue;
+      }
       if (t.startsWith("p")) {
         clip = Double.parseDouble(t.substring(1));
         continue;
@@ -170,7 +190,9 @@ public record HeadPlan(
       int k = java.util.Arrays.asList(keys).indexOf(key);
       if (k < 0 || i == t.length()) {
         throw new IllegalArgumentException(
-            "bad plan field '" + t + "' (expected x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9])");
+            "bad plan field '"
+                + t
+                + "' (expected x4 w6 qk4 v5 s4 e4 acc6 sacc6 [p99.9] [n99] [exact])");
       }
       String num = t.substring(i);
       v[k] = num.equals("-") ? 0 : Integer.parseInt(num);
@@ -181,6 +203,6 @@ public record HeadPlan(
         throw new IllegalArgumentException("plan '" + label + "' lacks " + keys[k] + "N");
       }
     }
-    return new HeadPlan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clip);
+    return new HeadPlan(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], clip, node, exact);
   }
 }

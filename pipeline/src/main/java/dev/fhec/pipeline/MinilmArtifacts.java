@@ -71,9 +71,10 @@ public record MinilmArtifacts(
     NpyArray.Floats ref = (NpyArray.Floats) Npz.read(dir.resolve("reference.npz")).get("embedding");
     int dim = ref.shape()[1];
     float[][] emb = new float[ref.shape()[0]][dim];
+    double[] refData = ref.data(); // data() copies: read it once
     for (int s = 0; s < emb.length; s++) {
       for (int i = 0; i < dim; i++) {
-        emb[s][i] = (float) ref.data()[s * dim + i];
+        emb[s][i] = (float) refData[s * dim + i];
       }
     }
     return new MinilmArtifacts(dir, eval[0].length, eval, calib, emb);
@@ -83,8 +84,9 @@ public record MinilmArtifacts(
     int n = a.shape()[0];
     int m = a.shape()[1];
     long[][] out = new long[n][];
+    long[] data = a.data();
     for (int i = 0; i < n; i++) {
-      out[i] = java.util.Arrays.copyOfRange(a.data(), i * m, (i + 1) * m);
+      out[i] = java.util.Arrays.copyOfRange(data, i * m, (i + 1) * m);
     }
     return out;
   }

@@ -31,10 +31,15 @@ import java.util.Optional;
  *       range); the scales are folded into the clear weights, W'[c][j] = s_c·W[c][j], so the
  *       circuit is the same matmul;
  *   <li><b>per-column weight scales</b> of W' (the rescale is part of the requantization lookup);
- *   <li><b>approximate rounding before wide lookups</b>: the Q/K/V and score accumulators keep
- *       their {@code accKeep}/{@code scoreKeep} most significant bits before their lookups (no
- *       bootstrap; the lookup reads the narrow value), which keeps every n_bits under the 16-bit
- *       table limit;
+ *   <li><b>percentile clipping of Q, K and V</b> ({@code nodeClip}): their requantization range is
+ *       a percentile of |value| on the calibration sentences instead of the maximum, so that a few
+ *       outliers do not take the range of the 3–5-bit lookups;
+ *   <li><b>rounding before wide lookups</b>: the Q/K/V and score accumulators keep their {@code
+ *       accKeep}/{@code scoreKeep} most significant bits before their lookups, which keeps every
+ *       n_bits under the 16-bit table limit. Approximate (no bootstrap; the lookup reads the narrow
+ *       value, and a value within the noise of a tie rounds either way, so encrypted results differ
+ *       from simulated ones) unless the plan asks for exact rounding (one bootstrap per removed
+ *       bit; decrypted = simulated);
  *   <li><b>the softmax normalization on the client</b>: the circuit outputs the unnormalized
  *       numerators' product e·V and the row sums Σe (no reciprocal lookup, no encrypted e × (1/Σe)
  *       product, no attention requantization: n + 3n² fewer bootstraps); the client divides after
@@ -108,7 +113,8 @@ public final class PerNodeHead {
         String[] names = {"q", "k", "v"};
         for (int p = 0; p < 3; p++) {
           NpyArray.Floats wm = (NpyArray.Floats) z.get("w" + names[p]);
-          NpyArray.Floats bv = (NpyArray.Floats) z.get("b" + names[p]);
+          double[] wd = wm.data(); // data() copies: read each array once
+          double[] bd = ((NpyArray.Floats) z.get("b" + names[p])).data();
           int hidden = wm.shape()[0];
           int cols = wm.shape()[1];
           int d = FloatParts.HEAD_DIM;
@@ -116,9 +122,9 @@ public final class PerNodeHead {
           b[p] = new double[d];
           for (int j = 0; j < d; j++) {
             for (int c = 0; c < hidden; c++) {
-              w[p][c * d + j] = wm.data()[c * cols + h * d + j];
+              w[p][c * d + j] = wd[c * cols + h * d + j];
             }
-            b[p][j] = bv.data()[h * d + j];
+            b[p][j] = bd[h * d + j];
           }
         }
         return new Weights(w, b, w[0].length / FloatParts.HEAD_DIM, FloatParts.HEAD_DIM);
@@ -226,16 +232,16 @@ public final class PerNodeHead {
         accMax = Math.max(accMax, maxAbs(acc));
       }
       int lsbs = lsbs(accMax, plan.accKeep());
-      double fMax = 0;
+      // the requantization's range: the nodeClip-th percentile of |value| (as requant computes
+      // it) over the calibration sentences; values beyond it saturate at ±qmax
+      double[] mags = new double[accs.size() * n * d];
+      int k = 0;
       for (long[] acc : accs) {
         for (int i = 0; i < acc.length; i++) {
-          fMax =
-              Math.max(
-                  fMax,
-                  Math.abs(
-                      (double) roundBits(acc[i], lsbs) * sw[i % d] + bias[i % d])); // as requant
+          mags[k++] = Math.abs((double) roundBits(acc[i], lsbs) * sw[i % d] + bias[i % d]);
         }
       }
+      double fMax = percentile(mags, plan.nodeClip());
       long outMax = QuantizationOptions.qmax(bits);
       proj[p] = new Proj(wi, sw, bias, lsbs, scale(fMax, outMax), outMax);
       for (int s = 0; s < xq.size(); s++) {
@@ -275,6 +281,12 @@ public final class PerNodeHead {
       s[c] = bound > 0 ? bound / qmax : 1.0 / qmax;
     }
     return s;
+  }
+
+  /** The p-th percentile of {@code v} (sorted in place); p = 100 is the maximum. */
+  private static double percentile(double[] v, double p) {
+    Arrays.sort(v);
+    return v[(int) Math.max(0, Math.ceil(p / 100 * v.length) - 1)];
   }
 
   private static double scale(double range, long qmax) {
@@ -436,7 +448,7 @@ public final class PerNodeHead {
     for (int p = 0; p < 3; p++) {
       Proj pr = proj[p];
       int acc = b.matmul(x, b.constant(new Tensor.Ints(new int[] {hidden, d}, pr.w())));
-      int r = pr.lsbs() > 0 ? b.roundBits(acc, pr.lsbs(), false) : acc;
+      int r = pr.lsbs() > 0 ? b.roundBits(acc, pr.lsbs(), plan.exactRounding()) : acc;
       int f =
           b.add(
               b.mul(b.cast(r, FLOAT), b.constant(new Tensor.Floats(new int[] {d}, pr.sw()))),
@@ -444,7 +456,7 @@ public final class PerNodeHead {
       qkv[p] = quantize(b, f, pr.outScale(), -pr.outMax(), pr.outMax());
     }
     int raw = b.matmul(qkv[0], b.transpose(qkv[1], 0, 2, 1));
-    int r = scoreLsbs > 0 ? b.roundBits(raw, scoreLsbs, false) : raw;
+    int r = scoreLsbs > 0 ? b.roundBits(raw, scoreLsbs, plan.exactRounding()) : raw;
     long sq = QuantizationOptions.qmax(plan.scoreBits());
     int s =
         quantize(
@@ -472,12 +484,13 @@ public final class PerNodeHead {
   public static List<float[]> calibration(MinilmArtifacts a) {
     try {
       NpyArray.Floats x = (NpyArray.Floats) Npz.read(a.head0Inputset()).get("x");
-      int per = x.data().length / x.shape()[0];
+      double[] data = x.data(); // data() copies: read it once
+      int per = data.length / x.shape()[0];
       List<float[]> out = new ArrayList<>();
       for (int s = 0; s < x.shape()[0]; s++) {
         float[] v = new float[per];
         for (int i = 0; i < per; i++) {
-          v[i] = (float) x.data()[s * per + i];
+          v[i] = (float) data[s * per + i];
         }
         out.add(v);
       }

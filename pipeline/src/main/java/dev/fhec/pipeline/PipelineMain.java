@@ -17,8 +17,10 @@ import java.util.OptionalDouble;
  * <pre>
  * table     [--dir D] [--bits 2,3,..] [--per-channel false,true] [--clip none,99.9]
  *           [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]
- * encrypted [--dir D] [--bits 4 | --plan P] [--sentences 3] [--out F]
- * search    --min-cosine C [--dir D] [--bits 4] [--compile K] [--sentences K] [--out F]
+ * encrypted [--dir D] [--bits 4 | --plan P] [--from 0] [--sentences 3]
+ *           [--allow-approximate false] [--out F]
+ * search    --min-cosine C [--dir D] [--bits 4] [--node-clip 100] [--compile K] [--sentences K]
+ *           [--out F]
  * ablate    [--dir D] [--sentences K] [--out F]
  * block     --plan P [--dir D] [--heads 12] [--sentences K] [--out F]
  * inspect   --plan P | --bits B [--dir D] [--out F]
@@ -33,12 +35,14 @@ import java.util.OptionalDouble;
  * <p>{@code table} compiles head 0 per setting (the compiler's quantizer; {@code --per-node true}:
  * {@link PerNodeHead} with every group at n_bits; {@code --plan "x4 w6 qk4 v5 s4 e4 acc6 sacc6"}:
  * that per-node plan; several separated by ';') and measures the model with the simulated circuit;
- * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated). Both
- * append markdown to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at
- * {@code --bits} input bits on the <em>calibration</em> sentences, prints the descent (the
- * trade-off curve: plan, calibration head cosine, estimated cost), compiles the last {@code
- * --compile} plans of it (default 3) and measures them on the evaluation sentences. User mistakes
- * exit 1 with a hint.
+ * {@code encrypted} runs head 0 encrypted inside the model (decrypted must equal simulated, so it
+ * compiles with exact rounding and refuses a plan that rounds approximately). Both append markdown
+ * to {@code --out} as rows complete. {@code search} runs {@link PlanSearch} at {@code --bits} input
+ * bits on the <em>calibration</em> sentences, prints the descent (the trade-off curve: plan,
+ * calibration head cosine, estimated cost), compiles the last {@code --compile} plans of it
+ * (default 3) and the other plans one step below the step before the last that meet C, ranks them
+ * by compiled complexity (the cheapest is chosen) and measures them on the evaluation sentences.
+ * User mistakes exit 1 with a hint.
  */
 public final class PipelineMain {
   private PipelineMain() {}
@@ -62,6 +66,9 @@ public final class PipelineMain {
     String plan = null;
     int compileLast = 3;
     int heads = 12;
+    int from = 0;
+    boolean allowApproximate = false;
+    double nodeClip = 100;
     double minCosine = Double.NaN;
     int sentences = args[0].equals("encrypted") ? 3 : Integer.MAX_VALUE;
     Path out = Path.of("pipeline-" + args[0] + ".md");
@@ -82,6 +89,9 @@ public final class PipelineMain {
         case "--compile" -> compileLast = Integer.parseInt(v);
         case "--heads" -> heads = Integer.parseInt(v);
         case "--sentences" -> sentences = Integer.parseInt(v);
+        case "--from" -> from = Integer.parseInt(v);
+        case "--node-clip" -> nodeClip = Double.parseDouble(v);
+        case "--allow-approximate" -> allowApproximate = Boolean.parseBoolean(v);
         case "--out" -> out = Path.of(v);
         default -> usage("unknown option " + args[i]);
       }
@@ -122,7 +132,7 @@ public final class PipelineMain {
       if (!(minCosine > 0 && minCosine <= 1)) {
         usage("search needs --min-cosine C with 0 < C <= 1");
       }
-      search(a, bitList.get(0), minCosine, compileLast, sentences, out);
+      search(a, bitList.get(0), nodeClip, minCosine, compileLast, sentences, out);
     } else if (args[0].equals("inspect")) {
       inspect(a, bitList.get(0), headPlan, out);
     } else if (args[0].equals("block")) {
@@ -141,7 +151,7 @@ public final class PipelineMain {
         table(a, bitList, perChannel.split(","), clip.split(","), weightBits, sentences, out);
       }
     } else {
-      encrypted(a, bitList.get(0), headPlan, sentences, out);
+      encrypted(a, bitList.get(0), headPlan, from, sentences, allowApproximate, out);
     }
   }
 
@@ -151,9 +161,9 @@ public final class PipelineMain {
             + why
             + "\nhint: table [--dir D] [--bits 2,..,8] [--per-channel false,true] [--clip none,99.9]"
             + " [--weight-bits W] [--per-node true] [--plan P] [--sentences K] [--out F]"
-            + " | search --min-cosine C [--bits 4] [--compile K] | ablate"
-            + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6\"]"
-            + " [--sentences 3] [--out F]");
+            + " | search --min-cosine C [--bits 4] [--node-clip 99] [--compile K] | ablate"
+            + " | encrypted [--dir D] [--bits 4 | --plan \"x4 w6 qk4 v5 s4 e4 acc6 sacc6 exact\"]"
+            + " [--from S] [--sentences 3] [--allow-approximate false] [--out F]");
     System.exit(1);
   }
 
@@ -213,16 +223,25 @@ public final class PipelineMain {
       throws Exception {
     PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
     List<float[]> calibration = PerNodeHead.calibration(a);
+    List<HeadCircuit> heads = new ArrayList<>();
+    for (HeadPlan p : plans) {
+      heads.add(
+          HeadCircuit.compile(
+              new PerNodeHead(p, w, calibration, a.nSeq()),
+              calibration,
+              CompileOptions.defaults(),
+              Optional.empty()));
+    }
+    measure(a, heads, sentences, out);
+  }
+
+  /** The model with each compiled head simulated: one table row per head. */
+  static void measure(MinilmArtifacts a, List<HeadCircuit> heads, int sentences, Path out)
+      throws Exception {
     try (FloatParts parts = new FloatParts(a)) {
       ModelSweep sweep = new ModelSweep(a, parts, sentences);
       emit(out, ModelSweep.Row.header() + "\n");
-      for (HeadPlan p : plans) {
-        HeadCircuit head =
-            HeadCircuit.compile(
-                new PerNodeHead(p, w, calibration, a.nSeq()),
-                calibration,
-                CompileOptions.defaults(),
-                Optional.empty());
+      for (HeadCircuit head : heads) {
         ModelSweep.Row row = sweep.measure(head);
         emit(
             out,
@@ -305,13 +324,20 @@ public final class PipelineMain {
   }
 
   static void search(
-      MinilmArtifacts a, int bits, double minCosine, int compileLast, int sentences, Path out)
+      MinilmArtifacts a,
+      int bits,
+      double nodeClip,
+      double minCosine,
+      int compileLast,
+      int sentences,
+      Path out)
       throws Exception {
     PerNodeHead.Weights w = PerNodeHead.Weights.of(a);
     List<float[]> calibration = PerNodeHead.calibration(a);
     PlanSearch search = new PlanSearch(w, calibration, a.nSeq());
     long start = System.nanoTime();
-    List<PlanSearch.Step> steps = search.descend(bits, minCosine);
+    List<PlanSearch.Step> steps =
+        search.descend(PlanSearch.start(bits).withNodeClip(nodeClip), minCosine);
     emit(
         out,
         String.format(
@@ -339,37 +365,114 @@ public final class PipelineMain {
       emit(out, "\nno plan at " + bits + "-bit inputs reaches " + minCosine + "\n");
       return;
     }
-    emit(out, "\nchosen: " + steps.get(steps.size() - 1).plan().label() + "\n\n");
-    List<HeadPlan> compiled = new ArrayList<>();
+    emit(out, "\nlast step of the descent: " + steps.get(steps.size() - 1).plan().label() + "\n\n");
+    // The estimate only orders the descent: the final candidates (its last steps, and the other
+    // plans one step below the step before the last that also meet C) are ranked by the
+    // compiler's optimized complexity.
+    List<PlanSearch.Step> candidates = new ArrayList<>();
     for (int i = Math.max(0, steps.size() - compileLast); i < steps.size(); i++) {
-      compiled.add(steps.get(i).plan());
+      candidates.add(steps.get(i));
     }
-    perNodeTable(a, compiled, sentences, out);
+    if (steps.size() >= 2) {
+      for (PlanSearch.Step alt : search.lowered(steps.get(steps.size() - 2).plan(), minCosine)) {
+        if (candidates.stream().noneMatch(c -> c.plan().equals(alt.plan()))) {
+          candidates.add(alt);
+        }
+      }
+    }
+    List<HeadCircuit> circuits = new ArrayList<>();
+    for (PlanSearch.Step c : candidates) {
+      circuits.add(
+          HeadCircuit.compile(
+              new PerNodeHead(c.plan(), w, calibration, a.nSeq()),
+              calibration,
+              CompileOptions.defaults(),
+              Optional.empty()));
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      order.add(i);
+    }
+    order.sort(
+        java.util.Comparator.comparingDouble(
+            i -> circuits.get(i).compiled().report().complexity()));
+    StringBuilder sb =
+        new StringBuilder(
+            "candidates by compiled complexity:\n\n| plan | head cosine (calibration) | estimated"
+                + " cost | PBS | compiled complexity |\n|---|---|---|---|---|\n");
+    for (int i : order) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.4f | %.3g | %,d | %.4g |%n",
+              candidates.get(i).plan().label(),
+              candidates.get(i).cosine(),
+              candidates.get(i).estimatedCost(),
+              circuits.get(i).compiled().pbsCount(),
+              circuits.get(i).compiled().report().complexity()));
+    }
+    sb.append(
+        "\nchosen (cheapest compiled): " + candidates.get(order.get(0)).plan().label() + "\n\n");
+    emit(out, sb.toString());
+    measure(a, order.stream().map(circuits::get).toList(), sentences, out);
   }
 
+  /**
+   * Head 0 encrypted inside the model for sentences {@code from} .. {@code from + sentences − 1}:
+   * decrypted must equal simulated for every output. A circuit that rounds approximately cannot
+   * promise that (a value within the noise of a rounding tie rounds either way), so it is refused
+   * unless {@code allowApproximate}, which runs it to measure the differences; any difference is
+   * reported per output and exits 2.
+   */
   static void encrypted(
-      MinilmArtifacts a, int bits, Optional<HeadPlan> plan, int sentences, Path out)
+      MinilmArtifacts a,
+      int bits,
+      Optional<HeadPlan> plan,
+      int from,
+      int sentences,
+      boolean allowApproximate,
+      Path out)
       throws Exception {
+    CompileOptions options = HeadCircuit.exact(CompileOptions.defaults());
+    if (plan.isPresent() && plan.get().approximate() && !allowApproximate) {
+      System.err.println(
+          "error: plan '"
+              + plan.get().label()
+              + "' rounds approximately, so its decrypted outputs may differ from the simulated"
+              + " ones\nhint: add 'exact' to the plan (--plan \""
+              + plan.get().withExactRounding(true).label()
+              + "\"), or --allow-approximate true to measure the differences (the run then"
+              + " fails when there are any)");
+      System.exit(1);
+    }
     HeadCircuit head =
         plan.isPresent()
             ? HeadCircuit.compile(
                 new PerNodeHead(
                     plan.get(), PerNodeHead.Weights.of(a), PerNodeHead.calibration(a), a.nSeq()),
                 PerNodeHead.calibration(a),
-                CompileOptions.defaults(),
+                options,
                 Optional.empty())
-            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults());
+            : HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), options);
     var report = head.compiled().report();
     emit(
         out,
         String.format(
             Locale.ROOT,
-            "head 0, %s: %,d PBS, complexity %.3g, compiled in %.1f s%n%s%n",
+            "head 0, %s: %,d PBS, complexity %.4g, %s rounding, compiled in %.1f s%n%s%n",
             head.setting(),
             head.compiled().pbsCount(),
             report.complexity(),
+            head.approximate() ? "APPROXIMATE" : "exact (or no)",
             head.compileSeconds(),
             report.parameterChoice()));
+    if (head.approximate() && !allowApproximate) {
+      System.err.println(
+          "error: the compiled head rounds approximately (round-to "
+              + head.roundTo()
+              + ")\nhint: --allow-approximate true to run it anyway and measure the differences");
+      System.exit(1);
+    }
     EncryptedHead enc = new EncryptedHead(head);
     emit(
         out,
@@ -382,13 +485,13 @@ public final class PipelineMain {
             enc.evaluationKeyBytes() / 1e6));
     int mismatches = 0;
     try (FloatParts parts = new FloatParts(a)) {
-      ModelSweep sweep = new ModelSweep(a, parts, sentences);
-      for (int s = 0; s < sweep.sentences(); s++) {
+      ModelSweep sweep = new ModelSweep(a, parts, from + sentences);
+      for (int s = from; s < sweep.sentences(); s++) {
         long[] q = head.encode(sweep.layerZero(s).x());
         HeadCircuit.Simulated sim = head.simulate(q);
         EncryptedHead.Run run = enc.run(q);
-        boolean same = sameOutputs(sim.outputs(), run.outputs());
-        mismatches += same ? 0 : 1;
+        String diff = differences(sim.outputs(), run.outputs());
+        mismatches += diff.isEmpty() ? 0 : 1;
         float[] emb = parts.post(sweep.layerZero(s), head.decode(run.outputs()));
         emit(
             out,
@@ -399,7 +502,7 @@ public final class PipelineMain {
                 run.encryptSeconds(),
                 run.serverSeconds(),
                 run.decryptSeconds(),
-                same ? "yes" : "NO",
+                diff.isEmpty() ? "yes" : "NO: " + diff,
                 sim.overflowed() ? " (overflow in simulation)" : "",
                 Metrics.cosine(emb, sweep.floatEmbeddings()[s])));
       }
@@ -410,16 +513,37 @@ public final class PipelineMain {
     }
   }
 
-  static boolean sameOutputs(List<long[]> a, List<long[]> b) {
+  /**
+   * Where decrypted {@code b} differs from simulated {@code a}: per output, how many elements and
+   * the largest difference; empty when they are equal.
+   */
+  static String differences(List<long[]> a, List<long[]> b) {
     if (a.size() != b.size()) {
-      return false;
+      return a.size() + " outputs simulated, " + b.size() + " decrypted";
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
+    List<String> parts = new ArrayList<>();
+    for (int o = 0; o < a.size(); o++) {
+      long[] x = a.get(o);
+      long[] y = b.get(o);
+      if (x.length != y.length) {
+        parts.add("output " + o + ": " + x.length + " vs " + y.length + " elements");
+        continue;
+      }
+      int count = 0;
+      long max = 0;
+      for (int i = 0; i < x.length; i++) {
+        if (x[i] != y[i]) {
+          count++;
+          max = Math.max(max, Math.abs(y[i] - x[i]));
+        }
+      }
+      if (count > 0) {
+        parts.add(
+            String.format(
+                Locale.ROOT, "output %d: %d of %d differ, max |Δ| %d", o, count, x.length, max));
       }
     }
-    return true;
+    return String.join("; ", parts);
   }
 
   private static void emit(Path out, String text) throws java.io.IOException {

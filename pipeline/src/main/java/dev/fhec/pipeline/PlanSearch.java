@@ -9,8 +9,9 @@ import java.util.List;
  * while head 0's mean output cosine against the float head on the calibration sentences stays ≥ C,
  * each step taking the group whose lowering saves the most estimated bootstrap cost. Accuracy is
  * exact and cheap ({@link PerNodeHead#evaluate}, no compilation); the cost estimate only orders the
- * steps (lookups × 2^width per group), the compiled complexity of the plans it walked is what the
- * caller reports.
+ * steps (lookups × 2^width per group); {@code PipelineMain search} compiles the final candidates
+ * (the last steps and the {@link #lowered} alternatives of the step before the last) and ranks them
+ * by the compiler's optimized complexity.
  */
 public final class PlanSearch {
   private final PerNodeHead.Weights weights;
@@ -55,7 +56,12 @@ public final class PlanSearch {
    * minCosine}; empty when even the start plan does not.
    */
   public List<Step> descend(int inputBits, double minCosine) {
-    HeadPlan p = start(inputBits);
+    return descend(start(inputBits), minCosine);
+  }
+
+  /** The descent from {@code start} (its input bits and calibration choices stay fixed). */
+  public List<Step> descend(HeadPlan start, double minCosine) {
+    HeadPlan p = start;
     double c = cosine(p);
     List<Step> steps = new ArrayList<>();
     if (c < minCosine) {
@@ -64,21 +70,12 @@ public final class PlanSearch {
     steps.add(new Step(p, c, estimatedCost(p)));
     while (true) {
       Step best = null;
-      for (HeadPlan.Group g : HeadPlan.Group.values()) {
-        int lowest = g == HeadPlan.Group.ACC_ROUNDING || g == HeadPlan.Group.SCORE_ROUNDING ? 3 : 2;
-        if (p.bits(g) <= lowest) {
-          continue;
-        }
-        HeadPlan q = p.with(g, p.bits(g) - 1);
-        double qc = cosine(q);
-        if (qc < minCosine) {
-          continue;
-        }
-        double saving = estimatedCost(p) - estimatedCost(q);
+      for (Step q : lowered(p, minCosine)) {
+        double saving = estimatedCost(p) - q.estimatedCost();
         if (best == null
             || saving > estimatedCost(p) - best.estimatedCost()
-            || (saving == estimatedCost(p) - best.estimatedCost() && qc > best.cosine())) {
-          best = new Step(q, qc, estimatedCost(q));
+            || (saving == estimatedCost(p) - best.estimatedCost() && q.cosine() > best.cosine())) {
+          best = q;
         }
       }
       if (best == null) {
@@ -87,6 +84,26 @@ public final class PlanSearch {
       steps.add(best);
       p = best.plan();
     }
+  }
+
+  /** The plans one group below {@code p} (one bit fewer) that still meet {@code minCosine}. */
+  public List<Step> lowered(HeadPlan p, double minCosine) {
+    List<Step> out = new ArrayList<>();
+    for (HeadPlan.Group g : HeadPlan.Group.values()) {
+      if (p.bits(g) <= lowest(g)) {
+        continue;
+      }
+      HeadPlan q = p.with(g, p.bits(g) - 1);
+      double qc = cosine(q);
+      if (qc >= minCosine) {
+        out.add(new Step(q, qc, estimatedCost(q)));
+      }
+    }
+    return out;
+  }
+
+  private static int lowest(HeadPlan.Group g) {
+    return g == HeadPlan.Group.ACC_ROUNDING || g == HeadPlan.Group.SCORE_ROUNDING ? 3 : 2;
   }
 
   /**

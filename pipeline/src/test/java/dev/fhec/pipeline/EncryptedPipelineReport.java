@@ -31,7 +31,8 @@ class EncryptedPipelineReport {
     String plan = System.getProperty("fhec.pipeline.encryptPlan", "");
     HeadCircuit head =
         plan.isEmpty()
-            ? HeadCircuit.compile(a, QuantizationOptions.ofBits(bits), CompileOptions.defaults())
+            ? HeadCircuit.compile(
+                a, QuantizationOptions.ofBits(bits), HeadCircuit.exact(CompileOptions.defaults()))
             : HeadCircuit.compile(
                 new PerNodeHead(
                     HeadPlan.parse(plan),
@@ -39,8 +40,9 @@ class EncryptedPipelineReport {
                     PerNodeHead.calibration(a),
                     a.nSeq()),
                 PerNodeHead.calibration(a),
-                CompileOptions.defaults(),
+                HeadCircuit.exact(CompileOptions.defaults()),
                 java.util.Optional.empty());
+    assertFalse(head.approximate(), "an encrypted run needs exact rounding: " + head.setting());
     var report = head.compiled().report();
     md.append(
         String.format(
@@ -69,7 +71,7 @@ class EncryptedPipelineReport {
         HeadCircuit.Simulated sim = head.simulate(q);
         assertFalse(sim.overflowed(), "sentence " + s + " overflows a calibrated node");
         EncryptedHead.Run run = enc.run(q);
-        boolean same = PipelineMain.sameOutputs(sim.outputs(), run.outputs());
+        String diff = PipelineMain.differences(sim.outputs(), run.outputs());
         float[] emb = parts.post(sweep.layerZero(s), head.decode(run.outputs()));
         String line =
             String.format(
@@ -79,7 +81,7 @@ class EncryptedPipelineReport {
                 run.encryptSeconds(),
                 run.serverSeconds(),
                 run.decryptSeconds(),
-                same ? "yes" : "NO",
+                diff.isEmpty() ? "yes" : "NO: " + diff,
                 Metrics.cosine(emb, sweep.floatEmbeddings()[s]));
         md.append(line);
         System.out.print(line);

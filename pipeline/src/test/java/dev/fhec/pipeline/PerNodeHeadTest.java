@@ -129,6 +129,13 @@ class PerNodeHeadTest {
     assertEquals(p, HeadPlan.parse(p.label()));
     assertEquals(p, HeadPlan.parse("x4,w5,qk4,v7,s4,e6,acc5,sacc-,p99.9"));
     assertEquals(HeadPlan.uniform(3).with(HeadPlan.Group.V, 6).vBits(), 6);
+    HeadPlan exact = p.withExactRounding(true);
+    assertEquals("x4 w5 qk4 v7 s4 e6 acc5 sacc- p99.9 exact", exact.label());
+    assertEquals(exact, HeadPlan.parse(exact.label()));
+    assertEquals(exact, exact.with(HeadPlan.Group.EXP, 6));
+    HeadPlan clipped = exact.withNodeClip(99.5);
+    assertEquals("x4 w5 qk4 v7 s4 e6 acc5 sacc- p99.9 n99.5 exact", clipped.label());
+    assertEquals(clipped, HeadPlan.parse(clipped.label()));
   }
 
   @Test
