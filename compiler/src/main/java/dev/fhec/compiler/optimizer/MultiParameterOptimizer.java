@@ -263,10 +263,6 @@ public final class MultiParameterOptimizer {
       }
       if (bestState != null) {
         State moved = reassign(dag, bestState, each, pen, log);
-        if (moved != bestState) {
-          // Outputs and inputs may now be better off under another key (the moved lookups' own).
-          moved = rehome(dag, moved, moved.sol.config, each, pen, log);
-        }
         if (moved.sol.cost < best.cost) {
           best = moved.sol;
           bestState = moved;
