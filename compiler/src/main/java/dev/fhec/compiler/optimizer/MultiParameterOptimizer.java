@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * Chooses one parameter set per partition of a circuit's lookups (Concrete's multi-parameter
@@ -35,12 +36,20 @@ import java.util.Map;
  * from the widest down, re-optimizing each one's (k, N, n, BR decomposition) with the others fixed
  * and every keyswitch decomposition chosen as the cheapest that meets its constraints; stop at a
  * fixed point or after {@value #MAX_SWEEPS} sweeps. Then greedily merge adjacent precisions while
- * that lowers the total (fewer keyswitching keys and conversions), and keep the single-parameter
- * choice itself if nothing beats it, so the result never costs more than {@link
- * ParameterOptimizer}'s on {@link NoiseDag#singleProfile()}.
+ * that lowers the total (fewer keyswitching keys and conversions), move the lookups of a binding
+ * cross-partition keyswitch into a wider partition where that pays ({@link #reassign}, so a
+ * precision may be served by two partitions), and keep the single-parameter choice itself if
+ * nothing beats it, so the result never costs more than {@link ParameterOptimizer}'s on {@link
+ * NoiseDag#singleProfile()}.
  */
 public final class MultiParameterOptimizer {
   static final int MAX_SWEEPS = 11;
+
+  /** Rounds of {@link #reassign} moves at most. */
+  static final int MAX_REASSIGN_ROUNDS = 6;
+
+  /** A lookup group binds its partition when its variance is at least this share of its bound. */
+  static final double BINDING = 0.95;
 
   /** How far past its first feasible n a partition's step still looks, per (k, N). */
   static final int N_WINDOW = 256;
@@ -213,7 +222,7 @@ public final class MultiParameterOptimizer {
       int[] lp = lookupPartition(dag, precisions, segment);
       int[] homes = Arrays.copyOf(lp, lp.length + dag.circuit().inputs().size());
       Arrays.fill(homes, lp.length, homes.length, -1);
-      State current = rehome(dag, new State(segment, homes, null), start, each, pen, log);
+      State current = rehome(dag, new State(segment, lp, homes, null), start, each, pen, log);
       State bestState = null;
       if (current != null && current.sol.cost < best.cost) {
         best = current.sol;
@@ -236,10 +245,10 @@ public final class MultiParameterOptimizer {
             int from = p < cut - 1 ? p : p + 1; // the merged pair takes the wider one's set
             warm.copy(p, current.sol.config, from);
           }
-          Solution sol =
-              descend(dag, lookupPartition(dag, precisions, merged), home, warm, each, pen);
+          int[] mergedLp = lookupPartition(dag, precisions, merged);
+          Solution sol = descend(dag, mergedLp, home, warm, each, pen);
           if (sol != null && (bestMerge == null || sol.cost < bestMerge.sol.cost)) {
-            bestMerge = new State(merged, home, sol);
+            bestMerge = new State(merged, mergedLp, home, sol);
           }
         }
         if (bestMerge == null || bestMerge.sol.cost >= current.sol.cost) {
@@ -250,6 +259,13 @@ public final class MultiParameterOptimizer {
         if (current.sol.cost < best.cost) {
           best = current.sol;
           bestState = current;
+        }
+      }
+      if (bestState != null) {
+        State moved = reassign(dag, bestState, each, pen, log);
+        if (moved.sol.cost < best.cost) {
+          best = moved.sol;
+          bestState = moved;
         }
       }
       if (bestState != null && target instanceof ErrorTarget.Global) {
@@ -510,7 +526,7 @@ public final class MultiParameterOptimizer {
    */
   private Solution stretch(
       NoiseDag dag, State state, double each, ErrorTarget target, Penalty pen, List<String> log) {
-    int[] lp = lookupPartition(dag, dag.precisions(), state.segment);
+    int[] lp = state.lp;
     Solution best = state.sol;
     double scale = 1;
     double step = target.value() / globalPError(best);
@@ -554,8 +570,11 @@ public final class MultiParameterOptimizer {
     return NoiseModel.globalErrorProbability(p, counts);
   }
 
-  /** A partitioning: segment per precision, home partition per lookup output, its solution. */
-  private record State(int[] segment, int[] home, Solution sol) {}
+  /**
+   * A partitioning: segment per precision, partition per lookup (the segment's, unless a lookup was
+   * moved), home partition per lookup output and circuit input, its solution.
+   */
+  private record State(int[] segment, int[] lp, int[] home, Solution sol) {}
 
   private static int merge(int p, int cut) {
     return p >= cut ? p - 1 : p;
@@ -579,7 +598,7 @@ public final class MultiParameterOptimizer {
   private State rehome(
       NoiseDag dag, State state, Config start, double each, Penalty pen, List<String> log) {
     int[] precisions = dag.precisions();
-    int[] lp = lookupPartition(dag, precisions, state.segment);
+    int[] lp = state.lp;
     State cur = state;
     if (cur.sol == null) {
       Solution sol = descend(dag, lp, state.home, start, each, pen);
@@ -587,7 +606,7 @@ public final class MultiParameterOptimizer {
       if (sol == null) {
         return null;
       }
-      cur = new State(state.segment, state.home, sol);
+      cur = new State(state.segment, lp, state.home, sol);
     }
     while (true) {
       int[] wants = cur.sol.problem.part.consumerPartition();
@@ -608,7 +627,7 @@ public final class MultiParameterOptimizer {
         }
         Solution sol = descend(dag, lp, home, cur.sol.config, each, pen);
         if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
-          bestMove = new State(cur.segment, home, sol);
+          bestMove = new State(cur.segment, lp, home, sol);
         }
       }
       // Circuit inputs: encrypted under another partition's big key (fresh noise is the same at
@@ -625,7 +644,7 @@ public final class MultiParameterOptimizer {
           home[lp.length + i] = p;
           Solution sol = descend(dag, lp, home, cur.sol.config, each, pen);
           if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
-            bestMove = new State(cur.segment, home, sol);
+            bestMove = new State(cur.segment, lp, home, sol);
           }
         }
       }
@@ -641,15 +660,123 @@ public final class MultiParameterOptimizer {
     }
   }
 
+  /**
+   * Moves the lookups of one binding keyswitch (input under partition s's big key, bootstrapped in
+   * d) into a partition q that already serves wider lookups, with their outputs either following
+   * them or converted back to where they lived, while that lowers the cost. Why: a lookup's
+   * keyswitch noise grows with its source's k·N, so a handful of lookups reading a value under a
+   * large big key can pin the n of a partition that serves thousands of others (on the seed head,
+   * 12 attention-row lookups under the 8-bit partition's N = 2^15 key held the 7-bit partition of
+   * 2,316 bootstraps at n = 922); bootstrapping those few where they are cheap to serve frees the
+   * rest. Each candidate is screened by re-optimizing only d and q; the best is then descended in
+   * full.
+   */
+  private State reassign(NoiseDag dag, State state, double each, Penalty pen, List<String> log) {
+    List<NoiseDag.Lookup> lookups = dag.lookups();
+    State cur = state;
+    for (int round = 0; round < MAX_REASSIGN_ROUNDS; round++) {
+      int m = cur.sol.problem.m;
+      int[] vp = cur.sol.problem.part.valuePartition();
+      State bestMove = null;
+      // Only keyswitches whose lookups bind their partition: moving others frees nothing.
+      // (Keyswitches are keyed by (s, d); pairs with no binding group stay marked as tried.)
+      Problem pr = cur.sol.problem;
+      int[] widest = new int[m];
+      for (int g = 0; g < pr.src.length; g++) {
+        widest[pr.dst[g]] = Math.max(widest[pr.dst[g]], pr.precision[g]);
+      }
+      boolean[] tried = new boolean[m * m];
+      Arrays.fill(tried, true);
+      for (int g = 0; g < pr.src.length; g++) {
+        if (cur.sol.groupVariance[g] >= BINDING * pr.safe[g]) {
+          tried[pr.src[g] * m + pr.dst[g]] = false;
+        }
+      }
+      for (int l = 0; l < lookups.size(); l++) {
+        int src = vp[lookups.get(l).input()];
+        int dst = cur.lp[l];
+        if (src < 0 || tried[src * m + dst]) {
+          continue;
+        }
+        tried[src * m + dst] = true;
+        int moved = 0;
+        for (int i = 0; i < lookups.size(); i++) {
+          if (cur.lp[i] == dst && vp[lookups.get(i).input()] == src) {
+            moved = Math.max(moved, lookups.get(i).precision());
+          }
+        }
+        for (int q = 0; q < m; q++) {
+          // Into partitions that already serve wider lookups: a narrower one would have to widen
+          // for all of its own (the merges weigh that).
+          if (q == dst || widest[q] < moved) {
+            continue;
+          }
+          for (boolean follow : new boolean[] {true, false}) {
+            int[] lp = cur.lp.clone();
+            int[] home = cur.home.clone();
+            for (int i = 0; i < lookups.size(); i++) {
+              if (lp[i] == dst && vp[lookups.get(i).input()] == src) {
+                lp[i] = q;
+                if (follow && home[i] == dst) {
+                  home[i] = q;
+                }
+              }
+            }
+            // Screen: re-optimize only the two partitions the move changes.
+            int from = dst;
+            int to = q;
+            Solution sol =
+                descend(dag, lp, home, cur.sol.config, each, pen, d -> d == from || d == to);
+            if (sol != null && (bestMove == null || sol.cost < bestMove.sol.cost)) {
+              bestMove = new State(cur.segment, lp, home, sol);
+            }
+          }
+        }
+      }
+      if (bestMove == null || bestMove.sol.cost >= cur.sol.cost) {
+        break;
+      }
+      Solution full = descend(dag, bestMove.lp, bestMove.home, bestMove.sol.config, each, pen);
+      if (full != null && full.cost < bestMove.sol.cost) {
+        bestMove = new State(cur.segment, bestMove.lp, bestMove.home, full);
+      }
+      cur = bestMove;
+      log.add(
+          String.format(
+              Locale.ROOT,
+              "lookups of one keyswitch moved to another partition: complexity %.4g",
+              cur.sol.complexity));
+    }
+    return cur;
+  }
+
   /** Coordinate descent on one partitioning from {@code start}; null if it ends infeasible. */
   private Solution descend(
       NoiseDag dag, int[] lookupPartition, int[] home, Config start, double each, Penalty pen) {
+    return descend(dag, lookupPartition, home, start, each, pen, d -> true);
+  }
+
+  /**
+   * Coordinate descent on one partitioning from {@code start}, stepping only the partitions {@code
+   * stepped} accepts; null if it ends infeasible.
+   */
+  private Solution descend(
+      NoiseDag dag,
+      int[] lookupPartition,
+      int[] home,
+      Config start,
+      double each,
+      Penalty pen,
+      IntPredicate stepped) {
     Problem pr =
         new Problem(dag.partition(lookupPartition, home, start.m), lookupPartition, each, pen);
     Solution cur = evaluate(pr, start);
     for (int sweep = 0; sweep < MAX_SWEEPS; sweep++) {
       boolean improved = false;
       for (int d = pr.m - 1; d >= 0; d--) {
+        if (!stepped.test(d)) {
+          continue;
+        }
         Solution s = step(pr, cur, d);
         if (s.betterThan(cur)) {
           cur = s;
