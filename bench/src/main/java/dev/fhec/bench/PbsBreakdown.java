@@ -11,12 +11,15 @@ import java.util.Random;
 
 /**
  * Where one PBS's time goes: times each step of one CMux of the blind rotation in isolation on the
- * set's real key (decomposition, forward FFTs, Fourier multiply-accumulate against the GGSW,
- * backward FFTs, X^a·ACC − ACC), multiplies by the per-CMux counts of tfhe.md §2.10 ((k+1) forward
- * transforms per level, (k+1)²·ℓ MACs, (k+1) backward transforms, (k+1) rotations), and compares
- * the sum with a whole blind rotation timed in the same JVM. A hot-cache MAC (one GGSW over and
- * over) next to the streamed one (a different GGSW each time, as in the real loop) shows how much
- * of the MAC is memory traffic. Prints a JSON line. Usage: {@code PbsBreakdown SET [reps]}.
+ * set's real key (the digits of X^a·ACC − ACC as doubles, as the blind rotation computes them,
+ * forward FFTs, Fourier multiply-accumulate against the GGSW, backward FFTs), multiplies by the
+ * per-CMux counts of tfhe.md §2.10 ((k+1) decompositions, (k+1)·ℓ forward transforms, (k+1)²·ℓ
+ * MACs, (k+1) backward transforms), and compares the sum with a whole blind rotation timed in the
+ * same JVM. A hot-cache MAC (one GGSW over and over) next to the streamed one (a different GGSW
+ * each time, as in the real loop) shows how much of the MAC is memory traffic. The plain
+ * decomposition of a polynomial into longs ({@code decompose}) and the rotation alone ({@code
+ * rotate}) are printed for reference, outside the sum: the blind rotation fuses both into {@code
+ * rotation_difference_digits}. Prints a JSON line. Usage: {@code PbsBreakdown SET [reps]}.
  */
 public final class PbsBreakdown {
   private PbsBreakdown() {}
@@ -60,6 +63,12 @@ public final class PbsBreakdown {
 
     double decompose =
         unitMicros(warm, reps, () -> decomposer.decomposePolynomial(poly, 0, n, digits, 0));
+    double[] digitDoubles = new double[levels * n];
+    double fusedDecompose =
+        unitMicros(
+            warm,
+            reps,
+            () -> decomposer.decomposeRotationDifference(poly, 0, n, 777, digitDoubles, 0));
     double forward = unitMicros(warm, reps, () -> fft.forwardIntegers(small, 0, fourier, 0));
     double backward = unitMicros(warm, reps, () -> fft.backwardAddTorus(sum, 0, acc, 0));
     double macHot =
@@ -87,25 +96,26 @@ public final class PbsBreakdown {
         PbsAnchor.medianMicros(
             20, Math.max(5, reps / 100), () -> rotation.rotate(lwe, 0, 0L, poly));
 
-    // Per CMux: (k+1) decompositions, (k+1)·ℓ forward, (k+1)²·ℓ MACs, (k+1) backward, (k+1)
-    // rotations (tfhe.md §2.10); a blind rotation is n CMuxes.
+    // Per CMux: (k+1) decompositions of the rotation difference, (k+1)·ℓ forward, (k+1)²·ℓ MACs,
+    // (k+1) backward (tfhe.md §2.10); a blind rotation is n CMuxes.
     int kp1 = k + 1;
-    double decomposeUs = lweDim * kp1 * decompose;
+    double decomposeUs = lweDim * kp1 * fusedDecompose;
     double forwardUs = lweDim * kp1 * levels * forward;
     double macUs = lweDim * kp1 * kp1 * levels * macStreamed;
     double backwardUs = lweDim * kp1 * backward;
-    double rotateUs = lweDim * kp1 * rotate;
-    double predicted = decomposeUs + forwardUs + macUs + backwardUs + rotateUs;
+    double predicted = decomposeUs + forwardUs + macUs + backwardUs;
     System.out.println(
         String.format(
             Locale.ROOT,
-            "{\"set\":\"%s\",\"fft\":\"%s\",\"unit_us\":{\"decompose\":%.2f,\"forward_fft\":%.2f,"
+            "{\"set\":\"%s\",\"fft\":\"%s\",\"unit_us\":{\"rotation_difference_digits\":%.2f,"
+                + "\"decompose\":%.2f,\"forward_fft\":%.2f,"
                 + "\"mac_hot\":%.2f,\"mac_streamed\":%.2f,\"backward_fft\":%.2f,\"rotate\":%.2f},"
                 + "\"blind_rotation_share\":{\"decompose\":%.3f,\"forward_fft\":%.3f,\"mac\":%.3f,"
-                + "\"backward_fft\":%.3f,\"rotate\":%.3f},\"predicted_us\":%.0f,"
+                + "\"backward_fft\":%.3f},\"predicted_us\":%.0f,"
                 + "\"measured_blind_rotation_cpu_us\":%.0f}",
             f.params.name(),
             dev.fhec.runtime.fft.NegacyclicFfts.implementationName(),
+            fusedDecompose,
             decompose,
             forward,
             macHot,
@@ -116,7 +126,6 @@ public final class PbsBreakdown {
             forwardUs / predicted,
             macUs / predicted,
             backwardUs / predicted,
-            rotateUs / predicted,
             predicted,
             blindRotation));
   }

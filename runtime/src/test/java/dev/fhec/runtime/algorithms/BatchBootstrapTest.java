@@ -56,6 +56,46 @@ class BatchBootstrapTest {
     }
   }
 
+  /**
+   * The vectorized two-level path into doubles (one pass into out and an int[] for the high digit)
+   * against rotate-then-decompose, at a size where C2 compiles the loops, at an offset into the
+   * output, on coefficients built from digits at the carry boundaries (0, 1, B/2 − 1, B/2, B/2 + 1,
+   * B − 1) and rounding bits at exactly one half, where a wrong carry would show.
+   */
+  @Test
+  void twoLevelDigitsAsDoublesEqualReferenceAtCarryBoundaries() {
+    Random r = new Random(11);
+    int n = 1024;
+    for (int b : new int[] {15, 12, 10, 23, 31}) {
+      Decomposer fused = new Decomposer(new Decomposition(b, 2));
+      Decomposer plain = new Decomposer(new Decomposition(b, 2));
+      long base = 1L << b;
+      long[] special = {0, 1, base / 2 - 1, base / 2, base / 2 + 1, base - 1};
+      int shift = 64 - 2 * b;
+      long[] poly = new long[2 * n];
+      for (int i = 0; i < poly.length; i++) {
+        long hi = special[r.nextInt(special.length)];
+        long lo = special[r.nextInt(special.length)];
+        long rest = r.nextBoolean() ? 1L << (shift - 1) : r.nextLong() >>> (64 - shift);
+        poly[i] = r.nextInt(4) == 0 ? r.nextLong() : (hi << (64 - b)) | (lo << shift) | rest;
+      }
+      long[] difference = new long[n];
+      long[] expected = new long[2 * n];
+      int off = 3 * n;
+      double[] got = new double[off + 2 * n];
+      for (int t = 0; t < 2 * n; t++) {
+        Polynomials.monomialMulMinusOne(poly, n, difference, 0, n, t);
+        plain.decomposePolynomial(difference, 0, n, expected, 0);
+        fused.decomposeRotationDifference(poly, n, n, t, got, off);
+        for (int j = 0; j < expected.length; j++) {
+          if ((double) expected[j] != got[off + j]) {
+            assertEquals((double) expected[j], got[off + j], "B=2^" + b + " t=" + t + " j=" + j);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void batchedKeyswitchEqualsOneAtATime() {
     TestKeys.Pair keys = TestKeys.of(ParameterSets.TOY_N512);
