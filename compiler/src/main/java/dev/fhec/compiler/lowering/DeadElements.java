@@ -233,7 +233,7 @@ public final class DeadElements {
       // Every demanded element is constant (e.g. max(x, 9) of a 4-bit x): one bootstrap still
       // makes the ciphertext of the value's type the constants are built from.
       live.add(carrier(demanded));
-      fixed.remove(live.get(0));
+      fixed.remove(Integer.valueOf(live.get(0))); // the element, not the index
     }
     int[] liveIdx = ints(live);
     int a = emitGather(t.a(), liveIdx, origin);
@@ -244,10 +244,7 @@ public final class DeadElements {
     int looked = newValue(t.out(), liveIdx.length);
     emit(new Instruction.Tlu(looked, a, uniform(tables), t.partition()), origin);
     int[] source = new int[demanded.length];
-    int[] element = new int[demanded.length];
-    for (int j = 0; j < liveIdx.length; j++) {
-      element[liveIdx[j]] = j;
-    }
+    int[] element = placeOf(liveIdx, demanded.length);
     int[] sources = {looked};
     if (!fixed.isEmpty()) {
       // c = 0·(any looked-up element) + c: a noiseless ciphertext of the public constant.
@@ -298,10 +295,7 @@ public final class DeadElements {
     values.add(new ValueInfo(new int[] {f, l}, o.width(), o.signed(), true));
     int looked = values.size() - 1;
     emit(new Instruction.ManyTlu(looked, a, t.tables(), t.partition()), origin);
-    int[] pos = new int[n];
-    for (int j = 0; j < l; j++) {
-      pos[liveIdx[j]] = j;
-    }
+    int[] pos = placeOf(liveIdx, n);
     int[] element = new int[f * n];
     for (int j = 0; j < f; j++) {
       for (int i = 0; i < n; i++) {
@@ -329,15 +323,26 @@ public final class DeadElements {
     int a = emitGather(r.a(), liveIdx, origin);
     int narrow = newValue(r.out(), liveIdx.length);
     emit(new Instruction.Reinterpret(narrow, a), origin);
-    int[] element = new int[demanded.length];
-    for (int j = 0; j < liveIdx.length; j++) {
-      element[liveIdx[j]] = j;
-    }
-    emit(new Instruction.Gather(r.out(), new int[] {narrow}, new int[0], element), origin);
+    emit(
+        new Instruction.Gather(
+            r.out(), new int[] {narrow}, new int[0], placeOf(liveIdx, demanded.length)),
+        origin);
     return true;
   }
 
-  /** A new value [count] of {@code like}'s width and signedness, gathered from {@code src}. */
+  /**
+   * For each of n positions, where it stands among the narrowed elements {@code liveIdx} (0 for a
+   * dead position: any copy serves, nothing reads it): the gather back to the full shape.
+   */
+  private static int[] placeOf(int[] liveIdx, int n) {
+    int[] place = new int[n];
+    for (int j = 0; j < liveIdx.length; j++) {
+      place[liveIdx[j]] = j;
+    }
+    return place;
+  }
+
+  /** A new value [count] of {@code src}'s width and signedness, gathered from {@code src}. */
   private int emitGather(int src, int[] elements, int origin) {
     int g = newValue(src, elements.length);
     emit(new Instruction.Gather(g, new int[] {src}, new int[0], elements), origin);
