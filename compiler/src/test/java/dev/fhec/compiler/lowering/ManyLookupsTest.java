@@ -10,7 +10,6 @@ import dev.fhec.compiler.Fhec;
 import dev.fhec.compiler.diag.CompileException;
 import dev.fhec.compiler.eval.ReferenceEvaluator;
 import dev.fhec.compiler.ir.ElementType.IntType;
-import dev.fhec.compiler.ir.Node;
 import dev.fhec.compiler.ir.Program;
 import dev.fhec.compiler.ir.ProgramBuilder;
 import dev.fhec.compiler.ir.Tensor;
@@ -66,20 +65,6 @@ class ManyLookupsTest {
     return PlanApplication.apply(lowered, ParameterSets.TOY_N256).circuit();
   }
 
-  private static List<long[]> randomInputs(Program p, Random rnd) {
-    List<long[]> raw = new ArrayList<>();
-    for (Node n : p.inputs()) {
-      IntType t = (IntType) n.type().element();
-      long lo = t.signed() ? -(1L << (t.width() - 1)) : 0;
-      long[] d = new long[n.type().size()];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = lo + rnd.nextInt(1 << t.width());
-      }
-      raw.add(d);
-    }
-    return raw;
-  }
-
   @Test
   void fusedCircuitsSimulateBitForBitLikeTheSeparateLookups() {
     Random r = new Random(12);
@@ -110,14 +95,11 @@ class ManyLookupsTest {
       programs++;
       Random rnd = new Random(100 + i);
       for (int trial = 0; trial < 50; trial++) {
-        List<long[]> in = randomInputs(p, rnd);
+        List<long[]> in = DifferentialOracleTest.rangeInputs(p, rnd, trial);
         List<long[]> want = ClearSimulator.run(a, in, ClearSimulator.Options.exact()).outputs();
         List<long[]> got = ClearSimulator.run(b, in, ClearSimulator.Options.exact()).outputs();
-        List<Tensor> ref = new ArrayList<>();
-        for (int k = 0; k < in.size(); k++) {
-          ref.add(new Tensor.Ints(p.inputs().get(k).type().shape(), in.get(k)));
-        }
-        List<Tensor> reference = ReferenceEvaluator.evaluate(p, ref);
+        List<Tensor> reference =
+            ReferenceEvaluator.evaluate(p, DifferentialOracleTest.tensors(p, in));
         for (int o = 0; o < want.size(); o++) {
           assertArrayEquals(want.get(o), got.get(o), "program " + i + " output " + o);
           assertArrayEquals(((Tensor.Ints) reference.get(o)).data(), got.get(o), "reference");
@@ -154,7 +136,7 @@ class ManyLookupsTest {
     KeyGenerator.KeySet keys = KeyGenerator.generate(c.plan(), KeySetIdentity.fresh(c), null);
     Random rnd = new Random(6);
     for (int trial = 0; trial < 3; trial++) {
-      List<long[]> in = randomInputs(p, rnd);
+      List<long[]> in = DifferentialOracleTest.rangeInputs(p, rnd, trial);
       List<EncryptedTensor> enc = new ArrayList<>();
       for (int k = 0; k < in.size(); k++) {
         enc.add(ClientTensors.encrypt(keys.client(), in.get(k), c.value(c.inputs().get(k))));
@@ -189,12 +171,9 @@ class ManyLookupsTest {
       kept += why.contains("kept separate") ? 1 : 0;
       Random rnd = new Random(i);
       for (int trial = 0; trial < 20; trial++) {
-        List<long[]> in = randomInputs(p, rnd);
-        List<Tensor> ref = new ArrayList<>();
-        for (int k = 0; k < in.size(); k++) {
-          ref.add(new Tensor.Ints(p.inputs().get(k).type().shape(), in.get(k)));
-        }
-        List<Tensor> reference = ReferenceEvaluator.evaluate(p, ref);
+        List<long[]> in = DifferentialOracleTest.rangeInputs(p, rnd, trial);
+        List<Tensor> reference =
+            ReferenceEvaluator.evaluate(p, DifferentialOracleTest.tensors(p, in));
         List<long[]> got =
             ClearSimulator.run(cc.circuit(), in, ClearSimulator.Options.exact()).outputs();
         for (int o = 0; o < got.size(); o++) {
