@@ -54,12 +54,25 @@ final class ProjectEngine implements Engine {
   @Override
   public void run(
       Circuit circuit, Path evaluationKeys, Path in, Path out, ProgressReporter progress) {
-    FheServer server = new FheServer(Map.of(circuit.name(), circuit));
-    FheServer.Loaded keys;
+    FheServer.Loaded keys = loadKeys(circuit, evaluationKeys);
+    List<EncryptedTensor> inputs = readInputs(circuit, keys, in);
+    progress.start("run", circuit.pbsCount(), "PBS");
+    List<EncryptedTensor> outputs =
+        FheServer.execute(keys, inputs, (done, total) -> progress.update(done));
+    progress.finish();
+    FhecFiles.writeCiphertexts(
+        out, FhecFiles.Role.OUTPUTS, keys.identity(), circuit.plan(), outputs, false);
+  }
+
+  /**
+   * {@code circuit}'s evaluation keys from {@code evaluationKeys}, loaded for computing (parsed
+   * here so that errors name the file; the server API keeps the Fourier form only). Shared by the
+   * in-process and the Spark 'fhec run'.
+   */
+  static FheServer.Loaded loadKeys(Circuit circuit, Path evaluationKeys) {
     try {
-      // Parsed here (errors name the file), kept by the server API in the Fourier form only.
-      keys =
-          server.load(
+      return new FheServer(Map.of(circuit.name(), circuit))
+          .load(
               circuit.name(),
               FhecFiles.readEvaluationKeysForComputing(
                   evaluationKeys, FhecFiles.Expect.circuit(circuit)));
@@ -67,6 +80,13 @@ final class ProjectEngine implements Engine {
       throw new UserException(
           evaluationKeys + ": " + e.getMessage(), "use the eval.keys keygen wrote for this bundle");
     }
+  }
+
+  /**
+   * The encrypted inputs in {@code in} for {@code keys}' key set: not a run's outputs, and shaped
+   * as {@code circuit}'s inputs.
+   */
+  static List<EncryptedTensor> readInputs(Circuit circuit, FheServer.Loaded keys, Path in) {
     FhecFiles.CiphertextFile file =
         FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, keys.identity()));
     if (file.role() == FhecFiles.Role.OUTPUTS) {
@@ -76,12 +96,7 @@ final class ProjectEngine implements Engine {
     }
     List<EncryptedTensor> inputs = file.tensors();
     requireInputs(circuit, inputs, in);
-    progress.start("run", circuit.pbsCount(), "PBS");
-    List<EncryptedTensor> outputs =
-        FheServer.execute(keys, inputs, (done, total) -> progress.update(done));
-    progress.finish();
-    FhecFiles.writeCiphertexts(
-        out, FhecFiles.Role.OUTPUTS, keys.identity(), circuit.plan(), outputs, false);
+    return inputs;
   }
 
   /** The server's check that a ciphertext file holds this circuit's inputs (not, say, outputs). */

@@ -1,7 +1,6 @@
 package dev.fhec.cli;
 
 import dev.fhec.runtime.api.FheServer;
-import dev.fhec.runtime.api.RejectedInputException;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.exec.EncryptedTensor;
 import dev.fhec.runtime.io.FhecFiles;
@@ -13,7 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * 'fhec run --spark MASTER' and 'fhec serve --spark MASTER': the in-process paths' file checks and
@@ -37,31 +35,14 @@ final class SparkRunner {
       ProgressReporter progress) {
     requireSpark();
     // The same loading, checks and messages as the in-process 'fhec run'.
-    FheServer.Loaded keys;
+    FheServer.Loaded keys = ProjectEngine.loadKeys(circuit, evaluationKeys);
     byte[] keyFile;
     try {
-      keyFile = Files.readAllBytes(evaluationKeys);
-      keys =
-          new FheServer(Map.of(circuit.name(), circuit))
-              .load(
-                  circuit.name(),
-                  FhecFiles.readEvaluationKeysForComputing(
-                      evaluationKeys, FhecFiles.Expect.circuit(circuit)));
-    } catch (RejectedInputException e) {
-      throw new UserException(
-          evaluationKeys + ": " + e.getMessage(), "use the eval.keys keygen wrote for this bundle");
+      keyFile = Files.readAllBytes(evaluationKeys); // checked above; shipped to the executors as is
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    FhecFiles.CiphertextFile file =
-        FhecFiles.readCiphertextFile(in, new FhecFiles.Expect(circuit, keys.identity()));
-    if (file.role() == FhecFiles.Role.OUTPUTS) {
-      throw new UserException(
-          in + " holds the encrypted outputs of a run, not inputs",
-          "give 'fhec run' the file 'fhec encrypt' wrote; decrypt this one with 'fhec decrypt'");
-    }
-    List<EncryptedTensor> inputs = file.tensors();
-    ProjectEngine.requireInputs(circuit, inputs, in);
+    List<EncryptedTensor> inputs = ProjectEngine.readInputs(circuit, keys, in);
     progress.start("run on " + master, circuit.pbsCount(), "PBS");
     List<EncryptedTensor> outputs;
     try {
