@@ -107,6 +107,23 @@ public final class BatchBootstrap {
     return Math.max(1, Math.min(batchSize, (elements + cores - 1) / cores));
   }
 
+  /** The work on one batch: elements [from, from + count). */
+  @FunctionalInterface
+  public interface BatchWork {
+    void run(int from, int count);
+  }
+
+  /**
+   * Runs {@code work} on [0, elements) split into batches of {@link #chunkSize}, the batches in
+   * parallel (in the caller's pool).
+   */
+  public static void forEachBatch(int elements, int batchSize, BatchWork work) {
+    int chunk = chunkSize(elements, batchSize);
+    IntStream.range(0, (elements + chunk - 1) / chunk)
+        .parallel()
+        .forEach(c -> work.run(c * chunk, Math.min(chunk, elements - c * chunk)));
+  }
+
   /** This thread's worker (for callers that bootstrap one ciphertext at a time). */
   public ProgrammableBootstrap worker() {
     return workers.get();
@@ -121,37 +138,33 @@ public final class BatchBootstrap {
       LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
     LweCiphertext[] out = new LweCiphertext[in.length];
     AtomicLong done = new AtomicLong();
-    int chunk = chunkSize(in.length, batchSize);
-    int chunks = (in.length + chunk - 1) / chunk;
-    IntStream.range(0, chunks)
-        .parallel()
-        .forEach(
-            c -> {
-              int from = c * chunk;
-              int count = Math.min(chunk, in.length - from);
-              ProgrammableBootstrap worker = workers.get();
-              if (count == 1) {
-                out[from] = worker.apply(in[from], lutOf.apply(from));
-              } else {
-                LweCiphertext[] ins = new LweCiphertext[count];
-                LutAccumulator[] luts = new LutAccumulator[count];
-                LweCiphertext[][] outs = new LweCiphertext[count][];
-                for (int j = 0; j < count; j++) {
-                  ins[j] = in[from + j];
-                  luts[j] = lutOf.apply(from + j);
-                  outs[j] = new LweCiphertext[] {new LweCiphertext(worker.bigDimension())};
-                  out[from + j] = outs[j][0];
-                }
-                worker.applyBatch(ins, luts, outs, count);
-              }
-              // Once per bootstrap, as callers count the calls.
-              for (int j = 0; j < count; j++) {
-                long d = done.incrementAndGet();
-                if (progress != null) {
-                  progress.accept(d);
-                }
-              }
-            });
+    forEachBatch(
+        in.length,
+        batchSize,
+        (from, count) -> {
+          ProgrammableBootstrap worker = workers.get();
+          if (count == 1) {
+            out[from] = worker.apply(in[from], lutOf.apply(from));
+          } else {
+            LweCiphertext[] ins = new LweCiphertext[count];
+            LutAccumulator[] luts = new LutAccumulator[count];
+            LweCiphertext[][] outs = new LweCiphertext[count][];
+            for (int j = 0; j < count; j++) {
+              ins[j] = in[from + j];
+              luts[j] = lutOf.apply(from + j);
+              outs[j] = new LweCiphertext[] {new LweCiphertext(worker.bigDimension())};
+              out[from + j] = outs[j][0];
+            }
+            worker.applyBatch(ins, luts, outs, count);
+          }
+          // Once per bootstrap, as callers count the calls.
+          for (int j = 0; j < count; j++) {
+            long d = done.incrementAndGet();
+            if (progress != null) {
+              progress.accept(d);
+            }
+          }
+        });
     return out;
   }
 }

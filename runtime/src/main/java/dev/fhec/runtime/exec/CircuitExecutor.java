@@ -244,22 +244,19 @@ public final class CircuitExecutor {
     LweCiphertext[] out = new LweCiphertext[a.size()];
     // Batches of elements, so that each row of the key (big to big: up to GBs) read from memory
     // serves the whole batch; bit-identical to one keyswitch after another.
-    int chunk = BatchBootstrap.chunkSize(out.length, CONVERSION_BATCH);
-    IntStream.range(0, (out.length + chunk - 1) / chunk)
-        .parallel()
-        .forEach(
-            c -> {
-              int from = c * chunk;
-              int count = Math.min(chunk, out.length - from);
-              long[][] ins = new long[count][];
-              long[][] outs = new long[count][];
-              for (int j = 0; j < count; j++) {
-                ins[j] = a.element(from + j).data();
-                out[from + j] = new LweCiphertext(dim);
-                outs[j] = out[from + j].data();
-              }
-              ks.get().applyBatch(ins, outs, count);
-            });
+    BatchBootstrap.forEachBatch(
+        out.length,
+        CONVERSION_BATCH,
+        (from, count) -> {
+          long[][] ins = new long[count][];
+          long[][] outs = new long[count][];
+          for (int j = 0; j < count; j++) {
+            ins[j] = a.element(from + j).data();
+            out[from + j] = new LweCiphertext(dim);
+            outs[j] = out[from + j].data();
+          }
+          ks.get().applyBatch(ins, outs, count);
+        });
     return EncryptedTensor.of(info, out);
   }
 
@@ -500,27 +497,24 @@ public final class CircuitExecutor {
       BatchBootstrap batch = bootstraps.computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk));
       outs = new LweCiphertext[size][];
       int big = bsk.glweDimension() * bsk.polynomialSize();
-      int chunk = BatchBootstrap.chunkSize(size, batch.batchSize());
-      IntStream.range(0, (size + chunk - 1) / chunk)
-          .parallel()
-          .forEach(
-              c -> {
-                int from = c * chunk;
-                int count = Math.min(chunk, size - from);
-                LweCiphertext[] ins = new LweCiphertext[count];
-                LutAccumulator[] luts = new LutAccumulator[count];
-                LweCiphertext[][] o = new LweCiphertext[count][];
-                for (int j = 0; j < count; j++) {
-                  ins[j] = a.element(from + j);
-                  luts[j] = lut;
-                  o[j] = new LweCiphertext[f];
-                  for (int t = 0; t < f; t++) {
-                    o[j][t] = new LweCiphertext(big);
-                  }
-                  outs[from + j] = o[j];
-                }
-                batch.worker().applyBatch(ins, luts, o, count);
-              });
+      BatchBootstrap.forEachBatch(
+          size,
+          batch.batchSize(),
+          (from, count) -> {
+            LweCiphertext[] ins = new LweCiphertext[count];
+            LutAccumulator[] luts = new LutAccumulator[count];
+            LweCiphertext[][] o = new LweCiphertext[count][];
+            for (int j = 0; j < count; j++) {
+              ins[j] = a.element(from + j);
+              luts[j] = lut;
+              o[j] = new LweCiphertext[f];
+              for (int t = 0; t < f; t++) {
+                o[j][t] = new LweCiphertext(big);
+              }
+              outs[from + j] = o[j];
+            }
+            batch.worker().applyBatch(ins, luts, o, count);
+          });
     } else {
       outs =
           crossings
@@ -664,28 +658,25 @@ public final class CircuitExecutor {
     /** Every element of {@code in} through the F-table {@code lut}: F outputs per element. */
     LweCiphertext[][] applyMany(LweCiphertext[] in, LutAccumulator lut, int f) {
       LweCiphertext[][] out = new LweCiphertext[in.length][];
-      int chunk = BatchBootstrap.chunkSize(in.length, batchSize);
-      IntStream.range(0, (in.length + chunk - 1) / chunk)
-          .parallel()
-          .forEach(
-              c -> {
-                int from = c * chunk;
-                int count = Math.min(chunk, in.length - from);
-                long[][] ins = new long[count][];
-                long[][] smalls = new long[count][smallLength];
-                LutAccumulator[] luts = new LutAccumulator[count];
-                for (int j = 0; j < count; j++) {
-                  ins[j] = in[from + j].data();
-                  luts[j] = lut;
-                  out[from + j] = new LweCiphertext[f];
-                  for (int t = 0; t < f; t++) {
-                    out[from + j][t] = new LweCiphertext(bigOut);
-                  }
-                }
-                LweCiphertext[][] outs = Arrays.copyOfRange(out, from, from + count);
-                keyswitch.get().applyBatch(ins, smalls, count);
-                bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
-              });
+      BatchBootstrap.forEachBatch(
+          in.length,
+          batchSize,
+          (from, count) -> {
+            long[][] ins = new long[count][];
+            long[][] smalls = new long[count][smallLength];
+            LutAccumulator[] luts = new LutAccumulator[count];
+            for (int j = 0; j < count; j++) {
+              ins[j] = in[from + j].data();
+              luts[j] = lut;
+              out[from + j] = new LweCiphertext[f];
+              for (int t = 0; t < f; t++) {
+                out[from + j][t] = new LweCiphertext(bigOut);
+              }
+            }
+            LweCiphertext[][] outs = Arrays.copyOfRange(out, from, from + count);
+            keyswitch.get().applyBatch(ins, smalls, count);
+            bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
+          });
       return out;
     }
 
@@ -696,33 +687,29 @@ public final class CircuitExecutor {
       // Batches as in BatchBootstrap: each keyswitching-key row and each GGSW read from memory
       // serves the whole batch (a crossing key can be hundreds of MB: one element at a time
       // streamed all of it per element).
-      int chunk = BatchBootstrap.chunkSize(in.length, batchSize);
-      int chunks = (in.length + chunk - 1) / chunk;
-      IntStream.range(0, chunks)
-          .parallel()
-          .forEach(
-              c -> {
-                int from = c * chunk;
-                int count = Math.min(chunk, in.length - from);
-                long[][] ins = new long[count][];
-                long[][] smalls = new long[count][smallLength];
-                LutAccumulator[] luts = new LutAccumulator[count];
-                LweCiphertext[][] outs = new LweCiphertext[count][];
-                for (int j = 0; j < count; j++) {
-                  ins[j] = in[from + j].data();
-                  luts[j] = lutOf.apply(from + j);
-                  out[from + j] = new LweCiphertext(bigOut);
-                  outs[j] = new LweCiphertext[] {out[from + j]};
-                }
-                keyswitch.get().applyBatch(ins, smalls, count);
-                bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
-                if (progress != null) {
-                  long d = done.addAndGet(count);
-                  for (long t = d - count + 1; t <= d; t++) {
-                    progress.accept(t);
-                  }
-                }
-              });
+      BatchBootstrap.forEachBatch(
+          in.length,
+          batchSize,
+          (from, count) -> {
+            long[][] ins = new long[count][];
+            long[][] smalls = new long[count][smallLength];
+            LutAccumulator[] luts = new LutAccumulator[count];
+            LweCiphertext[][] outs = new LweCiphertext[count][];
+            for (int j = 0; j < count; j++) {
+              ins[j] = in[from + j].data();
+              luts[j] = lutOf.apply(from + j);
+              out[from + j] = new LweCiphertext(bigOut);
+              outs[j] = new LweCiphertext[] {out[from + j]};
+            }
+            keyswitch.get().applyBatch(ins, smalls, count);
+            bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
+            if (progress != null) {
+              long d = done.addAndGet(count);
+              for (long t = d - count + 1; t <= d; t++) {
+                progress.accept(t);
+              }
+            }
+          });
       return out;
     }
   }
