@@ -235,7 +235,7 @@ public final class FhecFiles {
     for (KeyswitchSpec k : plan.keyswitches()) {
       h = h * 31 + k.from();
       h = h * 31 + k.to();
-      h = h * 31 + k.kind().ordinal();
+      h = h * 31 + CircuitDigest.kindCode(k);
       h = h * 31 + k.decomposition().baseLog();
       h = h * 31 + k.decomposition().levels();
     }
@@ -491,7 +491,10 @@ public final class FhecFiles {
       }
       switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
     }
-    return new EvaluationKeySet(in.identity, plan, bsks, switches);
+    EvaluationKeySet keys = new EvaluationKeySet(in.identity, plan, bsks, switches);
+    // For computing, 32-bit keyswitches keep only their rounded key (derived here: files hold
+    // the 64-bit key, of which it is a public function).
+    return computing ? keys.forComputing() : keys;
   }
 
   private static Payload ciphertextsPayload(
@@ -603,7 +606,7 @@ public final class FhecFiles {
     for (KeyswitchSpec k : plan.keyswitches()) {
       out.i(k.from());
       out.i(k.to());
-      out.i(k.kind().ordinal());
+      out.i(CircuitDigest.kindCode(k));
       out.i(k.decomposition().baseLog());
       out.i(k.decomposition().levels());
     }
@@ -1311,11 +1314,18 @@ public final class FhecFiles {
       for (int k = 0; k < switches; k++) {
         int from = i();
         int to = i();
-        int kind = i();
+        int code = i();
+        int kind = code & ~CircuitDigest.BITS32_FLAG;
         if (kind < 0 || kind >= kinds.length) {
-          throw malformed("keyswitch kind " + kind);
+          throw malformed("keyswitch kind " + code);
         }
-        specs.add(new KeyswitchSpec(from, to, kinds[kind], new Decomposition(i(), i())));
+        specs.add(
+            new KeyswitchSpec(
+                from,
+                to,
+                kinds[kind],
+                new Decomposition(i(), i()),
+                (code & CircuitDigest.BITS32_FLAG) != 0));
       }
       return new ParameterPlan(parts, specs);
     }
