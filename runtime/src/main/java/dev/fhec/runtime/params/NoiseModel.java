@@ -105,25 +105,6 @@ public final class NoiseModel {
   }
 
   /**
-   * The part of {@link #keyswitch32} that is linear in the input dimension, per input coefficient
-   * (the optimizer's fronts scale it by k·N): keyswitch32 = n_in·this + {@link #ROUNDING_TO_32}.
-   */
-  public static double keyswitch32PerInput(
-      int outputDimension, int baseLog, int levels, double kskVariance) {
-    return keyswitch(1, baseLog, levels, roundedKeyswitchKeyVariance(outputDimension, kskVariance));
-  }
-
-  /**
-   * What a 32-bit keyswitch into a small key adds besides its linear part ({@link
-   * #keyswitch32PerInput}): the body's rounding to 2^32, then the modulus switch from 2^32 to 2N
-   * ({@link #modulusSwitch32}). Above the 64-bit modulus switch alone, so it also bounds a plan's
-   * 64-bit keyswitches.
-   */
-  public static double keyswitch32RoundingAndModulusSwitch(int lweDimension, int polynomialSize) {
-    return ROUNDING_TO_32 + modulusSwitch32(lweDimension, polynomialSize);
-  }
-
-  /**
    * The modulus switch from 2^32 to 2N that follows a 32-bit keyswitch: {@link #modulusSwitch} with
    * q = 2^32, (1/12 + n/24)/(2N)² + (n/48 − 1/12)/2^64. Larger than the 64-bit one for n ≥ 5, so it
    * also bounds a plan's 64-bit keyswitches.
