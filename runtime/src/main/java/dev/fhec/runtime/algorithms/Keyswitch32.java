@@ -52,6 +52,17 @@ public final class Keyswitch32 implements LweKeyswitch {
     }
   }
 
+  /**
+   * System property that, set to {@code off}, runs the keyswitches a plan marks 32-bit on 64 bits
+   * (and keeps their 64-bit keys): for side-by-side benchmarks of the two widths on one circuit.
+   */
+  public static final String PROPERTY = "fhec.ks32";
+
+  /** Whether keyswitches marked 32-bit run on 32 bits ({@value #PROPERTY} is not {@code off}). */
+  public static boolean enabled() {
+    return !"off".equals(System.getProperty(PROPERTY, "").strip());
+  }
+
   private final int inputDimension;
   private final int outputDimension;
   private final Key key;

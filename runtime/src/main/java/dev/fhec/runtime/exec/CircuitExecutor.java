@@ -649,7 +649,7 @@ public final class CircuitExecutor {
     return keyswitchers.computeIfAbsent(
         slot(circuit, spec),
         s -> {
-          if (circuit.plan().keyswitches().get(spec).bits32()) {
+          if (circuit.plan().keyswitches().get(spec).bits32() && Keyswitch32.enabled()) {
             Keyswitch32.Key key = keys.roundedKeyswitchKey(spec);
             return () -> new Keyswitch32(key);
           }

@@ -256,7 +256,10 @@ public record EvaluationKeySet(
   public EvaluationKeySet forComputing() {
     boolean narrow = false;
     for (int i = 0; i < keyswitchKeys.size(); i++) {
-      narrow |= plan.keyswitches().get(i).bits32() && keyswitchKeys.get(i).hasKey();
+      narrow |=
+          plan.keyswitches().get(i).bits32()
+              && keyswitchKeys.get(i).hasKey()
+              && Keyswitch32.enabled();
     }
     if (!narrow && bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
       return this;
@@ -265,7 +268,7 @@ public record EvaluationKeySet(
     for (int i = 0; i < keyswitchKeys.size(); i++) {
       SwitchKey k = keyswitchKeys.get(i);
       switches.add(
-          plan.keyswitches().get(i).bits32() && k.hasKey()
+          plan.keyswitches().get(i).bits32() && k.hasKey() && Keyswitch32.enabled()
               ? new SwitchKey(null, k.maskSeed(), k.roundedKey())
               : k);
     }
