@@ -1,5 +1,6 @@
 package dev.fhec.runtime.io;
 
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.CircuitDigest;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
@@ -456,6 +457,7 @@ public final class FhecFiles {
     }
     List<KeyswitchKey> ksks = new ArrayList<>();
     List<Seed> kskSeeds = new ArrayList<>();
+    List<Keyswitch32.Key> rounded = new ArrayList<>();
     for (KeyswitchSpec s : plan.keyswitches()) {
       int nIn = EvaluationKeySet.inputDimension(plan, s);
       int nOut = EvaluationKeySet.outputDimension(plan, s);
@@ -469,7 +471,18 @@ public final class FhecFiles {
       } else {
         in.longs(ksk, 0, ksk.length);
       }
-      ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
+      KeyswitchKey key = new KeyswitchKey(nIn, nOut, s.decomposition(), ksk);
+      if (computing && s.bits32() && Keyswitch32.enabled()) {
+        // Round it now and let the 64-bit form go: the load's peak holds one 64-bit KSK, not all.
+        if (seeded) {
+          KeyGenerator.expandKeyswitchMasks(key, seed);
+        }
+        ksks.add(null);
+        rounded.add(Keyswitch32.round(key));
+      } else {
+        ksks.add(key);
+        rounded.add(null);
+      }
       kskSeeds.add(seed);
     }
     in.end();
@@ -486,15 +499,18 @@ public final class FhecFiles {
     }
     List<EvaluationKeySet.SwitchKey> switches = new ArrayList<>();
     for (int i = 0; i < ksks.size(); i++) {
+      if (ksks.get(i) == null) {
+        switches.add(new EvaluationKeySet.SwitchKey(null, kskSeeds.get(i), rounded.get(i)));
+        continue;
+      }
       if (seeded) {
         KeyGenerator.expandKeyswitchMasks(ksks.get(i), kskSeeds.get(i));
       }
       switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
     }
-    EvaluationKeySet keys = new EvaluationKeySet(in.identity, plan, bsks, switches);
-    // For computing, 32-bit keyswitches keep only their rounded key (derived here: files hold
-    // the 64-bit key, of which it is a public function).
-    return computing ? keys.forComputing() : keys;
+    // For computing, 32-bit keyswitches keep only their rounded key (derived above: files hold the
+    // 64-bit key, of which it is a public function).
+    return new EvaluationKeySet(in.identity, plan, bsks, switches);
   }
 
   private static Payload ciphertextsPayload(
