@@ -51,8 +51,9 @@ public record KeyswitchSpec(
   }
 
   /**
-   * The keyswitch the compiler emits: on 32 bits wherever the decomposition allows (half the key
-   * bytes per keyswitch; the optimizer's noise model counts the 32-bit terms for exactly these).
+   * On 32 bits wherever the decomposition allows (half the key bytes per keyswitch). For plans
+   * built by hand (tests, library use); the compiler marks a keyswitch 32-bit only where the
+   * optimizer found that its noise ({@link NoiseModel#keyswitch32}) keeps every bound.
    */
   public static KeyswitchSpec preferred(int from, int to, Kind kind, Decomposition decomposition) {
     return new KeyswitchSpec(

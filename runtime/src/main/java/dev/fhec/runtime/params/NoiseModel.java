@@ -208,9 +208,9 @@ public final class NoiseModel {
   }
 
   /**
-   * The variances of {@code params} as a compiled circuit runs it: its keyswitch on 32 bits where
-   * the decomposition allows ({@code KeyswitchSpec.preferred}; {@link #keyswitch32} and {@link
-   * #modulusSwitch32}), as {@link #breakdown} otherwise.
+   * The variances of {@code params} with its keyswitch on 32 bits ({@link #keyswitch32} and {@link
+   * #modulusSwitch32}) where the decomposition allows, as {@link #breakdown} otherwise: what a
+   * circuit whose plan marks the keyswitch 32-bit runs.
    */
   public static Breakdown breakdownAsCompiled(ParameterSet params) {
     Breakdown b = breakdown(params);
