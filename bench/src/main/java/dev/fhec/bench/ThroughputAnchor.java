@@ -2,7 +2,10 @@ package dev.fhec.bench;
 
 import dev.fhec.runtime.algorithms.BatchBootstrap;
 import dev.fhec.runtime.algorithms.Encoding;
+import dev.fhec.runtime.algorithms.Keyswitch;
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.algorithms.LweEncryption;
+import dev.fhec.runtime.algorithms.LweKeyswitch;
 import dev.fhec.runtime.entities.LweCiphertext;
 import dev.fhec.runtime.random.Csprng;
 import dev.fhec.runtime.random.Seed;
@@ -10,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
 
 /**
  * Throughput counterpart of the tfhe-rs harness's {@code --mode throughput}: {@code count} KS+PBS
@@ -20,7 +24,9 @@ import java.util.concurrent.ForkJoinPool;
  * order, for an in-process A/B. Every output of each size's first round is decrypted and the wrong
  * ones counted ({@code failures}: sets like Concrete's v0 table have a per-lookup error probability
  * near 2^−14, so a batch of thousands may see one); more than 1 % fails the run. Prints one JSON
- * line per batch size with its median round.
+ * line per batch size with its median round. A size followed by {@code /32} (e.g. {@code
+ * auto,auto/32}) keyswitches on 32 bits ({@link Keyswitch32} on the rounded key, as a circuit whose
+ * plan marks the keyswitch 32-bit runs it): the A/B of the two widths on the same keys and inputs.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.fhec.bench.ThroughputAnchor SET width count threads
  * rounds [batches]}.
@@ -40,12 +46,24 @@ public final class ThroughputAnchor {
     String[] sizes = (args.length > 5 ? args[5] : "auto").split(",");
     PbsFixture f = new PbsFixture(args[0], width);
     BatchBootstrap[] batches = new BatchBootstrap[sizes.length];
+    boolean[] bits32 = new boolean[sizes.length];
+    Keyswitch32.Key rounded = null;
     for (int s = 0; s < sizes.length; s++) {
+      String size = sizes[s];
+      bits32[s] = size.endsWith("/32");
+      size = bits32[s] ? size.substring(0, size.length() - 3) : size;
+      Supplier<LweKeyswitch> ks;
+      if (bits32[s]) {
+        rounded = rounded != null ? rounded : Keyswitch32.round(f.keys.keyswitchKey());
+        Keyswitch32.Key key = rounded;
+        ks = () -> new Keyswitch32(key);
+      } else {
+        ks = () -> new Keyswitch(f.keys.keyswitchKey());
+      }
       batches[s] =
-          sizes[s].equals("auto")
-              ? new BatchBootstrap(f.keys.keyswitchKey(), f.keys.bootstrapKey())
-              : new BatchBootstrap(
-                  f.keys.keyswitchKey(), f.keys.bootstrapKey(), Integer.parseInt(sizes[s]));
+          size.equals("auto")
+              ? new BatchBootstrap(ks, f.keys.bootstrapKey())
+              : new BatchBootstrap(ks, f.keys.bootstrapKey(), Integer.parseInt(size));
     }
     int p = 1 << width;
     Csprng mask = Csprng.of(Seed.random(), 0);
@@ -95,8 +113,8 @@ public final class ThroughputAnchor {
         }
       }
       long bsk = 8L * f.keys.bootstrapKey().data().length;
-      long ksk = 8L * f.keys.keyswitchKey().data().length;
       for (int s = 0; s < sizes.length; s++) {
+        long ksk = (bits32[s] ? 4L : 8L) * f.keys.keyswitchKey().data().length;
         Arrays.sort(wall[s]);
         Arrays.sort(cpu[s]);
         double w = wall[s][rounds / 2];
@@ -104,12 +122,14 @@ public final class ThroughputAnchor {
             String.format(
                 Locale.ROOT,
                 "{\"impl\":\"fhec\",\"mode\":\"throughput\",\"set\":\"%s\",\"count\":%d,"
-                    + "\"threads\":%d,\"batch\":%d,\"rounds\":%d,\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+                    + "\"threads\":%d,\"batch\":%d,\"ks_bits\":%d,\"rounds\":%d,\"wall_s\":%.3f,"
+                    + "\"cpu_s\":%.3f,"
                     + "\"pbs_per_s\":%.2f,\"bsk_bytes\":%d,\"ksk_bytes\":%d,\"failures\":%d}",
                 f.params.name(),
                 count,
                 threads,
                 batches[s].batchSize(),
+                bits32[s] ? 32 : 64,
                 rounds,
                 w,
                 cpu[s][rounds / 2],

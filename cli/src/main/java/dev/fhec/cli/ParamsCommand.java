@@ -127,6 +127,7 @@ public final class ParamsCommand implements Callable<Integer> {
     m.put("pbs_level", s.pbs().levels());
     m.put("ks_base_log", s.ks().baseLog());
     m.put("ks_level", s.ks().levels());
+    m.put("ks_bits", r.keyswitch32() ? 32 : 64);
     m.put("lwe_noise_std", s.lweNoiseStd());
     m.put("glwe_noise_std", s.glweNoiseStd());
     m.put("p_error", r.maxPError());
@@ -150,7 +151,12 @@ public final class ParamsCommand implements Callable<Integer> {
         s.k(),
         s.bigN(),
         s.bigLweDimension());
-    out.printf(Locale.ROOT, "  bootstrap %s, keyswitch %s%n", s.pbs(), s.ks());
+    out.printf(
+        Locale.ROOT,
+        "  bootstrap %s, keyswitch %s on %d bits%n",
+        s.pbs(),
+        s.ks(),
+        r.keyswitch32() ? 32 : 64);
     out.printf(
         Locale.ROOT,
         "  σ lwe = 2^%.2f, σ glwe = 2^%.2f (128-bit curve)%n",

@@ -45,10 +45,12 @@ class ParamsCommandTest {
     assertEquals(complexity, j.get("complexity").asDouble(), 0.5);
     double lwe = j.get("lwe_noise_std").asDouble();
     double glwe = j.get("glwe_noise_std").asDouble();
+    // The keyswitch runs on 32 bits (2^4 x 3 = 12 bits fit; its extra noise keeps the target).
+    assertEquals(32, j.get("ks_bits").asInt());
     double v =
         NoiseModel.blindRotation(801, 2, 1024, 23, 1, glwe * glwe)
-            + NoiseModel.keyswitch(2048, 4, 3, lwe * lwe)
-            + NoiseModel.modulusSwitch(801, 1024);
+            + NoiseModel.keyswitch32(2048, 801, 4, 3, lwe * lwe)
+            + NoiseModel.modulusSwitch32(801, 1024);
     double p = NoiseModel.errorProbability(4, v);
     assertEquals(p, j.get("p_error").asDouble(), 1e-9 * p);
     assertTrue(p <= 6.3342e-5);

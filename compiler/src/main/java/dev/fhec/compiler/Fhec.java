@@ -235,7 +235,7 @@ public final class Fhec {
       }
     }
     return new Choice(
-        PlanApplication.apply(lowered, o.parameters()),
+        PlanApplication.apply(lowered, o.parameters(), o.keyswitch32()),
         Optional.of(o),
         Optional.empty(),
         o.complexity(),
@@ -339,7 +339,8 @@ public final class Fhec {
               k.from(),
               k.to(),
               k.toBigKey() ? KeyswitchSpec.Kind.BIG_TO_BIG : KeyswitchSpec.Kind.BIG_TO_SMALL,
-              k.decomposition()));
+              k.decomposition(),
+              k.bits32()));
     }
     return PlanApplication.apply(
         lowered, sets, pp.valuePartition(), pp.bootstrapPartition(), specs);

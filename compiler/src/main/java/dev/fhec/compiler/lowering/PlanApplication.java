@@ -41,11 +41,19 @@ public final class PlanApplication {
 
   /** The lowered circuit under one parameter set: every value and lookup in its partition. */
   public static Applied apply(LoweredCircuit lowered, ParameterSet parameters) {
+    return apply(lowered, parameters, false);
+  }
+
+  /**
+   * As {@link #apply(LoweredCircuit, ParameterSet)}, its keyswitch on 32 bits if {@code bits32}.
+   */
+  public static Applied apply(LoweredCircuit lowered, ParameterSet parameters, boolean bits32) {
+    KeyswitchSpec own = ParameterPlan.single(parameters).keyswitches().get(0);
     return apply(
         lowered,
         List.of(parameters),
         new int[lowered.values().size()],
-        ParameterPlan.single(parameters).keyswitches());
+        List.of(bits32 ? new KeyswitchSpec(0, 0, own.kind(), own.decomposition(), true) : own));
   }
 
   /**

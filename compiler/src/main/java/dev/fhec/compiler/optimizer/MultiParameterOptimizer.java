@@ -1102,6 +1102,87 @@ public final class MultiParameterOptimizer {
     return lo;
   }
 
+  /**
+   * Puts each keyswitch of solution {@code s} on 32 bits (transitions, then conversions) when its
+   * decomposition allows and every lookup group and output it feeds stays within its bound with the
+   * 32-bit variances ({@link NoiseModel#keyswitch32}, and {@link NoiseModel#modulusSwitch32} after
+   * a transition); updates {@code gv} and {@code ov} to the variances then predicted. After the
+   * search, which priced every keyswitch on 64 bits: Concrete's cost model does not see the width
+   * (the 32-bit keyswitch reads half the key bytes, about 2× faster), so the parameters are those
+   * the search chose; only the noise and the speed change.
+   */
+  private void keyswitch32(
+      Solution s, int[] kn, boolean[] ks32, boolean[] conv32, double[] gv, double[] ov) {
+    Problem pr = s.problem;
+    Config c = s.config;
+    int m = pr.m;
+    for (int t = 0; t < pr.transitions.length; t++) {
+      int from = pr.transitions[t][0];
+      int to = pr.transitions[t][1];
+      Front f = fronts.keyswitch(c.n[to]);
+      int i = s.ksChoice[t];
+      if (!NoiseModel.fitsKeyswitch32(f.baseLog()[i], f.levels()[i])) {
+        continue;
+      }
+      int bigN = 1 << c.logN[to];
+      double delta =
+          NoiseModel.keyswitch32(
+                  kn[from],
+                  c.n[to],
+                  f.baseLog()[i],
+                  f.levels()[i],
+                  NoiseModel.secureVariance(c.n[to]))
+              - kn[from] * f.variance()[i]
+              + NoiseModel.modulusSwitch32(c.n[to], bigN)
+              - NoiseModel.modulusSwitch(c.n[to], bigN);
+      boolean fits = true;
+      for (int g = 0; g < gv.length && fits; g++) {
+        fits = pr.transitionOf[g] != t || gv[g] + delta <= pr.safe[g];
+      }
+      if (fits) {
+        ks32[t] = true;
+        for (int g = 0; g < gv.length; g++) {
+          if (pr.transitionOf[g] == t) {
+            gv[g] += delta;
+          }
+        }
+      }
+    }
+    for (int a = 0; a < m; a++) {
+      for (int b = 0; b < m; b++) {
+        int i = s.convChoice[a * m + b];
+        if (i < 0) {
+          continue;
+        }
+        Front f = DecompositionFronts.keyswitchInto(kn[b]);
+        if (!NoiseModel.fitsKeyswitch32(f.baseLog()[i], f.levels()[i])) {
+          continue;
+        }
+        double delta =
+            NoiseModel.keyswitch32(
+                    kn[a], kn[b], f.baseLog()[i], f.levels()[i], NoiseModel.secureVariance(kn[b]))
+                - kn[a] * f.variance()[i];
+        int atom = 2 * m + a * m + b;
+        boolean fits = true;
+        for (int g = 0; g < gv.length && fits; g++) {
+          fits = gv[g] + pr.weights[g][atom] * delta <= pr.safe[g];
+        }
+        for (int o = 0; o < ov.length && fits; o++) {
+          fits = ov[o] + pr.part.outputs().get(o).weights()[atom] * delta <= pr.outSafe[o];
+        }
+        if (fits) {
+          conv32[a * m + b] = true;
+          for (int g = 0; g < gv.length; g++) {
+            gv[g] += pr.weights[g][atom] * delta;
+          }
+          for (int o = 0; o < ov.length; o++) {
+            ov[o] += pr.part.outputs().get(o).weights()[atom] * delta;
+          }
+        }
+      }
+    }
+  }
+
   private PartitionedParameters describe(
       NoiseDag dag, Solution s, ErrorTarget target, String log, KeyBudget.Outcome budget) {
     Problem pr = s.problem;
@@ -1124,6 +1205,17 @@ public final class MultiParameterOptimizer {
     for (int p = 0; p < m; p++) {
       kn[p] = c.k[p] << c.logN[p];
     }
+    // Which keyswitches run on 32 bits, and the variances they then give.
+    boolean[] ks32 = new boolean[pr.transitions.length];
+    boolean[] conv32 = new boolean[m * m];
+    double[] gv = s.groupVariance.clone();
+    double[] ov = s.outputVariance.clone();
+    if (s.mono == null) {
+      keyswitch32(s, kn, ks32, conv32, gv, ov);
+    } else {
+      Arrays.fill(ks32, s.mono.keyswitch32());
+    }
+    boolean[] own32 = new boolean[m];
     for (int t = 0; t < pr.transitions.length; t++) {
       int from = pr.transitions[t][0];
       int to = pr.transitions[t][1];
@@ -1134,6 +1226,7 @@ public final class MultiParameterOptimizer {
       }
       if (from == to || own[to] == null) {
         own[to] = dec;
+        own32[to] = ks32[t];
       }
       long each = CostModel.keyswitch(kn[from], c.n[to], dec.levels());
       partCost[to] += pr.transitionCount[t] * (double) each;
@@ -1147,7 +1240,8 @@ public final class MultiParameterOptimizer {
                 pr.transitionCount[t],
                 each,
                 KeySizes.keyswitchKey(kn[from], dec.levels(), c.n[to]),
-                KeySizes.keyswitchKeySeeded(kn[from], dec.levels())));
+                KeySizes.keyswitchKeySeeded(kn[from], dec.levels()),
+                ks32[t]));
       }
     }
     long[][] conversions = pr.part.conversions();
@@ -1168,19 +1262,20 @@ public final class MultiParameterOptimizer {
                 conversions[a][b],
                 CostModel.keyswitch(kn[a], kn[b], dec.levels()),
                 KeySizes.keyswitchKey(kn[a], dec.levels(), kn[b]),
-                KeySizes.keyswitchKeySeeded(kn[a], dec.levels())));
+                KeySizes.keyswitchKeySeeded(kn[a], dec.levels()),
+                conv32[a * m + b]));
       }
     }
     double[] pErr = new double[pr.src.length + pr.outSafe.length];
     long[] counts = new long[pErr.length];
     double[] partPErr = new double[m];
     for (int g = 0; g < pr.src.length; g++) {
-      pErr[g] = NoiseModel.errorProbability(pr.precision[g], s.groupVariance[g]);
+      pErr[g] = NoiseModel.errorProbability(pr.precision[g], gv[g]);
       counts[g] = pr.count[g];
       partPErr[pr.dst[g]] = Math.max(partPErr[pr.dst[g]], pErr[g]);
     }
     for (int o = 0; o < pr.outSafe.length; o++) {
-      double v = s.outputVariance[o];
+      double v = ov[o];
       pErr[pr.src.length + o] =
           v > 0 ? NoiseModel.errorProbability(pr.part.outputs().get(o).precision(), v) : 0;
       counts[pr.src.length + o] = pr.part.outputs().get(o).count();
@@ -1238,7 +1333,8 @@ public final class MultiParameterOptimizer {
                 countOf(pr, p, p),
                 CostModel.keyswitch(kn[p], c.n[p], own[p].levels()),
                 KeySizes.keyswitchKey(kn[p], own[p].levels(), c.n[p]),
-                KeySizes.keyswitchKeySeeded(kn[p], own[p].levels())));
+                KeySizes.keyswitchKeySeeded(kn[p], own[p].levels()),
+                own32[p]));
       }
     }
     ksList.sort(

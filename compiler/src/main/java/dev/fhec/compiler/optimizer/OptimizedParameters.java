@@ -19,6 +19,8 @@ import java.util.List;
  * @param why a human-readable account: binding constraint, margin, noise shares, runner-up
  * @param searchNanos wall time of the search (not part of the choice)
  * @param outputs the predicted error probability of each output constraint
+ * @param keyswitch32 whether the keyswitch runs on 32 bits ({@code KeyswitchSpec.bits32}): the
+ *     predictions above then use {@code NoiseModel.keyswitch32} and {@code modulusSwitch32}
  */
 public record OptimizedParameters(
     ParameterSet parameters,
@@ -33,7 +35,8 @@ public record OptimizedParameters(
     double runnerUpComplexity,
     String why,
     long searchNanos,
-    List<OutputPrediction> outputs) {
+    List<OutputPrediction> outputs,
+    boolean keyswitch32) {
 
   public OptimizedParameters {
     groups = List.copyOf(groups);

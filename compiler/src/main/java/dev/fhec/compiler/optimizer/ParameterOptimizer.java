@@ -100,7 +100,7 @@ public final class ParameterOptimizer {
       throw diagnose(profile, target);
     }
     perPair.sort(Candidate::compareTo);
-    Candidate best = perPair.get(0);
+    Candidate best = keyswitch32(perPair.get(0), constraint);
     Candidate runnerUp = perPair.size() > 1 ? perPair.get(1) : null;
     return describe(best, runnerUp, profile, target, constraint, System.nanoTime() - start);
   }
@@ -167,7 +167,8 @@ public final class ParameterOptimizer {
                   vms,
                   vfresh,
                   cost,
-                  constraint.globalPError(vfresh, vbr, vks, vms));
+                  constraint.globalPError(vfresh, vbr, vks, vms),
+                  false);
           if (best == null || c.compareTo(best) < 0) {
             best = c;
             threshold = Math.min(best.cost, bound);
@@ -180,6 +181,46 @@ public final class ParameterOptimizer {
       }
     }
     return best;
+  }
+
+  /**
+   * {@code best} with its keyswitch on 32 bits ({@link NoiseModel#keyswitch32} and {@link
+   * NoiseModel#modulusSwitch32} in place of the 64-bit variances) when its decomposition allows and
+   * every constraint still holds; else {@code best}. After the search, which priced the 64-bit
+   * keyswitch: Concrete's cost model does not see the width (the 32-bit one reads half the key
+   * bytes, about 2× faster), so the choice never changes the parameters, only the noise and speed.
+   */
+  private static Candidate keyswitch32(Candidate best, Constraint constraint) {
+    if (!NoiseModel.fitsKeyswitch32(best.ksBase, best.ksLevels)) {
+      return best;
+    }
+    double vks =
+        NoiseModel.keyswitch32(
+            best.k * best.bigN,
+            best.n,
+            best.ksBase,
+            best.ksLevels,
+            NoiseModel.secureVariance(best.n));
+    double vms = NoiseModel.modulusSwitch32(best.n, best.bigN);
+    if (vks > constraint.keyswitchBudget(best.vbr, vms)
+        || !constraint.holds(best.vfresh, best.vbr, vks, vms)) {
+      return best;
+    }
+    return new Candidate(
+        best.k,
+        best.bigN,
+        best.n,
+        best.brBase,
+        best.brLevels,
+        best.ksBase,
+        best.ksLevels,
+        best.vbr,
+        vks,
+        vms,
+        best.vfresh,
+        best.cost,
+        constraint.globalPError(best.vfresh, best.vbr, vks, vms),
+        true);
   }
 
   /** Index of the first front entry with variance ≤ limit (fronts decrease), or size. */
@@ -211,7 +252,8 @@ public final class ParameterOptimizer {
       double vms,
       double vfresh,
       double cost,
-      double globalPError)
+      double globalPError,
+      boolean keyswitch32)
       implements Comparable<Candidate> {
     @Override
     public int compareTo(Candidate o) {
@@ -221,15 +263,16 @@ public final class ParameterOptimizer {
 
     String shape() {
       return String.format(
-          Locale.ROOT,
-          "k=%d, N=2^%d, n=%d, BR 2^%dx%d, KS 2^%dx%d",
-          k,
-          Integer.numberOfTrailingZeros(bigN),
-          n,
-          brBase,
-          brLevels,
-          ksBase,
-          ksLevels);
+              Locale.ROOT,
+              "k=%d, N=2^%d, n=%d, BR 2^%dx%d, KS 2^%dx%d",
+              k,
+              Integer.numberOfTrailingZeros(bigN),
+              n,
+              brBase,
+              brLevels,
+              ksBase,
+              ksLevels)
+          + (keyswitch32 ? " on 32 bits" : "");
     }
   }
 
@@ -455,7 +498,8 @@ public final class ParameterOptimizer {
           runnerUp == null ? Double.NaN : runnerUp.cost,
           why.toString(),
           nanos,
-          outputs);
+          outputs,
+          best.keyswitch32);
     }
     LookupGroup b = profile.groups().get(binding);
     double bv = predictions.get(binding).variance();
@@ -522,7 +566,8 @@ public final class ParameterOptimizer {
         runnerUp == null ? Double.NaN : runnerUp.cost,
         why.toString(),
         nanos,
-        outputs);
+        outputs,
+        best.keyswitch32);
   }
 
   private static void appendOutputs(

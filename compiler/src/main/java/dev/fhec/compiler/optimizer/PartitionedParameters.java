@@ -128,6 +128,8 @@ public record PartitionedParameters(
    * @param complexity Concrete cost of one
    * @param keyBytes KSK size in memory ({@link dev.fhec.compiler.report.KeySizes})
    * @param keySeededBytes seeded KSK (one body per row)
+   * @param bits32 whether it runs on 32 bits ({@code KeyswitchSpec.bits32}; the predicted errors
+   *     count {@code NoiseModel.keyswitch32}); {@code keyBytes} is the 64-bit key's either way
    */
   public record KeyswitchChoice(
       int from,
@@ -137,7 +139,8 @@ public record PartitionedParameters(
       long count,
       long complexity,
       long keyBytes,
-      long keySeededBytes) {}
+      long keySeededBytes,
+      boolean bits32) {}
 
   /** Total evaluation-key bytes (all BSKs and KSKs), standard. */
   public long evaluationKeyBytes() {

@@ -15,9 +15,10 @@ import dev.fhec.runtime.params.ParameterSet;
  * byte each; evaluation keys seeded, i.e. a mask seed and only the bodies). In-memory formulas,
  * with 8-byte torus elements: secret keys (n + k·N)·8; bootstrapping key n·(k+1)²·ℓ_pbs·N·8 (the
  * Fourier form holds N/2 complex f64 per polynomial: the same bytes); keyswitching key
- * k·N·ℓ_ks·(n+1)·8. Concrete's docs count (k·N+1)·ℓ_ks·(n+1)·8 (compiler.md §11); our keyswitching
- * key decomposes only the k·N mask coefficients (the body is added, not decomposed), and this is
- * what our key files hold.
+ * k·N·ℓ_ks·(n+1)·8 (4 bytes an entry for a 32-bit keyswitch, whose key a server holds rounded).
+ * Concrete's docs count (k·N+1)·ℓ_ks·(n+1)·8 (compiler.md §11); our keyswitching key decomposes
+ * only the k·N mask coefficients (the body is added, not decomposed), and this is what our key
+ * files hold.
  *
  * @param secretKeys client-side secret keys in memory (small LWE key and GLWE key, 8 B a
  *     coefficient)
@@ -82,12 +83,18 @@ public record KeySizes(
     return Math.multiplyExact(in * levels, 8) + SEED_BYTES;
   }
 
-  /** Bytes in memory of the keyswitching key of {@code s}: k_from·N_from·ℓ·(n_out + 1)·8. */
+  /**
+   * Bytes in memory of the keyswitching key of {@code s} on a server: k_from·N_from·ℓ·(n_out +
+   * 1)·8, or half of it for a 32-bit keyswitch, whose rounded key (4 B an entry) is all a server
+   * keeps once loaded ({@code EvaluationKeySet.forComputing}).
+   */
   public static long keyswitchKey(ParameterPlan plan, KeyswitchSpec s) {
-    return keyswitchKey(
-        EvaluationKeySet.inputDimension(plan, s),
-        s.decomposition().levels(),
-        EvaluationKeySet.outputDimension(plan, s));
+    long bytes =
+        keyswitchKey(
+            EvaluationKeySet.inputDimension(plan, s),
+            s.decomposition().levels(),
+            EvaluationKeySet.outputDimension(plan, s));
+    return s.bits32() ? bytes / 2 : bytes;
   }
 
   /**

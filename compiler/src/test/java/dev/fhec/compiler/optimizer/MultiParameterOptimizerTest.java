@@ -216,8 +216,17 @@ class MultiParameterOptimizerTest {
       }
       assertEquals(precisions, served);
       checkMeetsTarget(c, multi);
-      NoiseCheck.Result one = NoiseCheck.check(c, NoiseCheck.of(single.parameters()));
+      NoiseCheck.Result one = NoiseCheck.check(c, NoiseCheck.of(single));
       assertTrue(one.global() <= TARGET.value() * (1 + 1e-6), "single: " + one.global());
+      // The keyswitches in front of lookups run on 32 bits: their extra noise is far below the
+      // discrete steps of the parameters on these samples. (Conversions keep 25-31 bits in one
+      // level: a 2^25 digit times the key's 2^-32 rounding would swamp them, so they stay 64-bit.)
+      assertTrue(single.keyswitch32(), s + ": single set's keyswitch on 32 bits");
+      assertTrue(
+          multi.keyswitches().stream()
+              .filter(k -> !k.toBigKey())
+              .allMatch(PartitionedParameters.KeyswitchChoice::bits32),
+          s + ": every lookup keyswitch runs on 32 bits: " + multi.keyswitches());
     }
   }
 

@@ -27,6 +27,11 @@ final class NoiseCheck {
     int bootstrapPartition(int value);
 
     Decomposition keyswitch(int from, int to, boolean toBigKey);
+
+    /** Whether that keyswitch runs on 32 bits (key rounded to 2^32, output modulo 2^32). */
+    default boolean bits32(int from, int to, boolean toBigKey) {
+      return false;
+    }
   }
 
   static Plan of(PartitionedParameters r) {
@@ -53,6 +58,43 @@ final class NoiseCheck {
           return k != null ? k.decomposition() : r.partitions().get(to).parameters().ks();
         }
         return r.keyswitch(from, to, toBigKey).decomposition();
+      }
+
+      @Override
+      public boolean bits32(int from, int to, boolean toBigKey) {
+        PartitionedParameters.KeyswitchChoice k = r.keyswitch(from, to, toBigKey);
+        return k != null && k.bits32();
+      }
+    };
+  }
+
+  /** A single set, its keyswitch on 32 bits as the optimizer chose. */
+  static Plan of(OptimizedParameters o) {
+    Plan single = of(o.parameters());
+    return new Plan() {
+      @Override
+      public ParameterSet partition(int p) {
+        return single.partition(p);
+      }
+
+      @Override
+      public int valuePartition(int value) {
+        return 0;
+      }
+
+      @Override
+      public int bootstrapPartition(int value) {
+        return 0;
+      }
+
+      @Override
+      public Decomposition keyswitch(int from, int to, boolean toBigKey) {
+        return single.keyswitch(from, to, toBigKey);
+      }
+
+      @Override
+      public boolean bits32(int from, int to, boolean toBigKey) {
+        return o.keyswitch32();
       }
     };
   }
@@ -98,6 +140,31 @@ final class NoiseCheck {
     return (1.0 / 12 + n / 24.0) / (twoN * twoN) + (-1.0 / 12 + n / 48.0) / Q2;
   }
 
+  /**
+   * A keyswitch into dimension {@code n} at the width the plan says. On 32 bits (bench/RESULTS.md
+   * "32-bit keyswitch (KS32)"): each key entry rounded to 2^32 adds (2^−64 − 2^−128)/12 to its body
+   * and to each of its n mask entries, which meet the binary key's E[s²] = 1/2; the output's body
+   * is rounded once more.
+   */
+  static double keyswitch(
+      Plan plan, int from, int to, boolean toBigKey, int inputDimension, int n, double kskVar) {
+    Decomposition d = plan.keyswitch(from, to, toBigKey);
+    if (!plan.bits32(from, to, toBigKey)) {
+      return keyswitch(inputDimension, d, kskVar);
+    }
+    double rounding = (Math.pow(2, -64) - Math.pow(2, -128)) / 12;
+    return keyswitch(inputDimension, d, kskVar + (1 + n / 2.0) * rounding) + rounding;
+  }
+
+  /** The modulus switch to 2N after a keyswitch of either width: from q = 2^64 or 2^32. */
+  static double modulusSwitch(Plan plan, int from, int to, int n, int bigN) {
+    if (!plan.bits32(from, to, false)) {
+      return modulusSwitch(n, bigN);
+    }
+    double twoN = 2.0 * bigN;
+    return (1.0 / 12 + n / 24.0) / (twoN * twoN) + (-1.0 / 12 + n / 48.0) * Math.pow(2, -64);
+  }
+
   static double blindRotation(ParameterSet p) {
     int k = p.k();
     double bigN = p.bigN();
@@ -141,8 +208,8 @@ final class NoiseCheck {
               double v =
                   var[t.a()]
                       + keyswitch(
-                          s.bigLweDimension(), plan.keyswitch(src, dst, false), sq(d.lweNoiseStd()))
-                      + modulusSwitch(d.n(), d.bigN());
+                          plan, src, dst, false, s.bigLweDimension(), d.n(), sq(d.lweNoiseStd()))
+                      + modulusSwitch(plan, src, dst, d.n(), d.bigN());
               p[i] = pError(c.tables().get(t.tables()[0]).inputWidth(), v);
               count[i] = c.value(out).size();
               double o = blindRotation(d);
@@ -156,8 +223,8 @@ final class NoiseCheck {
               double v =
                   var[t.a()]
                       + keyswitch(
-                          s.bigLweDimension(), plan.keyswitch(src, dst, false), sq(d.lweNoiseStd()))
-                      + modulusSwitch(d.n(), d.bigN());
+                          plan, src, dst, false, s.bigLweDimension(), d.n(), sq(d.lweNoiseStd()))
+                      + modulusSwitch(plan, src, dst, d.n(), d.bigN());
               // The F functions share a box of 2^(w + log2 F): precision w + log2 F (CLOT21).
               p[i] = pError(c.tables().get(t.tables()[0]).inputWidth() + t.extraBits(), v);
               count[i] = c.value(t.a()).size();
@@ -209,8 +276,12 @@ final class NoiseCheck {
   private static double conversion(Plan plan, int from, int to) {
     ParameterSet t = plan.partition(to);
     return keyswitch(
+        plan,
+        from,
+        to,
+        true,
         plan.partition(from).bigLweDimension(),
-        plan.keyswitch(from, to, true),
+        t.bigLweDimension(),
         sq(t.glweNoiseStd()));
   }
 

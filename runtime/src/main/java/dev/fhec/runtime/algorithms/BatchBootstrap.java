@@ -10,6 +10,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -17,7 +18,8 @@ import java.util.stream.IntStream;
  * ciphertexts, chunks run in parallel (common ForkJoinPool), each worker thread with its own {@link
  * ProgrammableBootstrap} (FFT and buffers) sharing the read-only keys, and each chunk is one
  * batched keyswitch and one batched blind rotation (tfhe.md §7.5): every key row read from memory
- * serves the whole chunk. Results are bit-identical to one bootstrap after another.
+ * serves the whole chunk. Results are bit-identical to one bootstrap after another. The keyswitch
+ * is 64- or 32-bit ({@link Keyswitch32}) as the plan says; the blind rotation reads either.
  */
 public final class BatchBootstrap {
   /** System property overriding the batch size (1 = one bootstrap at a time). */
@@ -35,12 +37,27 @@ public final class BatchBootstrap {
 
   /** With an explicit batch size (≥ 1; 1 bootstraps one ciphertext at a time). */
   public BatchBootstrap(KeyswitchKey ksk, FourierBootstrapKey bsk, int batchSize) {
+    this(() -> new Keyswitch(ksk), bsk, batchSize);
+  }
+
+  /**
+   * With keyswitch workers of either width from {@code keyswitch} (one per thread: {@code () -> new
+   * Keyswitch32(roundedKey)} for a 32-bit keyswitch), the batch size of {@link #batchSize}.
+   */
+  public BatchBootstrap(Supplier<LweKeyswitch> keyswitch, FourierBootstrapKey bsk) {
+    this(keyswitch, bsk, batchSize(bsk));
+  }
+
+  /** With keyswitch workers from {@code keyswitch} and an explicit batch size (≥ 1). */
+  public BatchBootstrap(Supplier<LweKeyswitch> keyswitch, FourierBootstrapKey bsk, int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size " + batchSize + " < 1");
     }
     this.workers =
         ThreadLocal.withInitial(
-            () -> new ProgrammableBootstrap(ksk, bsk, FftProvider.create(bsk.polynomialSize())));
+            () ->
+                new ProgrammableBootstrap(
+                    keyswitch.get(), bsk, FftProvider.create(bsk.polynomialSize())));
     this.batchSize = batchSize;
   }
 

@@ -11,7 +11,7 @@ import dev.fhec.runtime.entities.KeyswitchKey;
  * key row (n+1 longs) is read once for the whole batch instead of once per ciphertext. Integer
  * arithmetic modulo 2^64 makes the result bit-identical to {@link #apply} in any order.
  */
-public final class Keyswitch {
+public final class Keyswitch implements LweKeyswitch {
   private final KeyswitchKey key;
   private final Decomposer decomposer;
   private final long[] digits;
@@ -27,10 +27,21 @@ public final class Keyswitch {
     return key;
   }
 
+  @Override
+  public int inputDimension() {
+    return key.inputDimension();
+  }
+
+  @Override
+  public int outputDimension() {
+    return key.outputDimension();
+  }
+
   /**
    * Keyswitches {@code in[inOff .. inOff + kN]} (mask and body under the big key) into {@code
    * out[outOff .. outOff + n]}.
    */
+  @Override
   public void apply(long[] in, int inOff, long[] out, int outOff) {
     int nIn = key.inputDimension();
     int n = key.outputDimension();
@@ -54,6 +65,7 @@ public final class Keyswitch {
    * {@link #apply} of {@code ins[j]} (offset 0) into {@code outs[j]} (offset 0) for j < {@code
    * count}, input coefficient by input coefficient so every key row serves the whole batch.
    */
+  @Override
   public void applyBatch(long[][] ins, long[][] outs, int count) {
     int nIn = key.inputDimension();
     int n = key.outputDimension();

@@ -1,6 +1,7 @@
 package dev.fhec.runtime.algorithms;
 
 import dev.fhec.runtime.entities.KeyswitchKey;
+import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.NoiseModel;
 
 /**
@@ -11,9 +12,8 @@ import dev.fhec.runtime.params.NoiseModel;
  * the modulus switch to 2N, which only needs its top log2(2N) bits anyway ({@link #widen} gives the
  * 64-bit form the blind rotation takes, with the same switched values).
  *
- * <p>Built, measured and tested, but used by nothing: its noise ({@link #variance}) differs from
- * {@link NoiseModel#keyswitch}, and no circuit may use it before the parameter optimizer accounts
- * for that (issue 11).
+ * <p>Used for every keyswitch a plan marks 32-bit ({@code KeyswitchSpec.bits32}); its noise is
+ * {@link NoiseModel#keyswitch32}, which the parameter optimizer counts for exactly those.
  *
  * <p>The key is the 64-bit key rounded entrywise to the nearest multiple of 2^32 ({@link #of}), so
  * no new key material exists: row (i, j) of the 64-bit key encrypts s_i·2^(64 − b(j+1)) and, since
@@ -21,28 +21,73 @@ import dev.fhec.runtime.params.NoiseModel;
  * Σ_k δ_k·s'_k (δ the rounding errors). Digits are those of the 64-bit keyswitch (input rounded to
  * its top bℓ bits), so the only other new error is the body's rounding to 2^32.
  */
-public final class Keyswitch32 {
-  private final int inputDimension;
-  private final int outputDimension;
-  private final KeyswitchKey source;
-  private final Decomposer decomposer;
-  private final int[] key;
-  private final long[] digits;
-  private long[] batchDigits = new long[0];
+public final class Keyswitch32 implements LweKeyswitch {
+  /**
+   * The rounded key, shared read-only by every thread's {@link Keyswitch32}: rows of n+1 {@code
+   * int}s at the 64-bit key's offsets. Holds no reference to the 64-bit key, which a key set that
+   * only keyswitches on 32 bits may then drop.
+   */
+  public record Key(
+      int inputDimension, int outputDimension, Decomposition decomposition, int[] data) {
+    public Key {
+      long expected = (long) inputDimension * decomposition.levels() * (outputDimension + 1);
+      if (data.length != expected) {
+        throw new IllegalArgumentException(
+            "32-bit keyswitching key needs " + expected + " ints, got " + data.length);
+      }
+      if (!NoiseModel.fitsKeyswitch32(decomposition.baseLog(), decomposition.levels())) {
+        throw new IllegalArgumentException(
+            "a 32-bit keyswitch needs base log × levels ≤ 32, got " + decomposition);
+      }
+    }
 
-  private Keyswitch32(KeyswitchKey source, int[] key) {
-    this.source = source;
-    this.inputDimension = source.inputDimension();
-    this.outputDimension = source.outputDimension();
-    this.decomposer = new Decomposer(source.decomposition());
-    this.key = key;
-    this.digits = new long[source.decomposition().levels()];
+    /** Offset of row (input coefficient i, level j), as {@link KeyswitchKey#offset}. */
+    int offset(int i, int level) {
+      return (i * decomposition.levels() + level) * (outputDimension + 1);
+    }
+
+    /** Bytes in memory: half of the 64-bit key's. */
+    public long bytes() {
+      return 4L * data.length;
+    }
   }
 
-  /** The 32-bit key: every entry of {@code key64} rounded to the nearest multiple of 2^32. */
-  public static Keyswitch32 of(KeyswitchKey key64) {
+  /**
+   * System property that, set to {@code off}, runs the keyswitches a plan marks 32-bit on 64 bits
+   * (and keeps their 64-bit keys): for side-by-side benchmarks of the two widths on one circuit.
+   */
+  public static final String PROPERTY = "fhec.ks32";
+
+  /** Whether keyswitches marked 32-bit run on 32 bits ({@value #PROPERTY} is not {@code off}). */
+  public static boolean enabled() {
+    return !"off".equals(System.getProperty(PROPERTY, "").strip());
+  }
+
+  private final int inputDimension;
+  private final int outputDimension;
+  private final Key key;
+  private final Decomposer decomposer;
+  private final long[] digits;
+  private long[] batchDigits = new long[0];
+  private int[][] narrow = new int[0][];
+
+  /** A worker (digit and output scratch; one per thread) on a shared rounded key. */
+  public Keyswitch32(Key key) {
+    this.key = key;
+    this.inputDimension = key.inputDimension();
+    this.outputDimension = key.outputDimension();
+    this.decomposer = new Decomposer(key.decomposition());
+    this.digits = new long[key.decomposition().levels()];
+  }
+
+  /**
+   * The 32-bit key: every entry of {@code key64} rounded to the nearest multiple of 2^32. A public
+   * function of the public 64-bit key, so key files never hold it: derived where keys are loaded.
+   */
+  public static Key round(KeyswitchKey key64) {
     int bl = key64.decomposition().baseLog() * key64.decomposition().levels();
-    if (bl > 32) {
+    if (!NoiseModel.fitsKeyswitch32(
+        key64.decomposition().baseLog(), key64.decomposition().levels())) {
       throw new IllegalArgumentException(
           "a 32-bit keyswitch needs base log × levels ≤ 32, got " + bl);
     }
@@ -51,7 +96,12 @@ public final class Keyswitch32 {
     for (int i = 0; i < d.length; i++) {
       k[i] = toTorus32(d[i]);
     }
-    return new Keyswitch32(key64, k);
+    return new Key(key64.inputDimension(), key64.outputDimension(), key64.decomposition(), k);
+  }
+
+  /** A worker on {@code key64} rounded ({@link #round}). */
+  public static Keyswitch32 of(KeyswitchKey key64) {
+    return new Keyswitch32(round(key64));
   }
 
   /** round(value / 2^32) mod 2^32: a torus value on 64 bits to its nearest one on 32. */
@@ -69,13 +119,23 @@ public final class Keyswitch32 {
     }
   }
 
-  public KeyswitchKey sourceKey() {
-    return source;
+  public Key key() {
+    return key;
+  }
+
+  @Override
+  public int inputDimension() {
+    return inputDimension;
+  }
+
+  @Override
+  public int outputDimension() {
+    return outputDimension;
   }
 
   /** Key bytes one keyswitch reads: half of the 64-bit key's. */
   public long keyBytes() {
-    return 4L * key.length;
+    return key.bytes();
   }
 
   /**
@@ -94,7 +154,7 @@ public final class Keyswitch32 {
         if (d == 0) {
           continue;
         }
-        KeyRows.subtractScaled(out, outOff, key, source.offset(i, level), n + 1, d);
+        KeyRows.subtractScaled(out, outOff, key.data(), key.offset(i, level), n + 1, d);
       }
     }
   }
@@ -120,52 +180,60 @@ public final class Keyswitch32 {
         decomposer.decompose(ins[j][i], d, j, count);
       }
       for (int level = 0; level < levels; level++) {
-        int row = source.offset(i, level);
+        int row = key.offset(i, level);
         for (int j = 0; j < count; j++) {
           int digit = (int) d[level * count + j];
           if (digit == 0) {
             continue;
           }
-          KeyRows.subtractScaled(outs[j], 0, key, row, n + 1, digit);
+          KeyRows.subtractScaled(outs[j], 0, key.data(), row, n + 1, digit);
         }
       }
     }
   }
 
-  /** Variance (torus-normalized) of rounding a uniform 64-bit torus value to 32 bits. */
-  private static final double ROUNDING_TO_32 = (0x1p-64 - 0x1p-128) / 12.0;
+  /** {@link #apply}, widened ({@link #widen}) into {@code out[outOff .. outOff + n]}. */
+  @Override
+  public void apply(long[] in, int inOff, long[] out, int outOff) {
+    int[] o = scratch(1)[0];
+    apply(in, inOff, o, 0);
+    for (int i = 0; i <= outputDimension; i++) {
+      out[outOff + i] = (long) o[i] << 32;
+    }
+  }
 
-  /**
-   * Variance of one entry of the rounded key ({@link #of}) given the 64-bit key's σ²: σ² + (1 +
-   * n·E[s²])·Var(δ), with E[s²] = 1/2 for the binary small key and Var(δ) = (2^−64 − 2^−128)/12.
-   */
-  public static double roundedKeyVariance(int outputDimension, double kskVariance64) {
-    return kskVariance64 + (1.0 + 0.5 * outputDimension) * ROUNDING_TO_32;
+  /** {@link #applyBatch(long[][], int[][], int)}, widened into {@code outs[j]} (offsets 0). */
+  @Override
+  public void applyBatch(long[][] ins, long[][] outs, int count) {
+    int[][] o = scratch(count);
+    applyBatch(ins, o, count);
+    for (int j = 0; j < count; j++) {
+      widen(o[j], outs[j], outputDimension + 1);
+    }
+  }
+
+  private int[][] scratch(int count) {
+    if (narrow.length < count) {
+      int[][] grown = java.util.Arrays.copyOf(narrow, count);
+      for (int j = narrow.length; j < count; j++) {
+        grown[j] = new int[outputDimension + 1];
+      }
+      narrow = grown;
+    }
+    return narrow;
   }
 
   /**
-   * Output variance of this keyswitch (torus-normalized; derivation in the class comment and
-   * bench/RESULTS.md "#11 throughput (this session)"): Concrete's keyswitch ({@link
-   * NoiseModel#keyswitch}, input modulus 2^64, the same digits) with the rounded key's variance,
-   * plus the body's rounding (1/q_out² − 1/q_in²)/12 — the term by which tfhe-rs's keyswitch
-   * formula with distinct input and output moduli differs from its one-modulus form ({@code
-   * tfhe-rs:tfhe/src/core_crypto/commons/noise_formulas/lwe_keyswitch.rs}: −1/(12 q_in²) + 1/(12
-   * q_out²)).
+   * Output variance of this keyswitch (torus-normalized): {@link NoiseModel#keyswitch32}, where the
+   * derivation is.
    */
   public static double variance(
       int inputDimension, int outputDimension, int baseLog, int levels, double kskVariance64) {
-    return NoiseModel.keyswitch(
-            inputDimension, baseLog, levels, roundedKeyVariance(outputDimension, kskVariance64))
-        + ROUNDING_TO_32;
+    return NoiseModel.keyswitch32(inputDimension, outputDimension, baseLog, levels, kskVariance64);
   }
 
-  /**
-   * The modulus switch 2^32 → 2N that follows: Concrete's {@link NoiseModel#modulusSwitch} with q =
-   * 2^32, (1/12 + n/24)/(2N)² + (n/48 − 1/12)/2^64.
-   */
+  /** The modulus switch 2^32 → 2N that follows: {@link NoiseModel#modulusSwitch32}. */
   public static double modulusSwitchVariance(int lweDimension, int polynomialSize) {
-    double twoN = 2.0 * polynomialSize;
-    return (1.0 / 12.0 + lweDimension / 24.0) / (twoN * twoN)
-        + (lweDimension / 48.0 - 1.0 / 12.0) * 0x1p-64;
+    return NoiseModel.modulusSwitch32(lweDimension, polynomialSize);
   }
 }

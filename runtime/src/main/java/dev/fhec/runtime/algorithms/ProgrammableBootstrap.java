@@ -16,7 +16,7 @@ import dev.fhec.runtime.fft.NegacyclicFft;
  * pass over each key per batch), bit-identical to one {@link #apply} after another.
  */
 public final class ProgrammableBootstrap {
-  private final Keyswitch keyswitch;
+  private final LweKeyswitch keyswitch;
   private final BlindRotation rotation;
   private final int k;
   private final int n;
@@ -24,6 +24,11 @@ public final class ProgrammableBootstrap {
   private long[][] smallBatch = new long[0][];
 
   public ProgrammableBootstrap(KeyswitchKey ksk, FourierBootstrapKey bsk, NegacyclicFft fft) {
+    this(new Keyswitch(ksk), bsk, fft);
+  }
+
+  /** With a keyswitch worker of either width ({@link Keyswitch32} for a 32-bit keyswitch). */
+  public ProgrammableBootstrap(LweKeyswitch ksk, FourierBootstrapKey bsk, NegacyclicFft fft) {
     if (ksk.outputDimension() != bsk.lweDimension()
         || ksk.inputDimension() != bsk.glweDimension() * bsk.polynomialSize()) {
       throw new IllegalArgumentException(
@@ -36,7 +41,7 @@ public final class ProgrammableBootstrap {
               + ", k·N="
               + bsk.glweDimension() * bsk.polynomialSize());
     }
-    this.keyswitch = new Keyswitch(ksk);
+    this.keyswitch = ksk;
     this.rotation = new BlindRotation(bsk, fft);
     this.k = bsk.glweDimension();
     this.n = bsk.polynomialSize();

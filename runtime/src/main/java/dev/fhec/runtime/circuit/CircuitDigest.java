@@ -26,6 +26,18 @@ public final class CircuitDigest {
     }
   }
 
+  /**
+   * A keyswitch's kind and width in one code: the kind's ordinal, plus {@value #BITS32_FLAG} for a
+   * 32-bit keyswitch, so circuits of 64-bit keyswitches keep the digests (and key files the plans)
+   * they were written with, and a reader that predates the flag refuses it as an unknown kind.
+   */
+  public static int kindCode(KeyswitchSpec k) {
+    return k.kind().ordinal() + (k.bits32() ? BITS32_FLAG : 0);
+  }
+
+  /** The flag of a 32-bit keyswitch in {@link #kindCode}. */
+  public static final int BITS32_FLAG = 0x100;
+
   public static byte[] of(Circuit c) {
     CircuitDigest d = new CircuitDigest();
     d.i(c.formatVersion());
@@ -45,7 +57,7 @@ public final class CircuitDigest {
     for (KeyswitchSpec k : c.plan().keyswitches()) {
       d.i(k.from());
       d.i(k.to());
-      d.i(k.kind().ordinal());
+      d.i(kindCode(k));
       d.dec(k.decomposition());
     }
     d.i(c.values().size());

@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * circuit "sq" format 2
  * partition 0 "P" n=781 k=1 N=2048 pbs=23x1 ks=3x5 lwe_std=... glwe_std=...
  * keyswitch 0 -&gt; 0 small 3x5        (big_to_small; "big" for a conversion)
+ * keyswitch 0 -&gt; 1 small 4x5 32bit  (a 32-bit keyswitch; absent: 64-bit)
  * constant c0 [3] 1 -1 2
  * table t0 0 1 4 9
  * value %0 enc i3 [3] @0           (u for unsigned, clear for clear values, @partition)
@@ -51,7 +52,7 @@ public final class CircuitText {
     for (KeyswitchSpec k : c.plan().keyswitches()) {
       b.append("keyswitch ").append(k.from()).append(" -> ").append(k.to());
       b.append(k.kind() == KeyswitchSpec.Kind.BIG_TO_SMALL ? " small " : " big ");
-      b.append(dec(k.decomposition())).append('\n');
+      b.append(dec(k.decomposition())).append(k.bits32() ? " 32bit\n" : "\n");
     }
     for (int i = 0; i < c.constants().size(); i++) {
       ClearTensor t = c.constants().get(i);
@@ -188,9 +189,16 @@ public final class CircuitText {
                   case "big" -> KeyswitchSpec.Kind.BIG_TO_BIG;
                   default -> throw new IllegalArgumentException("keyswitch kind " + w[4]);
                 };
+            if (w.length > 7 || (w.length == 7 && !w[6].equals("32bit"))) {
+              throw new IllegalArgumentException("keyswitch width " + w[6] + " (expected 32bit)");
+            }
             specs.add(
                 new KeyswitchSpec(
-                    Integer.parseInt(w[1]), Integer.parseInt(w[3]), kind, decomposition(w[5])));
+                    Integer.parseInt(w[1]),
+                    Integer.parseInt(w[3]),
+                    kind,
+                    decomposition(w[5]),
+                    w.length == 7));
           }
           case "constant" -> {
             long[] data = new long[w.length - 3];

@@ -1,6 +1,7 @@
 package dev.fhec.runtime.circuit;
 
 import dev.fhec.runtime.params.Decomposition;
+import dev.fhec.runtime.params.NoiseModel;
 import java.util.Objects;
 
 /**
@@ -13,8 +14,12 @@ import java.util.Objects;
  * @param to partition whose small (or big) key the output lives under
  * @param kind which key of {@code to} the output lives under
  * @param decomposition gadget decomposition of the key
+ * @param bits32 whether the keyswitch runs on 32 bits (key rounded to 2^32, output modulo 2^32,
+ *     then widened; {@link NoiseModel#keyswitch32}); false in every circuit written before it
+ *     existed, whose text and digest do not change
  */
-public record KeyswitchSpec(int from, int to, Kind kind, Decomposition decomposition) {
+public record KeyswitchSpec(
+    int from, int to, Kind kind, Decomposition decomposition, boolean bits32) {
   /** Which key of the destination partition a keyswitch ends under. */
   public enum Kind {
     BIG_TO_SMALL,
@@ -31,6 +36,37 @@ public record KeyswitchSpec(int from, int to, Kind kind, Decomposition decomposi
       throw new IllegalArgumentException(
           "a conversion keyswitch needs two partitions, got " + from);
     }
+    if (bits32 && !NoiseModel.fitsKeyswitch32(decomposition.baseLog(), decomposition.levels())) {
+      throw new IllegalArgumentException(
+          "a 32-bit keyswitch needs base log × levels ≤ "
+              + NoiseModel.KEYSWITCH32_MAX_BITS
+              + ", got "
+              + decomposition);
+    }
+  }
+
+  /** A 64-bit keyswitch. */
+  public KeyswitchSpec(int from, int to, Kind kind, Decomposition decomposition) {
+    this(from, to, kind, decomposition, false);
+  }
+
+  /**
+   * On 32 bits wherever the decomposition allows (half the key bytes per keyswitch). For plans
+   * built by hand (tests, library use); the compiler marks a keyswitch 32-bit only where the
+   * optimizer found that its noise ({@link NoiseModel#keyswitch32}) keeps every bound.
+   */
+  public static KeyswitchSpec preferred(int from, int to, Kind kind, Decomposition decomposition) {
+    return new KeyswitchSpec(
+        from,
+        to,
+        kind,
+        decomposition,
+        NoiseModel.fitsKeyswitch32(decomposition.baseLog(), decomposition.levels()));
+  }
+
+  /** This keyswitch on 32 bits where its decomposition allows ({@link #preferred}). */
+  public KeyswitchSpec preferred() {
+    return preferred(from, to, kind, decomposition);
   }
 
   @Override
@@ -40,6 +76,7 @@ public record KeyswitchSpec(int from, int to, Kind kind, Decomposition decomposi
         + " -> "
         + to
         + " "
-        + decomposition;
+        + decomposition
+        + (bits32 ? " (32-bit)" : "");
   }
 }

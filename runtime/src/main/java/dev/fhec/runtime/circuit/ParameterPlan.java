@@ -70,6 +70,27 @@ public record ParameterPlan(List<ParameterSet> partitions, List<KeyswitchSpec> k
     return Optional.empty();
   }
 
+  /**
+   * Whether {@code other} needs the same keys: the same partitions and keyswitches, whatever width
+   * each keyswitch runs on (a 32-bit keyswitch uses the rounding of the same 64-bit key).
+   */
+  public boolean sameKeys(ParameterPlan other) {
+    if (!partitions.equals(other.partitions) || keyswitches.size() != other.keyswitches.size()) {
+      return false;
+    }
+    for (int i = 0; i < keyswitches.size(); i++) {
+      KeyswitchSpec a = keyswitches.get(i);
+      KeyswitchSpec b = other.keyswitches.get(i);
+      if (a.from() != b.from()
+          || a.to() != b.to()
+          || a.kind() != b.kind()
+          || !a.decomposition().equals(b.decomposition())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Every partition usable (TOY sets only where allowed); returns this. */
   public ParameterPlan requireUsable() {
     partitions.forEach(ParameterSet::requireUsable);

@@ -4,7 +4,9 @@ import dev.fhec.runtime.algorithms.BatchBootstrap;
 import dev.fhec.runtime.algorithms.Encoding;
 import dev.fhec.runtime.algorithms.FftProvider;
 import dev.fhec.runtime.algorithms.Keyswitch;
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.algorithms.LutAccumulator;
+import dev.fhec.runtime.algorithms.LweKeyswitch;
 import dev.fhec.runtime.algorithms.LweOps;
 import dev.fhec.runtime.algorithms.ProgrammableBootstrap;
 import dev.fhec.runtime.circuit.Circuit;
@@ -30,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -68,14 +71,20 @@ public final class CircuitExecutor {
 
   private record LutCache(Circuit circuit, Map<LutKey, LutAccumulator> luts) {}
 
-  /** Keyswitch + bootstrap per BIG_TO_SMALL key of the plan (index into its keyswitches). */
+  /** Keyswitch + bootstrap per BIG_TO_SMALL key of the plan and width ({@link #slot}). */
   private final Map<Integer, BatchBootstrap> bootstraps = new ConcurrentHashMap<>();
 
   /** Lookups across partitions of different big dimensions, per BIG_TO_SMALL key. */
   private final Map<Integer, Crossing> crossings = new ConcurrentHashMap<>();
 
   /** Conversion keyswitches per BIG_TO_BIG key of the plan, one scratch per thread. */
-  private final Map<Integer, ThreadLocal<Keyswitch>> conversions = new ConcurrentHashMap<>();
+  private final Map<Integer, ThreadLocal<LweKeyswitch>> conversions = new ConcurrentHashMap<>();
+
+  /**
+   * Keyswitch workers per key of the plan (index into its keyswitches): 64-bit on the key, or
+   * 32-bit on its rounding ({@link KeyswitchSpec#bits32()}), derived once per executor.
+   */
+  private final Map<Integer, Supplier<LweKeyswitch>> keyswitchers = new ConcurrentHashMap<>();
 
   /** An executor for single-partition circuits with classic evaluation keys. */
   public CircuitExecutor(EvaluationKeys keys) {
@@ -100,10 +109,12 @@ public final class CircuitExecutor {
 
   /**
    * Why {@code keys} cannot run {@code circuit}, or empty: keys bound to a circuit run only that
-   * circuit; unbound keys (library use) run any circuit of the same plan.
+   * circuit; unbound keys (library use) run any circuit of the same plan, each keyswitch at the
+   * width the circuit says (the 32-bit key is derived from the 64-bit one; a set loaded for
+   * computing a 32-bit keyswitch no longer holds the 64-bit key a 64-bit one needs).
    */
   public static Optional<String> mismatch(Circuit circuit, EvaluationKeySet keys) {
-    if (!keys.plan().equals(circuit.plan())) {
+    if (!keys.plan().sameKeys(circuit.plan())) {
       return Optional.of(
           "circuit "
               + circuit.name()
@@ -111,6 +122,16 @@ public final class CircuitExecutor {
               + circuit.plan().describe()
               + " but the evaluation keys are for "
               + keys.plan().describe());
+    }
+    for (int i = 0; i < circuit.plan().keyswitches().size(); i++) {
+      if (!circuit.plan().keyswitches().get(i).bits32() && !keys.keyswitchKeys().get(i).hasKey()) {
+        return Optional.of(
+            "circuit "
+                + circuit.name()
+                + " runs "
+                + circuit.plan().keyswitches().get(i)
+                + " on 64 bits but the evaluation keys hold only its 32-bit key");
+      }
     }
     byte[] none = new byte[CircuitDigest.LENGTH];
     if (!Arrays.equals(keys.identity().circuitDigest(), none) && !keys.identity().isFor(circuit)) {
@@ -236,11 +257,10 @@ public final class CircuitExecutor {
             .plan()
             .keyswitch(a.partition(), info.partition(), KeyswitchSpec.Kind.BIG_TO_BIG)
             .orElseThrow();
-    KeyswitchKey key =
-        keys.keyswitchKey(a.partition(), info.partition(), KeyswitchSpec.Kind.BIG_TO_BIG);
-    ThreadLocal<Keyswitch> ks =
-        conversions.computeIfAbsent(spec, s -> ThreadLocal.withInitial(() -> new Keyswitch(key)));
-    int dim = key.outputDimension();
+    Supplier<LweKeyswitch> worker = keyswitcher(circuit, spec);
+    ThreadLocal<LweKeyswitch> ks =
+        conversions.computeIfAbsent(slot(circuit, spec), s -> ThreadLocal.withInitial(worker));
+    int dim = circuit.plan().partition(info.partition()).bigLweDimension();
     LweCiphertext[] out = new LweCiphertext[a.size()];
     // Batches of elements, so that each row of the key (big to big: up to GBs) read from memory
     // serves the whole batch; bit-identical to one keyswitch after another.
@@ -490,11 +510,13 @@ public final class CircuitExecutor {
         LutAccumulator.interleaved(tables, in.width(), in.signed(), info.width(), n);
     int spec =
         circuit.plan().keyswitch(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL).orElseThrow();
-    KeyswitchKey ksk = keys.keyswitchKey(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    Supplier<LweKeyswitch> ksk = keyswitcher(circuit, spec);
     FourierBootstrapKey bsk = keys.bootstrapKey(p).fourier();
     LweCiphertext[][] outs;
-    if (ksk.inputDimension() == bsk.glweDimension() * bsk.polynomialSize()) {
-      BatchBootstrap batch = bootstraps.computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk));
+    if (circuit.plan().partition(in.partition()).bigLweDimension()
+        == bsk.glweDimension() * bsk.polynomialSize()) {
+      BatchBootstrap batch =
+          bootstraps.computeIfAbsent(slot(circuit, spec), s -> new BatchBootstrap(ksk, bsk));
       outs = new LweCiphertext[size][];
       int big = bsk.glweDimension() * bsk.polynomialSize();
       BatchBootstrap.forEachBatch(
@@ -518,7 +540,8 @@ public final class CircuitExecutor {
     } else {
       outs =
           crossings
-              .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
+              .computeIfAbsent(
+                  slot(circuit, spec), s -> new Crossing(ksk, bsk, ownKeyswitch(circuit, p, bsk)))
               .applyMany(a.elements(), lut, f);
     }
     if (progress != null) {
@@ -603,17 +626,44 @@ public final class CircuitExecutor {
                 return LutAccumulator.of(table, in.signed(), info.width(), n);
               });
     }
-    KeyswitchKey ksk = keys.keyswitchKey(in.partition(), p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    Supplier<LweKeyswitch> ksk = keyswitcher(circuit, spec);
     FourierBootstrapKey bsk = keys.bootstrapKey(p).fourier();
     IntFunction<LutAccumulator> lutOf = i -> luts[luts.length == 1 ? 0 : i];
-    if (ksk.inputDimension() == bsk.glweDimension() * bsk.polynomialSize()) {
+    if (circuit.plan().partition(in.partition()).bigLweDimension()
+        == bsk.glweDimension() * bsk.polynomialSize()) {
       return bootstraps
-          .computeIfAbsent(spec, s -> new BatchBootstrap(ksk, bsk))
+          .computeIfAbsent(slot(circuit, spec), s -> new BatchBootstrap(ksk, bsk))
           .apply(slice, lutOf, tick);
     }
     return crossings
-        .computeIfAbsent(spec, s -> new Crossing(ksk, bsk, ownKeyswitchKey(p, bsk)))
+        .computeIfAbsent(
+            slot(circuit, spec), s -> new Crossing(ksk, bsk, ownKeyswitch(circuit, p, bsk)))
         .apply(slice, lutOf, tick);
+  }
+
+  /**
+   * Keyswitch workers for key {@code spec} of the circuit's plan: on 32 bits where the plan says so
+   * (the rounded key derived from the 64-bit one once, unless the key set holds it already).
+   */
+  private Supplier<LweKeyswitch> keyswitcher(Circuit circuit, int spec) {
+    return keyswitchers.computeIfAbsent(
+        slot(circuit, spec),
+        s -> {
+          if (circuit.plan().keyswitches().get(spec).bits32() && Keyswitch32.enabled()) {
+            Keyswitch32.Key key = keys.roundedKeyswitchKey(spec);
+            return () -> new Keyswitch32(key);
+          }
+          KeyswitchKey key = keys.keyswitchKeys().get(spec).key();
+          return () -> new Keyswitch(key);
+        });
+  }
+
+  /**
+   * The cache slot of key {@code spec} at the width {@code circuit} runs it (an executor may run
+   * circuits of the same keys at either width).
+   */
+  private static int slot(Circuit circuit, int spec) {
+    return 2 * spec + (circuit.plan().keyswitches().get(spec).bits32() ? 1 : 0);
   }
 
   /**
@@ -622,14 +672,17 @@ public final class CircuitExecutor {
    * {@code p} reads another partition), an all-zero stand-in of minimal size that {@link Crossing}
    * never uses.
    */
-  private KeyswitchKey ownKeyswitchKey(int p, FourierBootstrapKey bsk) {
-    if (keys.plan().keyswitch(p, p, KeyswitchSpec.Kind.BIG_TO_SMALL).isPresent()) {
-      return keys.keyswitchKey(p, p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+  private Supplier<LweKeyswitch> ownKeyswitch(Circuit circuit, int p, FourierBootstrapKey bsk) {
+    Optional<Integer> own = circuit.plan().keyswitch(p, p, KeyswitchSpec.Kind.BIG_TO_SMALL);
+    if (own.isPresent()) {
+      return keyswitcher(circuit, own.get());
     }
     int big = bsk.glweDimension() * bsk.polynomialSize();
     int small = bsk.lweDimension();
-    return new KeyswitchKey(
-        big, small, new Decomposition(1, 1), new long[Math.multiplyExact(big, small + 1)]);
+    KeyswitchKey standIn =
+        new KeyswitchKey(
+            big, small, new Decomposition(1, 1), new long[Math.multiplyExact(big, small + 1)]);
+    return () -> new Keyswitch(standIn);
   }
 
   /**
@@ -639,18 +692,20 @@ public final class CircuitExecutor {
    * dimension). Parallel over elements, one worker per thread.
    */
   private static final class Crossing {
-    private final ThreadLocal<Keyswitch> keyswitch;
+    private final ThreadLocal<LweKeyswitch> keyswitch;
     private final ThreadLocal<ProgrammableBootstrap> bootstrap;
     private final int smallLength;
     private final int bigOut;
     private final int batchSize;
 
-    Crossing(KeyswitchKey ksk, FourierBootstrapKey bsk, KeyswitchKey own) {
-      this.keyswitch = ThreadLocal.withInitial(() -> new Keyswitch(ksk));
+    Crossing(Supplier<LweKeyswitch> ksk, FourierBootstrapKey bsk, Supplier<LweKeyswitch> own) {
+      this.keyswitch = ThreadLocal.withInitial(ksk);
       this.bootstrap =
           ThreadLocal.withInitial(
-              () -> new ProgrammableBootstrap(own, bsk, FftProvider.create(bsk.polynomialSize())));
-      this.smallLength = ksk.outputDimension() + 1;
+              () ->
+                  new ProgrammableBootstrap(
+                      own.get(), bsk, FftProvider.create(bsk.polynomialSize())));
+      this.smallLength = bsk.lweDimension() + 1;
       this.bigOut = bsk.glweDimension() * bsk.polynomialSize();
       this.batchSize = BatchBootstrap.batchSize(bsk);
     }

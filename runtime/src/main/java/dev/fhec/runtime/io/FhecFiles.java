@@ -1,5 +1,6 @@
 package dev.fhec.runtime.io;
 
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.CircuitDigest;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
@@ -235,7 +236,7 @@ public final class FhecFiles {
     for (KeyswitchSpec k : plan.keyswitches()) {
       h = h * 31 + k.from();
       h = h * 31 + k.to();
-      h = h * 31 + k.kind().ordinal();
+      h = h * 31 + CircuitDigest.kindCode(k);
       h = h * 31 + k.decomposition().baseLog();
       h = h * 31 + k.decomposition().levels();
     }
@@ -456,6 +457,7 @@ public final class FhecFiles {
     }
     List<KeyswitchKey> ksks = new ArrayList<>();
     List<Seed> kskSeeds = new ArrayList<>();
+    List<Keyswitch32.Key> rounded = new ArrayList<>();
     for (KeyswitchSpec s : plan.keyswitches()) {
       int nIn = EvaluationKeySet.inputDimension(plan, s);
       int nOut = EvaluationKeySet.outputDimension(plan, s);
@@ -469,7 +471,18 @@ public final class FhecFiles {
       } else {
         in.longs(ksk, 0, ksk.length);
       }
-      ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
+      KeyswitchKey key = new KeyswitchKey(nIn, nOut, s.decomposition(), ksk);
+      if (computing && s.bits32() && Keyswitch32.enabled()) {
+        // Round it now and let the 64-bit form go: the load's peak holds one 64-bit KSK, not all.
+        if (seeded) {
+          KeyGenerator.expandKeyswitchMasks(key, seed);
+        }
+        ksks.add(null);
+        rounded.add(Keyswitch32.round(key));
+      } else {
+        ksks.add(key);
+        rounded.add(null);
+      }
       kskSeeds.add(seed);
     }
     in.end();
@@ -486,11 +499,17 @@ public final class FhecFiles {
     }
     List<EvaluationKeySet.SwitchKey> switches = new ArrayList<>();
     for (int i = 0; i < ksks.size(); i++) {
+      if (ksks.get(i) == null) {
+        switches.add(new EvaluationKeySet.SwitchKey(null, kskSeeds.get(i), rounded.get(i)));
+        continue;
+      }
       if (seeded) {
         KeyGenerator.expandKeyswitchMasks(ksks.get(i), kskSeeds.get(i));
       }
       switches.add(new EvaluationKeySet.SwitchKey(ksks.get(i), kskSeeds.get(i)));
     }
+    // For computing, 32-bit keyswitches keep only their rounded key (derived above: files hold the
+    // 64-bit key, of which it is a public function).
     return new EvaluationKeySet(in.identity, plan, bsks, switches);
   }
 
@@ -603,7 +622,7 @@ public final class FhecFiles {
     for (KeyswitchSpec k : plan.keyswitches()) {
       out.i(k.from());
       out.i(k.to());
-      out.i(k.kind().ordinal());
+      out.i(CircuitDigest.kindCode(k));
       out.i(k.decomposition().baseLog());
       out.i(k.decomposition().levels());
     }
@@ -1311,11 +1330,18 @@ public final class FhecFiles {
       for (int k = 0; k < switches; k++) {
         int from = i();
         int to = i();
-        int kind = i();
+        int code = i();
+        int kind = code & ~CircuitDigest.BITS32_FLAG;
         if (kind < 0 || kind >= kinds.length) {
-          throw malformed("keyswitch kind " + kind);
+          throw malformed("keyswitch kind " + code);
         }
-        specs.add(new KeyswitchSpec(from, to, kinds[kind], new Decomposition(i(), i())));
+        specs.add(
+            new KeyswitchSpec(
+                from,
+                to,
+                kinds[kind],
+                new Decomposition(i(), i()),
+                (code & CircuitDigest.BITS32_FLAG) != 0));
       }
       return new ParameterPlan(parts, specs);
     }

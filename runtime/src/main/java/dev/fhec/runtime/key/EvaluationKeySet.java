@@ -1,9 +1,11 @@
 package dev.fhec.runtime.key;
 
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.entities.FourierBootstrapKey;
 import dev.fhec.runtime.entities.KeyswitchKey;
+import dev.fhec.runtime.params.Decomposition;
 import dev.fhec.runtime.params.ParameterSet;
 import dev.fhec.runtime.random.Seed;
 import java.util.List;
@@ -78,12 +80,74 @@ public record EvaluationKeySet(
   }
 
   /**
-   * The keyswitching key of one {@link KeyswitchSpec}.
+   * The keyswitching key of one {@link KeyswitchSpec}: the 64-bit key, which files hold, and for a
+   * 32-bit keyswitch its rounding ({@link Keyswitch32#round}), which runs use.
    *
-   * @param key the key (not copied)
+   * @param key the key (not copied), or null once dropped for computing (a 32-bit keyswitch's)
    * @param maskSeed seed of the masks, or null when they are not seeded
+   * @param rounded the 32-bit key, or null where not derived (yet)
    */
-  public record SwitchKey(KeyswitchKey key, Seed maskSeed) {
+  public record SwitchKey(KeyswitchKey key, Seed maskSeed, Keyswitch32.Key rounded) {
+    public SwitchKey {
+      if (key == null && rounded == null) {
+        throw new IllegalArgumentException("a keyswitching key needs its 64- or 32-bit form");
+      }
+      if (key != null
+          && rounded != null
+          && (key.inputDimension() != rounded.inputDimension()
+              || key.outputDimension() != rounded.outputDimension()
+              || !key.decomposition().equals(rounded.decomposition()))) {
+        throw new IllegalArgumentException("the 32-bit key is not the 64-bit key's rounding");
+      }
+    }
+
+    /** The 64-bit key only (as keygen and files give it). */
+    public SwitchKey(KeyswitchKey key, Seed maskSeed) {
+      this(java.util.Objects.requireNonNull(key, "key"), maskSeed, null);
+    }
+
+    /**
+     * The 64-bit key, which writing the keys and 64-bit keyswitches need.
+     *
+     * @throws IllegalStateException when it was dropped ({@link EvaluationKeySet#forComputing()})
+     */
+    @Override
+    public KeyswitchKey key() {
+      if (key == null) {
+        throw new IllegalStateException(
+            "this key set holds a 32-bit keyswitch's key in its rounded form only (loaded for"
+                + " computing); write evaluation keys from the key set keygen produced");
+      }
+      return key;
+    }
+
+    /** Whether the 64-bit key is still held. */
+    public boolean hasKey() {
+      return key != null;
+    }
+
+    /** The 32-bit key: the one held, or derived now from the 64-bit key. */
+    public Keyswitch32.Key roundedKey() {
+      return rounded != null ? rounded : Keyswitch32.round(key);
+    }
+
+    int inputDimension() {
+      return key != null ? key.inputDimension() : rounded.inputDimension();
+    }
+
+    int outputDimension() {
+      return key != null ? key.outputDimension() : rounded.outputDimension();
+    }
+
+    Decomposition decomposition() {
+      return key != null ? key.decomposition() : rounded.decomposition();
+    }
+
+    /** Bytes of the forms held. */
+    long bytes() {
+      return (key != null ? 8L * key.data().length : 0) + (rounded != null ? rounded.bytes() : 0);
+    }
+
     public Optional<Seed> seed() {
       return Optional.ofNullable(maskSeed);
     }
@@ -117,11 +181,15 @@ public record EvaluationKeySet(
     }
     for (int i = 0; i < keyswitchKeys.size(); i++) {
       KeyswitchSpec s = plan.keyswitches().get(i);
-      KeyswitchKey k = keyswitchKeys.get(i).key();
+      SwitchKey k = keyswitchKeys.get(i);
       if (k.inputDimension() != inputDimension(plan, s)
           || k.outputDimension() != outputDimension(plan, s)
           || !k.decomposition().equals(s.decomposition())) {
         throw new IllegalArgumentException("keyswitching key " + i + " does not match " + s);
+      }
+      if (!k.hasKey() && !s.bits32()) {
+        throw new IllegalArgumentException(
+            "keyswitching key " + i + " (" + s + ") needs its 64-bit form");
       }
     }
   }
@@ -173,25 +241,44 @@ public record EvaluationKeySet(
     return keyswitchKeys.get(i).key();
   }
 
+  /** The 32-bit form of keyswitching key {@code index} (the plan's): held, or derived now. */
+  public Keyswitch32.Key roundedKeyswitchKey(int index) {
+    return keyswitchKeys.get(index).roundedKey();
+  }
+
   /**
-   * The same keys without the bootstrapping keys' coefficient form: what a server or {@code fhec
-   * run} holds once the keys are parsed (runs read only the Fourier form; results are
-   * bit-identical). The dropped arrays are freed once the caller lets go of this set.
+   * The same keys as a run uses them: without the bootstrapping keys' coefficient form (runs read
+   * only the Fourier form; results are bit-identical), and each 32-bit keyswitch's key in its
+   * rounded form only (half the bytes; the 64-bit form serves only files). What a server or {@code
+   * fhec run} holds once the keys are parsed. The dropped arrays are freed once the caller lets go
+   * of this set.
    */
   public EvaluationKeySet forComputing() {
-    if (bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
+    boolean narrow = false;
+    for (int i = 0; i < keyswitchKeys.size(); i++) {
+      narrow |=
+          plan.keyswitches().get(i).bits32()
+              && keyswitchKeys.get(i).hasKey()
+              && Keyswitch32.enabled();
+    }
+    if (!narrow && bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
       return this;
     }
+    List<SwitchKey> switches = new java.util.ArrayList<>();
+    for (int i = 0; i < keyswitchKeys.size(); i++) {
+      SwitchKey k = keyswitchKeys.get(i);
+      switches.add(
+          plan.keyswitches().get(i).bits32() && k.hasKey() && Keyswitch32.enabled()
+              ? new SwitchKey(null, k.maskSeed(), k.roundedKey())
+              : k);
+    }
     return new EvaluationKeySet(
-        identity,
-        plan,
-        bootstrapKeys.stream().map(BootstrapKey::fourierOnly).toList(),
-        keyswitchKeys);
+        identity, plan, bootstrapKeys.stream().map(BootstrapKey::fourierOnly).toList(), switches);
   }
 
   /**
    * Bytes of the key arrays held in memory: the Fourier BSKs, their coefficient form where still
-   * held, and the u64 KSKs.
+   * held, and the KSKs in the forms held (u64, and u32 for 32-bit keyswitches once rounded).
    */
   public long memoryBytes() {
     long total = 0;
@@ -202,7 +289,7 @@ public record EvaluationKeySet(
       }
     }
     for (SwitchKey k : keyswitchKeys) {
-      total += 8L * k.key().data().length;
+      total += k.bytes();
     }
     return total;
   }

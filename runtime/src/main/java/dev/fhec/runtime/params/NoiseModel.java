@@ -65,6 +65,56 @@ public final class NoiseModel {
     return inputDimension * (truncation + VAR_S / (4.0 * Q2) + keyTerm);
   }
 
+  /** Largest base log × levels of a 32-bit keyswitch (its digits must fit the 2^32 output). */
+  public static final int KEYSWITCH32_MAX_BITS = 32;
+
+  /** Variance of rounding a uniform 64-bit torus value to 32 bits: (2^−64 − 2^−128)/12. */
+  public static final double ROUNDING_TO_32 = (0x1p-64 - 0x1p-128) / 12.0;
+
+  /** Whether a keyswitch of decomposition 2^baseLog × levels may run on 32 bits. */
+  public static boolean fitsKeyswitch32(int baseLog, int levels) {
+    return baseLog * levels <= KEYSWITCH32_MAX_BITS;
+  }
+
+  /**
+   * Variance of one entry of the 32-bit key (the 64-bit key rounded entrywise to 2^32) encrypting
+   * under a binary key of dimension {@code outputDimension}: σ² + (1 + n·E[s²])·Var(δ), with E[s²]
+   * = 1/2 and Var(δ) = {@link #ROUNDING_TO_32} (the body's and the n mask entries' roundings).
+   */
+  public static double roundedKeyswitchKeyVariance(int outputDimension, double kskVariance) {
+    return kskVariance + (1.0 + 0.5 * outputDimension) * ROUNDING_TO_32;
+  }
+
+  /**
+   * The 32-bit keyswitch (output and key modulo 2^32, tfhe-rs's "KS32"; derivation in
+   * bench/RESULTS.md "32-bit keyswitch (KS32)"): {@link #keyswitch} with the rounded key's variance
+   * ({@link #roundedKeyswitchKeyVariance}; same digits, as the input stays modulo 2^64) plus the
+   * body's rounding to 2^32, the term by which tfhe-rs's formula with distinct input and output
+   * moduli differs from its one-modulus form ({@code
+   * tfhe-rs:tfhe/src/core_crypto/commons/noise_formulas/lwe_keyswitch.rs}: −1/(12 q_in²) + 1/(12
+   * q_out²)).
+   */
+  public static double keyswitch32(
+      int inputDimension, int outputDimension, int baseLog, int levels, double kskVariance) {
+    return keyswitch(
+            inputDimension,
+            baseLog,
+            levels,
+            roundedKeyswitchKeyVariance(outputDimension, kskVariance))
+        + ROUNDING_TO_32;
+  }
+
+  /**
+   * The modulus switch from 2^32 to 2N that follows a 32-bit keyswitch: {@link #modulusSwitch} with
+   * q = 2^32, (1/12 + n/24)/(2N)² + (n/48 − 1/12)/2^64. Larger than the 64-bit one for n ≥ 5, so it
+   * also bounds a plan's 64-bit keyswitches.
+   */
+  public static double modulusSwitch32(int lweDimension, int polynomialSize) {
+    double twoN = 2.0 * polynomialSize;
+    return (1.0 / 12.0 + lweDimension / 24.0) / (twoN * twoN)
+        + (lweDimension / 48.0 - 1.0 / 12.0) * 0x1p-64;
+  }
+
   /**
    * Modulus switch of an n-dimensional LWE ciphertext from q to 2N: V_MS = (1/12 + n/24)/(2N)² +
    * (−1/12 + n/48)/q².
@@ -155,6 +205,28 @@ public final class NoiseModel {
             glweVar),
         keyswitch(params.bigLweDimension(), params.ks().baseLog(), params.ks().levels(), lweVar),
         modulusSwitch(params.n(), params.bigN()));
+  }
+
+  /**
+   * The variances of {@code params} with its keyswitch on 32 bits ({@link #keyswitch32} and {@link
+   * #modulusSwitch32}) where the decomposition allows, as {@link #breakdown} otherwise: what a
+   * circuit whose plan marks the keyswitch 32-bit runs.
+   */
+  public static Breakdown breakdownAsCompiled(ParameterSet params) {
+    Breakdown b = breakdown(params);
+    if (!fitsKeyswitch32(params.ks().baseLog(), params.ks().levels())) {
+      return b;
+    }
+    double lweVar = params.lweNoiseStd() * params.lweNoiseStd();
+    return new Breakdown(
+        b.blindRotation(),
+        keyswitch32(
+            params.bigLweDimension(),
+            params.n(),
+            params.ks().baseLog(),
+            params.ks().levels(),
+            lweVar),
+        modulusSwitch32(params.n(), params.bigN()));
   }
 
   /**

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The 32-bit keyswitch against its noise formula ({@link Keyswitch32#variance}), the batch against
- * the one-at-a-time path, and KS32 feeding the blind rotation on every input of a table.
+ * the one-at-a-time path, KS32 feeding the blind rotation on every input of a table (alone and
+ * through {@link BatchBootstrap}), and the failure rate of KS32 lookups against the prediction.
  */
 class Keyswitch32Test {
 
@@ -159,5 +160,116 @@ class Keyswitch32Test {
       pbs.bootstrap(small, lut, outs);
       assertEquals(table[x], LweEncryption.decrypt(big, outs[0], width), "input " + x);
     }
+  }
+
+  /**
+   * KS32 → blind rotation through {@link BatchBootstrap} (what the executor runs for a 32-bit
+   * keyswitch): batches and one at a time give the same bits, and the widened batch is the 32-bit
+   * batch shifted up.
+   */
+  @Test
+  void batchBootstrapOnThirtyTwoBitsMatchesOneAtATime() {
+    ParameterSet p = ParameterSets.TOY_N256;
+    int width = 4;
+    TestKeys.Pair keys = TestKeys.of(p);
+    Keyswitch32.Key rounded = Keyswitch32.round(keys.evaluation().keyswitchKey());
+    BatchBootstrap batched =
+        new BatchBootstrap(() -> new Keyswitch32(rounded), keys.evaluation().bootstrapKey(), 16);
+    BatchBootstrap single =
+        new BatchBootstrap(() -> new Keyswitch32(rounded), keys.evaluation().bootstrapKey(), 1);
+    long[] table = new long[1 << width];
+    for (int x = 0; x < table.length; x++) {
+      table[x] = (5L * x + 3) % table.length;
+    }
+    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, width, p.bigN());
+    LweSecretKey big = keys.client().bigLweKey();
+    Csprng mask = Csprng.of(Seed.ofLong(37), 0);
+    Csprng noise = Csprng.of(Seed.ofLong(38), 0);
+    int count = 3 * table.length;
+    LweCiphertext[] in = new LweCiphertext[count];
+    for (int i = 0; i < count; i++) {
+      in[i] =
+          LweEncryption.encrypt(
+              big, Encoding.encode(i % table.length, width), p.glweNoiseStd(), mask, noise);
+    }
+    LweCiphertext[] a = batched.apply(in, i -> lut, null);
+    LweCiphertext[] b = single.apply(in, i -> lut, null);
+    for (int i = 0; i < count; i++) {
+      assertArrayEquals(a[i].data(), b[i].data(), "element " + i);
+      assertEquals(table[i % table.length], LweEncryption.decrypt(big, a[i], width), "input " + i);
+    }
+    Keyswitch32 ks = new Keyswitch32(rounded);
+    long[][] ins = new long[count][];
+    int[][] narrow = new int[count][p.n() + 1];
+    long[][] wide = new long[count][p.n() + 1];
+    for (int i = 0; i < count; i++) {
+      ins[i] = in[i].data();
+    }
+    ks.applyBatch(ins, narrow, count);
+    ks.applyBatch(ins, wide, count);
+    long[] expected = new long[p.n() + 1];
+    for (int i = 0; i < count; i++) {
+      Keyswitch32.widen(narrow[i], expected, p.n() + 1);
+      assertArrayEquals(expected, wide[i], "widened " + i);
+    }
+  }
+
+  /**
+   * The failure rate of KS32 → PBS on TOY_NOISY (KSK noise dominates; the regime of {@code
+   * NoiseTest.observedFailureRateMatchesThePrediction}) against erfc of the 32-bit variances,
+   * {@link NoiseModel#keyswitch32} + {@link NoiseModel#modulusSwitch32}.
+   */
+  @Test
+  void observedFailureRateMatchesTheThirtyTwoBitPrediction() {
+    ParameterSet p = ParameterSets.TOY_NOISY;
+    int width = 3;
+    double fresh = p.glweNoiseStd() * p.glweNoiseStd();
+    double predicted =
+        NoiseModel.errorProbability(
+            width,
+            fresh
+                + NoiseModel.keyswitch32(
+                    p.bigLweDimension(),
+                    p.n(),
+                    p.ks().baseLog(),
+                    p.ks().levels(),
+                    p.lweNoiseStd() * p.lweNoiseStd())
+                + NoiseModel.modulusSwitch32(p.n(), p.bigN()));
+    assertTrue(predicted > 1e-2 && predicted < 1e-1, "predicted " + predicted);
+    TestKeys.Pair keys = TestKeys.of(p);
+    LweSecretKey big = keys.client().bigLweKey();
+    Keyswitch32.Key rounded = Keyswitch32.round(keys.evaluation().keyswitchKey());
+    BatchBootstrap batch =
+        new BatchBootstrap(() -> new Keyswitch32(rounded), keys.evaluation().bootstrapKey());
+    long[] table = new long[8];
+    for (int i = 0; i < 8; i++) {
+      table[i] = i + 1;
+    }
+    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, 4, p.bigN());
+    int trials = 1500;
+    Random r = new Random(39);
+    Csprng mask = Csprng.of(Seed.ofLong(40), 0);
+    Csprng noise = Csprng.of(Seed.ofLong(41), 0);
+    int[] m = new int[trials];
+    LweCiphertext[] in = new LweCiphertext[trials];
+    for (int i = 0; i < trials; i++) {
+      m[i] = r.nextInt(8);
+      in[i] =
+          LweEncryption.encrypt(big, Encoding.encode(m[i], width), p.glweNoiseStd(), mask, noise);
+    }
+    LweCiphertext[] out = batch.apply(in, i -> lut, null);
+    int failures = 0;
+    for (int i = 0; i < trials; i++) {
+      if (LweEncryption.decrypt(big, out[i], 4) != table[m[i]]) {
+        failures++;
+      }
+    }
+    double mean = trials * predicted;
+    double sd = Math.sqrt(trials * predicted * (1 - predicted));
+    System.out.printf(
+        "%s KS32: %d failures in %d lookups, predicted %.1f ± %.1f (p = %.4f)%n",
+        p.name(), failures, trials, mean, sd, predicted);
+    // 4.5 standard deviations of the binomial count, as NoiseTest.
+    assertEquals(mean, failures, 4.5 * sd, "failures");
   }
 }

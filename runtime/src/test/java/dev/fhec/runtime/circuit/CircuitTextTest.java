@@ -110,4 +110,57 @@ class CircuitTextTest {
             () -> CircuitText.parse("circuit \"x\" format 2\n%0 = frobnicate %1\n"));
     assertTrue(e.getMessage().startsWith("line 2: unknown instruction frobnicate"), e.getMessage());
   }
+
+  /**
+   * The digest of a circuit of 64-bit keyswitches is the one the runtime computed before 32-bit
+   * keyswitches existed (pinned from that build), so keys and files bound to older circuits still
+   * match; marking a keyswitch 32-bit changes the digest and the text, and both round-trip.
+   */
+  @Test
+  void thirtyTwoBitKeyswitchesChangeTextAndDigestButOlderCircuitsKeepTheirs() {
+    Circuit c = CircuitText.parse(TEXT);
+    assertEquals(
+        "86df6ee58bd27c08eae423aecc5407ace07be1b3b9fba20e91145c9a23504ab0",
+        java.util.HexFormat.of().formatHex(c.digest()));
+    assertTrue(c.plan().keyswitches().stream().noneMatch(KeyswitchSpec::bits32));
+    ParameterPlan narrow =
+        new ParameterPlan(
+            c.plan().partitions(),
+            c.plan().keyswitches().stream().map(KeyswitchSpec::preferred).toList());
+    assertTrue(narrow.keyswitches().stream().allMatch(KeyswitchSpec::bits32));
+    Circuit n = c.withPlan(narrow);
+    String printed = CircuitText.print(n);
+    assertTrue(printed.contains("keyswitch 0 -> 0 small 4x4 32bit\n"), printed);
+    Circuit again = CircuitText.parse(printed);
+    assertEquals(narrow, again.plan());
+    assertArrayEquals(n.digest(), again.digest());
+    assertTrue(!java.util.Arrays.equals(c.digest(), n.digest()), "the width is in the digest");
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> CircuitText.parse(TEXT.replace("small 4x4\n", "small 4x4 16bit\n")));
+    assertTrue(e.getMessage().contains("16bit"), e.getMessage());
+  }
+
+  @Test
+  void aThirtyTwoBitKeyswitchNeedsAtMostThirtyTwoDecompositionBits() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new KeyswitchSpec(
+                    0,
+                    0,
+                    KeyswitchSpec.Kind.BIG_TO_SMALL,
+                    new dev.fhec.runtime.params.Decomposition(11, 3),
+                    true));
+    assertTrue(e.getMessage().contains("≤ 32"), e.getMessage());
+    assertTrue(
+        !KeyswitchSpec.preferred(
+                0,
+                0,
+                KeyswitchSpec.Kind.BIG_TO_SMALL,
+                new dev.fhec.runtime.params.Decomposition(11, 3))
+            .bits32());
+  }
 }

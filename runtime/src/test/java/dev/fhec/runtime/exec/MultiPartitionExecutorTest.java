@@ -12,6 +12,8 @@ import dev.fhec.runtime.circuit.KeyswitchSpec.Kind;
 import dev.fhec.runtime.circuit.LookupTable;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.circuit.ValueInfo;
+import dev.fhec.runtime.io.FhecFiles;
+import dev.fhec.runtime.key.EvaluationKeySet;
 import dev.fhec.runtime.key.KeyGenerator;
 import dev.fhec.runtime.key.KeySetIdentity;
 import dev.fhec.runtime.params.Decomposition;
@@ -125,6 +127,55 @@ class MultiPartitionExecutorTest {
     assertArrayEquals(flipped, sim.outputs().get(1));
     assertEquals(8, c.pbsCount(0));
     assertEquals(8, c.pbsCount(1));
+  }
+
+  /**
+   * The same circuit with every keyswitch on 32 bits (two crossing lookups and a conversion), keys
+   * written to a file and read back for computing, which keeps only the rounded keyswitching keys:
+   * decrypted = simulated = the integer math, on every input.
+   */
+  @Test
+  void thirtyTwoBitKeyswitchesGiveTheSameResultsFromHalfTheKeyswitchingKeyMemory() {
+    ParameterPlan plan =
+        new ParameterPlan(
+            PLAN.partitions(), PLAN.keyswitches().stream().map(KeyswitchSpec::preferred).toList());
+    assertTrue(plan.keyswitches().stream().allMatch(KeyswitchSpec::bits32));
+    Circuit c = circuit(plan);
+    KeyGenerator.KeySet keys = KeyGenerator.generate(plan, KeySetIdentity.fresh(c), null);
+    byte[] file = FhecFiles.evaluationKeysBytes(keys.evaluation(), true);
+    EvaluationKeySet computing =
+        FhecFiles.evaluationKeysFromBytesForComputing(file, "keys", FhecFiles.Expect.circuit(c));
+    assertEquals(plan, computing.plan());
+    long ksk64 = 0;
+    long ksk32 = 0;
+    for (int i = 0; i < plan.keyswitches().size(); i++) {
+      EvaluationKeySet.SwitchKey k = computing.keyswitchKeys().get(i);
+      assertTrue(!k.hasKey(), "the 64-bit form is dropped");
+      assertThrows(IllegalStateException.class, k::key);
+      ksk64 += 8L * keys.evaluation().keyswitchKeys().get(i).key().data().length;
+      ksk32 += k.rounded().bytes();
+    }
+    assertEquals(ksk64, 2 * ksk32);
+    assertEquals(
+        keys.evaluation().forComputing().memoryBytes(), computing.memoryBytes(), "same forms");
+    long[] x = {0, 1, 2, 3, 4, 5, 6, 7};
+    EncryptedTensor in = ClientTensors.encrypt(keys.client(), x, c.value(0));
+    List<EncryptedTensor> out = new CircuitExecutor(computing).run(c, List.of(in), null);
+    ClearSimulator.Result sim = ClearSimulator.run(c, List.of(x), ClearSimulator.Options.exact());
+    long[] sum = new long[8];
+    long[] flipped = new long[8];
+    for (int i = 0; i < 8; i++) {
+      sum[i] = (x[i] * 3) % 8 + x[i];
+      flipped[i] = 15 - sum[i];
+    }
+    assertArrayEquals(sum, sim.outputs().get(0));
+    assertArrayEquals(flipped, sim.outputs().get(1));
+    assertArrayEquals(sum, ClientTensors.decrypt(keys.client(), out.get(0)));
+    assertArrayEquals(flipped, ClientTensors.decrypt(keys.client(), out.get(1)));
+    // The full key set (64-bit forms held) derives the rounded keys itself: same results.
+    List<EncryptedTensor> again = new CircuitExecutor(keys.evaluation()).run(c, List.of(in), null);
+    assertArrayEquals(sum, ClientTensors.decrypt(keys.client(), again.get(0)));
+    assertArrayEquals(flipped, ClientTensors.decrypt(keys.client(), again.get(1)));
   }
 
   @Test
