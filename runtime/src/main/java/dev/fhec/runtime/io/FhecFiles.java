@@ -461,6 +461,15 @@ public final class FhecFiles {
     for (KeyswitchSpec s : plan.keyswitches()) {
       int nIn = EvaluationKeySet.inputDimension(plan, s);
       int nOut = EvaluationKeySet.outputDimension(plan, s);
+      if (computing && s.bits32() && Keyswitch32.enabled()) {
+        // Rounded as it is read, so no 64-bit form of a 32-bit keyswitch's key is ever allocated
+        // (allocating and dropping them raised the run's peak RSS above the 64-bit run's).
+        Seed seed = seeded ? new Seed(in.bytes(Seed.LENGTH)) : null;
+        ksks.add(null);
+        rounded.add(readRounded(in, nIn, nOut, s.decomposition(), seed));
+        kskSeeds.add(seed);
+        continue;
+      }
       long[] ksk = new long[Math.toIntExact((long) nIn * s.decomposition().levels() * (nOut + 1))];
       Seed seed = null;
       if (seeded) {
@@ -471,18 +480,8 @@ public final class FhecFiles {
       } else {
         in.longs(ksk, 0, ksk.length);
       }
-      KeyswitchKey key = new KeyswitchKey(nIn, nOut, s.decomposition(), ksk);
-      if (computing && s.bits32() && Keyswitch32.enabled()) {
-        // Round it now and let the 64-bit form go: the load's peak holds one 64-bit KSK, not all.
-        if (seeded) {
-          KeyGenerator.expandKeyswitchMasks(key, seed);
-        }
-        ksks.add(null);
-        rounded.add(Keyswitch32.round(key));
-      } else {
-        ksks.add(key);
-        rounded.add(null);
-      }
+      ksks.add(new KeyswitchKey(nIn, nOut, s.decomposition(), ksk));
+      rounded.add(null);
       kskSeeds.add(seed);
     }
     in.end();
@@ -511,6 +510,32 @@ public final class FhecFiles {
     // For computing, 32-bit keyswitches keep only their rounded key (derived above: files hold the
     // 64-bit key, of which it is a public function).
     return new EvaluationKeySet(in.identity, plan, bsks, switches);
+  }
+
+  /**
+   * A keyswitching key read straight into its 32-bit rounding ({@link Keyswitch32#round}): bodies
+   * as they come, masks regenerated from {@code maskSeed} (seeded files) or read row by row.
+   */
+  private static Keyswitch32.Key readRounded(
+      In in, int nIn, int nOut, Decomposition decomposition, Seed maskSeed) {
+    int width = nOut + 1;
+    int rows = nIn * decomposition.levels();
+    int[] data = new int[Math.toIntExact((long) rows * width)];
+    if (maskSeed != null) {
+      for (int row = 0; row < rows; row++) {
+        data[row * width + nOut] = Keyswitch32.toTorus32(in.l());
+      }
+      KeyGenerator.expandKeyswitchMasksRounded(data, nIn, nOut, decomposition.levels(), maskSeed);
+    } else {
+      long[] buffer = new long[width];
+      for (int row = 0; row < rows; row++) {
+        in.longs(buffer, 0, width);
+        for (int j = 0; j < width; j++) {
+          data[row * width + j] = Keyswitch32.toTorus32(buffer[j]);
+        }
+      }
+    }
+    return new Keyswitch32.Key(nIn, nOut, decomposition, data);
   }
 
   private static Payload ciphertextsPayload(

@@ -4,6 +4,7 @@ import dev.fhec.runtime.algorithms.Decomposer;
 import dev.fhec.runtime.algorithms.FftProvider;
 import dev.fhec.runtime.algorithms.GlweEncryption;
 import dev.fhec.runtime.algorithms.GlweKeyProduct;
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
 import dev.fhec.runtime.circuit.ParameterPlan;
 import dev.fhec.runtime.entities.FourierBootstrapKey;
@@ -396,6 +397,28 @@ public final class KeyGenerator {
               for (int level = 0; level < levels; level++) {
                 int row = ksk.offset(i, level);
                 mask.fillUniform(data, row, row + nOut);
+              }
+            });
+  }
+
+  /**
+   * {@link #expandKeyswitchMasks} straight into the 32-bit rounding ({@link Keyswitch32#toTorus32})
+   * of a key laid out as {@link KeyswitchKey#offset}: the same streams, no 64-bit key held.
+   */
+  public static void expandKeyswitchMasksRounded(
+      int[] data, int inputDimension, int nOut, int levels, Seed maskSeed) {
+    IntStream.range(0, inputDimension)
+        .parallel()
+        .forEach(
+            i -> {
+              Csprng mask = Csprng.of(maskSeed, i);
+              long[] row = new long[nOut];
+              for (int level = 0; level < levels; level++) {
+                mask.fillUniform(row, 0, nOut);
+                int off = (i * levels + level) * (nOut + 1);
+                for (int j = 0; j < nOut; j++) {
+                  data[off + j] = Keyswitch32.toTorus32(row[j]);
+                }
               }
             });
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fhec.runtime.algorithms.Keyswitch32;
 import dev.fhec.runtime.circuit.Circuit;
 import dev.fhec.runtime.circuit.Instruction;
 import dev.fhec.runtime.circuit.KeyswitchSpec;
@@ -154,6 +155,18 @@ class MultiPartitionExecutorTest {
       assertThrows(IllegalStateException.class, k::key);
       ksk64 += 8L * keys.evaluation().keyswitchKeys().get(i).key().data().length;
       ksk32 += k.rounded().bytes();
+    }
+    // Rounded as read (seeded masks regenerated straight into ints; plain files row by row) =
+    // the rounding of the whole 64-bit key.
+    EvaluationKeySet plain =
+        FhecFiles.evaluationKeysFromBytesForComputing(
+            FhecFiles.evaluationKeysBytes(keys.evaluation(), false),
+            "keys",
+            FhecFiles.Expect.circuit(c));
+    for (int i = 0; i < plan.keyswitches().size(); i++) {
+      int[] expected = Keyswitch32.round(keys.evaluation().keyswitchKeys().get(i).key()).data();
+      assertArrayEquals(expected, computing.keyswitchKeys().get(i).rounded().data(), "seeded");
+      assertArrayEquals(expected, plain.keyswitchKeys().get(i).rounded().data(), "plain");
     }
     assertEquals(ksk64, 2 * ksk32);
     assertEquals(
