@@ -241,35 +241,6 @@ class Keyswitch32Test {
     Keyswitch32.Key rounded = Keyswitch32.round(keys.evaluation().keyswitchKey());
     BatchBootstrap batch =
         new BatchBootstrap(() -> new Keyswitch32(rounded), keys.evaluation().bootstrapKey());
-    long[] table = new long[8];
-    for (int i = 0; i < 8; i++) {
-      table[i] = i + 1;
-    }
-    LutAccumulator lut = LutAccumulator.of(new LookupTable(table), false, 4, p.bigN());
-    int trials = 1500;
-    Random r = new Random(39);
-    Csprng mask = Csprng.of(Seed.ofLong(40), 0);
-    Csprng noise = Csprng.of(Seed.ofLong(41), 0);
-    int[] m = new int[trials];
-    LweCiphertext[] in = new LweCiphertext[trials];
-    for (int i = 0; i < trials; i++) {
-      m[i] = r.nextInt(8);
-      in[i] =
-          LweEncryption.encrypt(big, Encoding.encode(m[i], width), p.glweNoiseStd(), mask, noise);
-    }
-    LweCiphertext[] out = batch.apply(in, i -> lut, null);
-    int failures = 0;
-    for (int i = 0; i < trials; i++) {
-      if (LweEncryption.decrypt(big, out[i], 4) != table[m[i]]) {
-        failures++;
-      }
-    }
-    double mean = trials * predicted;
-    double sd = Math.sqrt(trials * predicted * (1 - predicted));
-    System.out.printf(
-        "%s KS32: %d failures in %d lookups, predicted %.1f ± %.1f (p = %.4f)%n",
-        p.name(), failures, trials, mean, sd, predicted);
-    // 4.5 standard deviations of the binomial count, as NoiseTest.
-    assertEquals(mean, failures, 4.5 * sd, "failures");
+    NoiseTest.assertFailureRate(p, width, big, batch, predicted, 39, p.name() + " KS32");
   }
 }
