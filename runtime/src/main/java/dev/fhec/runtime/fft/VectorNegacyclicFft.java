@@ -291,8 +291,13 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   private static void forwardStages(FftTables t, double[] f, int off, int first) {
     int m = t.m;
     int stages = t.radix4.length;
+    int fused = fusedStage(t, first);
     int blocked = firstBlockedStage(t, first);
     for (int s = first; s < blocked; s++) {
+      if (s == fused) {
+        radix4DifLastTwo(f, off, m, t.radix4[s], m);
+        return;
+      }
       radix4(t, f, off, s, true);
     }
     if (blocked == stages) {
@@ -300,9 +305,23 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     }
     for (int b = 0; b < m; b += BLOCK) {
       for (int s = blocked; s < stages; s++) {
+        if (s == fused) {
+          radix4DifLastTwo(f, off + b, m, t.radix4[s], BLOCK);
+          break;
+        }
         radix4Block(t, f, off + b, s, true);
       }
     }
+  }
+
+  /**
+   * The stage (q = 4) that {@link #radix4DifLastTwo} and {@link #radix4DitFirstTwo} fuse with the
+   * unit stage after it, when vectors have 4 lanes and that stage is not already fused with the
+   * twist (it comes at or after {@code from}); −1 otherwise.
+   */
+  private static int fusedStage(FftTables t, int from) {
+    int s = t.radix4.length - 2;
+    return LANES == 4 && s >= from && t.radix4Quarter[s] == 4 ? s : -1;
   }
 
   /**
@@ -373,16 +392,25 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     }
     int last = t.radix2First ? 0 : 1;
     int blocked = firstBlockedStage(t, last);
-    int s = stages - 2;
+    int fused = fusedStage(t, last);
+    // The stages left after the first pass: the unit stage, or it and the fused q = 4 stage.
+    int next = fused >= 0 ? stages - 3 : stages - 2;
+    int s = next;
     if (blocked < stages) {
       // Each block: the unit stage reading src, then the blocked stages, while it is in L1.
       for (int b = 0; b < m; b += BLOCK) {
-        radix4DitUnit(src, srcOff + b, dst, b, m, BLOCK);
-        for (int r = stages - 2; r >= blocked; r--) {
+        if (fused >= 0) {
+          radix4DitFirstTwo(src, srcOff + b, dst, b, m, t.radix4[fused], BLOCK);
+        } else {
+          radix4DitUnit(src, srcOff + b, dst, b, m, BLOCK);
+        }
+        for (int r = next; r >= blocked; r--) {
           radix4Block(t, dst, b, r, false);
         }
       }
       s = blocked - 1;
+    } else if (fused >= 0) {
+      radix4DitFirstTwo(src, srcOff, dst, 0, m, t.radix4[fused], m);
     } else {
       radix4DitUnit(src, srcOff, dst, 0, m, m);
     }
@@ -652,6 +680,194 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       DoubleVector pi = bi.rearrange(SWAP_HALVES);
       br.add(pr).blend(pr.sub(br), UPPER_HALF).intoArray(f, i);
       bi.add(pi).blend(pi.sub(bi), UPPER_HALF).intoArray(f, i + m);
+    }
+  }
+
+  /**
+   * The last two forward stages in one pass, for 4-lane vectors: on each 16-point block, the
+   * radix-4 stage with q = 4 (its quarters are one vector each, its twiddles the same four for
+   * every block) and then the unit stage on each quarter, in registers. Per element the operations
+   * and their order are those of {@link #radix4Dif} then {@link #radix4DifUnit}, so the bits are
+   * the same, with one load and store pass over the polynomial fewer.
+   */
+  static void radix4DifLastTwo(double[] f, int off, int m, double[] w, int span) {
+    DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, 0);
+    DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, 4);
+    DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 8);
+    DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 12);
+    DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 16);
+    DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 20);
+    for (int i0 = off; i0 < off + span; i0 += 16) {
+      int i1 = i0 + 4;
+      int i2 = i0 + 8;
+      int i3 = i0 + 12;
+      DoubleVector x0r = DoubleVector.fromArray(SPECIES, f, i0);
+      DoubleVector x0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+      DoubleVector x1r = DoubleVector.fromArray(SPECIES, f, i1);
+      DoubleVector x1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+      DoubleVector x2r = DoubleVector.fromArray(SPECIES, f, i2);
+      DoubleVector x2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+      DoubleVector x3r = DoubleVector.fromArray(SPECIES, f, i3);
+      DoubleVector x3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+      DoubleVector t0r = x0r.add(x2r);
+      DoubleVector t0i = x0i.add(x2i);
+      DoubleVector d0r = x0r.sub(x2r);
+      DoubleVector d0i = x0i.sub(x2i);
+      DoubleVector t1r = x1r.add(x3r);
+      DoubleVector t1i = x1i.add(x3i);
+      DoubleVector d1r = x1i.sub(x3i);
+      DoubleVector d1i = x3r.sub(x1r);
+      DoubleVector y0r = t0r.add(t1r);
+      DoubleVector y0i = t0i.add(t1i);
+      DoubleVector ar = t0r.sub(t1r);
+      DoubleVector ai = t0i.sub(t1i);
+      DoubleVector y1r = ar.mul(w2r).sub(ai.mul(w2i));
+      DoubleVector y1i = ar.mul(w2i).add(ai.mul(w2r));
+      DoubleVector br = d0r.add(d1r);
+      DoubleVector bi = d0i.add(d1i);
+      DoubleVector y2r = br.mul(w1r).sub(bi.mul(w1i));
+      DoubleVector y2i = br.mul(w1i).add(bi.mul(w1r));
+      DoubleVector cr = d0r.sub(d1r);
+      DoubleVector ci = d0i.sub(d1i);
+      DoubleVector y3r = cr.mul(w3r).sub(ci.mul(w3i));
+      DoubleVector y3i = cr.mul(w3i).add(ci.mul(w3r));
+      // unit stage on the u0 quarter
+      DoubleVector u0sr = y0r.rearrange(SWAP_HALVES);
+      DoubleVector u0si = y0i.rearrange(SWAP_HALVES);
+      DoubleVector u0ar = y0r.add(u0sr).blend(u0sr.sub(y0r), UPPER_HALF);
+      DoubleVector u0ai = y0i.add(u0si).blend(u0si.sub(y0i), UPPER_HALF);
+      DoubleVector u0br = u0ar.blend(u0ai, LAST);
+      DoubleVector u0bi = u0ai.blend(u0ar.neg(), LAST);
+      DoubleVector u0pr = u0br.rearrange(SWAP_PAIRS);
+      DoubleVector u0pi = u0bi.rearrange(SWAP_PAIRS);
+      u0br.add(u0pr).blend(u0pr.sub(u0br), ODD).intoArray(f, i0);
+      u0bi.add(u0pi).blend(u0pi.sub(u0bi), ODD).intoArray(f, i0 + m);
+      // unit stage on the u1 quarter
+      DoubleVector u1sr = y1r.rearrange(SWAP_HALVES);
+      DoubleVector u1si = y1i.rearrange(SWAP_HALVES);
+      DoubleVector u1ar = y1r.add(u1sr).blend(u1sr.sub(y1r), UPPER_HALF);
+      DoubleVector u1ai = y1i.add(u1si).blend(u1si.sub(y1i), UPPER_HALF);
+      DoubleVector u1br = u1ar.blend(u1ai, LAST);
+      DoubleVector u1bi = u1ai.blend(u1ar.neg(), LAST);
+      DoubleVector u1pr = u1br.rearrange(SWAP_PAIRS);
+      DoubleVector u1pi = u1bi.rearrange(SWAP_PAIRS);
+      u1br.add(u1pr).blend(u1pr.sub(u1br), ODD).intoArray(f, i1);
+      u1bi.add(u1pi).blend(u1pi.sub(u1bi), ODD).intoArray(f, i1 + m);
+      // unit stage on the u2 quarter
+      DoubleVector u2sr = y2r.rearrange(SWAP_HALVES);
+      DoubleVector u2si = y2i.rearrange(SWAP_HALVES);
+      DoubleVector u2ar = y2r.add(u2sr).blend(u2sr.sub(y2r), UPPER_HALF);
+      DoubleVector u2ai = y2i.add(u2si).blend(u2si.sub(y2i), UPPER_HALF);
+      DoubleVector u2br = u2ar.blend(u2ai, LAST);
+      DoubleVector u2bi = u2ai.blend(u2ar.neg(), LAST);
+      DoubleVector u2pr = u2br.rearrange(SWAP_PAIRS);
+      DoubleVector u2pi = u2bi.rearrange(SWAP_PAIRS);
+      u2br.add(u2pr).blend(u2pr.sub(u2br), ODD).intoArray(f, i2);
+      u2bi.add(u2pi).blend(u2pi.sub(u2bi), ODD).intoArray(f, i2 + m);
+      // unit stage on the u3 quarter
+      DoubleVector u3sr = y3r.rearrange(SWAP_HALVES);
+      DoubleVector u3si = y3i.rearrange(SWAP_HALVES);
+      DoubleVector u3ar = y3r.add(u3sr).blend(u3sr.sub(y3r), UPPER_HALF);
+      DoubleVector u3ai = y3i.add(u3si).blend(u3si.sub(y3i), UPPER_HALF);
+      DoubleVector u3br = u3ar.blend(u3ai, LAST);
+      DoubleVector u3bi = u3ai.blend(u3ar.neg(), LAST);
+      DoubleVector u3pr = u3br.rearrange(SWAP_PAIRS);
+      DoubleVector u3pi = u3bi.rearrange(SWAP_PAIRS);
+      u3br.add(u3pr).blend(u3pr.sub(u3br), ODD).intoArray(f, i3);
+      u3bi.add(u3pi).blend(u3pi.sub(u3bi), ODD).intoArray(f, i3 + m);
+    }
+  }
+
+  /**
+   * The first two inverse stages in one pass, for 4-lane vectors: on each 16-point block of {@code
+   * src}, the unit stage on each quarter in registers, then the radix-4 stage with q = 4 across the
+   * quarters, written to {@code f} (which may be {@code src} at the same offset). Per element the
+   * operations of {@link #radix4DitUnit} then {@link #radix4Dit}, in their order.
+   */
+  static void radix4DitFirstTwo(
+      double[] src, int srcOff, double[] f, int off, int m, double[] w, int span) {
+    DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, 0);
+    DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, 4);
+    DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 8);
+    DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 12);
+    DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 16);
+    DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 20);
+    for (int k = 0; k < span; k += 16) {
+      int i0 = off + k;
+      int i1 = i0 + 4;
+      int i2 = i0 + 8;
+      int i3 = i0 + 12;
+      int s0 = srcOff + k;
+      DoubleVector u0yr = DoubleVector.fromArray(SPECIES, src, s0);
+      DoubleVector u0yi = DoubleVector.fromArray(SPECIES, src, s0 + m);
+      DoubleVector u0sr = u0yr.rearrange(SWAP_PAIRS);
+      DoubleVector u0si = u0yi.rearrange(SWAP_PAIRS);
+      DoubleVector u0ar = u0yr.add(u0sr).blend(u0sr.sub(u0yr), ODD);
+      DoubleVector u0ai = u0yi.add(u0si).blend(u0si.sub(u0yi), ODD);
+      DoubleVector u0br = u0ar.blend(u0ai.neg(), LAST);
+      DoubleVector u0bi = u0ai.blend(u0ar, LAST);
+      DoubleVector u0pr = u0br.rearrange(SWAP_HALVES);
+      DoubleVector u0pi = u0bi.rearrange(SWAP_HALVES);
+      DoubleVector y0r = u0br.add(u0pr).blend(u0pr.sub(u0br), UPPER_HALF);
+      DoubleVector y0i = u0bi.add(u0pi).blend(u0pi.sub(u0bi), UPPER_HALF);
+      DoubleVector u1yr = DoubleVector.fromArray(SPECIES, src, s0 + 4);
+      DoubleVector u1yi = DoubleVector.fromArray(SPECIES, src, s0 + 4 + m);
+      DoubleVector u1sr = u1yr.rearrange(SWAP_PAIRS);
+      DoubleVector u1si = u1yi.rearrange(SWAP_PAIRS);
+      DoubleVector u1ar = u1yr.add(u1sr).blend(u1sr.sub(u1yr), ODD);
+      DoubleVector u1ai = u1yi.add(u1si).blend(u1si.sub(u1yi), ODD);
+      DoubleVector u1br = u1ar.blend(u1ai.neg(), LAST);
+      DoubleVector u1bi = u1ai.blend(u1ar, LAST);
+      DoubleVector u1pr = u1br.rearrange(SWAP_HALVES);
+      DoubleVector u1pi = u1bi.rearrange(SWAP_HALVES);
+      DoubleVector y1r = u1br.add(u1pr).blend(u1pr.sub(u1br), UPPER_HALF);
+      DoubleVector y1i = u1bi.add(u1pi).blend(u1pi.sub(u1bi), UPPER_HALF);
+      DoubleVector u2yr = DoubleVector.fromArray(SPECIES, src, s0 + 8);
+      DoubleVector u2yi = DoubleVector.fromArray(SPECIES, src, s0 + 8 + m);
+      DoubleVector u2sr = u2yr.rearrange(SWAP_PAIRS);
+      DoubleVector u2si = u2yi.rearrange(SWAP_PAIRS);
+      DoubleVector u2ar = u2yr.add(u2sr).blend(u2sr.sub(u2yr), ODD);
+      DoubleVector u2ai = u2yi.add(u2si).blend(u2si.sub(u2yi), ODD);
+      DoubleVector u2br = u2ar.blend(u2ai.neg(), LAST);
+      DoubleVector u2bi = u2ai.blend(u2ar, LAST);
+      DoubleVector u2pr = u2br.rearrange(SWAP_HALVES);
+      DoubleVector u2pi = u2bi.rearrange(SWAP_HALVES);
+      DoubleVector y2r = u2br.add(u2pr).blend(u2pr.sub(u2br), UPPER_HALF);
+      DoubleVector y2i = u2bi.add(u2pi).blend(u2pi.sub(u2bi), UPPER_HALF);
+      DoubleVector u3yr = DoubleVector.fromArray(SPECIES, src, s0 + 12);
+      DoubleVector u3yi = DoubleVector.fromArray(SPECIES, src, s0 + 12 + m);
+      DoubleVector u3sr = u3yr.rearrange(SWAP_PAIRS);
+      DoubleVector u3si = u3yi.rearrange(SWAP_PAIRS);
+      DoubleVector u3ar = u3yr.add(u3sr).blend(u3sr.sub(u3yr), ODD);
+      DoubleVector u3ai = u3yi.add(u3si).blend(u3si.sub(u3yi), ODD);
+      DoubleVector u3br = u3ar.blend(u3ai.neg(), LAST);
+      DoubleVector u3bi = u3ai.blend(u3ar, LAST);
+      DoubleVector u3pr = u3br.rearrange(SWAP_HALVES);
+      DoubleVector u3pi = u3bi.rearrange(SWAP_HALVES);
+      DoubleVector y3r = u3br.add(u3pr).blend(u3pr.sub(u3br), UPPER_HALF);
+      DoubleVector y3i = u3bi.add(u3pi).blend(u3pi.sub(u3bi), UPPER_HALF);
+      DoubleVector p1r = y1r.mul(w2r).add(y1i.mul(w2i));
+      DoubleVector p1i = y1i.mul(w2r).sub(y1r.mul(w2i));
+      DoubleVector p2r = y2r.mul(w1r).add(y2i.mul(w1i));
+      DoubleVector p2i = y2i.mul(w1r).sub(y2r.mul(w1i));
+      DoubleVector p3r = y3r.mul(w3r).add(y3i.mul(w3i));
+      DoubleVector p3i = y3i.mul(w3r).sub(y3r.mul(w3i));
+      DoubleVector a0r = y0r.add(p1r);
+      DoubleVector a0i = y0i.add(p1i);
+      DoubleVector a1r = y0r.sub(p1r);
+      DoubleVector a1i = y0i.sub(p1i);
+      DoubleVector gr = p2r.add(p3r);
+      DoubleVector gi = p2i.add(p3i);
+      DoubleVector hr = p3i.sub(p2i);
+      DoubleVector hi = p2r.sub(p3r);
+      a0r.add(gr).intoArray(f, i0);
+      a0i.add(gi).intoArray(f, i0 + m);
+      a0r.sub(gr).intoArray(f, i2);
+      a0i.sub(gi).intoArray(f, i2 + m);
+      a1r.add(hr).intoArray(f, i1);
+      a1i.add(hi).intoArray(f, i1 + m);
+      a1r.sub(hr).intoArray(f, i3);
+      a1i.sub(hi).intoArray(f, i3 + m);
     }
   }
 
