@@ -68,6 +68,14 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
    */
   static final int BLOCK = 1024;
 
+  /**
+   * The largest transform (complex points) whose radix-2 stage is fused with the next one: up to
+   * 2048 points (N = 4096, 32 KiB) the polynomial stays in L1 and the fused pass saves a load and
+   * store pass; at N = 16384 its 16 data and 8 twist streams over 128 KiB made the forward
+   * transform 1.3× slower (FftCpuTimeProbe-style A/B, session 2026-12-05c).
+   */
+  static final int RADIX8_MAX = 2048;
+
   private final FftTables tables;
   private final double[] scratch;
 
@@ -268,7 +276,10 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   static void forwardTwisted(FftTables t, double[] f, int off, double[] tr, double[] ti) {
     int m = t.m;
     int first = 0;
-    if (t.radix2First && m / 2 >= LANES) {
+    if (radix8(t)) {
+      radix8DifTwisted(f, off, m, t.radix2, t.radix4[0], tr, ti);
+      first = 1;
+    } else if (t.radix2First && m / 2 >= LANES) {
       radix2DifTwisted(f, off, m, t.radix2, tr, ti);
     } else if (!t.radix2First && t.radix4.length > 0 && t.radix4Quarter[0] >= LANES) {
       radix4DifTwisted(f, off, m, t.radix4Quarter[0], t.radix4[0], tr, ti);
@@ -312,6 +323,15 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
         radix4Block(t, f, off + b, s, true);
       }
     }
+  }
+
+  /**
+   * Whether the radix-2 stage and the first radix-4 stage run as one radix-8 pass ({@link
+   * #radix8DifTwisted}, {@link #radix8DitUntwisted}): when the plan starts with a radix-2 stage,
+   * the next stage is vectorized, and the polynomial is at most {@link #RADIX8_MAX} points.
+   */
+  private static boolean radix8(FftTables t) {
+    return t.radix2First && t.radix4.length > 0 && t.radix4Quarter[0] >= LANES && t.m <= RADIX8_MAX;
   }
 
   /**
@@ -390,7 +410,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       }
       return;
     }
-    int last = t.radix2First ? 0 : 1;
+    int last = t.radix2First && !radix8(t) ? 0 : 1;
     int blocked = firstBlockedStage(t, last);
     int fused = fusedStage(t, last);
     // The stages left after the first pass: the unit stage, or it and the fused q = 4 stage.
@@ -417,7 +437,9 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
     for (; s >= last; s--) {
       radix4(t, dst, 0, s, false);
     }
-    if (t.radix2First) {
+    if (radix8(t)) {
+      radix8DitUntwisted(dst, 0, m, t.radix2, t.radix4[0], t.untwistRe, t.untwistIm);
+    } else if (t.radix2First) {
       radix2DitUntwisted(dst, 0, m, t.radix2, t.untwistRe, t.untwistIm);
     } else {
       radix4DitUntwisted(dst, 0, m, t.radix4Quarter[0], t.radix4[0], t.untwistRe, t.untwistIm);
@@ -868,6 +890,310 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       a1i.add(hi).intoArray(f, i1 + m);
       a1r.sub(hr).intoArray(f, i3);
       a1i.sub(hi).intoArray(f, i3 + m);
+    }
+  }
+
+  /**
+   * The radix-2 stage with the twist and the first radix-4 stage (q = M/8) in one pass: for each
+   * twiddle index j, the 8 points j + t·q and M/2 + j + t·q (t &lt; 4) are twisted, combined by the
+   * radix-2 butterflies, then by the radix-4 butterflies of each half, in registers. Per element
+   * the operations and their order are those of {@link #radix2DifTwisted} then {@link #radix4Dif},
+   * so the bits are the same, with one load and store pass over the polynomial fewer.
+   */
+  static void radix8DifTwisted(
+      double[] f, int off, int m, double[] w2, double[] w4, double[] tr, double[] ti) {
+    int h = m / 2;
+    int q = h / 4;
+    for (int j = 0; j < q; j += LANES) {
+      int k0 = off + j;
+      DoubleVector a0r = DoubleVector.fromArray(SPECIES, f, k0);
+      DoubleVector a0i = DoubleVector.fromArray(SPECIES, f, k0 + m);
+      DoubleVector b0r = DoubleVector.fromArray(SPECIES, f, k0 + h);
+      DoubleVector b0i = DoubleVector.fromArray(SPECIES, f, k0 + h + m);
+      DoubleVector s0r = DoubleVector.fromArray(SPECIES, tr, j);
+      DoubleVector s0i = DoubleVector.fromArray(SPECIES, ti, j);
+      DoubleVector u0r = a0r.mul(s0r).sub(a0i.mul(s0i));
+      DoubleVector u0i = a0r.mul(s0i).add(a0i.mul(s0r));
+      s0r = DoubleVector.fromArray(SPECIES, tr, h + j);
+      s0i = DoubleVector.fromArray(SPECIES, ti, h + j);
+      DoubleVector v0r = b0r.mul(s0r).sub(b0i.mul(s0i));
+      DoubleVector v0i = b0r.mul(s0i).add(b0i.mul(s0r));
+      DoubleVector e0r = DoubleVector.fromArray(SPECIES, w2, j);
+      DoubleVector e0i = DoubleVector.fromArray(SPECIES, w2, h + j);
+      DoubleVector x0r = u0r.add(v0r);
+      DoubleVector x0i = u0i.add(v0i);
+      DoubleVector g0r = u0r.sub(v0r);
+      DoubleVector g0i = u0i.sub(v0i);
+      DoubleVector z0r = g0r.mul(e0r).sub(g0i.mul(e0i));
+      DoubleVector z0i = g0r.mul(e0i).add(g0i.mul(e0r));
+      int k1 = off + q + j;
+      DoubleVector a1r = DoubleVector.fromArray(SPECIES, f, k1);
+      DoubleVector a1i = DoubleVector.fromArray(SPECIES, f, k1 + m);
+      DoubleVector b1r = DoubleVector.fromArray(SPECIES, f, k1 + h);
+      DoubleVector b1i = DoubleVector.fromArray(SPECIES, f, k1 + h + m);
+      DoubleVector s1r = DoubleVector.fromArray(SPECIES, tr, q + j);
+      DoubleVector s1i = DoubleVector.fromArray(SPECIES, ti, q + j);
+      DoubleVector u1r = a1r.mul(s1r).sub(a1i.mul(s1i));
+      DoubleVector u1i = a1r.mul(s1i).add(a1i.mul(s1r));
+      s1r = DoubleVector.fromArray(SPECIES, tr, h + q + j);
+      s1i = DoubleVector.fromArray(SPECIES, ti, h + q + j);
+      DoubleVector v1r = b1r.mul(s1r).sub(b1i.mul(s1i));
+      DoubleVector v1i = b1r.mul(s1i).add(b1i.mul(s1r));
+      DoubleVector e1r = DoubleVector.fromArray(SPECIES, w2, q + j);
+      DoubleVector e1i = DoubleVector.fromArray(SPECIES, w2, h + q + j);
+      DoubleVector x1r = u1r.add(v1r);
+      DoubleVector x1i = u1i.add(v1i);
+      DoubleVector g1r = u1r.sub(v1r);
+      DoubleVector g1i = u1i.sub(v1i);
+      DoubleVector z1r = g1r.mul(e1r).sub(g1i.mul(e1i));
+      DoubleVector z1i = g1r.mul(e1i).add(g1i.mul(e1r));
+      int k2 = off + 2 * q + j;
+      DoubleVector a2r = DoubleVector.fromArray(SPECIES, f, k2);
+      DoubleVector a2i = DoubleVector.fromArray(SPECIES, f, k2 + m);
+      DoubleVector b2r = DoubleVector.fromArray(SPECIES, f, k2 + h);
+      DoubleVector b2i = DoubleVector.fromArray(SPECIES, f, k2 + h + m);
+      DoubleVector s2r = DoubleVector.fromArray(SPECIES, tr, 2 * q + j);
+      DoubleVector s2i = DoubleVector.fromArray(SPECIES, ti, 2 * q + j);
+      DoubleVector u2r = a2r.mul(s2r).sub(a2i.mul(s2i));
+      DoubleVector u2i = a2r.mul(s2i).add(a2i.mul(s2r));
+      s2r = DoubleVector.fromArray(SPECIES, tr, h + 2 * q + j);
+      s2i = DoubleVector.fromArray(SPECIES, ti, h + 2 * q + j);
+      DoubleVector v2r = b2r.mul(s2r).sub(b2i.mul(s2i));
+      DoubleVector v2i = b2r.mul(s2i).add(b2i.mul(s2r));
+      DoubleVector e2r = DoubleVector.fromArray(SPECIES, w2, 2 * q + j);
+      DoubleVector e2i = DoubleVector.fromArray(SPECIES, w2, h + 2 * q + j);
+      DoubleVector x2r = u2r.add(v2r);
+      DoubleVector x2i = u2i.add(v2i);
+      DoubleVector g2r = u2r.sub(v2r);
+      DoubleVector g2i = u2i.sub(v2i);
+      DoubleVector z2r = g2r.mul(e2r).sub(g2i.mul(e2i));
+      DoubleVector z2i = g2r.mul(e2i).add(g2i.mul(e2r));
+      int k3 = off + 3 * q + j;
+      DoubleVector a3r = DoubleVector.fromArray(SPECIES, f, k3);
+      DoubleVector a3i = DoubleVector.fromArray(SPECIES, f, k3 + m);
+      DoubleVector b3r = DoubleVector.fromArray(SPECIES, f, k3 + h);
+      DoubleVector b3i = DoubleVector.fromArray(SPECIES, f, k3 + h + m);
+      DoubleVector s3r = DoubleVector.fromArray(SPECIES, tr, 3 * q + j);
+      DoubleVector s3i = DoubleVector.fromArray(SPECIES, ti, 3 * q + j);
+      DoubleVector u3r = a3r.mul(s3r).sub(a3i.mul(s3i));
+      DoubleVector u3i = a3r.mul(s3i).add(a3i.mul(s3r));
+      s3r = DoubleVector.fromArray(SPECIES, tr, h + 3 * q + j);
+      s3i = DoubleVector.fromArray(SPECIES, ti, h + 3 * q + j);
+      DoubleVector v3r = b3r.mul(s3r).sub(b3i.mul(s3i));
+      DoubleVector v3i = b3r.mul(s3i).add(b3i.mul(s3r));
+      DoubleVector e3r = DoubleVector.fromArray(SPECIES, w2, 3 * q + j);
+      DoubleVector e3i = DoubleVector.fromArray(SPECIES, w2, h + 3 * q + j);
+      DoubleVector x3r = u3r.add(v3r);
+      DoubleVector x3i = u3i.add(v3i);
+      DoubleVector g3r = u3r.sub(v3r);
+      DoubleVector g3i = u3i.sub(v3i);
+      DoubleVector z3r = g3r.mul(e3r).sub(g3i.mul(e3i));
+      DoubleVector z3i = g3r.mul(e3i).add(g3i.mul(e3r));
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w4, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w4, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w4, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w4, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w4, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w4, 5 * q + j);
+      // radix-4 on the lower half
+      DoubleVector t0Lr = x0r.add(x2r);
+      DoubleVector t0Li = x0i.add(x2i);
+      DoubleVector d0Lr = x0r.sub(x2r);
+      DoubleVector d0Li = x0i.sub(x2i);
+      DoubleVector t1Lr = x1r.add(x3r);
+      DoubleVector t1Li = x1i.add(x3i);
+      DoubleVector d1Lr = x1i.sub(x3i);
+      DoubleVector d1Li = x3r.sub(x1r);
+      t0Lr.add(t1Lr).intoArray(f, k0);
+      t0Li.add(t1Li).intoArray(f, k0 + m);
+      DoubleVector pLr = t0Lr.sub(t1Lr);
+      DoubleVector pLi = t0Li.sub(t1Li);
+      pLr.mul(w2r).sub(pLi.mul(w2i)).intoArray(f, k1);
+      pLr.mul(w2i).add(pLi.mul(w2r)).intoArray(f, k1 + m);
+      DoubleVector qLr = d0Lr.add(d1Lr);
+      DoubleVector qLi = d0Li.add(d1Li);
+      qLr.mul(w1r).sub(qLi.mul(w1i)).intoArray(f, k2);
+      qLr.mul(w1i).add(qLi.mul(w1r)).intoArray(f, k2 + m);
+      DoubleVector cLr = d0Lr.sub(d1Lr);
+      DoubleVector cLi = d0Li.sub(d1Li);
+      cLr.mul(w3r).sub(cLi.mul(w3i)).intoArray(f, k3);
+      cLr.mul(w3i).add(cLi.mul(w3r)).intoArray(f, k3 + m);
+      // radix-4 on the upper half
+      DoubleVector t0Hr = z0r.add(z2r);
+      DoubleVector t0Hi = z0i.add(z2i);
+      DoubleVector d0Hr = z0r.sub(z2r);
+      DoubleVector d0Hi = z0i.sub(z2i);
+      DoubleVector t1Hr = z1r.add(z3r);
+      DoubleVector t1Hi = z1i.add(z3i);
+      DoubleVector d1Hr = z1i.sub(z3i);
+      DoubleVector d1Hi = z3r.sub(z1r);
+      t0Hr.add(t1Hr).intoArray(f, k0 + h);
+      t0Hi.add(t1Hi).intoArray(f, k0 + h + m);
+      DoubleVector pHr = t0Hr.sub(t1Hr);
+      DoubleVector pHi = t0Hi.sub(t1Hi);
+      pHr.mul(w2r).sub(pHi.mul(w2i)).intoArray(f, k1 + h);
+      pHr.mul(w2i).add(pHi.mul(w2r)).intoArray(f, k1 + h + m);
+      DoubleVector qHr = d0Hr.add(d1Hr);
+      DoubleVector qHi = d0Hi.add(d1Hi);
+      qHr.mul(w1r).sub(qHi.mul(w1i)).intoArray(f, k2 + h);
+      qHr.mul(w1i).add(qHi.mul(w1r)).intoArray(f, k2 + h + m);
+      DoubleVector cHr = d0Hr.sub(d1Hr);
+      DoubleVector cHi = d0Hi.sub(d1Hi);
+      cHr.mul(w3r).sub(cHi.mul(w3i)).intoArray(f, k3 + h);
+      cHr.mul(w3i).add(cHi.mul(w3r)).intoArray(f, k3 + h + m);
+    }
+  }
+
+  /**
+   * Inverse of {@link #radix8DifTwisted}: the first radix-4 stage (q = M/8) on both halves, then
+   * the radix-2 stage with the inverse twist, in registers; per element the operations of {@link
+   * #radix4Dit} then {@link #radix2DitUntwisted}, in their order.
+   */
+  static void radix8DitUntwisted(
+      double[] f, int off, int m, double[] w2, double[] w4, double[] ur, double[] ui) {
+    int h = m / 2;
+    int q = h / 4;
+    for (int j = 0; j < q; j += LANES) {
+      int k0 = off + j;
+      int k1 = k0 + q;
+      int k2 = k1 + q;
+      int k3 = k2 + q;
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w4, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w4, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w4, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w4, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w4, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w4, 5 * q + j);
+      // radix-4 on the lower half
+      DoubleVector y0Lr = DoubleVector.fromArray(SPECIES, f, k0);
+      DoubleVector y0Li = DoubleVector.fromArray(SPECIES, f, k0 + m);
+      DoubleVector y1Lr = DoubleVector.fromArray(SPECIES, f, k1);
+      DoubleVector y1Li = DoubleVector.fromArray(SPECIES, f, k1 + m);
+      DoubleVector y2Lr = DoubleVector.fromArray(SPECIES, f, k2);
+      DoubleVector y2Li = DoubleVector.fromArray(SPECIES, f, k2 + m);
+      DoubleVector y3Lr = DoubleVector.fromArray(SPECIES, f, k3);
+      DoubleVector y3Li = DoubleVector.fromArray(SPECIES, f, k3 + m);
+      DoubleVector p1Lr = y1Lr.mul(w2r).add(y1Li.mul(w2i));
+      DoubleVector p1Li = y1Li.mul(w2r).sub(y1Lr.mul(w2i));
+      DoubleVector p2Lr = y2Lr.mul(w1r).add(y2Li.mul(w1i));
+      DoubleVector p2Li = y2Li.mul(w1r).sub(y2Lr.mul(w1i));
+      DoubleVector p3Lr = y3Lr.mul(w3r).add(y3Li.mul(w3i));
+      DoubleVector p3Li = y3Li.mul(w3r).sub(y3Lr.mul(w3i));
+      DoubleVector a0Lr = y0Lr.add(p1Lr);
+      DoubleVector a0Li = y0Li.add(p1Li);
+      DoubleVector a1Lr = y0Lr.sub(p1Lr);
+      DoubleVector a1Li = y0Li.sub(p1Li);
+      DoubleVector gLr = p2Lr.add(p3Lr);
+      DoubleVector gLi = p2Li.add(p3Li);
+      DoubleVector hLr = p3Li.sub(p2Li);
+      DoubleVector hLi = p2Lr.sub(p3Lr);
+      DoubleVector x0Lr = a0Lr.add(gLr);
+      DoubleVector x0Li = a0Li.add(gLi);
+      DoubleVector x2Lr = a0Lr.sub(gLr);
+      DoubleVector x2Li = a0Li.sub(gLi);
+      DoubleVector x1Lr = a1Lr.add(hLr);
+      DoubleVector x1Li = a1Li.add(hLi);
+      DoubleVector x3Lr = a1Lr.sub(hLr);
+      DoubleVector x3Li = a1Li.sub(hLi);
+      // radix-4 on the upper half
+      DoubleVector y0Hr = DoubleVector.fromArray(SPECIES, f, k0 + h);
+      DoubleVector y0Hi = DoubleVector.fromArray(SPECIES, f, k0 + h + m);
+      DoubleVector y1Hr = DoubleVector.fromArray(SPECIES, f, k1 + h);
+      DoubleVector y1Hi = DoubleVector.fromArray(SPECIES, f, k1 + h + m);
+      DoubleVector y2Hr = DoubleVector.fromArray(SPECIES, f, k2 + h);
+      DoubleVector y2Hi = DoubleVector.fromArray(SPECIES, f, k2 + h + m);
+      DoubleVector y3Hr = DoubleVector.fromArray(SPECIES, f, k3 + h);
+      DoubleVector y3Hi = DoubleVector.fromArray(SPECIES, f, k3 + h + m);
+      DoubleVector p1Hr = y1Hr.mul(w2r).add(y1Hi.mul(w2i));
+      DoubleVector p1Hi = y1Hi.mul(w2r).sub(y1Hr.mul(w2i));
+      DoubleVector p2Hr = y2Hr.mul(w1r).add(y2Hi.mul(w1i));
+      DoubleVector p2Hi = y2Hi.mul(w1r).sub(y2Hr.mul(w1i));
+      DoubleVector p3Hr = y3Hr.mul(w3r).add(y3Hi.mul(w3i));
+      DoubleVector p3Hi = y3Hi.mul(w3r).sub(y3Hr.mul(w3i));
+      DoubleVector a0Hr = y0Hr.add(p1Hr);
+      DoubleVector a0Hi = y0Hi.add(p1Hi);
+      DoubleVector a1Hr = y0Hr.sub(p1Hr);
+      DoubleVector a1Hi = y0Hi.sub(p1Hi);
+      DoubleVector gHr = p2Hr.add(p3Hr);
+      DoubleVector gHi = p2Hi.add(p3Hi);
+      DoubleVector hHr = p3Hi.sub(p2Hi);
+      DoubleVector hHi = p2Hr.sub(p3Hr);
+      DoubleVector x0Hr = a0Hr.add(gHr);
+      DoubleVector x0Hi = a0Hi.add(gHi);
+      DoubleVector x2Hr = a0Hr.sub(gHr);
+      DoubleVector x2Hi = a0Hi.sub(gHi);
+      DoubleVector x1Hr = a1Hr.add(hHr);
+      DoubleVector x1Hi = a1Hi.add(hHi);
+      DoubleVector x3Hr = a1Hr.sub(hHr);
+      DoubleVector x3Hi = a1Hi.sub(hHi);
+      // radix-2 with the inverse twist on the pair (k0, k0 + h)
+      DoubleVector e0r = DoubleVector.fromArray(SPECIES, w2, j);
+      DoubleVector e0i = DoubleVector.fromArray(SPECIES, w2, h + j);
+      DoubleVector v0r = x0Hr.mul(e0r).add(x0Hi.mul(e0i));
+      DoubleVector v0i = x0Hi.mul(e0r).sub(x0Hr.mul(e0i));
+      DoubleVector z0r = x0Lr.add(v0r);
+      DoubleVector z0i = x0Li.add(v0i);
+      DoubleVector s0r = DoubleVector.fromArray(SPECIES, ur, j);
+      DoubleVector s0i = DoubleVector.fromArray(SPECIES, ui, j);
+      z0r.mul(s0r).sub(z0i.mul(s0i)).intoArray(f, k0);
+      z0r.mul(s0i).add(z0i.mul(s0r)).intoArray(f, k0 + m);
+      z0r = x0Lr.sub(v0r);
+      z0i = x0Li.sub(v0i);
+      s0r = DoubleVector.fromArray(SPECIES, ur, h + j);
+      s0i = DoubleVector.fromArray(SPECIES, ui, h + j);
+      z0r.mul(s0r).sub(z0i.mul(s0i)).intoArray(f, k0 + h);
+      z0r.mul(s0i).add(z0i.mul(s0r)).intoArray(f, k0 + h + m);
+      // radix-2 with the inverse twist on the pair (k1, k1 + h)
+      DoubleVector e1r = DoubleVector.fromArray(SPECIES, w2, q + j);
+      DoubleVector e1i = DoubleVector.fromArray(SPECIES, w2, h + q + j);
+      DoubleVector v1r = x1Hr.mul(e1r).add(x1Hi.mul(e1i));
+      DoubleVector v1i = x1Hi.mul(e1r).sub(x1Hr.mul(e1i));
+      DoubleVector z1r = x1Lr.add(v1r);
+      DoubleVector z1i = x1Li.add(v1i);
+      DoubleVector s1r = DoubleVector.fromArray(SPECIES, ur, q + j);
+      DoubleVector s1i = DoubleVector.fromArray(SPECIES, ui, q + j);
+      z1r.mul(s1r).sub(z1i.mul(s1i)).intoArray(f, k1);
+      z1r.mul(s1i).add(z1i.mul(s1r)).intoArray(f, k1 + m);
+      z1r = x1Lr.sub(v1r);
+      z1i = x1Li.sub(v1i);
+      s1r = DoubleVector.fromArray(SPECIES, ur, h + q + j);
+      s1i = DoubleVector.fromArray(SPECIES, ui, h + q + j);
+      z1r.mul(s1r).sub(z1i.mul(s1i)).intoArray(f, k1 + h);
+      z1r.mul(s1i).add(z1i.mul(s1r)).intoArray(f, k1 + h + m);
+      // radix-2 with the inverse twist on the pair (k2, k2 + h)
+      DoubleVector e2r = DoubleVector.fromArray(SPECIES, w2, 2 * q + j);
+      DoubleVector e2i = DoubleVector.fromArray(SPECIES, w2, h + 2 * q + j);
+      DoubleVector v2r = x2Hr.mul(e2r).add(x2Hi.mul(e2i));
+      DoubleVector v2i = x2Hi.mul(e2r).sub(x2Hr.mul(e2i));
+      DoubleVector z2r = x2Lr.add(v2r);
+      DoubleVector z2i = x2Li.add(v2i);
+      DoubleVector s2r = DoubleVector.fromArray(SPECIES, ur, 2 * q + j);
+      DoubleVector s2i = DoubleVector.fromArray(SPECIES, ui, 2 * q + j);
+      z2r.mul(s2r).sub(z2i.mul(s2i)).intoArray(f, k2);
+      z2r.mul(s2i).add(z2i.mul(s2r)).intoArray(f, k2 + m);
+      z2r = x2Lr.sub(v2r);
+      z2i = x2Li.sub(v2i);
+      s2r = DoubleVector.fromArray(SPECIES, ur, h + 2 * q + j);
+      s2i = DoubleVector.fromArray(SPECIES, ui, h + 2 * q + j);
+      z2r.mul(s2r).sub(z2i.mul(s2i)).intoArray(f, k2 + h);
+      z2r.mul(s2i).add(z2i.mul(s2r)).intoArray(f, k2 + h + m);
+      // radix-2 with the inverse twist on the pair (k3, k3 + h)
+      DoubleVector e3r = DoubleVector.fromArray(SPECIES, w2, 3 * q + j);
+      DoubleVector e3i = DoubleVector.fromArray(SPECIES, w2, h + 3 * q + j);
+      DoubleVector v3r = x3Hr.mul(e3r).add(x3Hi.mul(e3i));
+      DoubleVector v3i = x3Hi.mul(e3r).sub(x3Hr.mul(e3i));
+      DoubleVector z3r = x3Lr.add(v3r);
+      DoubleVector z3i = x3Li.add(v3i);
+      DoubleVector s3r = DoubleVector.fromArray(SPECIES, ur, 3 * q + j);
+      DoubleVector s3i = DoubleVector.fromArray(SPECIES, ui, 3 * q + j);
+      z3r.mul(s3r).sub(z3i.mul(s3i)).intoArray(f, k3);
+      z3r.mul(s3i).add(z3i.mul(s3r)).intoArray(f, k3 + m);
+      z3r = x3Lr.sub(v3r);
+      z3i = x3Li.sub(v3i);
+      s3r = DoubleVector.fromArray(SPECIES, ur, h + 3 * q + j);
+      s3i = DoubleVector.fromArray(SPECIES, ui, h + 3 * q + j);
+      z3r.mul(s3r).sub(z3i.mul(s3i)).intoArray(f, k3 + h);
+      z3r.mul(s3i).add(z3i.mul(s3r)).intoArray(f, k3 + h + m);
     }
   }
 
