@@ -380,10 +380,8 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       } else {
         radix4DitUnit(f, blockOff, f, blockOff, m, BLOCK);
       }
-    } else if (forward) {
-      radix4Dif(f, blockOff, m, q, t.radix4[s], BLOCK);
     } else {
-      radix4Dit(f, blockOff, m, q, t.radix4[s], BLOCK);
+      radix4Span(f, blockOff, m, q, t.radix4[s], BLOCK, forward);
     }
   }
 
@@ -463,11 +461,7 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
         }
       }
     } else if (q >= LANES) {
-      if (forward) {
-        radix4Dif(f, off, m, q, t.radix4[s], m);
-      } else {
-        radix4Dit(f, off, m, q, t.radix4[s], m);
-      }
+      radix4Span(f, off, m, q, t.radix4[s], m, forward);
     } else if (q == 1 && UNIT_KERNEL && m >= LANES) {
       if (forward) {
         radix4DifUnit(f, off, m, m);
@@ -478,6 +472,33 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
       ScalarNegacyclicFft.radix4Dif(f, off, m, q, t.radix4[s]);
     } else {
       ScalarNegacyclicFft.radix4Dit(f, off, m, q, t.radix4[s]);
+    }
+  }
+
+  /**
+   * {@link #radix4Dif} or {@link #radix4Dit} on {@code span} points, through the copies whose q is
+   * a constant for q = 16 and 64: their block loop (stride 4q) is then a counted loop to C2, which
+   * hoists its range checks (measured 5–8 % less CPU per forward + backward at N = 8192, 2–4 % at
+   * 4096; session 2026-12-05c).
+   */
+  private static void radix4Span(
+      double[] f, int off, int m, int q, double[] w, int span, boolean forward) {
+    if (q == 16) {
+      if (forward) {
+        radix4DifQ16(f, off, m, w, span);
+      } else {
+        radix4DitQ16(f, off, m, w, span);
+      }
+    } else if (q == 64) {
+      if (forward) {
+        radix4DifQ64(f, off, m, w, span);
+      } else {
+        radix4DitQ64(f, off, m, w, span);
+      }
+    } else if (forward) {
+      radix4Dif(f, off, m, q, w, span);
+    } else {
+      radix4Dit(f, off, m, q, w, span);
     }
   }
 
@@ -609,6 +630,208 @@ public final class VectorNegacyclicFft implements NegacyclicFft {
   /** Vector form of {@link ScalarNegacyclicFft#radix4Dit}; same span rule as {@link #radix4Dif}. */
   static void radix4Dit(double[] f, int off, int m, int q, double[] w, int span) {
     int len = 4 * q;
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + span; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector y0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector y0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector y1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector y1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector y2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector y2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector y3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector y3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector p1r = y1r.mul(w2r).add(y1i.mul(w2i));
+        DoubleVector p1i = y1i.mul(w2r).sub(y1r.mul(w2i));
+        DoubleVector p2r = y2r.mul(w1r).add(y2i.mul(w1i));
+        DoubleVector p2i = y2i.mul(w1r).sub(y2r.mul(w1i));
+        DoubleVector p3r = y3r.mul(w3r).add(y3i.mul(w3i));
+        DoubleVector p3i = y3i.mul(w3r).sub(y3r.mul(w3i));
+        DoubleVector a0r = y0r.add(p1r);
+        DoubleVector a0i = y0i.add(p1i);
+        DoubleVector a1r = y0r.sub(p1r);
+        DoubleVector a1i = y0i.sub(p1i);
+        DoubleVector gr = p2r.add(p3r);
+        DoubleVector gi = p2i.add(p3i);
+        DoubleVector hr = p3i.sub(p2i);
+        DoubleVector hi = p2r.sub(p3r);
+        a0r.add(gr).intoArray(f, i0);
+        a0i.add(gi).intoArray(f, i0 + m);
+        a0r.sub(gr).intoArray(f, i2);
+        a0i.sub(gi).intoArray(f, i2 + m);
+        a1r.add(hr).intoArray(f, i1);
+        a1i.add(hi).intoArray(f, i1 + m);
+        a1r.sub(hr).intoArray(f, i3);
+        a1i.sub(hi).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /** {@link #radix4Dif} with q = 16 as a constant (see {@link #radix4Span}). */
+  static void radix4DifQ16(double[] f, int off, int m, double[] w, int span) {
+    final int q = 16;
+    final int len = 4 * q;
+    // j outside, blocks inside: each twiddle vector is loaded once per stage.
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + span; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector x0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector x0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector x1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector x1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector x2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector x2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector x3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector x3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector t0r = x0r.add(x2r);
+        DoubleVector t0i = x0i.add(x2i);
+        DoubleVector d0r = x0r.sub(x2r);
+        DoubleVector d0i = x0i.sub(x2i);
+        DoubleVector t1r = x1r.add(x3r);
+        DoubleVector t1i = x1i.add(x3i);
+        DoubleVector d1r = x1i.sub(x3i);
+        DoubleVector d1i = x3r.sub(x1r);
+        t0r.add(t1r).intoArray(f, i0);
+        t0i.add(t1i).intoArray(f, i0 + m);
+        DoubleVector ar = t0r.sub(t1r);
+        DoubleVector ai = t0i.sub(t1i);
+        ar.mul(w2r).sub(ai.mul(w2i)).intoArray(f, i1);
+        ar.mul(w2i).add(ai.mul(w2r)).intoArray(f, i1 + m);
+        DoubleVector br = d0r.add(d1r);
+        DoubleVector bi = d0i.add(d1i);
+        br.mul(w1r).sub(bi.mul(w1i)).intoArray(f, i2);
+        br.mul(w1i).add(bi.mul(w1r)).intoArray(f, i2 + m);
+        DoubleVector cr = d0r.sub(d1r);
+        DoubleVector ci = d0i.sub(d1i);
+        cr.mul(w3r).sub(ci.mul(w3i)).intoArray(f, i3);
+        cr.mul(w3i).add(ci.mul(w3r)).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /** {@link #radix4Dif} with q = 64 as a constant (see {@link #radix4Span}). */
+  static void radix4DifQ64(double[] f, int off, int m, double[] w, int span) {
+    final int q = 64;
+    final int len = 4 * q;
+    // j outside, blocks inside: each twiddle vector is loaded once per stage.
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + span; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector x0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector x0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector x1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector x1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector x2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector x2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector x3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector x3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector t0r = x0r.add(x2r);
+        DoubleVector t0i = x0i.add(x2i);
+        DoubleVector d0r = x0r.sub(x2r);
+        DoubleVector d0i = x0i.sub(x2i);
+        DoubleVector t1r = x1r.add(x3r);
+        DoubleVector t1i = x1i.add(x3i);
+        DoubleVector d1r = x1i.sub(x3i);
+        DoubleVector d1i = x3r.sub(x1r);
+        t0r.add(t1r).intoArray(f, i0);
+        t0i.add(t1i).intoArray(f, i0 + m);
+        DoubleVector ar = t0r.sub(t1r);
+        DoubleVector ai = t0i.sub(t1i);
+        ar.mul(w2r).sub(ai.mul(w2i)).intoArray(f, i1);
+        ar.mul(w2i).add(ai.mul(w2r)).intoArray(f, i1 + m);
+        DoubleVector br = d0r.add(d1r);
+        DoubleVector bi = d0i.add(d1i);
+        br.mul(w1r).sub(bi.mul(w1i)).intoArray(f, i2);
+        br.mul(w1i).add(bi.mul(w1r)).intoArray(f, i2 + m);
+        DoubleVector cr = d0r.sub(d1r);
+        DoubleVector ci = d0i.sub(d1i);
+        cr.mul(w3r).sub(ci.mul(w3i)).intoArray(f, i3);
+        cr.mul(w3i).add(ci.mul(w3r)).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /** {@link #radix4Dit} with q = 16 as a constant (see {@link #radix4Span}). */
+  static void radix4DitQ16(double[] f, int off, int m, double[] w, int span) {
+    final int q = 16;
+    final int len = 4 * q;
+    for (int j = 0; j < q; j += LANES) {
+      DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
+      DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
+      DoubleVector w2r = DoubleVector.fromArray(SPECIES, w, 2 * q + j);
+      DoubleVector w2i = DoubleVector.fromArray(SPECIES, w, 3 * q + j);
+      DoubleVector w3r = DoubleVector.fromArray(SPECIES, w, 4 * q + j);
+      DoubleVector w3i = DoubleVector.fromArray(SPECIES, w, 5 * q + j);
+      for (int b = off; b < off + span; b += len) {
+        int i0 = b + j;
+        int i1 = i0 + q;
+        int i2 = i1 + q;
+        int i3 = i2 + q;
+        DoubleVector y0r = DoubleVector.fromArray(SPECIES, f, i0);
+        DoubleVector y0i = DoubleVector.fromArray(SPECIES, f, i0 + m);
+        DoubleVector y1r = DoubleVector.fromArray(SPECIES, f, i1);
+        DoubleVector y1i = DoubleVector.fromArray(SPECIES, f, i1 + m);
+        DoubleVector y2r = DoubleVector.fromArray(SPECIES, f, i2);
+        DoubleVector y2i = DoubleVector.fromArray(SPECIES, f, i2 + m);
+        DoubleVector y3r = DoubleVector.fromArray(SPECIES, f, i3);
+        DoubleVector y3i = DoubleVector.fromArray(SPECIES, f, i3 + m);
+        DoubleVector p1r = y1r.mul(w2r).add(y1i.mul(w2i));
+        DoubleVector p1i = y1i.mul(w2r).sub(y1r.mul(w2i));
+        DoubleVector p2r = y2r.mul(w1r).add(y2i.mul(w1i));
+        DoubleVector p2i = y2i.mul(w1r).sub(y2r.mul(w1i));
+        DoubleVector p3r = y3r.mul(w3r).add(y3i.mul(w3i));
+        DoubleVector p3i = y3i.mul(w3r).sub(y3r.mul(w3i));
+        DoubleVector a0r = y0r.add(p1r);
+        DoubleVector a0i = y0i.add(p1i);
+        DoubleVector a1r = y0r.sub(p1r);
+        DoubleVector a1i = y0i.sub(p1i);
+        DoubleVector gr = p2r.add(p3r);
+        DoubleVector gi = p2i.add(p3i);
+        DoubleVector hr = p3i.sub(p2i);
+        DoubleVector hi = p2r.sub(p3r);
+        a0r.add(gr).intoArray(f, i0);
+        a0i.add(gi).intoArray(f, i0 + m);
+        a0r.sub(gr).intoArray(f, i2);
+        a0i.sub(gi).intoArray(f, i2 + m);
+        a1r.add(hr).intoArray(f, i1);
+        a1i.add(hi).intoArray(f, i1 + m);
+        a1r.sub(hr).intoArray(f, i3);
+        a1i.sub(hi).intoArray(f, i3 + m);
+      }
+    }
+  }
+
+  /** {@link #radix4Dit} with q = 64 as a constant (see {@link #radix4Span}). */
+  static void radix4DitQ64(double[] f, int off, int m, double[] w, int span) {
+    final int q = 64;
+    final int len = 4 * q;
     for (int j = 0; j < q; j += LANES) {
       DoubleVector w1r = DoubleVector.fromArray(SPECIES, w, j);
       DoubleVector w1i = DoubleVector.fromArray(SPECIES, w, q + j);
