@@ -14,6 +14,10 @@ import jdk.incubator.vector.VectorSpecies;
  * as the scalar path, with no fused multiply-add, so both produce bit-identical results. The twist
  * is fused into the first stage and the inverse twist into the last; u64 ↔ f64 conversions stay
  * plain loops, which C2 vectorizes faster than the Vector API's L2D/D2L conversions on JDK 25.
+ * Fewer passes over memory with 4-lane vectors: the q = 4 stage runs with the unit stage ({@link
+ * #radix4DifLastTwo}), and up to N = 4096 the radix-2 stage with the first radix-4 stage ({@link
+ * #radix8DifTwisted}). FMA was measured and left out (no gain at N = 4096; bench/RESULTS.md "#11
+ * FFT kernels (session 2026-12-05c)").
  *
  * <p>Load this class only when the boot layer has {@code jdk.incubator.vector}; {@link
  * NegacyclicFfts} does. The species is a {@code static final} constant because C2 intrinsifies
