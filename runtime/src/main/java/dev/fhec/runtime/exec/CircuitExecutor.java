@@ -712,7 +712,29 @@ public final class CircuitExecutor {
 
     /** Every element of {@code in} through the F-table {@code lut}: F outputs per element. */
     LweCiphertext[][] applyMany(LweCiphertext[] in, LutAccumulator lut, int f) {
+      return run(in, i -> lut, f, null);
+    }
+
+    LweCiphertext[] apply(
+        LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
+      LweCiphertext[][] outs = run(in, lutOf, 1, progress);
+      LweCiphertext[] out = new LweCiphertext[in.length];
+      for (int i = 0; i < in.length; i++) {
+        out[i] = outs[i][0];
+      }
+      return out;
+    }
+
+    /**
+     * Element i through table {@code lutOf.apply(i)}, {@code f} outputs each. Batches as in
+     * BatchBootstrap: each keyswitching-key row and each GGSW read from memory serves the whole
+     * batch (a crossing key can be hundreds of MB: one element at a time streamed all of it per
+     * element).
+     */
+    private LweCiphertext[][] run(
+        LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, int f, LongConsumer progress) {
       LweCiphertext[][] out = new LweCiphertext[in.length][];
+      AtomicLong done = new AtomicLong();
       BatchBootstrap.forEachBatch(
           in.length,
           batchSize,
@@ -722,40 +744,13 @@ public final class CircuitExecutor {
             LutAccumulator[] luts = new LutAccumulator[count];
             for (int j = 0; j < count; j++) {
               ins[j] = in[from + j].data();
-              luts[j] = lut;
+              luts[j] = lutOf.apply(from + j);
               out[from + j] = new LweCiphertext[f];
               for (int t = 0; t < f; t++) {
                 out[from + j][t] = new LweCiphertext(bigOut);
               }
             }
             LweCiphertext[][] outs = Arrays.copyOfRange(out, from, from + count);
-            keyswitch.get().applyBatch(ins, smalls, count);
-            bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
-          });
-      return out;
-    }
-
-    LweCiphertext[] apply(
-        LweCiphertext[] in, IntFunction<LutAccumulator> lutOf, LongConsumer progress) {
-      LweCiphertext[] out = new LweCiphertext[in.length];
-      AtomicLong done = new AtomicLong();
-      // Batches as in BatchBootstrap: each keyswitching-key row and each GGSW read from memory
-      // serves the whole batch (a crossing key can be hundreds of MB: one element at a time
-      // streamed all of it per element).
-      BatchBootstrap.forEachBatch(
-          in.length,
-          batchSize,
-          (from, count) -> {
-            long[][] ins = new long[count][];
-            long[][] smalls = new long[count][smallLength];
-            LutAccumulator[] luts = new LutAccumulator[count];
-            LweCiphertext[][] outs = new LweCiphertext[count][];
-            for (int j = 0; j < count; j++) {
-              ins[j] = in[from + j].data();
-              luts[j] = lutOf.apply(from + j);
-              out[from + j] = new LweCiphertext(bigOut);
-              outs[j] = new LweCiphertext[] {out[from + j]};
-            }
             keyswitch.get().applyBatch(ins, smalls, count);
             bootstrap.get().bootstrapBatch(smalls, luts, outs, count);
             if (progress != null) {
