@@ -70,36 +70,14 @@ final class NoiseCheck {
 
   /** A single set, its keyswitch on 32 bits as the optimizer chose. */
   static Plan of(OptimizedParameters o) {
-    Plan single = of(o.parameters());
-    return new Plan() {
-      @Override
-      public ParameterSet partition(int p) {
-        return single.partition(p);
-      }
-
-      @Override
-      public int valuePartition(int value) {
-        return 0;
-      }
-
-      @Override
-      public int bootstrapPartition(int value) {
-        return 0;
-      }
-
-      @Override
-      public Decomposition keyswitch(int from, int to, boolean toBigKey) {
-        return single.keyswitch(from, to, toBigKey);
-      }
-
-      @Override
-      public boolean bits32(int from, int to, boolean toBigKey) {
-        return o.keyswitch32();
-      }
-    };
+    return of(o.parameters(), o.keyswitch32());
   }
 
   static Plan of(ParameterSet single) {
+    return of(single, false);
+  }
+
+  private static Plan of(ParameterSet single, boolean keyswitch32) {
     return new Plan() {
       @Override
       public ParameterSet partition(int p) {
@@ -119,6 +97,11 @@ final class NoiseCheck {
       @Override
       public Decomposition keyswitch(int from, int to, boolean toBigKey) {
         return single.ks();
+      }
+
+      @Override
+      public boolean bits32(int from, int to, boolean toBigKey) {
+        return keyswitch32;
       }
     };
   }
