@@ -388,17 +388,12 @@ public final class KeyGenerator {
   public static void expandKeyswitchMasks(KeyswitchKey ksk, Seed maskSeed) {
     long[] data = ksk.data();
     int nOut = ksk.outputDimension();
-    int levels = ksk.decomposition().levels();
-    IntStream.range(0, ksk.inputDimension())
-        .parallel()
-        .forEach(
-            i -> {
-              Csprng mask = Csprng.of(maskSeed, i);
-              for (int level = 0; level < levels; level++) {
-                int row = ksk.offset(i, level);
-                mask.fillUniform(data, row, row + nOut);
-              }
-            });
+    forEachKeyswitchMaskRow(
+        ksk.inputDimension(),
+        nOut,
+        ksk.decomposition().levels(),
+        maskSeed,
+        (mask, row) -> mask.fillUniform(data, row, row + nOut));
   }
 
   /**
@@ -407,18 +402,37 @@ public final class KeyGenerator {
    */
   public static void expandKeyswitchMasksRounded(
       int[] data, int inputDimension, int nOut, int levels, Seed maskSeed) {
+    forEachKeyswitchMaskRow(
+        inputDimension,
+        nOut,
+        levels,
+        maskSeed,
+        (mask, row) -> {
+          for (int j = row; j < row + nOut; j++) {
+            data[j] = Keyswitch32.toTorus32(mask.nextLong());
+          }
+        });
+  }
+
+  /** Fills the mask of the KSK row at {@code offset} from {@code mask}, its input's stream. */
+  private interface MaskRow {
+    void fill(Csprng mask, int offset);
+  }
+
+  /**
+   * The KSK's mask rows, input by input in parallel, each input's levels in order from the stream
+   * {@code Csprng.of(maskSeed, i)}: the order key generation drew them in. Offsets as {@link
+   * KeyswitchKey#offset}.
+   */
+  private static void forEachKeyswitchMaskRow(
+      int inputDimension, int nOut, int levels, Seed maskSeed, MaskRow row) {
     IntStream.range(0, inputDimension)
         .parallel()
         .forEach(
             i -> {
               Csprng mask = Csprng.of(maskSeed, i);
-              long[] row = new long[nOut];
               for (int level = 0; level < levels; level++) {
-                mask.fillUniform(row, 0, nOut);
-                int off = (i * levels + level) * (nOut + 1);
-                for (int j = 0; j < nOut; j++) {
-                  data[off + j] = Keyswitch32.toTorus32(row[j]);
-                }
+                row.fill(mask, (i * levels + level) * (nOut + 1));
               }
             });
   }
