@@ -254,23 +254,19 @@ public record EvaluationKeySet(
    * of this set.
    */
   public EvaluationKeySet forComputing() {
-    boolean narrow = false;
-    for (int i = 0; i < keyswitchKeys.size(); i++) {
-      narrow |=
-          plan.keyswitches().get(i).bits32()
-              && keyswitchKeys.get(i).hasKey()
-              && Keyswitch32.enabled();
-    }
-    if (!narrow && bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
-      return this;
-    }
     List<SwitchKey> switches = new java.util.ArrayList<>();
+    boolean narrowed = false;
     for (int i = 0; i < keyswitchKeys.size(); i++) {
       SwitchKey k = keyswitchKeys.get(i);
-      switches.add(
-          plan.keyswitches().get(i).bits32() && k.hasKey() && Keyswitch32.enabled()
-              ? new SwitchKey(null, k.maskSeed(), k.roundedKey())
-              : k);
+      if (plan.keyswitches().get(i).bits32() && k.hasKey() && Keyswitch32.enabled()) {
+        switches.add(new SwitchKey(null, k.maskSeed(), k.roundedKey()));
+        narrowed = true;
+      } else {
+        switches.add(k);
+      }
+    }
+    if (!narrowed && bootstrapKeys.stream().noneMatch(BootstrapKey::hasStandard)) {
+      return this;
     }
     return new EvaluationKeySet(
         identity, plan, bootstrapKeys.stream().map(BootstrapKey::fourierOnly).toList(), switches);
